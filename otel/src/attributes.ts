@@ -1,0 +1,77 @@
+// Attribute and event names. Grouped by the span or event that carries them; see README.md.
+
+/** Which X-Ray entity a span is: one of {@link SpanKinds}. On every X-Ray span; spans without it are not X-Ray's. */
+export const ATTR_XRAY_SPAN_KIND = 'xray.span.kind';
+/** The run a span belongs to (32 hex chars, the run span's trace id). On every X-Ray span. */
+export const ATTR_XRAY_RUN_ID = 'xray.run.id';
+
+// Run span
+/** Pipeline name given to `startRun`. */
+export const ATTR_XRAY_PIPELINE_NAME = 'xray.pipeline.name';
+/** `ok` or `error`, see {@link RunStatuses}. */
+export const ATTR_XRAY_RUN_STATUS = 'xray.run.status';
+/** Number of top-level steps the run executed. */
+export const ATTR_XRAY_RUN_STEP_COUNT = 'xray.run.step_count';
+/** Items that entered the run. */
+export const ATTR_XRAY_RUN_INPUT_COUNT = 'xray.run.input_count';
+/** Items the run returned. */
+export const ATTR_XRAY_RUN_OUTPUT_COUNT = 'xray.run.output_count';
+/** The run's input, serialised as JSON. */
+export const ATTR_XRAY_RUN_INPUT = 'xray.run.input';
+/** The run's result, serialised as JSON. */
+export const ATTR_XRAY_RUN_OUTPUT = 'xray.run.output';
+
+// Step span (and, for the id, decision chunk spans)
+/** Step id (16 hex chars, the step span's span id). On step spans and their decision chunk spans. */
+export const ATTR_XRAY_STEP_ID = 'xray.step.id';
+/** Step name given to `step`, e.g. `filter-by-keywords`. */
+export const ATTR_XRAY_STEP_NAME = 'xray.step.name';
+/** Step type, one of {@link StepTypes}. */
+export const ATTR_XRAY_STEP_TYPE = 'xray.step.type';
+/** Position of the step in its run, 0-based, in execution order. */
+export const ATTR_XRAY_STEP_INDEX = 'xray.step.index';
+/** `ok` or `error`. */
+export const ATTR_XRAY_STEP_STATUS = 'xray.step.status';
+/** Items that entered the step. */
+export const ATTR_XRAY_STEP_INPUT_COUNT = 'xray.step.input_count';
+/** Items that left the step (kept + scored). */
+export const ATTR_XRAY_STEP_OUTPUT_COUNT = 'xray.step.output_count';
+/** Decisions with outcome `kept`. */
+export const ATTR_XRAY_STEP_KEPT_COUNT = 'xray.step.kept_count';
+/** Decisions with outcome `eliminated`. */
+export const ATTR_XRAY_STEP_ELIMINATED_COUNT = 'xray.step.eliminated_count';
+/** Decisions with outcome `scored`. */
+export const ATTR_XRAY_STEP_SCORED_COUNT = 'xray.step.scored_count';
+/** Decisions the step made (whether or not each was recorded as an event). */
+export const ATTR_XRAY_STEP_DECISION_COUNT = 'xray.step.decision_count';
+/** The step's input, serialised as JSON. */
+export const ATTR_XRAY_STEP_INPUT = 'xray.step.input';
+/** The step's output, serialised as JSON. */
+export const ATTR_XRAY_STEP_OUTPUT = 'xray.step.output';
+
+/**
+ * Sequence number, within its step, of the first decision event carried by this span. Decision
+ * events on a span are numbered from it in order, so every decision has a stable identity
+ * (`<stepId>-<seq>`) however the SDK splits a step's decisions across spans.
+ */
+export const ATTR_XRAY_DECISIONS_OFFSET = 'xray.decisions.offset';
+
+// Decision event
+/** Name of the span event that records one decision. */
+export const EVENT_XRAY_DECISION = 'xray.decision';
+/** The item the decision is about; the same item keeps its id across steps and runs. */
+export const ATTR_XRAY_DECISION_ITEM_ID = 'xray.decision.item_id';
+/** `kept`, `eliminated` or `scored`, see {@link Outcomes}. */
+export const ATTR_XRAY_DECISION_OUTCOME = 'xray.decision.outcome';
+/** Human-readable explanation, e.g. `Missing required keywords: security, compliance`. */
+export const ATTR_XRAY_DECISION_REASON = 'xray.decision.reason';
+/** Optional low-cardinality reason class, e.g. `missing_keywords`. */
+export const ATTR_XRAY_DECISION_REASON_CODE = 'xray.decision.reason_code';
+/** Optional numeric score. */
+export const ATTR_XRAY_DECISION_SCORE = 'xray.decision.score';
+/** What the step evaluated for this item, serialised as JSON. */
+export const ATTR_XRAY_DECISION_INPUT = 'xray.decision.input';
+/** What the step produced for this item, serialised as JSON. */
+export const ATTR_XRAY_DECISION_OUTPUT = 'xray.decision.output';
+/** Free-form details, serialised as JSON. */
+export const ATTR_XRAY_DECISION_METADATA = 'xray.decision.metadata';

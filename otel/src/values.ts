@@ -1,0 +1,51 @@
+// Enumerated attribute values.
+
+/** Values of `xray.span.kind`. */
+export const SpanKinds = {
+  /** The root span of a pipeline run. */
+  RUN: 'run',
+  /** One step of a run. */
+  STEP: 'step',
+  /** A child of a step span that carries more of the step's decision events. */
+  DECISIONS: 'decisions',
+} as const;
+export type SpanKind = (typeof SpanKinds)[keyof typeof SpanKinds];
+
+/** Values of `xray.step.type`. */
+export const StepTypes = {
+  FILTER: 'filter',
+  RANK: 'rank',
+  SCORE: 'score',
+  TRANSFORM: 'transform',
+  RETRIEVE: 'retrieve',
+  LLM: 'llm',
+  CUSTOM: 'custom',
+} as const;
+export type StepType = (typeof StepTypes)[keyof typeof StepTypes];
+
+/** Values of `xray.decision.outcome`. */
+export const Outcomes = {
+  /** The item continues to the next step. */
+  KEPT: 'kept',
+  /** The item was removed and will not continue. */
+  ELIMINATED: 'eliminated',
+  /** The item was ranked or scored; it continues, and a later threshold decides its fate. */
+  SCORED: 'scored',
+} as const;
+export type Outcome = (typeof Outcomes)[keyof typeof Outcomes];
+
+/** Values of `xray.run.status` and `xray.step.status`. */
+export const RunStatuses = { OK: 'ok', ERROR: 'error' } as const;
+export type RunStatus = (typeof RunStatuses)[keyof typeof RunStatuses];
+
+const outcomeSet: ReadonlySet<string> = new Set(Object.values(Outcomes));
+/** True when `value` is one of the three outcomes. */
+export function isOutcome(value: unknown): value is Outcome {
+  return typeof value === 'string' && outcomeSet.has(value);
+}
+
+const stepTypeSet: ReadonlySet<string> = new Set(Object.values(StepTypes));
+/** True when `value` is a known step type. */
+export function isStepType(value: unknown): value is StepType {
+  return typeof value === 'string' && stepTypeSet.has(value);
+}
