@@ -1,0 +1,209 @@
+import * as C from '@xray/otel';
+import { count, json, num, str } from './attributes.js';
+import { formatEventId } from './ids.js';
+import { type DecisionRow, eliminationRatio, type PayloadRef, type RunRow, type StepRow } from './rows.js';
+import { payloadKey } from './s3-keys.js';
+import type { XEvent, XSpan } from './span.js';
+import { nanosToIso } from './time.js';
+
+/** One S3 object to write: a span's JSON Lines payload. */
+export interface PayloadObject {
+  key: string;
+  body: Buffer;
+}
+
+/** Everything one batch of spans becomes: rows for the three tables and the payload objects. */
+export interface WriteBatch {
+  runs: RunRow[];
+  steps: StepRow[];
+  decisions: DecisionRow[];
+  objects: PayloadObject[];
+  /** Spans or decisions the mapping could not use (e.g. an unknown outcome), with why. */
+  skipped: { spanId: string; reason: string }[];
+}
+
+/** An empty batch, to accumulate into. */
+export function emptyBatch(): WriteBatch {
+  return { runs: [], steps: [], decisions: [], objects: [], skipped: [] };
+}
+
+/**
+ * Maps X-Ray spans to rows and payload objects. Pure and deterministic: the same spans always give
+ * the same rows, keys and bytes, which is what makes re-delivery harmless. Counts come from the
+ * span attributes the SDK computed, never from counting events, so they stay exact whatever
+ * order spans arrive in and whichever processor handles them.
+ */
+export function mapSpans(projectId: string, spans: readonly XSpan[], into: WriteBatch = emptyBatch()): WriteBatch {
+  for (const span of spans) {
+    const kind = span.attributes[C.ATTR_XRAY_SPAN_KIND];
+    if (kind === C.SpanKinds.RUN) mapRun(projectId, span, into);
+    else if (kind === C.SpanKinds.STEP || kind === C.SpanKinds.DECISIONS) mapStepOrChunk(projectId, span, into);
+    else into.skipped.push({ spanId: span.spanId, reason: `unknown ${C.ATTR_XRAY_SPAN_KIND} ${JSON.stringify(kind)}` });
+  }
+  return into;
+}
+
+/** Builds a JSON Lines object line by line, remembering each line's byte range. */
+class LinesWriter {
+  readonly #chunks: Buffer[] = [];
+  #offset = 0;
+
+  constructor(readonly key: string) {}
+
+  add(record: unknown): PayloadRef {
+    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    const ref = { payload_key: this.key, payload_offset: this.#offset, payload_length: line.length };
+    this.#chunks.push(line);
+    this.#offset += line.length;
+    return ref;
+  }
+
+  toObject(): PayloadObject {
+    return { key: this.key, body: Buffer.concat(this.#chunks, this.#offset) };
+  }
+}
+
+function runIdOf(span: XSpan): string {
+  return str(span.attributes, C.ATTR_XRAY_RUN_ID, span.traceId) || span.traceId;
+}
+
+function mapRun(projectId: string, span: XSpan, into: WriteBatch): void {
+  const a = span.attributes;
+  const runId = runIdOf(span);
+  const writer = new LinesWriter(payloadKey(projectId, runId, span.spanId, span.startTimeUnixNano));
+  const pipeline = str(a, C.ATTR_XRAY_PIPELINE_NAME, span.name);
+  const status = str(a, C.ATTR_XRAY_RUN_STATUS, span.status.code === 2 ? C.RunStatuses.ERROR : C.RunStatuses.OK);
+  const ref = writer.add({
+    kind: C.SpanKinds.RUN,
+    runId,
+    pipeline,
+    status,
+    startedAt: nanosToIso(span.startTimeUnixNano),
+    endedAt: nanosToIso(span.endTimeUnixNano),
+    input: json(a, C.ATTR_XRAY_RUN_INPUT),
+    output: json(a, C.ATTR_XRAY_RUN_OUTPUT),
+    error: span.status.message || undefined,
+  });
+  const input = count(a, C.ATTR_XRAY_RUN_INPUT_COUNT);
+  const output = count(a, C.ATTR_XRAY_RUN_OUTPUT_COUNT);
+  into.runs.push({
+    project_id: projectId,
+    run_id: runId,
+    pipeline,
+    status,
+    started_at: span.startTimeUnixNano,
+    ended_at: span.endTimeUnixNano,
+    total_steps: count(a, C.ATTR_XRAY_RUN_STEP_COUNT),
+    input_count: input,
+    output_count: output,
+    elimination_ratio: eliminationRatio(input, output),
+    error_message: span.status.message,
+    ...ref,
+  });
+  into.objects.push(writer.toObject());
+}
+
+function mapStepOrChunk(projectId: string, span: XSpan, into: WriteBatch): void {
+  const a = span.attributes;
+  const runId = runIdOf(span);
+  const isStep = a[C.ATTR_XRAY_SPAN_KIND] === C.SpanKinds.STEP;
+  const stepId = str(a, C.ATTR_XRAY_STEP_ID, isStep ? span.spanId : span.parentSpanId);
+  const writer = new LinesWriter(payloadKey(projectId, runId, span.spanId, span.startTimeUnixNano));
+  if (isStep) into.steps.push(stepRow(projectId, runId, stepId, span, writer));
+  let seq = count(a, C.ATTR_XRAY_DECISIONS_OFFSET);
+  for (const event of span.events) {
+    if (event.name !== C.EVENT_XRAY_DECISION) continue;
+    const row = decisionRow(projectId, runId, stepId, seq++, event, writer);
+    if (typeof row === 'string') into.skipped.push({ spanId: span.spanId, reason: row });
+    else into.decisions.push(row);
+  }
+  const object = writer.toObject();
+  if (object.body.length > 0) into.objects.push(object);
+}
+
+function stepRow(projectId: string, runId: string, stepId: string, span: XSpan, writer: LinesWriter): StepRow {
+  const a = span.attributes;
+  const name = str(a, C.ATTR_XRAY_STEP_NAME, span.name);
+  const type = str(a, C.ATTR_XRAY_STEP_TYPE, C.StepTypes.CUSTOM);
+  const status = str(a, C.ATTR_XRAY_STEP_STATUS, span.status.code === 2 ? C.RunStatuses.ERROR : C.RunStatuses.OK);
+  const ref = writer.add({
+    kind: C.SpanKinds.STEP,
+    runId,
+    stepId,
+    name,
+    type,
+    status,
+    startedAt: nanosToIso(span.startTimeUnixNano),
+    endedAt: nanosToIso(span.endTimeUnixNano),
+    input: json(a, C.ATTR_XRAY_STEP_INPUT),
+    output: json(a, C.ATTR_XRAY_STEP_OUTPUT),
+    error: span.status.message || undefined,
+  });
+  const input = count(a, C.ATTR_XRAY_STEP_INPUT_COUNT);
+  const eliminated = count(a, C.ATTR_XRAY_STEP_ELIMINATED_COUNT);
+  return {
+    project_id: projectId,
+    run_id: runId,
+    step_id: stepId,
+    step_index: count(a, C.ATTR_XRAY_STEP_INDEX),
+    name,
+    type,
+    status,
+    started_at: span.startTimeUnixNano,
+    ended_at: span.endTimeUnixNano,
+    input_count: input,
+    output_count: count(a, C.ATTR_XRAY_STEP_OUTPUT_COUNT),
+    kept_count: count(a, C.ATTR_XRAY_STEP_KEPT_COUNT),
+    eliminated_count: eliminated,
+    scored_count: count(a, C.ATTR_XRAY_STEP_SCORED_COUNT),
+    decision_count: count(a, C.ATTR_XRAY_STEP_DECISION_COUNT),
+    elimination_ratio: input > 0 ? Math.min(1, eliminated / input) : 0,
+    error_message: span.status.message,
+    ...ref,
+  };
+}
+
+function decisionRow(
+  projectId: string,
+  runId: string,
+  stepId: string,
+  seq: number,
+  event: XEvent,
+  writer: LinesWriter,
+): DecisionRow | string {
+  const a = event.attributes;
+  const outcome = a[C.ATTR_XRAY_DECISION_OUTCOME];
+  if (!C.isOutcome(outcome)) return `decision ${seq}: unknown outcome ${JSON.stringify(outcome)}`;
+  const itemId = str(a, C.ATTR_XRAY_DECISION_ITEM_ID);
+  const reason = str(a, C.ATTR_XRAY_DECISION_REASON);
+  const reasonCode = str(a, C.ATTR_XRAY_DECISION_REASON_CODE);
+  const score = num(a, C.ATTR_XRAY_DECISION_SCORE);
+  const ref = writer.add({
+    eventId: formatEventId(stepId, seq),
+    runId,
+    stepId,
+    seq,
+    itemId,
+    outcome,
+    reason,
+    reasonCode: reasonCode || undefined,
+    score: score ?? undefined,
+    timestamp: nanosToIso(event.timeUnixNano),
+    input: json(a, C.ATTR_XRAY_DECISION_INPUT),
+    output: json(a, C.ATTR_XRAY_DECISION_OUTPUT),
+    metadata: json(a, C.ATTR_XRAY_DECISION_METADATA),
+  });
+  return {
+    project_id: projectId,
+    run_id: runId,
+    step_id: stepId,
+    seq,
+    item_id: itemId,
+    outcome,
+    reason,
+    reason_code: reasonCode,
+    score,
+    timestamp: event.timeUnixNano,
+    ...ref,
+  };
+}

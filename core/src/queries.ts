@@ -1,0 +1,136 @@
+/**
+ * Read queries for the query API: pure functions returning `{ query, query_params }` for
+ * `@clickhouse/client`. Every value is a bound parameter; every query filters by project first
+ * (the sort key's prefix) and reads with FINAL so re-delivered rows are counted once.
+ */
+export interface BoundQuery {
+  query: string;
+  query_params: Record<string, unknown>;
+}
+
+const RUN_COLUMNS = `run_id, pipeline, status, toString(started_at) AS started_at, toString(ended_at) AS ended_at,
+  (toUnixTimestamp64Nano(ended_at) - toUnixTimestamp64Nano(started_at)) / 1e6 AS duration_ms,
+  total_steps, input_count, output_count, elimination_ratio, error_message`;
+
+export interface RunListFilter {
+  projectId: string;
+  pipeline?: string;
+  minEliminationRatio?: number;
+  /** Inclusive lower bound on the start time, ms since epoch. */
+  fromMillis?: number;
+  /** Exclusive upper bound on the start time, ms since epoch. */
+  toMillis?: number;
+  /** Position after which to continue: the last run of the previous page. */
+  after?: { startedAt: string; runId: string };
+  limit: number;
+}
+
+/** Runs, newest first, one page (asks for one extra row to know whether another page exists). */
+export function listRunsQuery(f: RunListFilter): BoundQuery {
+  const where = ['project_id = {projectId:String}'];
+  const params: Record<string, unknown> = { projectId: f.projectId, limit: f.limit + 1 };
+  if (f.pipeline !== undefined) {
+    where.push('pipeline = {pipeline:String}');
+    params.pipeline = f.pipeline;
+  }
+  if (f.minEliminationRatio !== undefined) {
+    where.push('elimination_ratio >= {minRatio:Float64}');
+    params.minRatio = f.minEliminationRatio;
+  }
+  if (f.fromMillis !== undefined) {
+    where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
+    params.fromMs = f.fromMillis;
+  }
+  if (f.toMillis !== undefined) {
+    where.push('started_at < fromUnixTimestamp64Milli({toMs:Int64})');
+    params.toMs = f.toMillis;
+  }
+  if (f.after) {
+    where.push(`(started_at, run_id) < (toDateTime64({afterTime:String}, 9, 'UTC'), {afterRun:String})`);
+    params.afterTime = f.after.startedAt;
+    params.afterRun = f.after.runId;
+  }
+  return {
+    query: `SELECT ${RUN_COLUMNS} FROM runs FINAL WHERE ${where.join(' AND ')}
+            ORDER BY started_at DESC, run_id DESC LIMIT {limit:UInt32}`,
+    query_params: params,
+  };
+}
+
+/** One run by id. */
+export function getRunQuery(projectId: string, runId: string): BoundQuery {
+  return {
+    query: `SELECT ${RUN_COLUMNS}, payload_key, payload_offset, payload_length FROM runs FINAL
+            WHERE project_id = {projectId:String} AND run_id = {runId:String} LIMIT 1`,
+    query_params: { projectId, runId },
+  };
+}
+
+const STEP_COLUMNS = `run_id, step_id, step_index, name, type, status,
+  toString(started_at) AS started_at, toString(ended_at) AS ended_at,
+  (toUnixTimestamp64Nano(ended_at) - toUnixTimestamp64Nano(started_at)) / 1e6 AS duration_ms,
+  input_count, output_count, kept_count, eliminated_count, scored_count, decision_count,
+  elimination_ratio, error_message`;
+
+/** A run's steps in execution order. */
+export function listStepsQuery(projectId: string, runId: string): BoundQuery {
+  return {
+    query: `SELECT ${STEP_COLUMNS} FROM steps FINAL
+            WHERE project_id = {projectId:String} AND run_id = {runId:String}
+            ORDER BY step_index, started_at, step_id`,
+    query_params: { projectId, runId },
+  };
+}
+
+/** One step by id. */
+export function getStepQuery(projectId: string, stepId: string): BoundQuery {
+  return {
+    query: `SELECT ${STEP_COLUMNS}, payload_key, payload_offset, payload_length FROM steps FINAL
+            WHERE project_id = {projectId:String} AND step_id = {stepId:String} LIMIT 1`,
+    query_params: { projectId, stepId },
+  };
+}
+
+const DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, toString(timestamp) AS timestamp`;
+
+export interface DecisionFilter {
+  projectId: string;
+  stepId: string;
+  outcome?: string;
+  itemId?: string;
+  /** Continue after this sequence number. */
+  afterSeq?: number;
+  limit: number;
+}
+
+/** A step's decisions in sequence order, one page (one extra row to detect the next page). */
+export function listDecisionsQuery(f: DecisionFilter): BoundQuery {
+  const where = ['project_id = {projectId:String}', 'step_id = {stepId:String}'];
+  const params: Record<string, unknown> = { projectId: f.projectId, stepId: f.stepId, limit: f.limit + 1 };
+  if (f.outcome !== undefined) {
+    where.push('outcome = {outcome:String}');
+    params.outcome = f.outcome;
+  }
+  if (f.itemId !== undefined) {
+    where.push('item_id = {itemId:String}');
+    params.itemId = f.itemId;
+  }
+  if (f.afterSeq !== undefined) {
+    where.push('seq > {afterSeq:UInt32}');
+    params.afterSeq = f.afterSeq;
+  }
+  return {
+    query: `SELECT ${DECISION_COLUMNS} FROM decision_events FINAL WHERE ${where.join(' AND ')}
+            ORDER BY seq LIMIT {limit:UInt32}`,
+    query_params: params,
+  };
+}
+
+/** One decision by its step and sequence number, with where its payload is. */
+export function getDecisionQuery(projectId: string, stepId: string, seq: number): BoundQuery {
+  return {
+    query: `SELECT ${DECISION_COLUMNS}, payload_key, payload_offset, payload_length FROM decision_events FINAL
+            WHERE project_id = {projectId:String} AND step_id = {stepId:String} AND seq = {seq:UInt32} LIMIT 1`,
+    query_params: { projectId, stepId, seq },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Row shapes of the ClickHouse tables (see ../migrations). Timestamps are nanosecond decimal
+ * strings, which ClickHouse parses into DateTime64(9) exactly.
+ */
+
+/** Where a record's full payload lives: an S3 object and the byte range of its line. */
+export interface PayloadRef {
+  payload_key: string;
+  payload_offset: number;
+  payload_length: number;
+}
+
+export interface RunRow extends PayloadRef {
+  project_id: string;
+  run_id: string;
+  pipeline: string;
+  status: string;
+  started_at: string;
+  ended_at: string;
+  total_steps: number;
+  input_count: number;
+  output_count: number;
+  elimination_ratio: number;
+  error_message: string;
+}
+
+export interface StepRow extends PayloadRef {
+  project_id: string;
+  run_id: string;
+  step_id: string;
+  step_index: number;
+  name: string;
+  type: string;
+  status: string;
+  started_at: string;
+  ended_at: string;
+  input_count: number;
+  output_count: number;
+  kept_count: number;
+  eliminated_count: number;
+  scored_count: number;
+  decision_count: number;
+  elimination_ratio: number;
+  error_message: string;
+}
+
+export interface DecisionRow extends PayloadRef {
+  project_id: string;
+  run_id: string;
+  step_id: string;
+  seq: number;
+  item_id: string;
+  outcome: string;
+  reason: string;
+  reason_code: string;
+  score: number | null;
+  timestamp: string;
+}
+
+/** The ClickHouse table each row type goes to. */
+export const Tables = { RUNS: 'runs', STEPS: 'steps', DECISIONS: 'decision_events' } as const;
+
+/** Share of `input` that did not make it to `output`, in [0, 1]; 0 when nothing came in. */
+export function eliminationRatio(input: number, output: number): number {
+  if (!(input > 0)) return 0;
+  return Math.min(1, Math.max(0, (input - output) / input));
+}
