@@ -1,0 +1,40 @@
+import { readStorageSettings, type StorageSettings } from '@xray/core';
+
+/** Processor settings, parsed once at boot from the environment. */
+export interface ProcessorConfig extends StorageSettings {
+  redisUrl: string;
+  stream: string;
+  group: string;
+  consumer: string;
+  /** Most stream entries read and written as one batch. */
+  batchEntries: number;
+  /** How long a read waits for new entries before looping. */
+  blockMillis: number;
+  /** Entries pending this long on another consumer are claimed (it probably crashed). */
+  claimIdleMillis: number;
+  /** Port of the health endpoint. */
+  port: number;
+}
+
+/** Reads the processor's environment; throws one clear error naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
+  return {
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    stream: env.XRAY_STREAM ?? 'xray:spans',
+    group: env.XRAY_CONSUMER_GROUP ?? 'xray-processors',
+    consumer: env.PROCESSOR_CONSUMER ?? `processor-${process.pid}`,
+    ...readStorageSettings(env),
+    batchEntries: int(env, 'PROCESSOR_BATCH_ENTRIES', 200, 1),
+    blockMillis: int(env, 'PROCESSOR_BLOCK_MS', 1000, 1),
+    claimIdleMillis: int(env, 'PROCESSOR_CLAIM_IDLE_MS', 60_000, 1000),
+    port: int(env, 'PROCESSOR_PORT', 4320, 0),
+  };
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { ClickHouseWriter } from './clickhouse.js';
+import { loadConfig } from './config.js';
+import { RedisDeadLetters } from './dead-letters.js';
+import { Processor } from './processor.js';
+import { PayloadWriter } from './s3.js';
+import { GroupConsumer } from './stream.js';
+
+// The only place that reads the environment and wires real clients.
+const config = loadConfig();
+const log = (line: string) => process.stdout.write(`[processor ${config.consumer}] ${line}\n`);
+
+const clickhouse = new ClickHouseWriter(config.clickhouse);
+const payloads = new PayloadWriter(config.s3);
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+
+try {
+  await redis.connect();
+  const applied = await clickhouse.migrate();
+  if (applied.length > 0) log(`applied migrations ${applied.join(', ')}`);
+  await payloads.ensureBucket();
+} catch (cause) {
+  process.stderr.write(`processor cannot start: ${(cause as Error).message}\n`);
+  process.exit(1);
+}
+
+const consumer = new GroupConsumer(redis, { stream: config.stream, group: config.group, consumer: config.consumer });
+await consumer.ensureGroup();
+const processor = new Processor(
+  consumer,
+  { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => clickhouse.write(b) },
+  new RedisDeadLetters(redis, `${config.stream}:dead`),
+  { batchEntries: config.batchEntries, blockMillis: config.blockMillis, claimIdleMillis: config.claimIdleMillis, log },
+);
+processor.start();
+// Health and counters for the local stack, orchestrators and tests.
+const health = createServer((req, res) => {
+  const ok = req.url === '/healthz' || req.url === '/stats';
+  res.writeHead(ok ? 200 : 404, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(ok ? { status: 'ok', consumer: config.consumer, ...processor.stats } : { error: { code: 'not_found', message: 'Try /healthz or /stats.' } }));
+});
+health.listen(config.port, '127.0.0.1');
+log(`consuming ${config.stream} as ${config.group}/${config.consumer} -> ClickHouse ${config.clickhouse.url}/${config.clickhouse.database}, S3 ${config.s3.endpoint ?? 'AWS'}/${config.s3.bucket}`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  health.close();
+  await processor.stop();
+  redis.disconnect();
+  await clickhouse.close();
+  payloads.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown());
+process.once('SIGINT', () => void shutdown());

@@ -1,0 +1,159 @@
+import { decodeQueueMessage, emptyBatch, mapSpans, type WriteBatch } from '@xray/core';
+import type { GroupConsumer, StreamEntry } from './stream.js';
+
+/** Where a batch goes. ClickHouse and S3 in production; anything with these two calls in a test. */
+export interface BatchSink {
+  /** Stores payload objects (S3). */
+  writePayloads(batch: WriteBatch): Promise<void>;
+  /** Stores rows (ClickHouse). */
+  writeRows(batch: WriteBatch): Promise<void>;
+}
+
+/** Entries that can never be processed (not a queue message) go here, with the error. */
+export interface DeadLetters {
+  add(entry: StreamEntry, error: string): Promise<void>;
+}
+
+export interface ProcessorOptions {
+  batchEntries: number;
+  blockMillis: number;
+  claimIdleMillis: number;
+  /** Wait after a failed write before retrying; doubles up to 30 s. */
+  retryBaseMillis?: number;
+  log?: (line: string) => void;
+}
+
+/** Counters a `/metrics` endpoint or a test can read. */
+export interface ProcessorStats {
+  entries: number;
+  spans: number;
+  runs: number;
+  steps: number;
+  decisions: number;
+  objects: number;
+  deadLettered: number;
+  skipped: number;
+  writeFailures: number;
+  lastBatchMillis: number;
+}
+
+/**
+ * The processor loop: read entries, map them to rows and payloads, write S3 then ClickHouse,
+ * and only then acknowledge. A failed write acknowledges nothing: the entries stay pending and
+ * are read again, and because keys, rows and insert tokens are deterministic, a second write of
+ * the same entries changes nothing visible.
+ */
+export class Processor {
+  readonly stats: ProcessorStats = {
+    entries: 0,
+    spans: 0,
+    runs: 0,
+    steps: 0,
+    decisions: 0,
+    objects: 0,
+    deadLettered: 0,
+    skipped: 0,
+    writeFailures: 0,
+    lastBatchMillis: 0,
+  };
+  readonly #consumer: GroupConsumer;
+  readonly #sink: BatchSink;
+  readonly #deadLetters: DeadLetters;
+  readonly #o: Required<ProcessorOptions>;
+  #running = false;
+  #stopped: Promise<void> = Promise.resolve();
+  #lastClaim = 0;
+  #wake: (() => void) | undefined;
+
+  constructor(consumer: GroupConsumer, sink: BatchSink, deadLetters: DeadLetters, options: ProcessorOptions) {
+    this.#consumer = consumer;
+    this.#sink = sink;
+    this.#deadLetters = deadLetters;
+    this.#o = { retryBaseMillis: 250, log: () => undefined, ...options };
+  }
+
+  /** Starts the loop in the background. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#stopped = this.#loop();
+  }
+
+  /** Stops reading; resolves once the batch in flight is written and acknowledged (or abandoned to redelivery). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#stopped;
+  }
+
+  /** Reads and processes one batch; returns how many entries it handled. Exposed for tests. */
+  async runOnce(): Promise<number> {
+    let entries: StreamEntry[] = [];
+    if (Date.now() - this.#lastClaim >= this.#o.claimIdleMillis / 2) {
+      this.#lastClaim = Date.now();
+      entries = await this.#consumer.claimIdle(this.#o.claimIdleMillis, this.#o.batchEntries);
+    }
+    if (entries.length === 0) entries = await this.#consumer.read(this.#o.batchEntries, this.#o.blockMillis);
+    if (entries.length === 0) return 0;
+    await this.process(entries);
+    return entries.length;
+  }
+
+  /** Writes the entries' data and acknowledges them; throws (acknowledging nothing) if a write fails. */
+  async process(entries: readonly StreamEntry[]): Promise<void> {
+    const started = Date.now();
+    const batch = emptyBatch();
+    const good: string[] = [];
+    let spans = 0;
+    for (const entry of entries) {
+      const decoded = entry.message === undefined ? { ok: false as const, error: 'entry has no message field (deleted or foreign)' } : decodeQueueMessage(entry.message);
+      if (!decoded.ok) {
+        await this.#deadLetters.add(entry, decoded.error);
+        await this.#consumer.ack([entry.id]);
+        this.stats.deadLettered++;
+        this.#o.log(`dead-lettered entry ${entry.id}: ${decoded.error}`);
+        continue;
+      }
+      mapSpans(decoded.value.projectId, decoded.value.spans, batch);
+      spans += decoded.value.spans.length;
+      good.push(entry.id);
+    }
+    if (good.length > 0) {
+      await this.#sink.writePayloads(batch);
+      await this.#sink.writeRows(batch);
+    }
+    await this.#consumer.ack(good);
+    const s = this.stats;
+    s.entries += good.length;
+    s.spans += spans;
+    s.runs += batch.runs.length;
+    s.steps += batch.steps.length;
+    s.decisions += batch.decisions.length;
+    s.objects += batch.objects.length;
+    s.skipped += batch.skipped.length;
+    s.lastBatchMillis = Date.now() - started;
+  }
+
+  async #loop(): Promise<void> {
+    let failures = 0;
+    while (this.#running) {
+      try {
+        await this.runOnce();
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.stats.writeFailures++;
+        this.#consumer.rewind();
+        const wait = Math.min(30_000, this.#o.retryBaseMillis * 2 ** Math.min(failures - 1, 7));
+        this.#o.log(`batch failed (${(err as Error).message}); nothing acknowledged, retrying in ${wait} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+}
