@@ -1,0 +1,160 @@
+import {
+  type DecisionDetail,
+  type DecisionListResponse,
+  type ErrorResponse,
+  getDecisionQuery,
+  getRunQuery,
+  getStepQuery,
+  listDecisionsQuery,
+  listRunsQuery,
+  listStepsQuery,
+  parseEventId,
+  RUN_ID_RE,
+  type RunListResponse,
+  STEP_ID_RE,
+  type StepListResponse,
+  toDecisionSummary,
+  toRunSummary,
+  toStepSummary,
+} from '@xray/core';
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  BadRequest,
+  decodeCursor,
+  encodeCursor,
+  limitParam,
+  outcomeParam,
+  ratioParam,
+  textParam,
+  timeParam,
+} from './params.js';
+import type { PayloadReader, RowReader } from './store.js';
+
+export interface QueryAppDeps {
+  rows: RowReader;
+  payloads: PayloadReader;
+  projectId: string;
+  log?: (line: string) => void;
+}
+
+type RunCursor = { t: string; r: string };
+const isRunCursor = (v: unknown): v is RunCursor =>
+  typeof v === 'object' && v !== null && typeof (v as RunCursor).t === 'string' && RUN_ID_RE.test(String((v as RunCursor).r));
+const isSeqCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/** The query API: metrics from ClickHouse, full payloads from S3. */
+export function createApp(deps: QueryAppDeps): Hono {
+  const { rows, payloads, projectId } = deps;
+  const app = new Hono();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/v1/runs', async (c) => {
+    const limit = limitParam(c.req.query('limit'));
+    const after = decodeCursor(c.req.query('cursor'), isRunCursor);
+    const found = await rows.rows(
+      listRunsQuery({
+        projectId,
+        limit,
+        pipeline: textParam('pipeline', c.req.query('pipeline')),
+        minEliminationRatio: ratioParam('minEliminationRatio', c.req.query('minEliminationRatio')),
+        fromMillis: timeParam('from', c.req.query('from')),
+        toMillis: timeParam('to', c.req.query('to')),
+        ...(after ? { after: { startedAt: after.t, runId: after.r } } : {}),
+      }),
+    );
+    const page = found.slice(0, limit);
+    const last = page.at(-1);
+    const body: RunListResponse = {
+      runs: page.map(toRunSummary),
+      nextCursor: found.length > limit && last ? encodeCursor({ t: String(last.started_at), r: String(last.run_id) }) : null,
+    };
+    return c.json(body);
+  });
+
+  app.get('/v1/runs/:runId', async (c) => {
+    const runId = idParam(c.req.param('runId'), RUN_ID_RE, 'runId', '32 hex characters');
+    const [row] = await rows.rows(getRunQuery(projectId, runId));
+    if (!row) return notFound(c, `No run ${runId} in this project. Check the id, or wait a moment if the run just finished.`);
+    return c.json(toRunSummary(row));
+  });
+
+  app.get('/v1/runs/:runId/steps', async (c) => {
+    const runId = idParam(c.req.param('runId'), RUN_ID_RE, 'runId', '32 hex characters');
+    const found = await rows.rows(listStepsQuery(projectId, runId));
+    if (found.length === 0) {
+      const [run] = await rows.rows(getRunQuery(projectId, runId));
+      if (!run) return notFound(c, `No run ${runId} in this project. Check the id, or wait a moment if the run just finished.`);
+    }
+    const body: StepListResponse = { runId, steps: found.map(toStepSummary) };
+    return c.json(body);
+  });
+
+  app.get('/v1/steps/:stepId/decisions', async (c) => {
+    const stepId = idParam(c.req.param('stepId'), STEP_ID_RE, 'stepId', '16 hex characters');
+    const limit = limitParam(c.req.query('limit'));
+    const afterSeq = decodeCursor(c.req.query('cursor'), isSeqCursor);
+    const found = await rows.rows(
+      listDecisionsQuery({
+        projectId,
+        stepId,
+        limit,
+        outcome: outcomeParam(c.req.query('outcome')),
+        itemId: textParam('itemId', c.req.query('itemId')),
+        ...(afterSeq !== undefined ? { afterSeq } : {}),
+      }),
+    );
+    if (found.length === 0 && afterSeq === undefined) {
+      const [step] = await rows.rows(getStepQuery(projectId, stepId));
+      if (!step) return notFound(c, `No step ${stepId} in this project. Step ids come from GET /v1/runs/{runId}/steps.`);
+    }
+    const page = found.slice(0, limit);
+    const last = page.at(-1);
+    const body: DecisionListResponse = {
+      stepId,
+      decisions: page.map(toDecisionSummary),
+      nextCursor: found.length > limit && last ? encodeCursor(Number(last.seq)) : null,
+    };
+    return c.json(body);
+  });
+
+  app.get('/v1/decisions/:eventId', async (c) => {
+    const eventId = c.req.param('eventId');
+    const id = parseEventId(eventId);
+    if (!id) throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
+    const [row] = await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq));
+    if (!row) return notFound(c, `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`);
+    const payload = await payloads.read(String(row.payload_key), Number(row.payload_offset), Number(row.payload_length));
+    const body: DecisionDetail = {
+      ...toDecisionSummary(row),
+      ...(payload ? { input: payload.input, output: payload.output, metadata: payload.metadata } : {}),
+    };
+    return c.json(body);
+  });
+
+  app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps or /v1/decisions.`));
+
+  app.onError((err, c) => {
+    if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
+    deps.log?.(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
+    return errorJson(c, 503, 'storage_unavailable', 'The query API could not reach its storage (ClickHouse or S3). Retry shortly; if it persists, check that they are running.');
+  });
+
+  return app;
+}
+
+function idParam(raw: string, re: RegExp, name: string, shape: string): string {
+  const value = raw.toLowerCase();
+  if (!re.test(value)) throw new BadRequest(`${name} must be ${shape}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function notFound(c: Context, message: string) {
+  return errorJson(c, 404, 'not_found', message);
+}
+
+function errorJson(c: Context, status: ContentfulStatusCode, code: string, message: string) {
+  const body: ErrorResponse = { error: { code, message } };
+  return c.json(body, status);
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { createClient } from '@clickhouse/client';
+import { S3Client } from '@aws-sdk/client-s3';
+import { serve } from '@hono/node-server';
+import { s3ClientConfig } from '@xray/core';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { clickhouseRows, s3Payloads } from './store.js';
+
+// The only place that reads the environment and wires real clients.
+const config = loadConfig();
+const clickhouse = createClient(config.clickhouse);
+const s3 = new S3Client(s3ClientConfig(config.s3));
+const app = createApp({
+  rows: clickhouseRows(clickhouse),
+  payloads: s3Payloads(s3, config.s3.bucket),
+  projectId: config.projectId,
+  log: (line) => process.stderr.write(`[query] ${line}\n`),
+});
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  process.stdout.write(`query API listening on http://${config.host}:${info.port}\n`);
+});
+const shutdown = () => {
+  server.close(() => {
+    void clickhouse.close().then(() => process.exit(0));
+  });
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
