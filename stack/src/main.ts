@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { ensureRedis } from './redis.js';
+import { startServices, startStorage } from './stack.js';
+
+// `npm start`: the whole of X-Ray on one machine, no Docker. Every setting has a default and an
+// environment variable (see the README's configuration table).
+const env = process.env;
+const settings = {
+  dataDir: resolve(env.XRAY_DATA_DIR ?? '.xray-data'),
+  redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  clickhousePort: port('CLICKHOUSE_PORT', 8123),
+  s3Port: port('S3_PORT', 4569),
+  receiverPort: port('RECEIVER_PORT', 4318),
+  queryPort: port('QUERY_PORT', 8080),
+  processorPort: port('PROCESSOR_PORT', 4320),
+  stream: env.XRAY_STREAM ?? 'xray:spans',
+  database: env.CLICKHOUSE_DATABASE ?? 'xray',
+  bucket: env.S3_BUCKET ?? 'xray-payloads',
+  projectId: env.XRAY_PROJECT_ID ?? 'default',
+};
+
+const tty = process.stdout.isTTY;
+const colours: Record<string, number> = { clickhouse: 33, s3: 35, processor: 36, receiver: 32, query: 34 };
+const paint = (name: string) => (tty ? `\x1b[${colours[name] ?? 37}m${name.padEnd(10)}\x1b[0m` : name.padEnd(10));
+const onLine = (name: string, line: string) => process.stdout.write(`${paint(name)} ${line}\n`);
+const say = (line: string) => process.stdout.write(`${tty ? '\x1b[1m' : ''}x-ray${tty ? '\x1b[0m' : ''}      ${line}\n`);
+
+try {
+  const redis = await ensureRedis(settings.redisUrl);
+  say(`redis ${redis === 'started' ? 'started' : 'found'} at ${settings.redisUrl}`);
+  say(`starting embedded ClickHouse and S3 (data in ${settings.dataDir}) ...`);
+  const storage = await startStorage({ ...settings, onLine });
+  say('starting processor, receiver and query API ...');
+  const services = await startServices({ ...settings, clickhouseUrl: storage.clickhouseUrl, s3Endpoint: storage.s3Endpoint, onLine }).catch(async (err: unknown) => {
+    await storage.stop();
+    throw err;
+  });
+  say('ready:');
+  say(`  OTLP receiver   ${services.receiverUrl}/v1/traces   (point the SDK or a collector here)`);
+  say(`  query API       ${services.queryUrl}/v1/runs`);
+  say(`  ClickHouse      ${storage.clickhouseUrl}   database ${settings.database}`);
+  say(`  S3              ${storage.s3Endpoint}   bucket ${settings.bucket}`);
+  say('in another terminal: npm run demo      stop: Ctrl-C');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping ...');
+    await services.stop();
+    await storage.stop();
+    say('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  for (const p of [...Object.values(services.processes), ...storage.processes]) {
+    void p.exited.then((code) => {
+      if (!stopping) {
+        say(`${p.name} exited unexpectedly (code ${code}); stopping the stack.`);
+        void stop();
+      }
+    });
+  }
+} catch (err) {
+  process.stderr.write(`x-ray could not start: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+function port(name: string, fallback: number): number {
+  const raw = env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535) {
+    process.stderr.write(`${name} must be a port number (1-65535), got ${JSON.stringify(raw)}\n`);
+    process.exit(1);
+  }
+  return value;
+}
