@@ -2,23 +2,32 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from source, so a test run never depends on a stale build.
-// (End-to-end tests start the built services as processes; `npm test` builds first.)
+// (Tests that start services as processes run the built files; `npm test` builds first.)
 const src = (pkg: string) => fileURLToPath(new URL(`./${pkg}/src/index.ts`, import.meta.url));
+const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/sdk': src('sdk'), '@xray/stack': src('stack') };
 
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@xray/otel': src('otel'),
-      '@xray/core': src('core'),
-      '@xray/sdk': src('sdk'),
-      '@xray/stack': src('stack'),
-    },
-  },
+  resolve: { alias },
   test: {
-    include: ['*/src/**/*.test.ts', 'e2e/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', 'grafana-plugin/**'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
-    globalSetup: ['./e2e/src/global-setup.ts'],
+    hookTimeout: 90_000,
+    projects: [
+      {
+        // Pure logic and the receiver (which needs only Redis).
+        resolve: { alias },
+        test: { name: 'fast', include: ['{otel,core,sdk,receiver}/src/**/*.test.ts'] },
+      },
+      {
+        // Everything that needs the embedded ClickHouse and s3rver, started once for the run.
+        resolve: { alias },
+        test: {
+          name: 'stack',
+          include: ['{processor,query,stack,e2e}/src/**/*.test.ts'],
+          globalSetup: ['./e2e/src/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });
