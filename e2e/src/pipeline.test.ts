@@ -1,0 +1,159 @@
+import type { DecisionDetail, DecisionListResponse, ErrorResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
+import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestStack, type TestStack } from './harness.js';
+
+// The whole path for real: SDK -> receiver -> Redis -> processor -> ClickHouse + S3 -> query API.
+interface Doc {
+  id: string;
+  rank: number;
+  title: string;
+}
+
+const items: Doc[] = Array.from({ length: 1000 }, (_, i) => ({ id: `doc-${i}`, rank: i, title: `Document ${i}` }));
+
+let stack: TestStack;
+let runId: string;
+
+beforeAll(async () => {
+  stack = await startTestStack('e2e');
+  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces` });
+  runId = await xray.startRun('e2e-search', items);
+  // Eliminates exactly 137 items: those whose rank is below 137.
+  const filtered = await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'filter-by-rank',
+    (input: Doc[]) =>
+      input.map((doc) => ({
+        itemId: doc.id,
+        outcome: doc.rank < 137 ? ELIMINATED : KEPT,
+        reason: doc.rank < 137 ? `Rank ${doc.rank} below 137` : `Rank ${doc.rank} passes`,
+        input: doc,
+        metadata: { threshold: 137 },
+      })),
+    items,
+  );
+  const survivors = filtered.filter((d) => d.outcome !== ELIMINATED).map((d) => d.input as Doc);
+  const ranked = await xray.step(
+    runId,
+    XRStepType.RANK,
+    'rank-by-score',
+    async (input: Doc[]) => input.map((doc) => ({ itemId: doc.id, outcome: SCORED, reason: 'scored', score: doc.rank / 1000, input: doc })),
+    survivors,
+  );
+  const top = [...ranked].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 10);
+  const topIds = new Set(top.map((d) => d.itemId));
+  const selected = await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'select-top-10',
+    (input: Doc[]) => input.map((doc) => ({ itemId: doc.id, outcome: topIds.has(doc.id) ? KEPT : ELIMINATED, reason: topIds.has(doc.id) ? 'in top 10' : 'not in top 10' })),
+    survivors,
+  );
+  await xray.endRun(runId, selected.filter((d) => d.outcome === KEPT));
+  await xray.shutdown();
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function stepsOf(id: string) {
+  return eventually(async () => {
+    const { status, body } = await stack.get<StepListResponse>(`/v1/runs/${id}/steps`);
+    return status === 200 && body.steps.length === 3 ? body.steps : undefined;
+  }, 30_000, 'three steps to be queryable');
+}
+
+describe('a pipeline run through the whole stack', () => {
+  it('lists the run with exact run metrics', async () => {
+    const run = await eventually(async () => {
+      const { body } = await stack.get<RunListResponse>('/v1/runs');
+      return body.runs.find((r) => r.runId === runId);
+    }, 30_000, 'the run to be listed');
+    expect(run).toMatchObject({ pipeline: 'e2e-search', status: 'ok', totalSteps: 3, inputCount: 1000, outputCount: 10 });
+    expect(run.eliminationRatio).toBeCloseTo(0.99, 10);
+    const { body: one } = await stack.get<RunSummary>(`/v1/runs/${runId}`);
+    expect(one).toEqual(run);
+  });
+
+  it('gives the step timeline in execution order with exact counts and ratios', async () => {
+    const steps = await stepsOf(runId);
+    expect(steps.map((s) => [s.name, s.type, s.inputCount, s.outputCount, s.keptCount, s.eliminatedCount, s.scoredCount])).toEqual([
+      ['filter-by-rank', 'filter', 1000, 863, 863, 137, 0],
+      ['rank-by-score', 'rank', 863, 863, 0, 0, 863],
+      ['select-top-10', 'filter', 863, 10, 10, 853, 0],
+    ]);
+    expect(steps[0]!.eliminationRatio).toBeCloseTo(0.137, 10);
+    expect(steps[1]!.eliminationRatio).toBe(0);
+  });
+
+  it('pages through exactly the 137 eliminated decisions with their reasons', async () => {
+    const [filter] = await stepsOf(runId);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `/v1/steps/${filter!.stepId}/decisions?outcome=eliminated&limit=50${cursor ? `&cursor=${cursor}` : ''}`;
+      const { status, body } = await stack.get<DecisionListResponse>(query);
+      expect(status).toBe(200);
+      for (const d of body.decisions) {
+        expect(d.outcome).toBe('eliminated');
+        expect(d.reason).toMatch(/^Rank \d+ below 137$/);
+        seen.push(d.itemId);
+      }
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(137);
+    expect(seen).toEqual(Array.from({ length: 137 }, (_, i) => `doc-${i}`));
+  });
+
+  it("returns one decision's full payload from S3", async () => {
+    const steps = await stepsOf(runId);
+    const { body: list } = await stack.get<DecisionListResponse>(`/v1/steps/${steps[0]!.stepId}/decisions?itemId=doc-42`);
+    expect(list.decisions).toHaveLength(1);
+    const { status, body } = await stack.get<DecisionDetail>(`/v1/decisions/${list.decisions[0]!.eventId}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      itemId: 'doc-42',
+      outcome: 'eliminated',
+      reason: 'Rank 42 below 137',
+      input: { id: 'doc-42', rank: 42, title: 'Document 42' },
+      metadata: { threshold: 137 },
+    });
+    const { body: scored } = await stack.get<DecisionListResponse>(`/v1/steps/${steps[1]!.stepId}/decisions?itemId=doc-999`);
+    expect(scored.decisions[0]).toMatchObject({ outcome: 'scored', score: 0.999 });
+  });
+
+  it('answers unknown ids with 404 and malformed parameters with 400, each with a message', async () => {
+    const cases: [string, number][] = [
+      [`/v1/runs/${'f'.repeat(32)}`, 404],
+      [`/v1/runs/${'f'.repeat(32)}/steps`, 404],
+      [`/v1/steps/${'f'.repeat(16)}/decisions`, 404],
+      [`/v1/decisions/${'f'.repeat(16)}-1`, 404],
+      ['/v1/runs/not-a-run', 400],
+      ['/v1/runs?limit=0', 400],
+      ['/v1/runs?minEliminationRatio=2', 400],
+      ['/v1/runs?from=yesterday', 400],
+      ['/v1/runs?cursor=%%%', 400],
+      [`/v1/steps/${'f'.repeat(16)}/decisions?outcome=maybe`, 400],
+      ['/v1/decisions/nope', 400],
+    ];
+    for (const [path, expected] of cases) {
+      const { status, body } = await stack.get<ErrorResponse>(path);
+      expect([path, status]).toEqual([path, expected]);
+      expect(body.error.message.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('filters runs by pipeline and elimination ratio', async () => {
+    await eventually(async () => ((await stack.get<RunListResponse>('/v1/runs')).body.runs.length > 0 ? true : undefined));
+    expect((await stack.get<RunListResponse>('/v1/runs?pipeline=e2e-search&minEliminationRatio=0.9')).body.runs.map((r) => r.runId)).toEqual([runId]);
+    expect((await stack.get<RunListResponse>('/v1/runs?minEliminationRatio=0.995')).body.runs).toEqual([]);
+    expect((await stack.get<RunListResponse>('/v1/runs?pipeline=other')).body.runs).toEqual([]);
+    expect((await stack.get<RunListResponse>('/v1/runs?from=2000-01-01&to=2000-01-02')).body.runs).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import * as conventions from './index.js';
+
+const names = new Set(Object.entries(conventions).filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_')).map(([, v]) => v as string));
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const collectorText = readFileSync(new URL('../collector/xray-collector.yaml', import.meta.url), 'utf8');
+
+describe('semantic conventions', () => {
+  it('every name is unique and lives under xray.', () => {
+    const values = Object.entries(conventions).filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_')).map(([, v]) => v);
+    expect(new Set(values).size).toBe(values.length);
+    for (const name of names) expect(name).toMatch(/^xray\.[a-z_.]+$/);
+  });
+
+  it('README documents exactly the names the code defines', () => {
+    const documented = new Set([...readme.matchAll(/^\| `(xray\.[a-z_.]+)` \|/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...names].sort());
+  });
+});
+
+describe('collector config', () => {
+  const config = parse(collectorText) as {
+    receivers: Record<string, unknown>;
+    processors: Record<string, unknown>;
+    exporters: Record<string, { traces_endpoint?: string; encoding?: string }>;
+    service: { pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
+  };
+
+  it('uses only attribute names the conventions define', () => {
+    const used = [...collectorText.matchAll(/xray\.[a-z_.]*[a-z_]/g)].map((m) => m[0]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(names, `${name} is not a convention`).toContain(name);
+  });
+
+  it('wires every pipeline to components it defines, and forwards X-Ray spans to the receiver over OTLP/HTTP protobuf', () => {
+    for (const [name, pipeline] of Object.entries(config.service.pipelines)) {
+      for (const r of pipeline.receivers) expect(config.receivers, `${name} receiver ${r}`).toHaveProperty([r]);
+      for (const p of pipeline.processors) expect(config.processors, `${name} processor ${p}`).toHaveProperty([p]);
+      for (const e of pipeline.exporters) expect(config.exporters, `${name} exporter ${e}`).toHaveProperty([e]);
+    }
+    const xray = config.service.pipelines['traces/xray']!;
+    expect(xray.processors).toContain('filter/xray-only');
+    const exporter = config.exporters[xray.exporters[0]!]!;
+    expect(exporter.traces_endpoint).toMatch(/\/v1\/traces$/);
+    expect(exporter.encoding).toBe('proto');
+  });
+});
