@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// No Docker engine runs here, so docker-compose.yml is checked by reading it against the code.
+const root = new URL('../../', import.meta.url).pathname;
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, { environment?: Record<string, string>; ports?: string[]; depends_on?: string[] | Record<string, unknown>; command?: string[]; entrypoint?: string[]; volumes?: string[] }>;
+};
+
+function sources(dir: string): string {
+  let text = '';
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) text += sources(path);
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) text += readFileSync(path, 'utf8');
+  }
+  return text;
+}
+
+/** Environment variable names a package reads (its own sources and core's). */
+function envNamesRead(pkg: string): Set<string> {
+  const text = sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src'));
+  return new Set([...text.matchAll(/env(?:\.|\[['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+}
+
+const containerPorts = (service: string): number[] => (compose.services[service]?.ports ?? []).map((p) => Number(String(p).split(':').at(-1)));
+
+describe('docker-compose.yml', () => {
+  it('gives each X-Ray service only environment variables its code reads', () => {
+    for (const service of ['processor', 'receiver', 'query']) {
+      const read = envNamesRead(service);
+      for (const name of Object.keys(compose.services[service]!.environment ?? {})) {
+        expect(read.has(name), `${service} is given ${name} but its code never reads it`).toBe(true);
+      }
+      expect(compose.services[service]!.command?.join(' ')).toContain(`${service}/dist/main.js`);
+    }
+  });
+
+  it('publishes the ports the services listen on', () => {
+    expect(containerPorts('receiver')).toContain(Number(compose.services.receiver!.environment!.RECEIVER_PORT));
+    expect(containerPorts('query')).toContain(Number(compose.services.query!.environment!.QUERY_PORT));
+  });
+
+  it('points every URL at a defined service on a port it serves', () => {
+    const servicePort: Record<string, number> = { clickhouse: 8123, redis: 6379, minio: 9000, receiver: 4318, query: 8080 };
+    for (const [name, port] of Object.entries(servicePort)) {
+      expect(containerPorts(name), name).toContain(port);
+    }
+    for (const [service, def] of Object.entries(compose.services)) {
+      for (const [key, value] of Object.entries(def.environment ?? {})) {
+        if (!/^(https?|redis):\/\//.test(String(value))) continue;
+        const url = new URL(String(value));
+        expect(Object.keys(compose.services), `${service}.${key} -> ${url.hostname}`).toContain(url.hostname);
+        expect(Number(url.port), `${service}.${key}`).toBe(servicePort[url.hostname]);
+      }
+    }
+  });
+
+  it('creates the bucket the services write to, and mounts files that exist', () => {
+    expect(compose.services['minio-init']!.entrypoint!.join(' ')).toContain(`local/${compose.services.processor!.environment!.S3_BUCKET}`);
+    expect(compose.services.query!.environment!.S3_BUCKET).toBe(compose.services.processor!.environment!.S3_BUCKET);
+    const mount = compose.services['otel-collector']!.volumes![0]!.split(':')[0]!;
+    expect(existsSync(join(root, mount))).toBe(true);
+  });
+
+  it('only depends on services it defines', () => {
+    for (const [service, def] of Object.entries(compose.services)) {
+      const deps = Array.isArray(def.depends_on) ? def.depends_on : Object.keys(def.depends_on ?? {});
+      for (const dep of deps) expect(Object.keys(compose.services), `${service} depends on ${dep}`).toContain(dep);
+    }
+  });
+});

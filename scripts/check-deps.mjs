@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Dependencies point one way: otel <- sdk; otel <- core <- receiver | processor | query.
+// Services never import each other; only the launcher (stack), the tests (e2e) and the benchmarks
+// (bench) may reach across. This reads every import in every package's sources and fails on any
+// import of a workspace package that the table below does not allow.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const allowed = {
+  otel: [],
+  core: ['otel'],
+  sdk: ['otel'],
+  receiver: ['otel', 'core'],
+  processor: ['otel', 'core'],
+  query: ['otel', 'core'],
+  stack: ['otel', 'core', 'sdk'],
+  e2e: ['otel', 'core', 'sdk', 'stack'],
+  bench: ['otel', 'core', 'sdk', 'stack'],
+};
+
+const root = new URL('..', import.meta.url).pathname;
+const importRe = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](@xray\/[a-z-]+)|import\(\s*['"](@xray\/[a-z-]+)['"]\s*\)/g;
+const problems = [];
+
+function walk(dir, visit) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, visit);
+    else if (/\.(ts|mts|js|mjs)$/.test(name)) visit(path);
+  }
+}
+
+for (const [pkg, deps] of Object.entries(allowed)) {
+  const src = join(root, pkg, 'src');
+  try {
+    statSync(src);
+  } catch {
+    continue;
+  }
+  walk(src, (file) => {
+    for (const match of readFileSync(file, 'utf8').matchAll(importRe)) {
+      const target = (match[1] ?? match[2]).slice('@xray/'.length);
+      if (target !== pkg && !deps.includes(target)) problems.push(`${file.slice(root.length)} imports @xray/${target}; ${pkg} may import only ${deps.map((d) => '@xray/' + d).join(', ') || 'no workspace package'}`);
+    }
+  });
+  const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8'));
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+    if (dep.startsWith('@xray/') && !deps.includes(dep.slice('@xray/'.length))) problems.push(`${pkg}/package.json depends on ${dep}, which ${pkg} may not use`);
+  }
+}
+
+if (problems.length > 0) {
+  process.stderr.write(`Dependency direction violated:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exit(1);
+}
+process.stdout.write(`dependency directions ok (${Object.keys(allowed).length} packages)\n`);

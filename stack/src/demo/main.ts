@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import type { DecisionDetail, DecisionListResponse, RunListResponse, RunSummary, StepListResponse, StepSummary } from '@xray/core';
+import { XRay } from '@xray/sdk';
+import { bar, bold, dim, pct, red, table } from './format.js';
+import { makeDocs, PIPELINE, runPipeline } from './pipeline.js';
+
+// `npm run demo`: runs the seed's pipeline twice against a running stack (the buggy filter that
+// needs ALL keywords, then the fix that needs SOME) and walks through the debugging story using
+// only the query API.
+const queryUrl = (process.env.XRAY_QUERY_URL ?? `http://127.0.0.1:${process.env.QUERY_PORT ?? 8080}`).replace(/\/$/, '');
+const endpoint = process.env.XRAY_ENDPOINT ?? `http://127.0.0.1:${process.env.RECEIVER_PORT ?? 4318}/v1/traces`;
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${queryUrl}${path}`);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMillis = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMillis;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function main(): Promise<void> {
+  for (const [name, url] of [['query API', `${queryUrl}/healthz`], ['receiver', new URL('/healthz', endpoint).toString()]] as const) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (!ok) throw new Error(`the ${name} does not answer at ${url}. Start X-Ray first with "npm start" (in another terminal).`);
+  }
+
+  out(bold('Running the pipeline twice through the X-Ray SDK ...'));
+  const docs = makeDocs(1000);
+  const xray = new XRay({ endpoint, serviceName: 'x-ray-demo' });
+  const buggy = await runPipeline(xray, docs, 'all');
+  const fixed = await runPipeline(xray, docs, 'some');
+  await xray.shutdown();
+  out(`  run ${buggy}  filter requires ALL keywords (the bug)`);
+  out(`  run ${fixed}  filter requires SOME keyword (the fix)`);
+  const started = Date.now();
+  for (const id of [buggy, fixed]) {
+    await waitFor(`run ${id} to be queryable`, async () => {
+      const { body } = await get<StepListResponse>(`/v1/runs/${id}/steps`);
+      const { status } = await get<RunSummary>(`/v1/runs/${id}`);
+      return status === 200 && body.steps?.length === 4 ? true : undefined;
+    });
+  }
+  out(dim(`  queryable ${Date.now() - started} ms after the SDK flushed`));
+
+  out();
+  out(bold('1. The dashboard: recent runs, highest elimination first catches the eye'));
+  const { body: runs } = await get<RunListResponse>(`/v1/runs?pipeline=${PIPELINE}&limit=5`);
+  out(
+    table(
+      ['run', 'started', 'steps', 'in → out', 'eliminated'],
+      runs.runs.map((r) => [r.runId === buggy ? red(r.runId) : r.runId, r.startedAt.slice(11, 23), String(r.totalSteps), `${r.inputCount} → ${r.outputCount}`, r.eliminationRatio > 0.6 ? red(pct(r.eliminationRatio)) : pct(r.eliminationRatio)]),
+    ),
+  );
+  const run = runs.runs.find((r) => r.runId === buggy)!;
+  out(`  → run ${run.runId.slice(0, 8)}… eliminated ${bold(pct(run.eliminationRatio))} of ${run.inputCount} candidates (expected about 40%).`);
+
+  out();
+  out(bold(`2. Its step timeline  (GET /v1/runs/${buggy.slice(0, 8)}…/steps)`));
+  const steps = (await get<StepListResponse>(`/v1/runs/${buggy}/steps`)).body.steps;
+  const worst = steps.reduce((a, b) => (b.eliminatedCount > a.eliminatedCount ? b : a));
+  out(table(['#', 'step', 'type', 'in', 'out', 'eliminated', 'ratio', ''], steps.map((s) => stepRow(s, s === worst))));
+
+  out();
+  out(bold(`3. The step that eliminated most: ${worst.name}, ${pct(worst.eliminationRatio)} of its input`));
+  const reasons = new Map<string, number>();
+  let sample: DecisionListResponse['decisions'] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { body: DecisionListResponse } = await get<DecisionListResponse>(`/v1/steps/${worst.stepId}/decisions?outcome=eliminated&limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    if (sample.length === 0) sample = page.body.decisions.slice(0, 5);
+    for (const d of page.body.decisions) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+
+  out();
+  out(bold('4. Its decisions say why  (GET /v1/steps/…/decisions?outcome=eliminated)'));
+  out(table(['item', 'outcome', 'reason'], sample.map((d) => [d.itemId, d.outcome, d.reason])));
+  out();
+  out(table(['reason', 'decisions'], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [reason, String(n)])));
+  const detail = (await get<DecisionDetail>(`/v1/decisions/${sample[0]!.eventId}`)).body;
+  out(dim(`  full payload of ${detail.eventId} from S3: input.keywords = ${JSON.stringify((detail.input as { keywords?: string[] }).keywords)}, metadata = ${JSON.stringify(detail.metadata)}`));
+
+  out();
+  out(bold('5. Root cause: the filter requires ALL required keywords instead of SOME'));
+  const fixedSteps = (await get<StepListResponse>(`/v1/runs/${fixed}/steps`)).body.steps;
+  const fixedRun = (await get<RunSummary>(`/v1/runs/${fixed}`)).body;
+  out(
+    table(
+      ['step', 'ALL (bug)', 'SOME (fix)', 'change'],
+      steps.map((s, i) => {
+        const f = fixedSteps[i]!;
+        return [s.name, pct(s.eliminationRatio), pct(f.eliminationRatio), `${((f.eliminationRatio - s.eliminationRatio) * 100).toFixed(1)} pts`];
+      }),
+    ),
+  );
+  out(`  whole run: ${red(pct(run.eliminationRatio))} eliminated with ALL, ${bold(pct(fixedRun.eliminationRatio))} with SOME; ${run.outputCount} → ${fixedRun.outputCount} results.`);
+}
+
+function stepRow(s: StepSummary, worst: boolean): string[] {
+  const ratio = worst ? red(pct(s.eliminationRatio)) : pct(s.eliminationRatio);
+  return [String(s.index), worst ? red(s.name) : s.name, s.type, String(s.inputCount), String(s.outputCount), String(s.eliminatedCount), ratio, bar(s.eliminationRatio)];
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`demo failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
