@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { loadMigrations, type StorageSettings, Tables, type WriteBatch } from '@xray/core';
 
@@ -18,6 +17,9 @@ export class ClickHouseWriter {
       username: options.username,
       password: options.password,
       request_timeout: 60_000,
+      // Rows are serialised once, in #insert, so the de-duplication token is derived from the very
+      // bytes sent; the client passes those strings through instead of serialising them again.
+      json: { parse: JSON.parse, stringify: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)) },
     });
   }
 
@@ -58,14 +60,17 @@ export class ClickHouseWriter {
 
   async #insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    let body = '';
-    for (const row of rows) body += `${JSON.stringify(row)}\n`;
-    const token = createHash('sha256').update(table).update(body).digest('hex');
+    const hash = createHash('sha256').update(table);
+    const lines = rows.map((row) => {
+      const line = JSON.stringify(row);
+      hash.update(line);
+      return line;
+    });
     await this.#client.insert({
       table,
-      values: Readable.from([body]),
+      values: lines,
       format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: token },
+      clickhouse_settings: { insert_deduplication_token: hash.digest('hex') },
     });
   }
 
