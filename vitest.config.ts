@@ -9,6 +9,7 @@ const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/sdk
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
     projects: [
