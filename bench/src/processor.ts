@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { createClient } from '@clickhouse/client';
+import { encodeQueueMessage, loadMigrations, mapSpans, QUEUE_FIELD, type QueueMessage, type XSpan } from '@xray/core';
+import * as C from '@xray/otel';
+import { Redis } from 'ioredis';
+import type { BenchStack } from './util.js';
+
+const T = `${Date.now()}000000`;
+
+/** Synthetic queue messages: `entries` messages, each with one step span of `decisions` decisions. */
+export function syntheticMessages(projectId: string, entries: number, decisions: number): QueueMessage[] {
+  return Array.from({ length: entries }, () => {
+    const runId = randomBytes(16).toString('hex');
+    const stepId = randomBytes(8).toString('hex');
+    const span: XSpan = {
+      traceId: runId,
+      spanId: stepId,
+      parentSpanId: randomBytes(8).toString('hex'),
+      name: 'filter',
+      startTimeUnixNano: T,
+      endTimeUnixNano: T,
+      status: { code: 0, message: '' },
+      attributes: {
+        [C.ATTR_XRAY_SPAN_KIND]: C.SpanKinds.STEP,
+        [C.ATTR_XRAY_RUN_ID]: runId,
+        [C.ATTR_XRAY_STEP_ID]: stepId,
+        [C.ATTR_XRAY_STEP_NAME]: 'filter',
+        [C.ATTR_XRAY_STEP_INPUT_COUNT]: decisions,
+        [C.ATTR_XRAY_DECISIONS_OFFSET]: 0,
+      },
+      events: Array.from({ length: decisions }, (_, i) => ({
+        timeUnixNano: T,
+        name: C.EVENT_XRAY_DECISION,
+        attributes: {
+          [C.ATTR_XRAY_DECISION_ITEM_ID]: `item-${i}`,
+          [C.ATTR_XRAY_DECISION_OUTCOME]: i % 3 ? C.Outcomes.KEPT : C.Outcomes.ELIMINATED,
+          [C.ATTR_XRAY_DECISION_REASON]: i % 3 ? 'passes' : `Missing required keywords: security`,
+          [C.ATTR_XRAY_DECISION_SCORE]: i / decisions,
+          [C.ATTR_XRAY_DECISION_INPUT]: JSON.stringify({ id: `item-${i}`, title: `Item ${i}` }),
+        },
+      })),
+    };
+    return { v: 1, projectId, receivedAt: Date.now(), spans: [span] };
+  });
+}
+
+/** The processor (a real process) draining pre-built entries: decode, map, S3, ClickHouse, ack. */
+export async function processorRun(stack: BenchStack, messages: QueueMessage[]): Promise<{ rows: number; seconds: number }> {
+  const redis = new Redis(stack.settings.redisUrl);
+  const rows = messages.reduce((n, m) => n + m.spans.reduce((k, s) => k + 1 + s.events.length, 0), 0);
+  const group = 'xray-processors';
+  const before = await delivered(redis, stack.settings.stream, group);
+  const started = performance.now();
+  const pipeline = redis.pipeline();
+  for (const m of messages) pipeline.xadd(stack.settings.stream, '*', QUEUE_FIELD, encodeQueueMessage(m));
+  await pipeline.exec();
+  for (;;) {
+    const [pending] = (await redis.xpending(stack.settings.stream, group)) as [number];
+    if ((await delivered(redis, stack.settings.stream, group)) - before >= messages.length && pending === 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  redis.disconnect();
+  return { rows, seconds };
+}
+
+async function delivered(redis: Redis, stream: string, group: string): Promise<number> {
+  const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+  const g = groups.map((fields) => Object.fromEntries(chunk(fields))).find((x) => x.name === group);
+  return Number(g?.['entries-read'] ?? 0);
+}
+
+function chunk(fields: unknown[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) out.push([String(fields[i]), fields[i + 1]]);
+  return out;
+}
+
+/** Baseline: the same rows in one bulk insert per table through the same client, into a twin schema. */
+export async function bulkInsert(clickhouseUrl: string, database: string, messages: QueueMessage[]): Promise<{ rows: number; seconds: number }> {
+  const admin = createClient({ url: clickhouseUrl });
+  await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await admin.close();
+  const ch = createClient({ url: clickhouseUrl, database });
+  for (const m of loadMigrations()) await ch.command({ query: m.sql });
+  const batch = mapSpans(messages[0]!.projectId, messages.flatMap((m) => m.spans));
+  const started = performance.now();
+  await ch.insert({ table: 'steps', values: batch.steps, format: 'JSONEachRow' });
+  await ch.insert({ table: 'decision_events', values: batch.decisions, format: 'JSONEachRow' });
+  const seconds = (performance.now() - started) / 1000;
+  await ch.close();
+  return { rows: batch.steps.length + batch.decisions.length, seconds };
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureRedis, freePort, type Services, startServices, startStorage, type Storage } from '@xray/stack';
+
+/** Median of numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The p-th percentile (0-100), nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const log = (line: string) => process.stderr.write(`  ${line}\n`);
+
+export interface BenchStack {
+  storage: Storage;
+  services: Services;
+  settings: { database: string; stream: string; bucket: string; projectId: string; redisUrl: string };
+  close(): Promise<void>;
+}
+
+/** A fresh stack in a temporary folder: storage, processor, receiver, query API. */
+export async function startBenchStack(label: string, env: Record<string, string> = {}): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), `xray-bench-${label}-`));
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  await ensureRedis(redisUrl);
+  const quiet = (name: string, line: string) => {
+    if (/error|fail/i.test(line)) log(`[${name}] ${line}`);
+  };
+  const storage = await startStorage({ dataDir, clickhousePort: await freePort(), s3Port: await freePort(), bucket: 'bench', onLine: quiet });
+  const settings = { database: `bench_${label}`, stream: `bench:${label}:${process.pid}`, bucket: 'bench', projectId: 'bench', redisUrl };
+  const services = await startServices({
+    ...settings,
+    clickhouseUrl: storage.clickhouseUrl,
+    s3Endpoint: storage.s3Endpoint,
+    receiverPort: await freePort(),
+    queryPort: await freePort(),
+    processorPort: await freePort(),
+    env: { PROCESSOR_BLOCK_MS: '50', ...env },
+    onLine: quiet,
+  });
+  return {
+    storage,
+    services,
+    settings,
+    async close() {
+      await services.stop();
+      await storage.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Prints the benchmark table: figure, value, baseline, ratio, goal, verdict. */
+export function printTable(rows: { figure: string; value: string; baseline?: string; ratio?: number; goal?: string; ok?: boolean }[]): void {
+  const header = ['figure', 'value', 'baseline (same run)', 'ratio', 'goal', 'verdict'];
+  const cells = rows.map((r) => [r.figure, r.value, r.baseline ?? '—', r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}x`, r.goal ?? '—', r.ok === undefined ? '—' : r.ok ? 'met' : 'NOT met']);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(line).join('\n')}\n`);
+}
