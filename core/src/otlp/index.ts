@@ -1,0 +1,18 @@
+/** OTLP trace decoding and OTLP/HTTP response encoding: pure functions, no I/O. */
+export { decodeOtlpProtobuf } from './protobuf.js';
+export { decodeOtlpJson } from './json.js';
+export {
+  MAX_ANY_VALUE_DEPTH,
+  rejectionMessage,
+  rejectionReason,
+  type OtlpTraces,
+  type SpanRejection,
+} from './model.js';
+export {
+  OTLP_CONTENT_TYPES,
+  RpcCodes,
+  encodeExportResponse,
+  encodeStatus,
+  type OtlpFormat,
+  type PartialSuccess,
+} from './response.js';

@@ -1,0 +1,92 @@
+/**
+ * What both OTLP decoders (protobuf and JSON) return, and the checks they share, so that the two
+ * encodings of one request always decode to the same result.
+ */
+import { ATTR_XRAY_SPAN_KIND, SpanKinds } from '@xray/otel';
+import type { AttrValue, Attributes, XSpan } from '../span.js';
+
+/** An X-Ray span the receiver refused, and why (reported back in OTLP's partial_success). */
+export interface SpanRejection {
+  traceId: string;
+  spanId: string;
+  reason: string;
+}
+
+/** The X-Ray content of one ExportTraceServiceRequest. */
+export interface OtlpTraces {
+  /** Valid X-Ray spans, in request order. */
+  spans: XSpan[];
+  /** Spans without `xray.span.kind`: not X-Ray's, dropped without complaint. */
+  ignoredSpans: number;
+  /** X-Ray spans that failed validation; the rest of the request still counts. */
+  rejected: SpanRejection[];
+}
+
+/** Deepest AnyValue nesting (arrays, kvlists) accepted; deeper is hostile, not telemetry. */
+export const MAX_ANY_VALUE_DEPTH = 32;
+
+/** Thrown inside a decoder for a problem confined to one span; caught at the span, never escapes. */
+export class SpanRejectedError extends Error {}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ALL_ZERO = /^0+$/;
+const kinds: ReadonlySet<unknown> = new Set(Object.values(SpanKinds));
+const kindList = Object.values(SpanKinds).join(', ');
+
+/** Why a decoded X-Ray span cannot be accepted, or undefined when it is valid. */
+export function rejectionReason(span: XSpan): string | undefined {
+  if (!TRACE_ID.test(span.traceId) || ALL_ZERO.test(span.traceId)) {
+    return `trace id must be 32 hex characters, not all zero (got ${span.traceId.length} characters)`;
+  }
+  if (!SPAN_ID.test(span.spanId) || ALL_ZERO.test(span.spanId)) {
+    return `span id must be 16 hex characters, not all zero (got ${span.spanId.length} characters)`;
+  }
+  if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) {
+    return `parent span id must be empty or 16 hex characters (got ${span.parentSpanId.length} characters)`;
+  }
+  const kind = span.attributes[ATTR_XRAY_SPAN_KIND];
+  if (!kinds.has(kind)) return `${ATTR_XRAY_SPAN_KIND} must be one of ${kindList} (got ${JSON.stringify(kind)})`;
+  return undefined;
+}
+
+/** Adds a span to the result, or records its rejection. */
+export function accept(out: OtlpTraces, span: XSpan): void {
+  const reason = rejectionReason(span);
+  if (reason === undefined) out.spans.push(span);
+  else out.rejected.push({ traceId: span.traceId, spanId: span.spanId, reason });
+}
+
+/**
+ * A double attribute. Non-finite values become the strings OTLP/JSON uses for them ('NaN',
+ * 'Infinity', '-Infinity'), since the queue message is JSON and JSON has no such numbers.
+ */
+export function doubleValue(n: number): number | string {
+  return Number.isFinite(n) ? n : String(n);
+}
+
+/** A fresh attribute map. */
+export function newAttributes(): Attributes {
+  return {};
+}
+
+/**
+ * Sets an attribute. `__proto__` is defined as an own property: plain assignment would replace
+ * the object's prototype and silently drop the attribute.
+ */
+export function setAttribute(attrs: { [key: string]: AttrValue }, key: string, value: AttrValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(attrs, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    attrs[key] = value;
+  }
+}
+
+/** One sentence for OTLP's partial_success.error_message, naming the first problem. */
+export function rejectionMessage(rejected: readonly SpanRejection[]): string {
+  const first = rejected[0];
+  if (first === undefined) return '';
+  const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : '';
+  const noun = rejected.length === 1 ? 'X-Ray span' : 'X-Ray spans';
+  return `${rejected.length} ${noun} rejected; span ${first.spanId.slice(0, 32) || '(no id)'}: ${first.reason}${more}`;
+}

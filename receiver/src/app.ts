@@ -1,0 +1,147 @@
+/**
+ * The receiver's HTTP app: OTLP/HTTP trace exports in, one queue message per accepted request out.
+ * Status codes follow the OTLP/HTTP specification (opentelemetry-proto docs/specification.md).
+ */
+import {
+  OTLP_CONTENT_TYPES,
+  QUEUE_MESSAGE_VERSION,
+  RpcCodes,
+  decodeOtlpJson,
+  decodeOtlpProtobuf,
+  encodeExportResponse,
+  encodeStatus,
+  rejectionMessage,
+  type OtlpFormat,
+} from '@xray/core';
+import { Hono } from 'hono';
+import { gunzipLimited, readLimited, tooLargeMessage } from './body.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { SpanQueue } from './queue.js';
+
+/** What the app needs from the outside world; main.ts wires the real ones. */
+export interface ReceiverDeps {
+  queue: SpanQueue;
+  /** Project of every accepted span (API keys will supply it later, never the payload). */
+  projectId: string;
+  /** Largest body accepted, in bytes, counted after decompression (config default: 20 MiB). */
+  maxBodyBytes: number;
+  logger?: Logger;
+  /** Clock for `receivedAt`, in ms since the epoch. Default Date.now. */
+  now?: () => number;
+}
+
+/** Running totals since start, for a later /metrics endpoint. Spans count only in 200 answers. */
+export interface ReceiverStats {
+  /** X-Ray spans enqueued. */
+  acceptedSpans: number;
+  /** X-Ray spans refused one by one (reported in partial_success). */
+  rejectedSpans: number;
+  /** Spans without `xray.span.kind`, dropped. */
+  ignoredSpans: number;
+  /** Answers to /v1/traces by HTTP status, e.g. `{ "200": 10, "503": 1 }`. */
+  requests: Record<string, number>;
+}
+
+/** The app and its counters. */
+export interface Receiver {
+  app: Hono;
+  stats: ReceiverStats;
+}
+
+/** Builds the receiver app: `POST /v1/traces` (OTLP/HTTP, protobuf or JSON) and `GET /healthz`. */
+export function createApp(deps: ReceiverDeps): Receiver {
+  const stats: ReceiverStats = { acceptedSpans: 0, rejectedSpans: 0, ignoredSpans: 0, requests: {} };
+  const exportTraces = createExportHandler(deps, stats);
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.use('/v1/traces', async (c, next) => {
+    await next();
+    const status = String(c.res.status);
+    stats.requests[status] = (stats.requests[status] ?? 0) + 1;
+  });
+  app.post('/v1/traces', (c) => exportTraces(c.req.raw));
+  app.all('/v1/traces', () => text(405, 'Use POST to send traces to /v1/traces.', { allow: 'POST' }));
+  app.onError((err) => {
+    (deps.logger ?? silentLogger).error(`unexpected error: ${err.stack ?? err.message}`);
+    return text(500, 'The receiver failed unexpectedly; the error is in its log.');
+  });
+  return { app, stats };
+}
+
+function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Request) => Promise<Response> {
+  const logger = deps.logger ?? silentLogger;
+  const now = deps.now ?? Date.now;
+  const limit = deps.maxBodyBytes;
+  let queueDown = false; // log the start and end of an outage, not every failed request
+
+  return async (req) => {
+    const format = formatOf(req.headers.get('content-type'));
+    if (format === undefined) {
+      return text(415, `Unsupported content type "${req.headers.get('content-type') ?? ''}"; send application/x-protobuf or application/json.`);
+    }
+    const encoding = (req.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
+      return status(format, 415, RpcCodes.INVALID_ARGUMENT, `Unsupported content encoding "${encoding}"; send gzip or identity.`);
+    }
+    // A declared length over the limit is refused before a byte is read.
+    if (Number(req.headers.get('content-length') ?? 0) > limit) return tooLarge(format, tooLargeMessage(limit));
+
+    let body = await readLimited(req.body, limit);
+    if (body.ok && encoding === 'gzip') body = await gunzipLimited(body.bytes, limit);
+    if (!body.ok) {
+      if (body.reason === 'too_large') return tooLarge(format, body.message);
+      return status(format, 400, RpcCodes.INVALID_ARGUMENT, body.message);
+    }
+
+    const decoded = format === 'protobuf' ? decodeOtlpProtobuf(body.bytes) : decodeOtlpJson(body.bytes);
+    if (!decoded.ok) {
+      return status(format, 400, RpcCodes.INVALID_ARGUMENT, `Could not decode the request: ${decoded.error}.`);
+    }
+    const { spans, rejected, ignoredSpans } = decoded.value;
+    if (spans.length > 0) {
+      try {
+        await deps.queue.enqueue({ v: QUEUE_MESSAGE_VERSION, projectId: deps.projectId, receivedAt: now(), spans });
+        if (queueDown) logger.info('span queue available again');
+        queueDown = false;
+      } catch (err) {
+        if (!queueDown) logger.warn(`span queue unavailable (${(err as Error).message}); answering 503 until it is back`);
+        queueDown = true;
+        const res = status(format, 503, RpcCodes.UNAVAILABLE, 'The span queue is unavailable; retry shortly.');
+        res.headers.set('retry-after', '1');
+        return res;
+      }
+    }
+    stats.acceptedSpans += spans.length;
+    stats.rejectedSpans += rejected.length;
+    stats.ignoredSpans += ignoredSpans;
+    const partial = rejected.length > 0 ? { rejectedSpans: rejected.length, errorMessage: rejectionMessage(rejected) } : undefined;
+    return respond(format, 200, encodeExportResponse(format, partial));
+  };
+}
+
+/** The OTLP encoding named by a Content-Type header, ignoring parameters such as charset. */
+function formatOf(contentType: string | null): OtlpFormat | undefined {
+  const type = contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  if (type === OTLP_CONTENT_TYPES.protobuf) return 'protobuf';
+  if (type === OTLP_CONTENT_TYPES.json) return 'json';
+  return undefined;
+}
+
+function tooLarge(format: OtlpFormat, message: string): Response {
+  const res = status(format, 413, RpcCodes.INVALID_ARGUMENT, message);
+  // The rest of the body is not read: close the connection rather than leave it half-consumed.
+  res.headers.set('connection', 'close');
+  return res;
+}
+
+function status(format: OtlpFormat, httpStatus: number, code: number, message: string): Response {
+  return respond(format, httpStatus, encodeStatus(format, code, message));
+}
+
+function respond(format: OtlpFormat, httpStatus: number, body: Uint8Array | string): Response {
+  return new Response(body, { status: httpStatus, headers: { 'content-type': OTLP_CONTENT_TYPES[format] } });
+}
+
+function text(httpStatus: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(message, { status: httpStatus, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+}

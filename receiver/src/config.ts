@@ -1,0 +1,85 @@
+/** The receiver's settings, read from the environment once at boot. */
+
+/** Parsed, checked settings. */
+export interface ReceiverConfig {
+  /** RECEIVER_PORT, default 4318 (OTLP/HTTP's port). 0 picks a free port. */
+  port: number;
+  /** RECEIVER_HOST, default 127.0.0.1. */
+  host: string;
+  /** REDIS_URL, default redis://127.0.0.1:6379. */
+  redisUrl: string;
+  /** XRAY_STREAM, default `xray:spans`. */
+  stream: string;
+  /** RECEIVER_MAX_BODY_BYTES, default 20 MiB (the OTel Collector's cap), counted after decompression. */
+  maxBodyBytes: number;
+  /** XRAY_PROJECT_ID, default `default`: the project every accepted span belongs to until API keys exist. */
+  projectId: string;
+}
+
+/** Default of {@link ReceiverConfig.maxBodyBytes}. */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Above this a single body would strain the process; larger settings are a mistake. */
+const MAX_MAX_BODY_BYTES = 1024 * 1024 * 1024;
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** A setting that cannot be used; `variable` names the environment variable to fix. */
+export class ConfigError extends Error {
+  readonly code = 'XRAY_CONFIG_INVALID';
+  constructor(
+    readonly variable: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${variable}: ${message}`, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the settings from `env` (process.env in main.ts), applying defaults to unset or empty
+ * variables. Throws {@link ConfigError} naming the first invalid variable.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): ReceiverConfig {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  return {
+    port: integer('RECEIVER_PORT', get('RECEIVER_PORT'), 4318, 0, 65535),
+    host: get('RECEIVER_HOST') ?? '127.0.0.1',
+    redisUrl: redisUrl(get('REDIS_URL') ?? 'redis://127.0.0.1:6379'),
+    stream: get('XRAY_STREAM') ?? 'xray:spans',
+    maxBodyBytes: integer('RECEIVER_MAX_BODY_BYTES', get('RECEIVER_MAX_BODY_BYTES'), DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
+    projectId: projectId(get('XRAY_PROJECT_ID') ?? 'default'),
+  };
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function redisUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    // The value is not echoed: it may hold a password.
+    throw new ConfigError('REDIS_URL', `expected redis://[:password@]host:port[/db]; the URL is malformed`, { cause });
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError('REDIS_URL', `expected a redis:// or rediss:// URL, got protocol "${url.protocol}"`);
+  }
+  return raw;
+}
+
+function projectId(raw: string): string {
+  if (!PROJECT_ID.test(raw)) {
+    throw new ConfigError('XRAY_PROJECT_ID', `expected 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got "${raw}"`);
+  }
+  return raw;
+}

@@ -1,0 +1,65 @@
+// The app behind a real @hono/node-server listener: bodies arrive as Node streams, not in memory.
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.js';
+import { createRedisSpanQueue, type RedisSpanQueue } from './queue.js';
+
+const stream = `test:recv:${randomUUID()}`;
+const LIMIT = 256 * 1024;
+let queue: RedisSpanQueue;
+let server: ServerType;
+let url: string;
+
+beforeAll(async () => {
+  queue = createRedisSpanQueue({ url: 'redis://127.0.0.1:6379', stream });
+  await queue.waitUntilReady(5000);
+  const { app } = createApp({ queue, projectId: 'p', maxBodyBytes: LIMIT });
+  server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  const redis = new Redis('redis://127.0.0.1:6379');
+  await redis.del(stream);
+  await Promise.all([redis.quit(), queue.close()]);
+});
+
+const KIND = { key: 'xray.span.kind', value: { stringValue: 'run' } };
+const body = JSON.stringify({
+  resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), attributes: [KIND] }] }] }],
+});
+
+describe('the receiver over HTTP', () => {
+  it('accepts an export and answers in its content type', async () => {
+    const res = await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{}');
+  });
+
+  it('answers 413 to a chunked body that never ends, without reading it all', async () => {
+    const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+      let sent = 0;
+      const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } });
+      const chunk = Buffer.alloc(16 * 1024);
+      const pump = () => {
+        while (sent < 100 * LIMIT && req.write(chunk)) sent += chunk.length;
+      };
+      req.on('drain', pump);
+      req.on('response', (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sent });
+        req.destroy();
+      });
+      req.on('error', reject);
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(sent).toBeLessThan(100 * LIMIT);
+  });
+});
