@@ -1,3 +1,6 @@
+// Text renderings of times get their own aliases: in ClickHouse an alias named like a column
+// shadows the column everywhere in the query (ORDER BY, WHERE), which would compare strings.
+
 /**
  * Read queries for the query API: pure functions returning `{ query, query_params }` for
  * `@clickhouse/client`. Every value is a bound parameter; every query filters by project first
@@ -8,7 +11,7 @@ export interface BoundQuery {
   query_params: Record<string, unknown>;
 }
 
-const RUN_COLUMNS = `run_id, pipeline, status, toString(started_at) AS started_at, toString(ended_at) AS ended_at,
+const RUN_COLUMNS = `run_id, pipeline, status, toString(started_at) AS started_text, toString(ended_at) AS ended_text,
   (toUnixTimestamp64Nano(ended_at) - toUnixTimestamp64Nano(started_at)) / 1e6 AS duration_ms,
   total_steps, input_count, output_count, elimination_ratio, error_message`;
 
@@ -67,7 +70,7 @@ export function getRunQuery(projectId: string, runId: string): BoundQuery {
 }
 
 const STEP_COLUMNS = `run_id, step_id, step_index, name, type, status,
-  toString(started_at) AS started_at, toString(ended_at) AS ended_at,
+  toString(started_at) AS started_text, toString(ended_at) AS ended_text,
   (toUnixTimestamp64Nano(ended_at) - toUnixTimestamp64Nano(started_at)) / 1e6 AS duration_ms,
   input_count, output_count, kept_count, eliminated_count, scored_count, decision_count,
   elimination_ratio, error_message`;
@@ -91,7 +94,7 @@ export function getStepQuery(projectId: string, stepId: string): BoundQuery {
   };
 }
 
-const DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, toString(timestamp) AS timestamp`;
+const DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, toString(timestamp) AS timestamp_text`;
 
 export interface DecisionFilter {
   projectId: string;

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 
 // No Docker engine runs here, so docker-compose.yml is checked by reading it against the code.
 const root = new URL('../../', import.meta.url).pathname;
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { environment?: Record<string, string>; ports?: string[]; depends_on?: string[] | Record<string, unknown>; command?: string[]; entrypoint?: string[]; volumes?: string[] }>;
 };
 
@@ -22,7 +22,8 @@ function sources(dir: string): string {
 /** Environment variable names a package reads (its own sources and core's). */
 function envNamesRead(pkg: string): Set<string> {
   const text = sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src'));
-  return new Set([...text.matchAll(/env(?:\.|\[['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+  // `env.NAME`, `env['NAME']`, or a name passed to a config helper (`get('NAME')`, `int(env, 'NAME', ...)`).
+  return new Set([...text.matchAll(/(?:env\.|env\[['"]|get\(['"]|\(env, ['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
 }
 
 const containerPorts = (service: string): number[] => (compose.services[service]?.ports ?? []).map((p) => Number(String(p).split(':').at(-1)));

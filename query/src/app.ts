@@ -68,7 +68,7 @@ export function createApp(deps: QueryAppDeps): Hono {
     const last = page.at(-1);
     const body: RunListResponse = {
       runs: page.map(toRunSummary),
-      nextCursor: found.length > limit && last ? encodeCursor({ t: String(last.started_at), r: String(last.run_id) }) : null,
+      nextCursor: found.length > limit && last ? encodeCursor({ t: String(last.started_text), r: String(last.run_id) }) : null,
     };
     return c.json(body);
   });
@@ -138,10 +138,20 @@ export function createApp(deps: QueryAppDeps): Hono {
   app.onError((err, c) => {
     if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
     deps.log?.(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
-    return errorJson(c, 503, 'storage_unavailable', 'The query API could not reach its storage (ClickHouse or S3). Retry shortly; if it persists, check that they are running.');
+    if (isConnectionError(err)) {
+      c.header('Retry-After', '1');
+      return errorJson(c, 503, 'storage_unavailable', 'The query API could not reach its storage (ClickHouse or S3). Retry shortly; if it persists, check that they are running.');
+    }
+    return errorJson(c, 500, 'internal_error', 'The query failed inside X-Ray; the query API log has the details. Please report it.');
   });
 
   return app;
+}
+
+/** Network-level failures (storage down or unreachable), as opposed to a failing query. */
+function isConnectionError(err: Error): boolean {
+  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code) || err.name === 'TimeoutError';
 }
 
 function idParam(raw: string, re: RegExp, name: string, shape: string): string {
