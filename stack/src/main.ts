@@ -26,6 +26,10 @@ const paint = (name: string) => (tty ? `\x1b[${colours[name] ?? 37}m${name.padEn
 const onLine = (name: string, line: string) => process.stdout.write(`${paint(name)} ${line}\n`);
 const say = (line: string) => process.stdout.write(`${tty ? '\x1b[1m' : ''}x-ray${tty ? '\x1b[0m' : ''}      ${line}\n`);
 
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  say(`note: Node.js ${process.version} is past its end of life; X-Ray is supported on Node.js 22 and 24 LTS.`);
+}
+
 try {
   const redis = await ensureRedis(settings.redisUrl);
   say(`redis ${redis === 'started' ? 'started' : 'found'} at ${settings.redisUrl}`);

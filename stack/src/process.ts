@@ -27,7 +27,8 @@ export function script(pkg: string, file: string): string {
 /** Starts `node <file>` with the given environment on top of this one. */
 export function spawnService(name: string, file: string, options: SpawnOptions): ServiceProcess {
   const child = spawn(process.execPath, [file], {
-    env: { ...process.env, ...options.env },
+    // The AWS SDK prints a 9-line notice about Node 20 in every process; the stack says it once instead.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
   });

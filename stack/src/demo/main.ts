@@ -70,21 +70,23 @@ async function main(): Promise<void> {
 
   out();
   out(bold(`3. The step that eliminated most: ${worst.name}, ${pct(worst.eliminationRatio)} of its input`));
-  const reasons = new Map<string, number>();
-  let sample: DecisionListResponse['decisions'] = [];
+  const eliminated: DecisionListResponse['decisions'] = [];
   let cursor: string | null = null;
   do {
     const page: { body: DecisionListResponse } = await get<DecisionListResponse>(`/v1/steps/${worst.stepId}/decisions?outcome=eliminated&limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
-    if (sample.length === 0) sample = page.body.decisions.slice(0, 5);
-    for (const d of page.body.decisions) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);
+    eliminated.push(...page.body.decisions);
     cursor = page.body.nextCursor;
   } while (cursor);
+  const reasons = new Map<string, number>();
+  for (const d of eliminated) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);
+  const ranked = [...reasons].sort((a, b) => b[1] - a[1]);
+  const sample = eliminated.filter((d) => d.reason === ranked[0]![0]).slice(0, 5);
 
   out();
   out(bold('4. Its decisions say why  (GET /v1/steps/…/decisions?outcome=eliminated)'));
-  out(table(['item', 'outcome', 'reason'], sample.map((d) => [d.itemId, d.outcome, d.reason])));
+  out(table(['reason', 'decisions'], ranked.map(([reason, n]) => [reason, String(n)])));
   out();
-  out(table(['reason', 'decisions'], [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => [reason, String(n)])));
+  out(table(['item', 'outcome', 'reason'], sample.map((d) => [d.itemId, d.outcome, d.reason])));
   const detail = (await get<DecisionDetail>(`/v1/decisions/${sample[0]!.eventId}`)).body;
   out(dim(`  full payload of ${detail.eventId} from S3: input.keywords = ${JSON.stringify((detail.input as { keywords?: string[] }).keywords)}, metadata = ${JSON.stringify(detail.metadata)}`));
 
