@@ -45,21 +45,23 @@ export function mapSpans(projectId: string, spans: readonly XSpan[], into: Write
 
 /** Builds a JSON Lines object line by line, remembering each line's byte range. */
 class LinesWriter {
-  readonly #chunks: Buffer[] = [];
+  readonly #lines: string[] = [];
   #offset = 0;
 
   constructor(readonly key: string) {}
 
   add(record: unknown): PayloadRef {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    const ref = { payload_key: this.key, payload_offset: this.#offset, payload_length: line.length };
-    this.#chunks.push(line);
-    this.#offset += line.length;
+    const line = `${JSON.stringify(record)}\n`;
+    // Measuring is cheaper than encoding each line; the object is encoded once, in toObject().
+    const length = Buffer.byteLength(line, 'utf8');
+    const ref = { payload_key: this.key, payload_offset: this.#offset, payload_length: length };
+    this.#lines.push(line);
+    this.#offset += length;
     return ref;
   }
 
   toObject(): PayloadObject {
-    return { key: this.key, body: Buffer.concat(this.#chunks, this.#offset) };
+    return { key: this.key, body: Buffer.from(this.#lines.join(''), 'utf8') };
   }
 }
 

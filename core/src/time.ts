@@ -7,8 +7,15 @@ export function nanosToMillis(nanos: string): number {
 
 /** ISO-8601 UTC string (millisecond precision) of a nanosecond decimal string. */
 export function nanosToIso(nanos: string): string {
-  return new Date(nanosToMillis(nanos)).toISOString();
+  // Decisions of one step usually share a timestamp: remember the last conversion.
+  if (nanos !== lastNanos) {
+    lastNanos = nanos;
+    lastIso = new Date(nanosToMillis(nanos)).toISOString();
+  }
+  return lastIso;
 }
+let lastNanos = '';
+let lastIso = '';
 
 /**
  * ISO-8601 UTC string of a ClickHouse DateTime64 rendered as text (`2026-11-26 04:27:42.123456789`),

@@ -191,4 +191,26 @@ describe('processor', () => {
     expect((await redis.xpending(stream, 'g'))[0]).toBe(0);
     expect(await counts('proj-f')).toMatchObject({ runs: 1, steps: 1, decisions: 200 });
   });
+
+  it('in its background loop, survives failing writes and stores every entry once it can', async () => {
+    let failuresLeft = 3;
+    const p = new Processor(
+      new GroupConsumer(redis, { stream, group: 'g', consumer: 'loop' }),
+      {
+        writePayloads: (b) => payloads.write(b.objects),
+        writeRows: (b) => (failuresLeft-- > 0 ? Promise.reject(new Error('ClickHouse down')) : writer.write(b)),
+      },
+      new RedisDeadLetters(redis, `${stream}:dead`),
+      { batchEntries: 2, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 },
+    );
+    for (let i = 0; i < 6; i++) await enqueue(message(`proj-loop-${i}`, [{ ...runSpan, spanId: `${i}`.repeat(16) }]));
+    p.start();
+    const deadline = Date.now() + 20_000;
+    while (p.stats.entries < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await p.stop();
+    expect(p.stats.writeFailures).toBe(3);
+    expect(p.stats.entries).toBe(6);
+    expect((await redis.xpending(stream, 'g'))[0]).toBe(0);
+    for (let i = 0; i < 6; i++) expect((await counts(`proj-loop-${i}`)).runs).toBe(1);
+  });
 });

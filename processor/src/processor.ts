@@ -88,12 +88,7 @@ export class Processor {
 
   /** Reads and processes one batch; returns how many entries it handled. Exposed for tests. */
   async runOnce(): Promise<number> {
-    let entries: StreamEntry[] = [];
-    if (Date.now() - this.#lastClaim >= this.#o.claimIdleMillis / 2) {
-      this.#lastClaim = Date.now();
-      entries = await this.#consumer.claimIdle(this.#o.claimIdleMillis, this.#o.batchEntries);
-    }
-    if (entries.length === 0) entries = await this.#consumer.read(this.#o.batchEntries, this.#o.blockMillis);
+    const entries = await this.#next();
     if (entries.length === 0) return 0;
     await this.process(entries);
     return entries.length;
@@ -101,10 +96,22 @@ export class Processor {
 
   /** Writes the entries' data and acknowledges them; throws (acknowledging nothing) if a write fails. */
   async process(entries: readonly StreamEntry[]): Promise<void> {
-    const started = Date.now();
-    const batch = emptyBatch();
-    const good: string[] = [];
-    let spans = 0;
+    await this.#commit(await this.#prepare(entries));
+  }
+
+  /** Claimed entries of a dead consumer when it is time to look, else this consumer's next ones. */
+  async #next(): Promise<StreamEntry[]> {
+    if (Date.now() - this.#lastClaim >= this.#o.claimIdleMillis / 2) {
+      this.#lastClaim = Date.now();
+      const claimed = await this.#consumer.claimIdle(this.#o.claimIdleMillis, this.#o.batchEntries);
+      if (claimed.length > 0) return claimed;
+    }
+    return this.#consumer.read(this.#o.batchEntries, this.#o.blockMillis);
+  }
+
+  /** Decodes and maps entries; undecodable ones go to the dead letters at once. */
+  async #prepare(entries: readonly StreamEntry[]): Promise<Prepared> {
+    const prepared: Prepared = { batch: emptyBatch(), ids: [], spans: 0, started: Date.now() };
     for (const entry of entries) {
       const decoded = entry.message === undefined ? { ok: false as const, error: 'entry has no message field (deleted or foreign)' } : decodeQueueMessage(entry.message);
       if (!decoded.ok) {
@@ -114,17 +121,20 @@ export class Processor {
         this.#o.log(`dead-lettered entry ${entry.id}: ${decoded.error}`);
         continue;
       }
-      mapSpans(decoded.value.projectId, decoded.value.spans, batch);
-      spans += decoded.value.spans.length;
-      good.push(entry.id);
+      mapSpans(decoded.value.projectId, decoded.value.spans, prepared.batch);
+      prepared.spans += decoded.value.spans.length;
+      prepared.ids.push(entry.id);
     }
-    if (good.length > 0) {
-      await this.#sink.writePayloads(batch);
-      await this.#sink.writeRows(batch);
-    }
-    await this.#consumer.ack(good);
+    return prepared;
+  }
+
+  /** S3 and ClickHouse in parallel; the acknowledgement only once both hold the data. */
+  async #commit({ batch, ids, spans, started }: Prepared): Promise<void> {
+    if (ids.length === 0) return;
+    await Promise.all([this.#sink.writePayloads(batch), this.#sink.writeRows(batch)]);
+    await this.#consumer.ack(ids);
     const s = this.stats;
-    s.entries += good.length;
+    s.entries += ids.length;
     s.spans += spans;
     s.runs += batch.runs.length;
     s.steps += batch.steps.length;
@@ -134,13 +144,28 @@ export class Processor {
     s.lastBatchMillis = Date.now() - started;
   }
 
+  /**
+   * Reads and maps the next batch while the previous one is being written, so decoding overlaps
+   * with storage. One write is in flight at a time; when it fails, the batch read meanwhile is
+   * dropped unacknowledged too, and both are read again from this consumer's pending entries.
+   */
   async #loop(): Promise<void> {
     let failures = 0;
+    let writing: Promise<Error | undefined> | undefined;
+    const settle = async () => {
+      const error = await writing;
+      writing = undefined;
+      if (error) throw error;
+      failures = 0;
+    };
     while (this.#running) {
       try {
-        await this.runOnce();
-        failures = 0;
+        const entries = await this.#next();
+        const prepared = entries.length > 0 ? await this.#prepare(entries) : undefined;
+        await settle();
+        if (prepared) writing = this.#commit(prepared).then(() => undefined, (err: unknown) => err as Error);
       } catch (err) {
+        writing = undefined;
         failures++;
         this.stats.writeFailures++;
         this.#consumer.rewind();
@@ -155,5 +180,14 @@ export class Processor {
         });
       }
     }
+    await settle().catch((err: unknown) => this.#o.log(`last batch failed (${(err as Error).message}); left pending for redelivery`));
   }
+}
+
+interface Prepared {
+  batch: WriteBatch;
+  /** Entries whose data is in the batch, to acknowledge once it is written. */
+  ids: string[];
+  spans: number;
+  started: number;
 }

@@ -23,7 +23,8 @@ type RawEntry = [id: string, fields: string[] | null];
 export class GroupConsumer {
   readonly #redis: Redis;
   readonly #o: StreamOptions;
-  #readPendingFirst = true;
+  /** While re-reading own pending entries: the id after which to continue; undefined once caught up. */
+  #pendingAfter: string | undefined = '0';
 
   constructor(redis: Redis, options: StreamOptions) {
     this.#redis = redis;
@@ -41,15 +42,20 @@ export class GroupConsumer {
 
   /** After a failed write: re-read own pending entries before new ones. */
   rewind(): void {
-    this.#readPendingFirst = true;
+    this.#pendingAfter = '0';
   }
 
   /** Next entries to process: own pending first, then new ones (waiting up to `blockMillis`). */
   async read(count: number, blockMillis: number): Promise<StreamEntry[]> {
-    if (this.#readPendingFirst) {
-      const pending = await this.#xread(count, undefined, '0');
-      if (pending.length > 0) return pending;
-      this.#readPendingFirst = false;
+    if (this.#pendingAfter !== undefined) {
+      // Continue after the last pending entry returned, so entries still being written are not
+      // handed out a second time.
+      const pending = await this.#xread(count, undefined, this.#pendingAfter);
+      if (pending.length > 0) {
+        this.#pendingAfter = pending.at(-1)!.id;
+        return pending;
+      }
+      this.#pendingAfter = undefined;
     }
     return this.#xread(count, blockMillis, '>');
   }
