@@ -124,6 +124,8 @@ describe('a pipeline run through the whole stack', () => {
       input: { id: 'doc-42', rank: 42, title: 'Document 42' },
       metadata: { threshold: 137 },
     });
+    const hostile = await stack.get<DecisionListResponse>(`/v1/steps/${steps[0]!.stepId}/decisions?itemId=${encodeURIComponent("doc-42' OR '1'='1")}`);
+    expect([hostile.status, hostile.body.decisions]).toEqual([200, []]);
     const { body: scored } = await stack.get<DecisionListResponse>(`/v1/steps/${steps[1]!.stepId}/decisions?itemId=doc-999`);
     expect(scored.decisions[0]).toMatchObject({ outcome: 'scored', score: 0.999 });
   });

@@ -161,7 +161,7 @@ async function parseRequest(req: IncomingMessage, url: URL): Promise<ParsedReque
   const params: Record<string, string> = {};
   const settings: Record<string, string> = {};
   for (const [key, value] of url.searchParams) {
-    if (key.startsWith('param_')) params[key.slice('param_'.length)] = value;
+    if (key.startsWith('param_')) params[key.slice('param_'.length)] = unescapeParam(value);
     else if (!TRANSPORT_PARAMS.has(key)) {
       if (!SETTING_NAME_RE.test(key)) throw new HttpError(400, 115, `Unknown setting ${key}`);
       settings[key] = value;
@@ -201,6 +201,16 @@ function sendError(res: ServerResponse, err: unknown): void {
       'X-ClickHouse-Exception-Code': String(code),
     })
     .end(`${message}\n`);
+}
+
+const ESCAPES: Record<string, string> = { b: '\b', f: '\f', r: '\r', n: '\n', t: '\t', '0': '\0', a: '\x07', v: '\v' };
+
+/**
+ * Parameter values arrive escaped as ClickHouse's HTTP interface expects them (TSV rules: `\'`,
+ * `\\`, `\t`, ...); the server un-escapes them before binding, and so does this one.
+ */
+export function unescapeParam(value: string): string {
+  return value.includes('\\') ? value.replace(/\\(.)/gs, (_, c: string) => ESCAPES[c] ?? c) : value;
 }
 
 function quoteIdentifier(name: string): string {
