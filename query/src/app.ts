@@ -64,12 +64,8 @@ export function createApp(deps: QueryAppDeps): Hono {
         ...(after ? { after: { startedAt: after.t, runId: after.r } } : {}),
       }),
     );
-    const page = found.slice(0, limit);
-    const last = page.at(-1);
-    const body: RunListResponse = {
-      runs: page.map(toRunSummary),
-      nextCursor: found.length > limit && last ? encodeCursor({ t: String(last.started_text), r: String(last.run_id) }) : null,
-    };
+    const page = paginate(found, limit, (last) => ({ t: String(last.started_text), r: String(last.run_id) }));
+    const body: RunListResponse = { runs: page.items.map(toRunSummary), nextCursor: page.nextCursor };
     return c.json(body);
   });
 
@@ -109,13 +105,8 @@ export function createApp(deps: QueryAppDeps): Hono {
       const [step] = await rows.rows(getStepQuery(projectId, stepId));
       if (!step) return notFound(c, `No step ${stepId} in this project. Step ids come from GET /v1/runs/{runId}/steps.`);
     }
-    const page = found.slice(0, limit);
-    const last = page.at(-1);
-    const body: DecisionListResponse = {
-      stepId,
-      decisions: page.map(toDecisionSummary),
-      nextCursor: found.length > limit && last ? encodeCursor(Number(last.seq)) : null,
-    };
+    const page = paginate(found, limit, (last) => Number(last.seq));
+    const body: DecisionListResponse = { stepId, decisions: page.items.map(toDecisionSummary), nextCursor: page.nextCursor };
     return c.json(body);
   });
 
@@ -146,6 +137,16 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   return app;
+}
+
+/**
+ * One page of rows fetched with `limit + 1`: the extra row only says that another page exists, and
+ * the cursor is the position of the last row returned.
+ */
+function paginate<R>(found: R[], limit: number, position: (last: R) => unknown): { items: R[]; nextCursor: string | null } {
+  const items = found.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: found.length > limit && last !== undefined ? encodeCursor(position(last)) : null };
 }
 
 /** Network-level failures (storage down or unreachable), as opposed to a failing query. */
