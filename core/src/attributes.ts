@@ -9,9 +9,10 @@ export function str(attrs: Attributes, key: string, fallback = ''): string {
   return fallback;
 }
 
-export function count(attrs: Attributes, key: string): number {
+/** A non-negative integer count, at most `max` (the column's range; UInt32 by default). */
+export function count(attrs: Attributes, key: string, max = 0xffffffff): number {
   const value = Number(attrs[key]);
-  return Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
+  return Number.isFinite(value) && value >= 0 ? Math.min(max, Math.floor(value)) : 0;
 }
 
 export function num(attrs: Attributes, key: string): number | null {

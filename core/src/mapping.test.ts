@@ -114,4 +114,20 @@ describe('mapSpans', () => {
     for (const row of [...batch.runs, ...batch.steps, ...batch.decisions]) expect(row.project_id).toBe('tenant-b');
     for (const o of batch.objects) expect(o.key.startsWith('tenant-b/')).toBe(true);
   });
+
+  it('renders times as exact DateTime64(9) text, including times before 2001 and events without a time', () => {
+    const old = { ...stepSpan, startTimeUnixNano: '999999999123456789', endTimeUnixNano: '0', events: [{ ...decision(0, 'kept'), timeUnixNano: '0' }] };
+    const { steps, decisions } = mapSpans('proj', [old]);
+    expect(steps[0]!.started_at).toBe('2001-09-09 01:46:39.123456789');
+    expect(steps[0]!.ended_at).toBe('2001-09-09 01:46:39.123456789'); // a missing end falls back to the start
+    expect(decisions[0]!.timestamp).toBe('2001-09-09 01:46:39.123456789');
+    expect(mapSpans('proj', [runSpan]).runs[0]!.started_at).toBe('2025-11-26 04:27:42.000000000');
+  });
+
+  it('clamps counts to what the columns hold instead of wrapping', () => {
+    const huge = { ...stepSpan, attributes: { ...stepSpan.attributes, [C.ATTR_XRAY_STEP_INDEX]: 2 ** 40, [C.ATTR_XRAY_STEP_INPUT_COUNT]: 1e21 } };
+    const [row] = mapSpans('proj', [huge]).steps;
+    expect(row!.step_index).toBe(0xffffffff);
+    expect(row!.input_count).toBe(Number.MAX_SAFE_INTEGER);
+  });
 });

@@ -4,7 +4,10 @@ import { formatEventId } from './ids.js';
 import { type DecisionRow, eliminationRatio, type PayloadRef, type RunRow, type StepRow } from './rows.js';
 import { payloadKey } from './s3-keys.js';
 import type { XEvent, XSpan } from './span.js';
-import { nanosToIso } from './time.js';
+import { isStorableNanos, nanosToClickHouse, nanosToIso } from './time.js';
+
+/** Largest count kept exactly (UInt64 columns; JavaScript numbers are exact up to 2^53). */
+const UINT64 = Number.MAX_SAFE_INTEGER;
 
 /** One S3 object to write: a span's JSON Lines payload. */
 export interface PayloadObject {
@@ -65,6 +68,12 @@ class LinesWriter {
   }
 }
 
+/** A span's end, or its start when the end is missing or before it. */
+function endOf(span: XSpan): string {
+  const { startTimeUnixNano: start, endTimeUnixNano: end } = span;
+  return isStorableNanos(end) && (end.length > start.length || (end.length === start.length && end >= start)) ? end : start;
+}
+
 function runIdOf(span: XSpan): string {
   return str(span.attributes, C.ATTR_XRAY_RUN_ID, span.traceId) || span.traceId;
 }
@@ -86,15 +95,15 @@ function mapRun(projectId: string, span: XSpan, into: WriteBatch): void {
     output: json(a, C.ATTR_XRAY_RUN_OUTPUT),
     error: span.status.message || undefined,
   });
-  const input = count(a, C.ATTR_XRAY_RUN_INPUT_COUNT);
-  const output = count(a, C.ATTR_XRAY_RUN_OUTPUT_COUNT);
+  const input = count(a, C.ATTR_XRAY_RUN_INPUT_COUNT, UINT64);
+  const output = count(a, C.ATTR_XRAY_RUN_OUTPUT_COUNT, UINT64);
   into.runs.push({
     project_id: projectId,
     run_id: runId,
     pipeline,
     status,
-    started_at: span.startTimeUnixNano,
-    ended_at: span.endTimeUnixNano,
+    started_at: nanosToClickHouse(span.startTimeUnixNano),
+    ended_at: nanosToClickHouse(endOf(span)),
     total_steps: count(a, C.ATTR_XRAY_RUN_STEP_COUNT),
     input_count: input,
     output_count: output,
@@ -115,7 +124,7 @@ function mapStepOrChunk(projectId: string, span: XSpan, into: WriteBatch): void 
   let seq = count(a, C.ATTR_XRAY_DECISIONS_OFFSET);
   for (const event of span.events) {
     if (event.name !== C.EVENT_XRAY_DECISION) continue;
-    const row = decisionRow(projectId, runId, stepId, seq++, event, writer);
+    const row = decisionRow(projectId, runId, stepId, seq++, event, span.startTimeUnixNano, writer);
     if (typeof row === 'string') into.skipped.push({ spanId: span.spanId, reason: row });
     else into.decisions.push(row);
   }
@@ -141,8 +150,8 @@ function stepRow(projectId: string, runId: string, stepId: string, span: XSpan, 
     output: json(a, C.ATTR_XRAY_STEP_OUTPUT),
     error: span.status.message || undefined,
   });
-  const input = count(a, C.ATTR_XRAY_STEP_INPUT_COUNT);
-  const eliminated = count(a, C.ATTR_XRAY_STEP_ELIMINATED_COUNT);
+  const input = count(a, C.ATTR_XRAY_STEP_INPUT_COUNT, UINT64);
+  const output = count(a, C.ATTR_XRAY_STEP_OUTPUT_COUNT, UINT64);
   return {
     project_id: projectId,
     run_id: runId,
@@ -151,15 +160,15 @@ function stepRow(projectId: string, runId: string, stepId: string, span: XSpan, 
     name,
     type,
     status,
-    started_at: span.startTimeUnixNano,
-    ended_at: span.endTimeUnixNano,
+    started_at: nanosToClickHouse(span.startTimeUnixNano),
+    ended_at: nanosToClickHouse(endOf(span)),
     input_count: input,
-    output_count: count(a, C.ATTR_XRAY_STEP_OUTPUT_COUNT),
-    kept_count: count(a, C.ATTR_XRAY_STEP_KEPT_COUNT),
-    eliminated_count: eliminated,
-    scored_count: count(a, C.ATTR_XRAY_STEP_SCORED_COUNT),
-    decision_count: count(a, C.ATTR_XRAY_STEP_DECISION_COUNT),
-    elimination_ratio: input > 0 ? Math.min(1, eliminated / input) : 0,
+    output_count: output,
+    kept_count: count(a, C.ATTR_XRAY_STEP_KEPT_COUNT, UINT64),
+    eliminated_count: count(a, C.ATTR_XRAY_STEP_ELIMINATED_COUNT, UINT64),
+    scored_count: count(a, C.ATTR_XRAY_STEP_SCORED_COUNT, UINT64),
+    decision_count: count(a, C.ATTR_XRAY_STEP_DECISION_COUNT, UINT64),
+    elimination_ratio: eliminationRatio(input, output),
     error_message: span.status.message,
     ...ref,
   };
@@ -171,9 +180,12 @@ function decisionRow(
   stepId: string,
   seq: number,
   event: XEvent,
+  spanStart: string,
   writer: LinesWriter,
 ): DecisionRow | string {
   const a = event.attributes;
+  // An event without a usable time happened during its span: date it by the span's start.
+  const time = isStorableNanos(event.timeUnixNano) ? event.timeUnixNano : spanStart;
   const outcome = a[C.ATTR_XRAY_DECISION_OUTCOME];
   if (!C.isOutcome(outcome)) return `decision ${seq}: unknown outcome ${JSON.stringify(outcome)}`;
   const itemId = str(a, C.ATTR_XRAY_DECISION_ITEM_ID);
@@ -190,7 +202,7 @@ function decisionRow(
     reason,
     reasonCode: reasonCode || undefined,
     score: score ?? undefined,
-    timestamp: nanosToIso(event.timeUnixNano),
+    timestamp: nanosToIso(time),
     input: json(a, C.ATTR_XRAY_DECISION_INPUT),
     output: json(a, C.ATTR_XRAY_DECISION_OUTPUT),
     metadata: json(a, C.ATTR_XRAY_DECISION_METADATA),
@@ -205,7 +217,7 @@ function decisionRow(
     reason,
     reason_code: reasonCode,
     score,
-    timestamp: event.timeUnixNano,
+    timestamp: nanosToClickHouse(time),
     ...ref,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Row shapes of the ClickHouse tables (see ../migrations). Timestamps are nanosecond decimal
- * strings, which ClickHouse parses into DateTime64(9) exactly.
+ * Row shapes of the ClickHouse tables (see ../migrations). Timestamps are DateTime64(9) text
+ * (`nanosToClickHouse`), exact to the nanosecond.
  */
 
 /** Where a record's full payload lives: an S3 object and the byte range of its line. */

@@ -1,3 +1,4 @@
+import { ATTR_XRAY_SPAN_KIND, SpanKinds } from '@xray/otel';
 // The app behind a real @hono/node-server listener: bodies arrive as Node streams, not in memory.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -30,9 +31,9 @@ afterAll(async () => {
   await Promise.all([redis.quit(), queue.close()]);
 });
 
-const KIND = { key: 'xray.span.kind', value: { stringValue: 'run' } };
+const KIND = { key: ATTR_XRAY_SPAN_KIND, value: { stringValue: SpanKinds.RUN } };
 const body = JSON.stringify({
-  resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), attributes: [KIND] }] }] }],
+  resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), startTimeUnixNano: '1700000000000000000', attributes: [KIND] }] }] }],
 });
 
 describe('the receiver over HTTP', () => {

@@ -1,3 +1,4 @@
+import { EVENT_XRAY_DECISION } from '@xray/otel';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
@@ -16,7 +17,7 @@ function makeSpans(count: number, eventsPerSpan: number): ReadableSpan[] {
   const tracer = provider.getTracer('test');
   for (let i = 0; i < count; i++) {
     const span = tracer.startSpan(`span-${i}`);
-    for (let e = 0; e < eventsPerSpan; e++) span.addEvent('xray.decision', { payload: 'x'.repeat(1000) });
+    for (let e = 0; e < eventsPerSpan; e++) span.addEvent(EVENT_XRAY_DECISION, { payload: 'x'.repeat(1000) });
     span.end();
   }
   return memory.getFinishedSpans();

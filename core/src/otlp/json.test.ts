@@ -13,7 +13,7 @@ function body(...spans: object[]): string {
   return JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
 }
 function span(fields: object = {}, ...attributes: object[]): object {
-  return { traceId: TRACE, spanId: SPAN, name: 'step', attributes: [KIND, ...attributes], ...fields };
+  return { traceId: TRACE, spanId: SPAN, startTimeUnixNano: '1700000000000000000', name: 'step', attributes: [KIND, ...attributes], ...fields };
 }
 function decode(text: string): OtlpTraces {
   const result = decodeOtlpJson(text);

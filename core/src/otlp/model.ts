@@ -4,6 +4,8 @@
  */
 import { ATTR_XRAY_SPAN_KIND, SpanKinds } from '@xray/otel';
 import type { AttrValue, Attributes, XSpan } from '../span.js';
+import { RUN_ID_RE, STEP_ID_RE } from '../ids.js';
+import { isStorableNanos } from '../time.js';
 
 /** An X-Ray span the receiver refused, and why (reported back in OTLP's partial_success). */
 export interface SpanRejection {
@@ -28,25 +30,27 @@ export const MAX_ANY_VALUE_DEPTH = 32;
 /** Thrown inside a decoder for a problem confined to one span; caught at the span, never escapes. */
 export class SpanRejectedError extends Error {}
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 const ALL_ZERO = /^0+$/;
 const kinds: ReadonlySet<unknown> = new Set(Object.values(SpanKinds));
 const kindList = Object.values(SpanKinds).join(', ');
 
 /** Why a decoded X-Ray span cannot be accepted, or undefined when it is valid. */
 export function rejectionReason(span: XSpan): string | undefined {
-  if (!TRACE_ID.test(span.traceId) || ALL_ZERO.test(span.traceId)) {
+  // Trace ids have the run id's form and span ids the step id's (ids.ts).
+  if (!RUN_ID_RE.test(span.traceId) || ALL_ZERO.test(span.traceId)) {
     return `trace id must be 32 hex characters, not all zero (got ${span.traceId.length} characters)`;
   }
-  if (!SPAN_ID.test(span.spanId) || ALL_ZERO.test(span.spanId)) {
+  if (!STEP_ID_RE.test(span.spanId) || ALL_ZERO.test(span.spanId)) {
     return `span id must be 16 hex characters, not all zero (got ${span.spanId.length} characters)`;
   }
-  if (span.parentSpanId !== '' && !SPAN_ID.test(span.parentSpanId)) {
+  if (span.parentSpanId !== '' && !STEP_ID_RE.test(span.parentSpanId)) {
     return `parent span id must be empty or 16 hex characters (got ${span.parentSpanId.length} characters)`;
   }
   const kind = span.attributes[ATTR_XRAY_SPAN_KIND];
   if (!kinds.has(kind)) return `${ATTR_XRAY_SPAN_KIND} must be one of ${kindList} (got ${JSON.stringify(kind)})`;
+  if (!isStorableNanos(span.startTimeUnixNano)) {
+    return `start time must be nanoseconds after the epoch, before 2262 (got ${JSON.stringify(span.startTimeUnixNano)})`;
+  }
   return undefined;
 }
 
