@@ -5,6 +5,13 @@ export const QUEUE_MESSAGE_VERSION = 1;
 /** The single field of a stream entry that holds the JSON message. */
 export const QUEUE_FIELD = 'm';
 
+/** The stream beside `stream` that holds entries the processor gave up on, with why. */
+export function deadLetterStream(stream: string): string {
+  return `${stream}:dead`;
+}
+/** Fields of a dead-letter entry: the original entry id, the error, and the original message. */
+export const DEAD_LETTER_FIELDS = { ID: 'id', ERROR: 'error', MESSAGE: QUEUE_FIELD } as const;
+
 /** One Redis Stream entry: the X-Ray spans of one accepted OTLP request. */
 export interface QueueMessage {
   v: typeof QUEUE_MESSAGE_VERSION;

@@ -36,5 +36,8 @@ export function s3ClientConfig(s3: StorageSettings['s3']) {
     region: s3.region,
     ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}),
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    // Without timeouts a stalled S3 hangs a PUT, and with it the processor, forever.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    maxAttempts: 3,
   };
 }

@@ -1,3 +1,4 @@
+import { deadLetterStream } from '@xray/core';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { Redis } from 'ioredis';
@@ -57,7 +58,7 @@ export async function startTestStack(label: string, env: Record<string, string> 
       const ch = createClient({ url: clickhouseUrl });
       await ch.command({ query: `DROP DATABASE IF EXISTS ${settings.database}` }).finally(() => ch.close());
       const redis = new Redis(redisUrl);
-      await redis.del(settings.stream, `${settings.stream}:dead`).finally(() => redis.disconnect());
+      await redis.del(settings.stream, deadLetterStream(settings.stream)).finally(() => redis.disconnect());
     },
   };
 }

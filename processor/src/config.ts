@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { readStorageSettings, type StorageSettings } from '@xray/core';
 
 /** Processor settings, parsed once at boot from the environment. */
@@ -12,7 +13,10 @@ export interface ProcessorConfig extends StorageSettings {
   blockMillis: number;
   /** Entries pending this long on another consumer are claimed (it probably crashed). */
   claimIdleMillis: number;
-  /** Port of the health endpoint. */
+  /** Failed writes of one entry, for a reason in its data, after which it is dead-lettered. */
+  maxAttempts: number;
+  /** Where the health endpoint listens. */
+  host: string;
   port: number;
 }
 
@@ -22,11 +26,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfi
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     stream: env.XRAY_STREAM ?? 'xray:spans',
     group: env.XRAY_CONSUMER_GROUP ?? 'xray-processors',
-    consumer: env.PROCESSOR_CONSUMER ?? `processor-${process.pid}`,
+    // Stable across restarts, so a restarted processor finds its own pending entries; give each
+    // processor on one host its own name.
+    consumer: env.PROCESSOR_CONSUMER || hostname(),
     ...readStorageSettings(env),
     batchEntries: int(env, 'PROCESSOR_BATCH_ENTRIES', 200, 1),
     blockMillis: int(env, 'PROCESSOR_BLOCK_MS', 1000, 1),
     claimIdleMillis: int(env, 'PROCESSOR_CLAIM_IDLE_MS', 60_000, 1000),
+    maxAttempts: int(env, 'PROCESSOR_MAX_ATTEMPTS', 5, 1),
+    host: env.PROCESSOR_HOST || '127.0.0.1',
     port: int(env, 'PROCESSOR_PORT', 4320, 0),
   };
 }

@@ -1,8 +1,9 @@
+import { DEAD_LETTER_FIELDS as F } from '@xray/core';
 import type { Redis } from 'ioredis';
 import type { DeadLetters } from './processor.js';
 import type { StreamEntry } from './stream.js';
 
-/** Dead letters kept in a Redis Stream beside the main one (`<stream>:dead`), with the error. */
+/** Dead letters kept in a Redis Stream beside the main one (`deadLetterStream()`), with the error. */
 export class RedisDeadLetters implements DeadLetters {
   constructor(
     private readonly redis: Redis,
@@ -10,6 +11,6 @@ export class RedisDeadLetters implements DeadLetters {
   ) {}
 
   async add(entry: StreamEntry, error: string): Promise<void> {
-    await this.redis.xadd(this.stream, '*', 'id', entry.id, 'error', error, 'm', entry.message ?? '');
+    await this.redis.xadd(this.stream, '*', F.ID, entry.id, F.ERROR, error, F.MESSAGE, entry.message ?? '');
   }
 }

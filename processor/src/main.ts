@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
+import { deadLetterStream } from '@xray/core';
 import { Redis } from 'ioredis';
 import { ClickHouseWriter } from './clickhouse.js';
 import { loadConfig } from './config.js';
@@ -15,33 +16,37 @@ const log = (line: string) => process.stdout.write(`[processor ${config.consumer
 const clickhouse = new ClickHouseWriter(config.clickhouse);
 const payloads = new PayloadWriter(config.s3);
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+const consumer = new GroupConsumer(redis, { stream: config.stream, group: config.group, consumer: config.consumer });
 
 try {
   await redis.connect();
   const applied = await clickhouse.migrate();
   if (applied.length > 0) log(`applied migrations ${applied.join(', ')}`);
   await payloads.ensureBucket();
+  await consumer.ensureGroup();
 } catch (cause) {
   process.stderr.write(`processor cannot start: ${(cause as Error).message}\n`);
   process.exit(1);
 }
 
-const consumer = new GroupConsumer(redis, { stream: config.stream, group: config.group, consumer: config.consumer });
-await consumer.ensureGroup();
 const processor = new Processor(
   consumer,
   { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => clickhouse.write(b) },
-  new RedisDeadLetters(redis, `${config.stream}:dead`),
-  { batchEntries: config.batchEntries, blockMillis: config.blockMillis, claimIdleMillis: config.claimIdleMillis, log },
+  new RedisDeadLetters(redis, deadLetterStream(config.stream)),
+  { batchEntries: config.batchEntries, blockMillis: config.blockMillis, claimIdleMillis: config.claimIdleMillis, maxAttempts: config.maxAttempts, log },
 );
 processor.start();
 // Health and counters for the local stack, orchestrators and tests.
+// /healthz turns 503 while writes keep failing (storage down), so an orchestrator can tell.
 const health = createServer((req, res) => {
-  const ok = req.url === '/healthz' || req.url === '/stats';
-  res.writeHead(ok ? 200 : 404, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(ok ? { status: 'ok', consumer: config.consumer, ...processor.stats } : { error: { code: 'not_found', message: 'Try /healthz or /stats.' } }));
+  const known = req.url === '/healthz' || req.url === '/stats';
+  const failing = processor.stats.consecutiveFailures >= 3;
+  const status = !known ? 404 : req.url === '/healthz' && failing ? 503 : 200;
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(known ? { status: failing ? 'failing' : 'ok', consumer: config.consumer, ...processor.stats } : { error: { code: 'not_found', message: 'Try /healthz or /stats.' } }));
 });
-health.listen(config.port, '127.0.0.1');
+health.on('error', (err) => log(`health endpoint unavailable: ${err.message}`));
+health.listen(config.port, config.host);
 log(`consuming ${config.stream} as ${config.group}/${config.consumer} -> ClickHouse ${config.clickhouse.url}/${config.clickhouse.database}, S3 ${config.s3.endpoint ?? 'AWS'}/${config.s3.bucket}`);
 
 let stopping = false;

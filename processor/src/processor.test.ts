@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
-import { byteRange, encodeQueueMessage, QUEUE_FIELD, type QueueMessage, s3ClientConfig, type XSpan } from '@xray/core';
+import { byteRange, deadLetterStream, encodeQueueMessage, QUEUE_FIELD, type QueueMessage, s3ClientConfig, type XSpan } from '@xray/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClickHouseWriter } from './clickhouse.js';
 import { RedisDeadLetters } from './dead-letters.js';
-import { Processor } from './processor.js';
+import { type BatchSink, Processor } from './processor.js';
 import { PayloadWriter } from './s3.js';
 import { GroupConsumer } from './stream.js';
 
@@ -77,13 +77,13 @@ async function enqueue(m: QueueMessage | string): Promise<string> {
   return (await redis.xadd(stream, '*', QUEUE_FIELD, typeof m === 'string' ? m : encodeQueueMessage(m)))!;
 }
 
-function newProcessor(consumer = 'c1'): Processor {
+function newProcessor(consumer = 'c1', options: Partial<ConstructorParameters<typeof Processor>[3]> = {}, sink?: BatchSink): Processor {
   const group = new GroupConsumer(redis, { stream, group: 'g', consumer });
   return new Processor(
     group,
-    { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
-    new RedisDeadLetters(redis, `${stream}:dead`),
-    { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000 },
+    sink ?? { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
+    new RedisDeadLetters(redis, deadLetterStream(stream)),
+    { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000, ...options },
   );
 }
 
@@ -112,7 +112,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await redis.del(stream, `${stream}:dead`);
+  await redis.del(stream, deadLetterStream(stream));
   redis.disconnect();
   await ch.command({ query: `DROP DATABASE IF EXISTS ${database}` });
   await ch.close();
@@ -150,18 +150,46 @@ describe('processor', () => {
   });
 
   it('gives the same run and step metrics whether steps arrive before or after their run', async () => {
-    await enqueue(message('proj-c', [stepSpan]));
-    await enqueue(message('proj-c', [chunkSpan]));
-    await enqueue(message('proj-c', [runSpan]));
-    await enqueue(message('proj-d', [runSpan]));
-    await enqueue(message('proj-d', [chunkSpan, stepSpan]));
-    await drain(newProcessor());
+    // One entry per batch, so the arrival order really is the write order.
+    const oneByOne = newProcessor('c1', { batchEntries: 1 });
+    for (const spans of [[stepSpan], [chunkSpan], [runSpan]]) {
+      await enqueue(message('proj-c', spans));
+      await drain(oneByOne);
+    }
+    for (const spans of [[runSpan], [chunkSpan], [stepSpan]]) {
+      await enqueue(message('proj-d', spans));
+      await drain(oneByOne);
+    }
     const metrics = async (p: string) =>
       ((await (await ch.query({ query: `SELECT r.*, s.* FROM (SELECT total_steps, input_count, output_count, elimination_ratio FROM runs FINAL WHERE project_id = {p:String}) r, (SELECT input_count si, eliminated_count se, elimination_ratio sr FROM steps FINAL WHERE project_id = {p:String}) s`, query_params: { p }, format: 'JSONEachRow' })).json()) as Record<string, unknown>[]).map((row) =>
         Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])),
       );
     expect(await metrics('proj-c')).toEqual(await metrics('proj-d'));
     expect(await metrics('proj-c')).toEqual([{ total_steps: 1, input_count: 300, output_count: 75, elimination_ratio: 0.75, si: 300, se: 225, sr: 0.75 }]);
+    expect(await counts('proj-c')).toEqual(await counts('proj-d'));
+  });
+
+  it('counts each decision once when a failed batch is redelivered in different groupings', async () => {
+    let fail = true;
+    const flaky: BatchSink = {
+      writePayloads: (b) => payloads.write(b.objects),
+      // The first attempt stores the rows and then fails, as a timeout after a successful insert would.
+      writeRows: async (b) => {
+        await writer.write(b);
+        if (fail) {
+          fail = false;
+          throw new Error('timeout after insert');
+        }
+      },
+    };
+    await enqueue(message('proj-g', [runSpan]));
+    await enqueue(message('proj-g', [stepSpan]));
+    await enqueue(message('proj-g', [chunkSpan]));
+    const p = newProcessor('c3', { batchEntries: 3 }, flaky);
+    await expect(p.runOnce()).rejects.toThrow('timeout after insert');
+    await drain(newProcessor('c3', { batchEntries: 1 }));
+    expect(await counts('proj-g')).toEqual({ runs: 1, steps: 1, decisions: 300, eliminated: 225 });
+    expect((await redis.xpending(stream, 'g'))[0]).toBe(0);
   });
 
   it('dead-letters an entry that is not a queue message and keeps the rest flowing', async () => {
@@ -171,7 +199,7 @@ describe('processor', () => {
     await drain(p);
     expect(p.stats.deadLettered).toBe(1);
     expect((await counts('proj-e')).runs).toBe(1);
-    const dead = await redis.xrange(`${stream}:dead`, '-', '+');
+    const dead = await redis.xrange(deadLetterStream(stream), '-', '+');
     expect(dead).toHaveLength(1);
     expect(dead[0]![1].join(' ')).toContain('not JSON');
   });
@@ -180,7 +208,7 @@ describe('processor', () => {
     const failing = new Processor(
       new GroupConsumer(redis, { stream, group: 'g', consumer: 'c2' }),
       { writePayloads: async () => undefined, writeRows: async () => Promise.reject(new Error('ClickHouse down')) },
-      new RedisDeadLetters(redis, `${stream}:dead`),
+      new RedisDeadLetters(redis, deadLetterStream(stream)),
       { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000 },
     );
     await enqueue(message('proj-f', [runSpan, stepSpan]));
@@ -200,7 +228,7 @@ describe('processor', () => {
         writePayloads: (b) => payloads.write(b.objects),
         writeRows: (b) => (failuresLeft-- > 0 ? Promise.reject(new Error('ClickHouse down')) : writer.write(b)),
       },
-      new RedisDeadLetters(redis, `${stream}:dead`),
+      new RedisDeadLetters(redis, deadLetterStream(stream)),
       { batchEntries: 2, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 },
     );
     for (let i = 0; i < 6; i++) await enqueue(message(`proj-loop-${i}`, [{ ...runSpan, spanId: `${i}`.repeat(16) }]));
@@ -212,5 +240,61 @@ describe('processor', () => {
     expect(p.stats.entries).toBe(6);
     expect((await redis.xpending(stream, 'g'))[0]).toBe(0);
     for (let i = 0; i < 6; i++) expect((await counts(`proj-loop-${i}`)).runs).toBe(1);
+  });
+
+  it('sets aside an entry whose data storage keeps refusing, and the rest flows', async () => {
+    const refusing: BatchSink = {
+      writePayloads: (b) => payloads.write(b.objects),
+      writeRows: (b) =>
+        b.runs.some((r) => r.project_id === 'proj-poison')
+          ? Promise.reject(Object.assign(new Error('Cannot parse input'), { type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' }))
+          : writer.write(b),
+    };
+    await enqueue(message('proj-ok-1', [runSpan]));
+    await enqueue(message('proj-poison', [runSpan]));
+    await enqueue(message('proj-ok-2', [runSpan]));
+    const p = newProcessor('c4', { batchEntries: 10, maxAttempts: 3, retryBaseMillis: 5 }, refusing);
+    p.start();
+    const deadline = Date.now() + 20_000;
+    while (p.stats.deadLettered < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await redis.xpending(stream, 'g'))[0] !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await p.stop();
+    expect(p.stats.deadLettered).toBe(1);
+    expect((await counts('proj-ok-1')).runs).toBe(1);
+    expect((await counts('proj-ok-2')).runs).toBe(1);
+    expect((await counts('proj-poison')).runs).toBe(0);
+    const dead = await redis.xrange(deadLetterStream(stream), '-', '+');
+    expect(dead.at(-1)![1].join(' ')).toMatch(/could not be stored after 3 attempts: Cannot parse input/);
+  });
+
+  it('never sets aside entries while storage is merely unreachable', async () => {
+    let down = true;
+    const outage: BatchSink = {
+      writePayloads: (b) => payloads.write(b.objects),
+      writeRows: (b) => (down ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) : writer.write(b)),
+    };
+    await enqueue(message('proj-outage', [runSpan]));
+    const p = newProcessor('c5', { batchEntries: 10, maxAttempts: 2, retryBaseMillis: 5 }, outage);
+    p.start();
+    const deadline = Date.now() + 20_000;
+    while (p.stats.writeFailures < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    down = false;
+    while (p.stats.entries < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await p.stop();
+    expect(p.stats.deadLettered).toBe(0);
+    expect((await counts('proj-outage')).runs).toBe(1);
+  });
+
+  it('trims acknowledged entries from the stream but never a pending one', async () => {
+    const consumer = new GroupConsumer(redis, { stream, group: 'g', consumer: 'c6' });
+    await drain(newProcessor('c6'));
+    await enqueue(message('proj-trim', [runSpan]));
+    const [pendingEntry] = await consumer.read(1, 10); // delivered, never acknowledged
+    await consumer.trim();
+    const left = await redis.xrange(stream, '-', '+');
+    expect(left.map(([id]) => id)).toEqual([pendingEntry!.id]);
+    await consumer.ack([pendingEntry!.id]);
+    await consumer.trim();
+    expect(await redis.xlen(stream)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { decodeQueueMessage, emptyBatch, mapSpans, type WriteBatch } from '@xray/core';
+import { isTransient } from './errors.js';
 import type { GroupConsumer, StreamEntry } from './stream.js';
 
 /** Where a batch goes. ClickHouse and S3 in production; anything with these two calls in a test. */
@@ -18,6 +19,10 @@ export interface ProcessorOptions {
   batchEntries: number;
   blockMillis: number;
   claimIdleMillis: number;
+  /** Failed writes of an entry on its own, for a reason in its data, after which it goes to the dead letters (default 5). */
+  maxAttempts?: number;
+  /** How often to trim acknowledged entries from the stream (default 10 s). */
+  trimEveryMillis?: number;
   /** Wait after a failed write before retrying; doubles up to 30 s. */
   retryBaseMillis?: number;
   log?: (line: string) => void;
@@ -34,6 +39,9 @@ export interface ProcessorStats {
   deadLettered: number;
   skipped: number;
   writeFailures: number;
+  /** Failed writes in a row; 0 after a write succeeds. */
+  consecutiveFailures: number;
+  trimmed: number;
   lastBatchMillis: number;
 }
 
@@ -54,6 +62,8 @@ export class Processor {
     deadLettered: 0,
     skipped: 0,
     writeFailures: 0,
+    consecutiveFailures: 0,
+    trimmed: 0,
     lastBatchMillis: 0,
   };
   readonly #consumer: GroupConsumer;
@@ -63,13 +73,19 @@ export class Processor {
   #running = false;
   #stopped: Promise<void> = Promise.resolve();
   #lastClaim = 0;
+  #lastTrim = 0;
+  /**
+   * Entries whose write failed when written alone (after a failed batch they are retried one at a
+   * time), for a reason in their data: how often, and the last error. Outages do not count.
+   */
+  readonly #failures = new Map<string, { attempts: number; error: string }>();
   #wake: (() => void) | undefined;
 
   constructor(consumer: GroupConsumer, sink: BatchSink, deadLetters: DeadLetters, options: ProcessorOptions) {
     this.#consumer = consumer;
     this.#sink = sink;
     this.#deadLetters = deadLetters;
-    this.#o = { retryBaseMillis: 250, log: () => undefined, ...options };
+    this.#o = { retryBaseMillis: 250, maxAttempts: 5, trimEveryMillis: 10_000, log: () => undefined, ...options };
   }
 
   /** Starts the loop in the background. */
@@ -113,26 +129,55 @@ export class Processor {
   async #prepare(entries: readonly StreamEntry[]): Promise<Prepared> {
     const prepared: Prepared = { batch: emptyBatch(), ids: [], spans: 0, started: Date.now() };
     for (const entry of entries) {
+      const failure = this.#failures.get(entry.id);
+      if (failure && failure.attempts >= this.#o.maxAttempts) {
+        this.#failures.delete(entry.id);
+        await this.#deadLetter(entry, `could not be stored after ${failure.attempts} attempts: ${failure.error}`);
+        continue;
+      }
       const decoded = entry.message === undefined ? { ok: false as const, error: 'entry has no message field (deleted or foreign)' } : decodeQueueMessage(entry.message);
       if (!decoded.ok) {
-        await this.#deadLetters.add(entry, decoded.error);
-        await this.#consumer.ack([entry.id]);
-        this.stats.deadLettered++;
-        this.#o.log(`dead-lettered entry ${entry.id}: ${decoded.error}`);
+        await this.#deadLetter(entry, decoded.error);
         continue;
       }
       mapSpans(decoded.value.projectId, decoded.value.spans, prepared.batch);
       prepared.spans += decoded.value.spans.length;
       prepared.ids.push(entry.id);
     }
+    if (prepared.batch.skipped.length > 0) {
+      const first = prepared.batch.skipped[0]!;
+      this.#o.log(`skipped ${prepared.batch.skipped.length} unusable span(s) or decision(s); first: span ${first.spanId}: ${first.reason}`);
+    }
     return prepared;
   }
 
-  /** S3 and ClickHouse in parallel; the acknowledgement only once both hold the data. */
+  async #deadLetter(entry: StreamEntry, error: string): Promise<void> {
+    await this.#deadLetters.add(entry, error);
+    await this.#consumer.ack([entry.id]);
+    this.stats.deadLettered++;
+    this.#o.log(`dead-lettered entry ${entry.id}: ${error}`);
+  }
+
+  /**
+   * Payloads first, then rows, so a row never points at a payload that is not there; the
+   * acknowledgement only once both are stored.
+   */
   async #commit({ batch, ids, spans, started }: Prepared): Promise<void> {
     if (ids.length === 0) return;
-    await Promise.all([this.#sink.writePayloads(batch), this.#sink.writeRows(batch)]);
+    try {
+      await this.#sink.writePayloads(batch);
+      await this.#sink.writeRows(batch);
+    } catch (err) {
+      if (ids.length === 1 && !isTransient(err)) {
+        const failure = this.#failures.get(ids[0]!) ?? { attempts: 0, error: '' };
+        this.#failures.set(ids[0]!, { attempts: failure.attempts + 1, error: (err as Error).message });
+      }
+      this.stats.consecutiveFailures++;
+      throw err;
+    }
+    for (const id of ids) this.#failures.delete(id);
     await this.#consumer.ack(ids);
+    this.stats.consecutiveFailures = 0;
     const s = this.stats;
     s.entries += ids.length;
     s.spans += spans;
@@ -160,17 +205,22 @@ export class Processor {
     };
     while (this.#running) {
       try {
+        await this.#maybeTrim();
         const entries = await this.#next();
         const prepared = entries.length > 0 ? await this.#prepare(entries) : undefined;
         await settle();
         if (prepared) writing = this.#commit(prepared).then(() => undefined, (err: unknown) => err as Error);
       } catch (err) {
+        // A read that failed while a write was in flight: let the write finish (or fail) first,
+        // so the entries it holds are not read again while it is still writing them.
+        const inFlight = await writing;
         writing = undefined;
         failures++;
         this.stats.writeFailures++;
         this.#consumer.rewind();
         const wait = Math.min(30_000, this.#o.retryBaseMillis * 2 ** Math.min(failures - 1, 7));
-        this.#o.log(`batch failed (${(err as Error).message}); nothing acknowledged, retrying in ${wait} ms`);
+        const cause = inFlight && inFlight !== err ? `${(err as Error).message}; and the write in flight: ${inFlight.message}` : (err as Error).message;
+        this.#o.log(`batch failed (${cause}); what it held stays pending, retrying in ${wait} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           this.#wake = () => {
@@ -181,6 +231,13 @@ export class Processor {
       }
     }
     await settle().catch((err: unknown) => this.#o.log(`last batch failed (${(err as Error).message}); left pending for redelivery`));
+  }
+
+  /** Drops acknowledged entries from the stream now and then; never an unacknowledged one. */
+  async #maybeTrim(): Promise<void> {
+    if (Date.now() - this.#lastTrim < this.#o.trimEveryMillis) return;
+    this.#lastTrim = Date.now();
+    this.stats.trimmed += await this.#consumer.trim();
   }
 }
 

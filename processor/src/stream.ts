@@ -17,7 +17,8 @@ type RawEntry = [id: string, fields: string[] | null];
 
 /**
  * A consumer in a Redis Stream consumer group. Reading starts with this consumer's own pending
- * entries (left unacknowledged by a crash or a failed write), then new ones; entries idle on
+ * entries (left unacknowledged by a crash or a failed write), one at a time so that an entry that
+ * keeps failing is found and can be set aside; then new entries in batches. Entries idle on
  * another consumer past a limit are claimed, so a dead processor's work is not stranded.
  */
 export class GroupConsumer {
@@ -40,7 +41,7 @@ export class GroupConsumer {
     }
   }
 
-  /** After a failed write: re-read own pending entries before new ones. */
+  /** After a failed write: re-read own pending entries, one at a time, before new ones. */
   rewind(): void {
     this.#pendingAfter = '0';
   }
@@ -48,12 +49,12 @@ export class GroupConsumer {
   /** Next entries to process: own pending first, then new ones (waiting up to `blockMillis`). */
   async read(count: number, blockMillis: number): Promise<StreamEntry[]> {
     if (this.#pendingAfter !== undefined) {
-      // Continue after the last pending entry returned, so entries still being written are not
-      // handed out a second time.
-      const pending = await this.#xread(count, undefined, this.#pendingAfter);
-      if (pending.length > 0) {
-        this.#pendingAfter = pending.at(-1)!.id;
-        return pending;
+      // Continue after the last pending entry handed out, so entries still being written are not
+      // handed out twice.
+      const [entry] = await this.#xread(1, undefined, this.#pendingAfter);
+      if (entry) {
+        this.#pendingAfter = entry.id;
+        return [entry];
       }
       this.#pendingAfter = undefined;
     }
@@ -74,6 +75,24 @@ export class GroupConsumer {
     if (ids.length > 0) await this.#redis.xack(this.#o.stream, this.#o.group, ...ids);
   }
 
+  /**
+   * Removes entries every group has acknowledged. Trims by MINID below the oldest entry still
+   * pending or not yet delivered in any group, so an unacknowledged entry is never removed (Redis
+   * 7.0's MAXLEN would trim those too). Returns how many entries were removed.
+   */
+  async trim(): Promise<number> {
+    const groups = ((await this.#redis.xinfo('GROUPS', this.#o.stream)) as unknown[][]).map(fields);
+    let floor: string | undefined;
+    for (const g of groups) {
+      const [pending, oldest] = (await this.#redis.xpending(this.#o.stream, String(g.name))) as [number, string | null];
+      // Below the oldest pending entry, or else just above the last delivered one.
+      const keep = pending > 0 && oldest ? oldest : nextId(String(g['last-delivered-id']));
+      if (floor === undefined || compareIds(keep, floor) < 0) floor = keep;
+    }
+    if (floor === undefined || floor === '0-1') return 0;
+    return Number(await this.#redis.xtrim(this.#o.stream, 'MINID', floor));
+  }
+
   async #xread(count: number, blockMillis: number | undefined, id: string): Promise<StreamEntry[]> {
     const args: (string | number)[] = ['GROUP', this.#o.group, this.#o.consumer, 'COUNT', count];
     if (blockMillis !== undefined) args.push('BLOCK', blockMillis);
@@ -84,9 +103,26 @@ export class GroupConsumer {
 }
 
 function toEntries(raw: RawEntry[]): StreamEntry[] {
-  return raw.map(([id, fields]) => {
+  return raw.map(([id, f]) => {
     let message: string | undefined;
-    if (fields) for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === QUEUE_FIELD) message = fields[i + 1];
+    if (f) for (let i = 0; i + 1 < f.length; i += 2) if (f[i] === QUEUE_FIELD) message = f[i + 1];
     return { id, message };
   });
+}
+
+function fields(list: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
+  return out;
+}
+
+function compareIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+}
+
+function nextId(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return `${ms}-${BigInt(seq) + 1n}`;
 }
