@@ -141,6 +141,9 @@ describe('a pipeline run through the whole stack', () => {
       ['/v1/runs?minEliminationRatio=2', 400],
       ['/v1/runs?from=yesterday', 400],
       ['/v1/runs?cursor=%%%', 400],
+      [`/v1/runs?cursor=${Buffer.from(JSON.stringify({ t: 'yesterday', r: 'f'.repeat(32) })).toString('base64url')}`, 400],
+      [`/v1/steps/${'f'.repeat(16)}/decisions?cursor=${Buffer.from('99999999999').toString('base64url')}`, 400],
+      ['/v1/runs?from=99999999999999999999', 400],
       [`/v1/steps/${'f'.repeat(16)}/decisions?outcome=maybe`, 400],
       ['/v1/decisions/nope', 400],
     ];

@@ -39,9 +39,10 @@ export interface QueryAppDeps {
 }
 
 type RunCursor = { t: string; r: string };
+const CURSOR_TIME_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}$/;
 const isRunCursor = (v: unknown): v is RunCursor =>
-  typeof v === 'object' && v !== null && typeof (v as RunCursor).t === 'string' && RUN_ID_RE.test(String((v as RunCursor).r));
-const isSeqCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+  typeof v === 'object' && v !== null && CURSOR_TIME_RE.test(String((v as RunCursor).t)) && RUN_ID_RE.test(String((v as RunCursor).r));
+const isSeqCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
 /** The query API: metrics from ClickHouse, full payloads from S3. */
 export function createApp(deps: QueryAppDeps): Hono {
@@ -111,7 +112,7 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/decisions/:eventId', async (c) => {
-    const eventId = c.req.param('eventId');
+    const eventId = c.req.param('eventId').toLowerCase();
     const id = parseEventId(eventId);
     if (!id) throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
     const [row] = await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq));

@@ -23,7 +23,8 @@ export function ratioParam(name: string, raw: string | undefined): number | unde
 export function timeParam(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const millis = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(millis)) throw new BadRequest(`${name} must be an ISO-8601 time or milliseconds since the epoch, got ${JSON.stringify(raw)}`);
+  // Up to the year 9999, the last time a DateTime64 filter takes.
+  if (!Number.isFinite(millis) || millis < 0 || millis > 253_402_300_799_999) throw new BadRequest(`${name} must be an ISO-8601 time or milliseconds since the epoch, got ${JSON.stringify(raw)}`);
   return millis;
 }
 

@@ -1,3 +1,4 @@
+import { readProjectId } from '@xray/core';
 /** The receiver's settings, read from the environment once at boot. */
 
 /** Parsed, checked settings. */
@@ -20,7 +21,6 @@ export interface ReceiverConfig {
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Above this a single body would strain the process; larger settings are a mistake. */
 const MAX_MAX_BODY_BYTES = 1024 * 1024 * 1024;
-const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** A setting that cannot be used; `variable` names the environment variable to fix. */
 export class ConfigError extends Error {
@@ -50,7 +50,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisUrl: redisUrl(get('REDIS_URL') ?? 'redis://127.0.0.1:6379'),
     stream: get('XRAY_STREAM') ?? 'xray:spans',
     maxBodyBytes: integer('RECEIVER_MAX_BODY_BYTES', get('RECEIVER_MAX_BODY_BYTES'), DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
-    projectId: projectId(get('XRAY_PROJECT_ID') ?? 'default'),
+    projectId: projectId(env),
   };
 }
 
@@ -77,9 +77,10 @@ function redisUrl(raw: string): string {
   return raw;
 }
 
-function projectId(raw: string): string {
-  if (!PROJECT_ID.test(raw)) {
-    throw new ConfigError('XRAY_PROJECT_ID', `expected 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got "${raw}"`);
+function projectId(env: Readonly<Record<string, string | undefined>>): string {
+  try {
+    return readProjectId(env);
+  } catch (cause) {
+    throw new ConfigError('XRAY_PROJECT_ID', (cause as Error).message.replace(/^XRAY_PROJECT_ID must be /, 'expected '), { cause });
   }
-  return raw;
 }
