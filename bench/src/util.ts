@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureRedis, freePort, type Services, startServices, startStorage, type Storage } from '@xray/stack';
+import { ensureRedis, freePort, type Services, startServices, startStorage, type Storage, stopRedis } from '@xray/stack';
 
 /** Median of numbers. */
 export function median(values: readonly number[]): number {
@@ -29,7 +29,7 @@ export interface BenchStack {
 export async function startBenchStack(label: string, env: Record<string, string> = {}): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), `xray-bench-${label}-`));
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  await ensureRedis(redisUrl);
+  const redis = await ensureRedis(redisUrl);
   const quiet = (name: string, line: string) => {
     if (/error|fail/i.test(line)) log(`[${name}] ${line}`);
   };
@@ -52,6 +52,7 @@ export async function startBenchStack(label: string, env: Record<string, string>
     async close() {
       await services.stop();
       await storage.stop();
+      if (redis === 'started') await stopRedis(redisUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureRedis, freePort, script, startStorage } from '@xray/stack';
+import { ensureRedis, freePort, script, startStorage, stopRedis } from '@xray/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build" first (npm test does).`);
   }
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  await ensureRedis(redisUrl);
+  const redis = await ensureRedis(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'xray-test-'));
   const bucket = 'xray-test';
   const storage = await startStorage({
@@ -40,6 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('bucket', bucket);
   return async () => {
     await storage.stop();
+    if (redis === 'started') await stopRedis(redisUrl);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,5 +1,5 @@
 export { ClickHouseHttpServer, type ClickHouseHttpServerOptions } from './clickhouse/server.js';
 export { freePort } from './ports.js';
 export { script, spawnService, waitForHttp, type ServiceProcess, type SpawnOptions } from './process.js';
-export { ensureRedis, redisAnswers } from './redis.js';
+export { ensureRedis, redisAnswers, stopRedis } from './redis.js';
 export { startServices, startStorage, type Services, type ServicesOptions, type Storage, type StorageOptions } from './stack.js';

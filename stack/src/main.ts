@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { ensureRedis } from './redis.js';
+import { ensureRedis, stopRedis } from './redis.js';
 import { startServices, startStorage } from './stack.js';
 
 // `npm start`: the whole of X-Ray on one machine, no Docker. Every setting has a default and an
@@ -54,6 +54,7 @@ try {
     say('stopping ...');
     await services.stop();
     await storage.stop();
+    if (redis === 'started') await stopRedis(settings.redisUrl);
     say('stopped.');
     process.exit(0);
   };

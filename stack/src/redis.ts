@@ -35,3 +35,17 @@ export async function ensureRedis(url: string): Promise<'running' | 'started'> {
   }
   throw new Error(`redis-server was started but does not answer at ${url}`);
 }
+
+/** Shuts down a Redis server that {@link ensureRedis} started (nothing is persisted). */
+export async function stopRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.call('SHUTDOWN', 'NOSAVE');
+  } catch {
+    // SHUTDOWN closes the connection instead of answering; an error here is the expected ending.
+  } finally {
+    redis.disconnect();
+  }
+}
