@@ -44,6 +44,12 @@ export const ATTR_XRAY_STEP_ELIMINATED_COUNT = 'xray.step.eliminated_count';
 export const ATTR_XRAY_STEP_SCORED_COUNT = 'xray.step.scored_count';
 /** Decisions the step made (whether or not each was recorded as an event). */
 export const ATTR_XRAY_STEP_DECISION_COUNT = 'xray.step.decision_count';
+/** Decisions recorded as events (all of them at capture level `full`, a sample at `sampled`, none at `metrics_only`). */
+export const ATTR_XRAY_STEP_RECORDED_COUNT = 'xray.step.recorded_count';
+/** Capture level the step ran with, one of {@link CaptureLevels}. */
+export const ATTR_XRAY_STEP_CAPTURE = 'xray.step.capture';
+/** For a step nested in another step: the enclosing step's id. */
+export const ATTR_XRAY_STEP_PARENT_ID = 'xray.step.parent_id';
 /** The step's input, serialised as JSON. */
 export const ATTR_XRAY_STEP_INPUT = 'xray.step.input';
 /** The step's output, serialised as JSON. */
@@ -67,6 +73,13 @@ export const ATTR_XRAY_DECISION_OUTCOME = 'xray.decision.outcome';
 export const ATTR_XRAY_DECISION_REASON = 'xray.decision.reason';
 /** Optional low-cardinality reason class, e.g. `missing_keywords`. */
 export const ATTR_XRAY_DECISION_REASON_CODE = 'xray.decision.reason_code';
+/**
+ * Position of the decision among all the decisions its step made (0-based). Present when not every
+ * decision is recorded; otherwise the position follows from `xray.decisions.offset`.
+ */
+export const ATTR_XRAY_DECISION_SEQ = 'xray.decision.seq';
+/** True when the caller marked the decision important (always recorded). */
+export const ATTR_XRAY_DECISION_IMPORTANT = 'xray.decision.important';
 /** Optional numeric score. */
 export const ATTR_XRAY_DECISION_SCORE = 'xray.decision.score';
 /** What the step evaluated for this item, serialised as JSON. */

@@ -49,3 +49,20 @@ const stepTypeSet: ReadonlySet<string> = new Set(Object.values(StepTypes));
 export function isStepType(value: unknown): value is StepType {
   return typeof value === 'string' && stepTypeSet.has(value);
 }
+
+/** How much of a step's decisions is recorded as events; counts are exact at every level. */
+export const CaptureLevels = {
+  /** Counts only, no decision events. */
+  METRICS_ONLY: 'metrics_only',
+  /** A sample that grows far slower than the decisions, always keeping the unusual. */
+  SAMPLED: 'sampled',
+  /** Every decision. */
+  FULL: 'full',
+} as const;
+export type CaptureLevel = (typeof CaptureLevels)[keyof typeof CaptureLevels];
+
+const captureSet: ReadonlySet<string> = new Set(Object.values(CaptureLevels));
+/** True when `value` is a capture level. */
+export function isCaptureLevel(value: unknown): value is CaptureLevel {
+  return typeof value === 'string' && captureSet.has(value);
+}
