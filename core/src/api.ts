@@ -21,6 +21,8 @@ export interface StepSummary {
   stepId: string;
   runId: string;
   index: number;
+  /** The enclosing step for a nested step. */
+  parentStepId?: string;
   name: string;
   type: string;
   status: string;
@@ -33,6 +35,10 @@ export interface StepSummary {
   eliminatedCount: number;
   scoredCount: number;
   decisionCount: number;
+  /** Decisions recorded and listable; fewer than decisionCount when the step was sampled. */
+  recordedCount: number;
+  /** `metrics_only`, `sampled` or `full`. */
+  capture: string;
   eliminationRatio: number;
   error?: string;
 }
@@ -47,6 +53,7 @@ export interface DecisionSummary {
   reason: string;
   reasonCode?: string;
   score: number | null;
+  important?: boolean;
   timestamp: string;
 }
 
@@ -105,6 +112,7 @@ export function toStepSummary(r: Row): StepSummary {
     stepId: s(r.step_id),
     runId: s(r.run_id),
     index: n(r.step_index),
+    ...(r.parent_step_id ? { parentStepId: s(r.parent_step_id) } : {}),
     name: s(r.name),
     type: s(r.type),
     status: s(r.status),
@@ -117,6 +125,8 @@ export function toStepSummary(r: Row): StepSummary {
     eliminatedCount: n(r.eliminated_count),
     scoredCount: n(r.scored_count),
     decisionCount: n(r.decision_count),
+    recordedCount: n(r.recorded_count),
+    capture: s(r.capture),
     eliminationRatio: n(r.elimination_ratio),
     ...(r.error_message ? { error: s(r.error_message) } : {}),
   };
@@ -133,6 +143,7 @@ export function toDecisionSummary(r: Row): DecisionSummary {
     reason: s(r.reason),
     ...(r.reason_code ? { reasonCode: s(r.reason_code) } : {}),
     score: r.score === null || r.score === undefined ? null : n(r.score),
+    ...(r.important === true || r.important === 1 ? { important: true } : {}),
     timestamp: clickhouseTimeToIso(s(r.timestamp_text)),
   };
 }

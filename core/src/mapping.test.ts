@@ -130,4 +130,17 @@ describe('mapSpans', () => {
     expect(row!.step_index).toBe(0xffffffff);
     expect(row!.input_count).toBe(Number.MAX_SAFE_INTEGER);
   });
+
+  it('identifies sampled decisions by their own seq and keeps the recorded count apart from the decisions made', () => {
+    const sampled = {
+      ...stepSpan,
+      attributes: { ...stepSpan.attributes, [C.ATTR_XRAY_STEP_DECISION_COUNT]: 5000, [C.ATTR_XRAY_STEP_RECORDED_COUNT]: 2, [C.ATTR_XRAY_STEP_CAPTURE]: C.CaptureLevels.SAMPLED },
+      events: [decision(0, 'kept', { [C.ATTR_XRAY_DECISION_SEQ]: 0 }), decision(4999, 'eliminated', { [C.ATTR_XRAY_DECISION_SEQ]: 4999, [C.ATTR_XRAY_DECISION_IMPORTANT]: true })],
+    };
+    const { steps, decisions } = mapSpans('proj', [sampled]);
+    expect(steps[0]).toMatchObject({ decision_count: 5000, recorded_count: 2, capture: 'sampled' });
+    expect(decisions.map((d) => [d.seq, d.important])).toEqual([[0, false], [4999, true]]);
+    // A producer that does not say how many it recorded recorded them all.
+    expect(mapSpans('proj', [stepSpan]).steps[0]).toMatchObject({ decision_count: 3, recorded_count: 3, capture: 'full' });
+  });
 });

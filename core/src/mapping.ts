@@ -121,10 +121,13 @@ function mapStepOrChunk(projectId: string, span: XSpan, into: WriteBatch): void 
   const stepId = str(a, C.ATTR_XRAY_STEP_ID, isStep ? span.spanId : span.parentSpanId);
   const writer = new LinesWriter(payloadKey(projectId, runId, span.spanId, span.startTimeUnixNano));
   if (isStep) into.steps.push(stepRow(projectId, runId, stepId, span, writer));
-  let seq = count(a, C.ATTR_XRAY_DECISIONS_OFFSET);
+  // A decision's position is its own `seq` when sampled, else its place after the span's offset.
+  let position = count(a, C.ATTR_XRAY_DECISIONS_OFFSET);
   for (const event of span.events) {
     if (event.name !== C.EVENT_XRAY_DECISION) continue;
-    const row = decisionRow(projectId, runId, stepId, seq++, event, span.startTimeUnixNano, writer);
+    const seq = C.ATTR_XRAY_DECISION_SEQ in event.attributes ? count(event.attributes, C.ATTR_XRAY_DECISION_SEQ) : position;
+    position++;
+    const row = decisionRow(projectId, runId, stepId, seq, event, span.startTimeUnixNano, writer);
     if (typeof row === 'string') into.skipped.push({ spanId: span.spanId, reason: row });
     else into.decisions.push(row);
   }
@@ -152,11 +155,13 @@ function stepRow(projectId: string, runId: string, stepId: string, span: XSpan, 
   });
   const input = count(a, C.ATTR_XRAY_STEP_INPUT_COUNT, UINT64);
   const output = count(a, C.ATTR_XRAY_STEP_OUTPUT_COUNT, UINT64);
+  const decisions = count(a, C.ATTR_XRAY_STEP_DECISION_COUNT, UINT64);
   return {
     project_id: projectId,
     run_id: runId,
     step_id: stepId,
     step_index: count(a, C.ATTR_XRAY_STEP_INDEX),
+    parent_step_id: str(a, C.ATTR_XRAY_STEP_PARENT_ID),
     name,
     type,
     status,
@@ -167,7 +172,10 @@ function stepRow(projectId: string, runId: string, stepId: string, span: XSpan, 
     kept_count: count(a, C.ATTR_XRAY_STEP_KEPT_COUNT, UINT64),
     eliminated_count: count(a, C.ATTR_XRAY_STEP_ELIMINATED_COUNT, UINT64),
     scored_count: count(a, C.ATTR_XRAY_STEP_SCORED_COUNT, UINT64),
-    decision_count: count(a, C.ATTR_XRAY_STEP_DECISION_COUNT, UINT64),
+    decision_count: decisions,
+    // Producers that record every decision may leave the recorded count out.
+    recorded_count: C.ATTR_XRAY_STEP_RECORDED_COUNT in a ? count(a, C.ATTR_XRAY_STEP_RECORDED_COUNT, UINT64) : decisions,
+    capture: str(a, C.ATTR_XRAY_STEP_CAPTURE, C.CaptureLevels.FULL),
     elimination_ratio: eliminationRatio(input, output),
     error_message: span.status.message,
     ...ref,
@@ -192,6 +200,7 @@ function decisionRow(
   const reason = str(a, C.ATTR_XRAY_DECISION_REASON);
   const reasonCode = str(a, C.ATTR_XRAY_DECISION_REASON_CODE);
   const score = num(a, C.ATTR_XRAY_DECISION_SCORE);
+  const important = a[C.ATTR_XRAY_DECISION_IMPORTANT] === true;
   const ref = writer.add({
     eventId: formatEventId(stepId, seq),
     runId,
@@ -202,6 +211,7 @@ function decisionRow(
     reason,
     reasonCode: reasonCode || undefined,
     score: score ?? undefined,
+    important: important || undefined,
     timestamp: nanosToIso(time),
     input: json(a, C.ATTR_XRAY_DECISION_INPUT),
     output: json(a, C.ATTR_XRAY_DECISION_OUTPUT),
@@ -217,6 +227,7 @@ function decisionRow(
     reason,
     reason_code: reasonCode,
     score,
+    important,
     timestamp: nanosToClickHouse(time),
     ...ref,
   };

@@ -11,7 +11,7 @@ export interface Migration {
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 const FILE_RE = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 
-/** The schema's migrations, in order. The only definition of the ClickHouse tables. */
+/** The schema's migrations, in order. The only definition of the ClickHouse tables. One statement per file (ClickHouse's HTTP interface runs one per request). */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .map((file) => ({ file, match: FILE_RE.exec(file) }))

@@ -69,7 +69,7 @@ export function getRunQuery(projectId: string, runId: string): BoundQuery {
   };
 }
 
-const STEP_COLUMNS = `run_id, step_id, step_index, name, type, status,
+const STEP_COLUMNS = `run_id, step_id, step_index, parent_step_id, name, type, status, recorded_count, capture,
   toString(started_at) AS started_text, toString(ended_at) AS ended_text,
   (toUnixTimestamp64Nano(ended_at) - toUnixTimestamp64Nano(started_at)) / 1e6 AS duration_ms,
   input_count, output_count, kept_count, eliminated_count, scored_count, decision_count,
@@ -94,7 +94,7 @@ export function getStepQuery(projectId: string, stepId: string): BoundQuery {
   };
 }
 
-const DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, toString(timestamp) AS timestamp_text`;
+const DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, important, toString(timestamp) AS timestamp_text`;
 
 export interface DecisionFilter {
   projectId: string;

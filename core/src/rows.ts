@@ -29,6 +29,8 @@ export interface StepRow extends PayloadRef {
   run_id: string;
   step_id: string;
   step_index: number;
+  /** The enclosing step's id for a nested step, else ''. */
+  parent_step_id: string;
   name: string;
   type: string;
   status: string;
@@ -40,6 +42,9 @@ export interface StepRow extends PayloadRef {
   eliminated_count: number;
   scored_count: number;
   decision_count: number;
+  /** Decisions recorded as events (fewer than decision_count when sampled). */
+  recorded_count: number;
+  capture: string;
   elimination_ratio: number;
   error_message: string;
 }
@@ -54,6 +59,7 @@ export interface DecisionRow extends PayloadRef {
   reason: string;
   reason_code: string;
   score: number | null;
+  important: boolean;
   timestamp: string;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
-import { byteRange, deadLetterStream, encodeQueueMessage, QUEUE_FIELD, type QueueMessage, s3ClientConfig, type XSpan } from '@xray/core';
+import { byteRange, deadLetterStream, encodeQueueMessage, loadMigrations, QUEUE_FIELD, type QueueMessage, s3ClientConfig, type XSpan } from '@xray/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClickHouseWriter } from './clickhouse.js';
@@ -107,7 +107,7 @@ beforeAll(async () => {
   ch = createClient({ url: inject('clickhouseUrl'), database });
   writer = new ClickHouseWriter({ url: inject('clickhouseUrl'), database, username: 'default', password: '' });
   payloads = new PayloadWriter(s3Settings);
-  expect(await writer.migrate()).toEqual([1, 2, 3]);
+  expect(await writer.migrate()).toEqual(loadMigrations().map((m) => m.version));
   await new GroupConsumer(redis, { stream, group: 'g', consumer: 'c1' }).ensureGroup();
 });
 
