@@ -120,14 +120,23 @@ describe('decodeOtlpJson', () => {
     ['truncated JSON', body(span()).slice(0, -3)],
     ['an array at the top', '[]'],
     ['resourceSpans not an array', '{"resourceSpans":{}}'],
-    ['a string span name', body(span({ name: 5 }))],
-    ['a negative timestamp', body(span({ startTimeUnixNano: -1 }))],
-    ['a timestamp above 2^64', body(span({ endTimeUnixNano: '18446744073709551616' }))],
-    ['a fractional intValue', body(span({}, { key: 'n', value: { intValue: 1.5 } }))],
   ])('returns an error for %s', (_, text) => {
     const result = decodeOtlpJson(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(/^invalid OTLP JSON/);
+  });
+
+  it.each([
+    ['a number as span name', { name: 5 }, [], /span name/],
+    ['a negative timestamp', { startTimeUnixNano: -1 }, [], /startTimeUnixNano/],
+    ['a timestamp above 2^64', { endTimeUnixNano: '18446744073709551616' }, [], /endTimeUnixNano/],
+    ['a fractional intValue', {}, [{ key: 'n', value: { intValue: 1.5 } }], /intValue/],
+  ])('rejects only the span with %s, keeping the good span beside it', (_, fields, attributes, reason) => {
+    const good = span({ spanId: 'ab'.repeat(8) });
+    const result = decode(body(good, span(fields, ...attributes)));
+    expect(result.spans.map((s) => s.spanId)).toEqual(['ab'.repeat(8)]);
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0]!.reason).toMatch(reason);
   });
 
   it('is not fooled by protobuf bytes', () => {

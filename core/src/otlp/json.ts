@@ -74,29 +74,33 @@ function readSpan(json: Obj, out: OtlpTraces): void {
     out.ignoredSpans++;
     return;
   }
-  const span: XSpan = {
-    traceId: hexId(json.traceId),
-    spanId: hexId(json.spanId),
-    parentSpanId: hexId(json.parentSpanId),
-    name: string(json.name, 'span name'),
-    startTimeUnixNano: timestamp(json.startTimeUnixNano, 'startTimeUnixNano'),
-    endTimeUnixNano: timestamp(json.endTimeUnixNano, 'endTimeUnixNano'),
-    attributes: newAttributes(),
-    events: [],
-    status: { code: 0, message: '' },
-  };
-  const status = json.status ?? undefined;
-  if (status !== undefined) {
-    const s = object(status, 'span status');
-    span.status.code = integer(s.code, 'status code');
-    span.status.message = string(s.message, 'status message');
-  }
+  const traceId = hexId(json.traceId);
+  const spanId = hexId(json.spanId);
+  let span: XSpan;
   try {
+    span = {
+      traceId,
+      spanId,
+      parentSpanId: hexId(json.parentSpanId),
+      name: string(json.name, 'span name'),
+      startTimeUnixNano: timestamp(json.startTimeUnixNano, 'startTimeUnixNano'),
+      endTimeUnixNano: timestamp(json.endTimeUnixNano, 'endTimeUnixNano'),
+      attributes: newAttributes(),
+      events: [],
+      status: { code: 0, message: '' },
+    };
+    const status = json.status ?? undefined;
+    if (status !== undefined) {
+      const s = object(status, 'span status');
+      span.status.code = integer(s.code, 'status code');
+      span.status.message = string(s.message, 'status message');
+    }
     readAttributes(attributes, span.attributes, 0);
     for (const e of list(json, 'events')) span.events.push(readEvent(object(e, 'event')));
   } catch (err) {
-    if (!(err instanceof SpanRejectedError)) throw err;
-    out.rejected.push({ traceId: span.traceId, spanId: span.spanId, reason: err.message });
+    // A malformed field inside one X-Ray span rejects that span, not the request around it.
+    if (!(err instanceof SpanRejectedError || err instanceof ShapeError)) throw err;
+    out.rejected.push({ traceId, spanId, reason: err.message });
     return;
   }
   accept(out, span);
