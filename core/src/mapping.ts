@@ -64,7 +64,11 @@ class LinesWriter {
   }
 
   toObject(): PayloadObject {
-    return { key: this.key, body: Buffer.from(this.#lines.join(''), 'utf8') };
+    // Each line is encoded straight into its place: no joined copy of the whole object as a string.
+    const body = Buffer.allocUnsafe(this.#offset);
+    let at = 0;
+    for (const line of this.#lines) at += body.write(line, at, 'utf8');
+    return { key: this.key, body };
   }
 }
 
