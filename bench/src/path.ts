@@ -8,7 +8,7 @@ export async function wholePath(stack: BenchStack, runs: number, decisionsPerSte
   const count = async () =>
     Number(((await (await ch.query({ query: 'SELECT count() c FROM decision_events FINAL WHERE project_id = {p:String}', query_params: { p: stack.settings.projectId }, format: 'JSONEachRow' })).json()) as { c: string }[])[0]!.c);
   const before = await count();
-  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces` });
+  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces`, capture: 'full' });
   const started = performance.now();
   const items = Array.from({ length: decisionsPerStep }, (_, i) => ({ id: `item-${i}`, title: `Item number ${i}`, score: (i % 100) / 100 }));
   for (let r = 0; r < runs; r++) {
@@ -31,7 +31,7 @@ export async function wholePath(stack: BenchStack, runs: number, decisionsPerSte
 
 /** Time from the SDK's flush (the receiver said 200) to the decision being returned by the query API. */
 export async function freshness(stack: BenchStack, samples: number): Promise<number[]> {
-  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces` });
+  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces`, capture: 'full' });
   const q = stack.services.queryUrl;
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {

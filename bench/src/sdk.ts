@@ -45,7 +45,7 @@ function bareAddEvent(): number {
 }
 
 async function xrayStep(capture: C.CaptureLevel): Promise<number> {
-  const xray = new XRay({ exporter: discard, capture } as ConstructorParameters<typeof XRay>[0]);
+  const xray = new XRay({ exporter: discard, capture });
   const runId = await xray.startRun('bench', undefined);
   const t = performance.now();
   await xray.step(runId, XRStepType.FILTER, 'filter', () => decisions, undefined);
@@ -120,7 +120,7 @@ async function memoryPerDecision(): Promise<{ xray: number; bare: number; stats:
   gc();
   before = process.memoryUsage().heapUsed;
   const deadPort = await freePort();
-  const xray = new XRay({ endpoint: `http://127.0.0.1:${deadPort}/v1/traces`, capture: C.CaptureLevels.FULL, flushTimeoutMillis: 500 } as ConstructorParameters<typeof XRay>[0]);
+  const xray = new XRay({ endpoint: `http://127.0.0.1:${deadPort}/v1/traces`, capture: C.CaptureLevels.FULL, flushTimeoutMillis: 500 });
   const runId = await xray.startRun('memory', undefined);
   const many = Array.from({ length: count }, (_, i) => decisions[i % N]!);
   await xray.step(runId, XRStepType.FILTER, 'filter', () => many, undefined);

@@ -16,7 +16,7 @@ const DECISIONS = 1500; // more than one span holds, so decision chunk spans are
 beforeAll(async () => {
   stack = await startTestStack('conf');
   const memory = new InMemorySpanExporter();
-  const xray = new XRay({ exporter: memory });
+  const xray = new XRay({ exporter: memory, capture: 'full' });
   const items = Array.from({ length: DECISIONS }, (_, i) => ({ id: `i-${i}`, text: `naïve ✓ ${i}` }));
   const runId = await xray.startRun('conformance', items);
   const kept = await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>

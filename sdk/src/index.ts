@@ -2,17 +2,25 @@
  * X-Ray SDK: record which step of a pipeline kept, eliminated or scored which items, and why, as
  * OpenTelemetry spans sent over OTLP/HTTP. Start with {@link XRay}.
  */
-import { Outcomes, StepTypes } from '@xray/otel';
+import { CaptureLevels, Outcomes, StepTypes } from '@xray/otel';
 
 export { XRay } from './xray.js';
-export { survivors } from './recorder.js';
+export { survivors } from './decision.js';
+export { createSampler, reasonClass, sampledPositions, MAX_REASON_CLASSES } from './sampler.js';
+export type { Sampler, SampleInput, SamplerOptions } from './sampler.js';
+export { BoundedBatchProcessor, type BoundedBatchOptions } from './processor.js';
 export { ByteBudgetExporter, estimateSpanBytes, splitByBytes } from './exporter.js';
 export { CIRCULAR_MARKER, TRUNCATED_KEY, UNSERIALIZABLE_MARKER } from './serialize.js';
 export { DEFAULTS } from './options.js';
-export type { Decision, Outcome, StepFn, StepType, XRayOptions, XRayStats } from './types.js';
+export type {
+  CaptureLevel, Decision, DroppedDecisions, Outcome, RecordDecision, RunOptions, StepFn, StepOptions, StepType,
+  XRayOptions, XRayStats,
+} from './types.js';
 
 /** Step types for `xray.step`: FILTER, RANK, SCORE, TRANSFORM, RETRIEVE, LLM, CUSTOM. */
 export const XRStepType = StepTypes;
+/** Capture levels: METRICS_ONLY, SAMPLED (default), FULL. */
+export const XRCapture = CaptureLevels;
 /** Outcome: the item continues to the next step. */
 export const KEPT = Outcomes.KEPT;
 /** Outcome: the item was removed and will not continue. */

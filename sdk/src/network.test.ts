@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEPT, XRStepType, XRay } from './index.js';
+import { KEPT, XRCapture, XRStepType, XRay } from './index.js';
 
 // These tests use real local servers on port 0 (loopback only): the OTLP exporter's real HTTP path.
 
@@ -71,6 +71,7 @@ describe('talking to a receiver', () => {
       headers: { authorization: 'Bearer test-token' },
       serviceName: 'checkout-ranker',
       maxExportBytes,
+      capture: XRCapture.FULL,
     });
     await recordOneRun(xray, 2000, 'p'.repeat(1000)); // ~2 MB of decision payloads
     expect(await xray.shutdown()).toBe(true);

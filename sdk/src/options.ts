@@ -1,12 +1,18 @@
+import { CaptureLevels, isCaptureLevel, type CaptureLevel } from '@xray/otel';
 import type { ResolvedOptions, XRayOptions } from './types.js';
 
 /** Defaults of {@link XRayOptions}, applied in {@link resolveOptions} and nowhere else. */
 export const DEFAULTS = {
   endpoint: 'http://127.0.0.1:4318/v1/traces',
   serviceName: 'xray-pipeline',
+  capture: CaptureLevels.SAMPLED as CaptureLevel,
+  samplingSeed: 0,
   decisionsPerSpan: 1000,
   maxPayloadBytes: 16 * 1024,
   maxExportBytes: 4 * 1024 * 1024,
+  maxQueueSpans: 4096,
+  maxQueueBytes: 64 * 1024 * 1024,
+  exportTimeoutMillis: 10_000,
   flushTimeoutMillis: 10_000,
 } as const;
 
@@ -17,7 +23,8 @@ const MIN_EXPORT_BYTES = 64 * 1024;
 
 /**
  * Applies defaults and checks the options. Bad configuration throws here, at construction, with a
- * sentence saying what to change; nothing the SDK does later throws.
+ * sentence saying what to change; nothing the SDK does later throws. Bad environment values are
+ * ignored instead: an operator's typo must not crash the application.
  */
 export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
   const endpoint = options.endpoint ?? (env['XRAY_ENDPOINT'] || DEFAULTS.endpoint);
@@ -29,22 +36,50 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
       { cause },
     );
   }
+  if (options.capture !== undefined && !isCaptureLevel(options.capture)) {
+    throw new RangeError(`X-Ray option capture must be one of ${Object.values(CaptureLevels).join(', ')}, got ${String(options.capture)}.`);
+  }
+  const envCapture = env['XRAY_CAPTURE'];
   const resolved: ResolvedOptions = {
     endpoint,
     headers: { ...options.headers },
     serviceName: options.serviceName ?? DEFAULTS.serviceName,
+    capture: options.capture ?? (isCaptureLevel(envCapture) ? envCapture : DEFAULTS.capture),
+    watchList: watchListOf(options.watchList, env['XRAY_WATCH_LIST']),
+    samplingSeed: options.samplingSeed ?? DEFAULTS.samplingSeed,
     decisionsPerSpan: options.decisionsPerSpan ?? DEFAULTS.decisionsPerSpan,
     maxPayloadBytes: options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
     maxExportBytes: options.maxExportBytes ?? DEFAULTS.maxExportBytes,
+    maxQueueSpans: options.maxQueueSpans ?? DEFAULTS.maxQueueSpans,
+    maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
+    exportTimeoutMillis: options.exportTimeoutMillis ?? DEFAULTS.exportTimeoutMillis,
     flushTimeoutMillis: options.flushTimeoutMillis ?? DEFAULTS.flushTimeoutMillis,
     exporter: options.exporter,
   };
+  if (!Number.isSafeInteger(resolved.samplingSeed)) {
+    throw new RangeError(`X-Ray option samplingSeed must be a safe integer, got ${String(resolved.samplingSeed)}.`);
+  }
   requireInteger('decisionsPerSpan', resolved.decisionsPerSpan, 1);
   requireInteger('maxPayloadBytes', resolved.maxPayloadBytes, MIN_PAYLOAD_BYTES);
   // One decision carries up to three payloads; a span must hold at least one whole decision.
   requireInteger('maxExportBytes', resolved.maxExportBytes, Math.max(MIN_EXPORT_BYTES, 4 * resolved.maxPayloadBytes));
+  requireInteger('maxQueueSpans', resolved.maxQueueSpans, 1);
+  // The queue must hold at least one full-size span, or big steps could never be exported.
+  requireInteger('maxQueueBytes', resolved.maxQueueBytes, resolved.maxExportBytes);
+  requireInteger('exportTimeoutMillis', resolved.exportTimeoutMillis, 1);
   requireInteger('flushTimeoutMillis', resolved.flushTimeoutMillis, 0);
   return resolved;
+}
+
+function watchListOf(option: Iterable<string | number> | undefined, env: string | undefined): ReadonlySet<string> {
+  if (option !== undefined) {
+    try {
+      return new Set(Array.from(option, (id) => String(id)));
+    } catch (cause) {
+      throw new TypeError('X-Ray option watchList must be an iterable of item ids.', { cause });
+    }
+  }
+  return new Set((env ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''));
 }
 
 function requireInteger(name: string, value: number, min: number): void {

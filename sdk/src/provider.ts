@@ -1,36 +1,50 @@
-import { ExportResultCode } from '@opentelemetry/core';
+import type { Agent } from 'node:http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { ByteBudgetExporter } from './exporter.js';
+import { BoundedBatchProcessor } from './processor.js';
 import type { ResolvedOptions, XRayStats } from './types.js';
+import type { Warn } from './warn.js';
 
-// Batch processor settings: spans are chunked (a 5,000-decision step is ~6 spans), so the queue
-// counts spans, not decisions; export quickly so a pipeline's data is visible within a second.
-const MAX_QUEUE_SIZE = 4096;
-const MAX_EXPORT_BATCH_SIZE = 512;
+// Spans are chunked (a 5,000-decision step is ~6 spans), so a batch of 512 is rarely reached; the
+// byte budget usually cuts first. Export quickly so a pipeline's data is visible within a second.
+const MAX_EXPORT_SPANS = 512;
 const SCHEDULED_DELAY_MILLIS = 200;
-const EXPORT_TIMEOUT_MILLIS = 10_000;
-/** Generous: X-Ray spans carry ~15 attributes, events ~8. */
+/** Generous: X-Ray spans carry ~15 attributes, events ~10. */
 const ATTRIBUTE_COUNT_LIMIT = 128;
 const MIN_ATTRIBUTE_VALUE_LENGTH = 64 * 1024;
-const PROVIDER_FLUSH_SLACK_MILLIS = 1000;
+/** Our own export timer fires a little after the OTLP exporter's, so the exporter reports first. */
+const EXPORT_TIMER_SLACK_MILLIS = 500;
+
+/** X-Ray's own tracer provider and the processor that feeds its exporter. */
+export interface XRayPipeline {
+  provider: BasicTracerProvider;
+  processor: BoundedBatchProcessor;
+}
 
 /**
- * X-Ray's own tracer provider: batch processor -> byte-budget splitter -> OTLP/HTTP protobuf (or the
- * injected exporter). Never registered globally, so it neither sees nor changes the application's
- * own tracing, and the application's limits (128 events per span by default) do not apply to it.
+ * X-Ray's own tracer provider: bounded batch processor -> OTLP/HTTP protobuf (or the injected
+ * exporter). Never registered globally (the "route" mode): it neither sees nor changes the
+ * application's tracing, and the application's limits (128 events per span by default), sampler and
+ * exporter neither apply to X-Ray's spans nor see them.
  */
-export function createProvider(opts: ResolvedOptions, stats: XRayStats): BasicTracerProvider {
-  const inner =
-    opts.exporter ??
-    new OTLPTraceExporter({ url: opts.endpoint, headers: opts.headers, timeoutMillis: EXPORT_TIMEOUT_MILLIS });
-  const exporter = new ByteBudgetExporter(inner, opts.maxExportBytes, (result, spanCount) => {
-    if (result.code === ExportResultCode.SUCCESS) stats.spansExported += spanCount;
-    else stats.exportFailures++;
-  });
-  return new BasicTracerProvider({
+export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Warn): XRayPipeline {
+  const exporter = opts.exporter ?? createOtlpExporter(opts);
+  const processor = new BoundedBatchProcessor(
+    exporter,
+    {
+      maxQueueSpans: opts.maxQueueSpans,
+      maxQueueBytes: opts.maxQueueBytes,
+      maxExportBytes: opts.maxExportBytes,
+      maxExportSpans: MAX_EXPORT_SPANS,
+      scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
+      exportTimeoutMillis: opts.exportTimeoutMillis + EXPORT_TIMER_SLACK_MILLIS,
+    },
+    stats,
+    warn,
+  );
+  const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),
     // Explicit, so OTEL_TRACES_SAMPLER cannot silently sample X-Ray's runs away.
     sampler: new AlwaysOnSampler(),
@@ -39,19 +53,46 @@ export function createProvider(opts: ResolvedOptions, stats: XRayStats): BasicTr
       eventCountLimit: opts.decisionsPerSpan,
       attributeCountLimit: ATTRIBUTE_COUNT_LIMIT,
       attributePerEventCountLimit: ATTRIBUTE_COUNT_LIMIT,
+      linkCountLimit: ATTRIBUTE_COUNT_LIMIT,
       // Payloads are already cut at maxPayloadBytes as valid JSON; OTel's own cut would break the JSON.
       attributeValueLengthLimit: Math.max(MIN_ATTRIBUTE_VALUE_LENGTH, opts.maxPayloadBytes),
     },
-    // A backstop only: XRay.flush() gives up first (and counts it) after flushTimeoutMillis.
-    forceFlushTimeoutMillis: opts.flushTimeoutMillis + PROVIDER_FLUSH_SLACK_MILLIS,
-    spanProcessors: [
-      // Every setting explicit, so OTEL_BSP_* variables meant for the application's tracing do not apply.
-      new BatchSpanProcessor(exporter, {
-        maxQueueSize: MAX_QUEUE_SIZE,
-        maxExportBatchSize: MAX_EXPORT_BATCH_SIZE,
-        scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
-        exportTimeoutMillis: EXPORT_TIMEOUT_MILLIS,
-      }),
-    ],
+    spanProcessors: [processor],
   });
+  return { provider, processor };
+}
+
+/**
+ * The OTLP/HTTP protobuf exporter. Its retries already follow the OTLP rules (429/502/503/504 and
+ * dropped connections, jittered backoff, `Retry-After`, never 400/401/413; see network.test.ts),
+ * so X-Ray relies on them. Its sockets are unref'd: an export in flight never keeps the host alive.
+ */
+function createOtlpExporter(opts: ResolvedOptions): SpanExporter {
+  return new OTLPTraceExporter({
+    url: opts.endpoint,
+    headers: opts.headers,
+    timeoutMillis: opts.exportTimeoutMillis,
+    // Loaded lazily, as the exporter's docs ask, so http instrumentation can patch the module first.
+    httpAgentOptions: async (protocol: string): Promise<Agent> => {
+      const mod = protocol === 'https:' ? await import('node:https') : await import('node:http');
+      const agent = new mod.Agent({ keepAlive: true });
+      const create = agent.createConnection.bind(agent);
+      agent.createConnection = ((...args: Parameters<typeof create>) => {
+        const socket = create(...args);
+        unref(socket);
+        return socket;
+      }) as typeof agent.createConnection;
+      // Node's agent re-refs a kept-alive socket when it reuses it; undo that too.
+      const reuse = agent.reuseSocket.bind(agent);
+      agent.reuseSocket = (socket, request) => {
+        reuse(socket, request);
+        unref(socket);
+      };
+      return agent;
+    },
+  });
+}
+
+function unref(socket: unknown): void {
+  (socket as { unref?: () => void } | undefined)?.unref?.();
 }

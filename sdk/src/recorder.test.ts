@@ -23,17 +23,18 @@ import {
   ATTR_XRAY_STEP_OUTPUT_COUNT,
   ATTR_XRAY_STEP_SCORED_COUNT,
   EVENT_XRAY_DECISION,
+  CaptureLevels,
   SpanKinds,
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
 import { estimateSpanBytes } from './exporter.js';
 import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, survivors, type Decision, type XRayOptions } from './index.js';
-import { toEventAttributes } from './recorder.js';
+import { toEventAttributes } from './decision.js';
 import { createSerializer } from './serialize.js';
 
 async function record(decisionsFor: (input: number[]) => Decision<unknown>[], count: number, options: XRayOptions = {}) {
   const memory = new InMemorySpanExporter();
-  const xray = new XRay({ exporter: memory, ...options });
+  const xray = new XRay({ exporter: memory, capture: CaptureLevels.FULL, ...options });
   const input = Array.from({ length: count }, (_, i) => i);
   const runId = await xray.startRun('big', input);
   const first = await xray.step(runId, XRStepType.FILTER, 'first', decisionsFor, input);
@@ -135,7 +136,7 @@ describe('decision recording', () => {
     const step = spans.find((s) => s.attributes[ATTR_XRAY_STEP_INDEX] === 0)!;
     expect(step.events.map((e) => e.attributes![ATTR_XRAY_DECISION_ITEM_ID])).toEqual(['a', '7']);
     expect(step.attributes).toMatchObject({ [ATTR_XRAY_STEP_DECISION_COUNT]: 2, [ATTR_XRAY_STEP_KEPT_COUNT]: 1 });
-    expect(xray.stats().invalidDecisions).toBe(4);
+    expect(xray.stats().decisionsDropped.invalid).toBe(4);
   });
 });
 

@@ -1,25 +1,23 @@
-import { ROOT_CONTEXT, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Span, type Tracer } from '@opentelemetry/api';
 import {
   ATTR_XRAY_DECISIONS_OFFSET,
-  ATTR_XRAY_DECISION_INPUT,
-  ATTR_XRAY_DECISION_ITEM_ID,
-  ATTR_XRAY_DECISION_METADATA,
-  ATTR_XRAY_DECISION_OUTCOME,
-  ATTR_XRAY_DECISION_OUTPUT,
-  ATTR_XRAY_DECISION_REASON,
-  ATTR_XRAY_DECISION_REASON_CODE,
-  ATTR_XRAY_DECISION_SCORE,
   ATTR_XRAY_RUN_ID,
   ATTR_XRAY_SPAN_KIND,
   ATTR_XRAY_STEP_ID,
+  CaptureLevels,
   EVENT_XRAY_DECISION,
   Outcomes,
   SpanKinds,
-  isOutcome,
+  type CaptureLevel,
 } from '@xray/otel';
+import { eventAttributes, readDecision, type DecisionFields } from './decision.js';
 import { estimateAttributesBytes } from './exporter.js';
+import { createSampler, type Sampler } from './sampler.js';
 import type { Serializer } from './serialize.js';
-import type { Decision, XRayStats } from './types.js';
+import type { XRayStats } from './types.js';
+import type { Warn } from './warn.js';
+
+export { resultCount, survivors, toEventAttributes } from './decision.js';
 
 /** What the recorder needs from the client. */
 export interface RecorderDeps {
@@ -29,165 +27,160 @@ export interface RecorderDeps {
   decisionsPerSpan: number;
   /** Estimated byte budget of one span's decision events, so every span fits one export request. */
   maxSpanBytes: number;
+  /** Survivor outputs kept for the step output attribute; more could not fit `maxPayloadBytes`. */
+  maxSurvivorOutputs: number;
+  samplingSeed: number;
+  watchList: ReadonlySet<string>;
   stats: XRayStats;
+  warn: Warn;
 }
 
-/** The step a batch of decisions belongs to. */
+/** The step a recorder records into. */
 export interface StepTarget {
   span: Span;
   /** The step span's span id, hex. */
   stepId: string;
   runId: string;
   name: string;
+  /** Run-wide start order of the step. */
+  index: number;
 }
 
-/** Counts of one step's recorded decisions, plus what the survivors became. */
+/** Exact counts of one step's decisions, plus what the survivors became. */
 export interface DecisionTally {
   kept: number;
   eliminated: number;
   scored: number;
-  /** Decisions recorded; invalid entries are skipped and not counted. */
+  /** Valid decisions made; invalid entries are skipped and not counted. */
   decisionCount: number;
-  /** For each kept or scored decision, in order: its `output ?? input ?? itemId`. */
+  /** Decisions recorded as events. */
+  recordedCount: number;
+  /** For each kept or scored decision, in order (capped): its `output ?? input ?? itemId`. */
   survivorOutputs: unknown[];
+  /** True when survivorOutputs stopped at the cap. */
+  survivorsCapped: boolean;
 }
 
 /**
- * Records each decision as an `xray.decision` event. The first `decisionsPerSpan` go on the step
- * span; the rest go on child "decisions" spans, each starting a new chunk when it is full by count
- * or by estimated bytes. Every span carries `xray.decisions.offset`, the step-wide sequence number
- * of its first event, so decisions keep a stable order and identity however they are split.
+ * Records one step's decisions as they come, at the step's capture level. Counts every valid
+ * decision; records all (`full`), a sample (`sampled`) or none (`metrics_only`) as `xray.decision`
+ * events. The first events go on the step span; when it holds `decisionsPerSpan` events (or its
+ * estimated bytes pass the budget) further ones go on child "decisions" spans, each ended (and so
+ * exported) as soon as it is full: memory per step stays bounded whatever the number of decisions.
+ * Every span carries `xray.decisions.offset`, the step-wide position of its first event.
  */
-export function recordDecisions(
-  deps: RecorderDeps,
-  step: StepTarget,
-  decisions: readonly unknown[],
-): DecisionTally {
-  const tally: DecisionTally = { kept: 0, eliminated: 0, scored: 0, decisionCount: 0, survivorOutputs: [] };
-  // Chunk spans hang off the step span whatever context the caller runs in.
-  const stepContext = trace.setSpan(ROOT_CONTEXT, step.span);
-  let span = step.span;
-  let inSpan = 0;
-  let spanBytes = 0;
-  try {
-    for (const entry of decisions) {
-      let attributes: Attributes | undefined;
-      let survivor: unknown;
-      try {
-        // All reads of the user's object happen here, before anything is recorded: a throwing
-        // getter makes the entry invalid instead of leaving counts and events out of step.
-        attributes = toEventAttributes(entry, deps.serialize);
-        if (attributes !== undefined && attributes[ATTR_XRAY_DECISION_OUTCOME] !== Outcomes.ELIMINATED) {
-          const d = entry as Decision;
-          survivor = d.output ?? d.input ?? attributes[ATTR_XRAY_DECISION_ITEM_ID];
-        }
-      } catch {
-        attributes = undefined;
-      }
-      if (attributes === undefined) {
-        deps.stats.invalidDecisions++;
-        continue;
-      }
-      const bytes = estimateAttributesBytes(attributes);
-      if (inSpan >= deps.decisionsPerSpan || (inSpan > 0 && spanBytes + bytes > deps.maxSpanBytes)) {
-        if (span !== step.span) span.end();
-        span = startChunkSpan(deps, step, stepContext, tally.decisionCount);
-        inSpan = 0;
-        spanBytes = 0;
-      }
-      span.addEvent(EVENT_XRAY_DECISION, attributes);
-      inSpan++;
-      spanBytes += bytes;
-      tally.decisionCount++;
-      deps.stats.decisionsRecorded++;
-      count(tally, attributes[ATTR_XRAY_DECISION_OUTCOME], survivor);
-    }
-  } finally {
-    if (span !== step.span) span.end(); // a chunk span must never be left open
-  }
-  return tally;
-}
-
-function startChunkSpan(deps: RecorderDeps, step: StepTarget, parent: Context, offset: number): Span {
-  deps.stats.spansStarted++;
-  return deps.tracer.startSpan(
-    `${step.name} decisions`,
-    {
-      attributes: {
-        [ATTR_XRAY_SPAN_KIND]: SpanKinds.DECISIONS,
-        [ATTR_XRAY_RUN_ID]: step.runId,
-        [ATTR_XRAY_STEP_ID]: step.stepId,
-        [ATTR_XRAY_DECISIONS_OFFSET]: offset,
-      },
-    },
-    parent,
-  );
-}
-
-function count(tally: DecisionTally, outcome: unknown, survivor: unknown): void {
-  switch (outcome) {
-    case Outcomes.KEPT:
-      tally.kept++;
-      break;
-    case Outcomes.ELIMINATED:
-      tally.eliminated++;
-      return;
-    case Outcomes.SCORED:
-      tally.scored++;
-      break;
-  }
-  // Kept and scored items leave the step; keep the step's output simple: what each item became.
-  tally.survivorOutputs.push(survivor);
-}
-
-/**
- * Event attributes of one decision, or undefined when `entry` is not a decision (not an object,
- * no string/number itemId, unknown outcome). Optional fields are set only when present; `reason`
- * is always set ('' when absent) so every event has the same core shape.
- */
-export function toEventAttributes(entry: unknown, serialize: Serializer): Attributes | undefined {
-  if (typeof entry !== 'object' || entry === null) return undefined;
-  const d = entry as Partial<Decision>;
-  const itemId = itemIdOf(d.itemId);
-  if (itemId === undefined || !isOutcome(d.outcome)) return undefined;
-  const attributes: Attributes = {
-    [ATTR_XRAY_DECISION_ITEM_ID]: itemId,
-    [ATTR_XRAY_DECISION_OUTCOME]: d.outcome,
-    [ATTR_XRAY_DECISION_REASON]: typeof d.reason === 'string' ? d.reason : '',
+export class DecisionRecorder {
+  readonly tally: DecisionTally = {
+    kept: 0, eliminated: 0, scored: 0, decisionCount: 0, recordedCount: 0, survivorOutputs: [], survivorsCapped: false,
   };
-  if (typeof d.reasonCode === 'string') attributes[ATTR_XRAY_DECISION_REASON_CODE] = d.reasonCode;
-  // NaN and infinities have no OTLP/JSON encoding; a score that is not a finite number is left out.
-  if (typeof d.score === 'number' && Number.isFinite(d.score)) attributes[ATTR_XRAY_DECISION_SCORE] = d.score;
-  setJson(attributes, ATTR_XRAY_DECISION_INPUT, d.input, serialize);
-  setJson(attributes, ATTR_XRAY_DECISION_OUTPUT, d.output, serialize);
-  setJson(attributes, ATTR_XRAY_DECISION_METADATA, d.metadata, serialize);
-  return attributes;
-}
+  private span: Span;
+  private inSpan = 0;
+  private spanBytes = 0;
+  private readonly sampler: Sampler | undefined;
+  /** Sampled level: the latest unrecorded decision, recorded at the end if it turns out last. */
+  private held: { fields: DecisionFields; seq: number } | undefined;
 
-function setJson(attributes: Attributes, key: string, value: unknown, serialize: Serializer): void {
-  if (value === undefined) return;
-  const json = serialize(value);
-  if (json !== undefined) attributes[key] = json;
-}
+  constructor(
+    private readonly deps: RecorderDeps,
+    private readonly step: StepTarget,
+    readonly capture: CaptureLevel,
+  ) {
+    this.span = step.span;
+    if (capture === CaptureLevels.SAMPLED) {
+      this.sampler = createSampler({
+        runId: step.runId, seed: deps.samplingSeed, stepIndex: step.index, watchList: deps.watchList,
+      });
+    }
+  }
 
-function itemIdOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'bigint') return value.toString();
-  return undefined;
-}
+  /** Counts and maybe records one entry; skips and counts it when it is not a decision. Never throws. */
+  add(entry: unknown): void {
+    let fields: DecisionFields | undefined;
+    try {
+      // All reads of the caller's object happen here: a throwing getter makes the entry invalid
+      // instead of leaving counts and events out of step.
+      fields = readDecision(entry);
+    } catch {
+      fields = undefined;
+    }
+    if (fields === undefined) {
+      this.deps.stats.decisionsDropped.invalid++;
+      this.deps.warn('invalid_decision', 'a step produced an entry that is not a decision (itemId string or number, outcome kept|eliminated|scored); skipped');
+      return;
+    }
+    const seq = this.tally.decisionCount++;
+    this.deps.stats.decisionsMade++;
+    this.count(fields);
+    if (this.capture === CaptureLevels.FULL) this.emit(fields, undefined, seq);
+    else if (this.sampler) {
+      // A newer decision exists, so the held one is not the last: it stays unrecorded.
+      this.held = undefined;
+      if (this.sampler.keep(seq, fields)) this.emit(fields, seq, seq);
+      else this.held = { fields, seq };
+    }
+  }
 
-/** The decisions whose item continues (outcome kept or scored), in order: what the next step gets. */
-export function survivors<T extends Decision<unknown>>(decisions: readonly T[]): T[] {
-  return decisions.filter((d) => d?.outcome === Outcomes.KEPT || d?.outcome === Outcomes.SCORED);
-}
+  /** Records the held-back last decision and ends the open chunk span (not the step span). */
+  finish(): DecisionTally {
+    try {
+      if (this.held) this.emit(this.held.fields, this.held.seq, this.held.seq);
+      this.held = undefined;
+    } finally {
+      if (this.span !== this.step.span) this.span.end(); // a chunk span must never be left open
+      this.span = this.step.span;
+    }
+    return this.tally;
+  }
 
-/**
- * How many items a run's result holds: for an array of decisions (the seed passes the last step's
- * result to `endRun`), the survivors; for any other array, its length; otherwise `undefined`.
- */
-export function resultCount(result: unknown): number | undefined {
-  if (!Array.isArray(result)) return undefined;
-  const decisions = result.length > 0 && result.every((d) => typeof d === 'object' && d !== null && isOutcome((d as Decision<unknown>).outcome));
-  return decisions ? survivors(result as Decision<unknown>[]).length : result.length;
+  private emit(fields: DecisionFields, seq: number | undefined, position: number): void {
+    const attributes = eventAttributes(fields, this.deps.serialize, seq);
+    const bytes = estimateAttributesBytes(attributes);
+    if (this.inSpan >= this.deps.decisionsPerSpan || (this.inSpan > 0 && this.spanBytes + bytes > this.deps.maxSpanBytes)) {
+      if (this.span !== this.step.span) this.span.end();
+      this.span = this.startChunkSpan(position);
+      this.inSpan = 0;
+      this.spanBytes = 0;
+    }
+    this.span.addEvent(EVENT_XRAY_DECISION, attributes);
+    this.inSpan++;
+    this.spanBytes += bytes;
+    this.tally.recordedCount++;
+    this.deps.stats.decisionsRecorded++;
+  }
+
+  private startChunkSpan(offset: number): Span {
+    this.deps.stats.spansStarted++;
+    return this.deps.tracer.startSpan(
+      `${this.step.name} decisions`,
+      {
+        attributes: {
+          [ATTR_XRAY_SPAN_KIND]: SpanKinds.DECISIONS,
+          [ATTR_XRAY_RUN_ID]: this.step.runId,
+          [ATTR_XRAY_STEP_ID]: this.step.stepId,
+          [ATTR_XRAY_DECISIONS_OFFSET]: offset,
+        },
+      },
+      // Chunk spans hang off the step span whatever context the caller runs in.
+      trace.setSpan(ROOT_CONTEXT, this.step.span),
+    );
+  }
+
+  private count(fields: DecisionFields): void {
+    const tally = this.tally;
+    switch (fields.outcome) {
+      case Outcomes.KEPT:
+        tally.kept++;
+        break;
+      case Outcomes.ELIMINATED:
+        tally.eliminated++;
+        return;
+      case Outcomes.SCORED:
+        tally.scored++;
+        break;
+    }
+    // Kept and scored items leave the step; the step's output is what each item became.
+    if (tally.survivorOutputs.length < this.deps.maxSurvivorOutputs) {
+      tally.survivorOutputs.push(fields.output ?? fields.input ?? fields.itemId);
+    } else tally.survivorsCapped = true;
+  }
 }

@@ -1,8 +1,9 @@
-import { SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import {
   ATTR_XRAY_DECISIONS_OFFSET,
   ATTR_XRAY_RUN_ID,
   ATTR_XRAY_SPAN_KIND,
+  ATTR_XRAY_STEP_CAPTURE,
   ATTR_XRAY_STEP_DECISION_COUNT,
   ATTR_XRAY_STEP_ELIMINATED_COUNT,
   ATTR_XRAY_STEP_ID,
@@ -13,6 +14,8 @@ import {
   ATTR_XRAY_STEP_NAME,
   ATTR_XRAY_STEP_OUTPUT,
   ATTR_XRAY_STEP_OUTPUT_COUNT,
+  ATTR_XRAY_STEP_PARENT_ID,
+  ATTR_XRAY_STEP_RECORDED_COUNT,
   ATTR_XRAY_STEP_SCORED_COUNT,
   ATTR_XRAY_STEP_STATUS,
   ATTR_XRAY_STEP_TYPE,
@@ -20,84 +23,107 @@ import {
   SpanKinds,
   StepTypes,
   isStepType,
+  type CaptureLevel,
   type StepType,
 } from '@xray/otel';
-import { recordDecisions, type DecisionTally, type RecorderDeps, type StepTarget } from './recorder.js';
+import { DecisionRecorder, type DecisionTally, type RecorderDeps } from './recorder.js';
 
 /** The part of a run's state a step needs. */
 export interface StepParent {
   context: Context;
   runId: string;
-  /** Incremented by each step started: the next step's index. */
+  /** Incremented by each step started, nested ones included: the next step's index. */
   nextStepIndex: number;
 }
 
 /** A step span in progress. */
-export interface StepRecord extends StepTarget {
+export interface StepRecord {
+  span: Span;
+  stepId: string;
+  runId: string;
   index: number;
+  /** True for a step started inside another step's function. */
+  nested: boolean;
+  recorder: DecisionRecorder;
+  /** Whether `record` was called: then the step function's return value is not read as decisions. */
+  streamed: boolean;
+  ended: boolean;
 }
 
 /** What a finished step contributes to its run's counts. */
 export interface StepCounts {
   index: number;
+  nested: boolean;
   inputCount: number;
   outputCount: number;
 }
 
-/** Starts the step span as a child of the run span; the index is the order in which steps start. */
-export function beginStep(deps: RecorderDeps, run: StepParent, type: StepType, name: string, input: unknown): StepRecord {
+/**
+ * Starts the step span: a child of the enclosing step when nested, else of the run span. The index
+ * is the run-wide order in which steps start.
+ */
+export function beginStep(
+  deps: RecorderDeps, run: StepParent, parent: StepRecord | undefined,
+  type: StepType, name: string, input: unknown, capture: CaptureLevel,
+): StepRecord {
   const index = run.nextStepIndex++;
   const stepName = String(name);
-  const span = deps.tracer.startSpan(
-    stepName,
-    {
-      attributes: {
-        [ATTR_XRAY_SPAN_KIND]: SpanKinds.STEP,
-        [ATTR_XRAY_RUN_ID]: run.runId,
-        [ATTR_XRAY_STEP_NAME]: stepName,
-        // An unknown type (from untyped callers) is recorded as custom rather than rejected downstream.
-        [ATTR_XRAY_STEP_TYPE]: isStepType(type) ? type : StepTypes.CUSTOM,
-        [ATTR_XRAY_STEP_INDEX]: index,
-        // The step span carries the step's first decisions: sequence numbers start at 0 here.
-        [ATTR_XRAY_DECISIONS_OFFSET]: 0,
-      },
-    },
-    run.context,
-  );
+  const attributes: Attributes = {
+    [ATTR_XRAY_SPAN_KIND]: SpanKinds.STEP,
+    [ATTR_XRAY_RUN_ID]: run.runId,
+    [ATTR_XRAY_STEP_NAME]: stepName,
+    // An unknown type (from untyped callers) is recorded as custom rather than rejected downstream.
+    [ATTR_XRAY_STEP_TYPE]: isStepType(type) ? type : StepTypes.CUSTOM,
+    [ATTR_XRAY_STEP_INDEX]: index,
+    [ATTR_XRAY_STEP_CAPTURE]: capture,
+    // The step span carries the step's first decision events: their positions start at 0 here.
+    [ATTR_XRAY_DECISIONS_OFFSET]: 0,
+  };
+  if (parent) attributes[ATTR_XRAY_STEP_PARENT_ID] = parent.stepId;
+  const parentContext = parent ? trace.setSpan(run.context, parent.span) : run.context;
+  const span = deps.tracer.startSpan(stepName, { attributes }, parentContext);
   deps.stats.spansStarted++;
   const stepId = span.spanContext().spanId;
   span.setAttribute(ATTR_XRAY_STEP_ID, stepId);
   const json = input === undefined ? undefined : deps.serialize(input);
   if (json !== undefined) span.setAttribute(ATTR_XRAY_STEP_INPUT, json);
-  return { span, stepId, runId: run.runId, name: stepName, index };
+  const recorder = new DecisionRecorder(deps, { span, stepId, runId: run.runId, name: stepName, index }, capture);
+  return { span, stepId, runId: run.runId, index, nested: parent !== undefined, recorder, streamed: false, ended: false };
 }
 
-/** Records the decisions `fn` returned and ends the step span with status ok. */
+/** Records the decisions `fn` returned (unless it streamed them) and ends the step span with status ok. */
 export function finishStep(deps: RecorderDeps, step: StepRecord, input: unknown, result: unknown): StepCounts {
+  step.ended = true;
   try {
-    let tally: DecisionTally = { kept: 0, eliminated: 0, scored: 0, decisionCount: 0, survivorOutputs: [] };
-    if (Array.isArray(result)) tally = recordDecisions(deps, step, result);
-    else deps.stats.invalidResults++;
+    if (!step.streamed) {
+      // Indexed, not iterated: a caller's array with a hostile iterator must not matter.
+      if (Array.isArray(result)) for (let i = 0; i < result.length; i++) step.recorder.add(result[i]);
+      else deps.stats.invalidResults++;
+    }
+    const tally = step.recorder.finish();
     const inputCount = Array.isArray(input) ? input.length : tally.decisionCount;
-    const outputCount = tally.kept + tally.scored;
     step.span.setAttributes(countAttributes(RunStatuses.OK, inputCount, tally));
     const output = deps.serialize(tally.survivorOutputs);
     if (output !== undefined) step.span.setAttribute(ATTR_XRAY_STEP_OUTPUT, output);
     step.span.setStatus({ code: SpanStatusCode.OK });
-    return { index: step.index, inputCount, outputCount };
+    return { index: step.index, nested: step.nested, inputCount, outputCount: tally.kept + tally.scored };
   } finally {
     step.span.end();
   }
 }
 
-/** Records the caller's error on the step span (status error, all decision counts 0) and ends it. */
+/**
+ * Records the caller's error on the step span (status error) and ends it. Decisions streamed
+ * before the error keep their counts: a failed step shows how far it got.
+ */
 export function failStep(step: StepRecord, input: unknown, error: unknown): StepCounts {
+  step.ended = true;
   try {
-    const inputCount = Array.isArray(input) ? input.length : 0;
-    const none: DecisionTally = { kept: 0, eliminated: 0, scored: 0, decisionCount: 0, survivorOutputs: [] };
-    step.span.setAttributes(countAttributes(RunStatuses.ERROR, inputCount, none));
+    const tally = step.recorder.finish();
+    const inputCount = Array.isArray(input) ? input.length : tally.decisionCount;
+    step.span.setAttributes(countAttributes(RunStatuses.ERROR, inputCount, tally));
     recordError(step.span, error);
-    return { index: step.index, inputCount, outputCount: 0 };
+    return { index: step.index, nested: step.nested, inputCount, outputCount: tally.kept + tally.scored };
   } finally {
     step.span.end();
   }
@@ -112,6 +138,7 @@ function countAttributes(status: string, inputCount: number, tally: DecisionTall
     [ATTR_XRAY_STEP_ELIMINATED_COUNT]: tally.eliminated,
     [ATTR_XRAY_STEP_SCORED_COUNT]: tally.scored,
     [ATTR_XRAY_STEP_DECISION_COUNT]: tally.decisionCount,
+    [ATTR_XRAY_STEP_RECORDED_COUNT]: tally.recordedCount,
   };
 }
 

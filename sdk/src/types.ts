@@ -1,11 +1,11 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Outcome, StepType } from '@xray/otel';
+import type { CaptureLevel, Outcome, StepType } from '@xray/otel';
 
-export type { Outcome, StepType } from '@xray/otel';
+export type { CaptureLevel, Outcome, StepType } from '@xray/otel';
 
 /**
- * One decision a step made about one item: what a step function returns, one per item it looked at.
- * `TInput` is the item type the step evaluated.
+ * One decision a step made about one item: what a step function returns (or passes to `record`),
+ * one per item it looked at. `TInput` is the item type the step evaluated.
  */
 export interface Decision<TInput = unknown> {
   /** Identifies the item across steps and runs; numbers are recorded as strings. */
@@ -14,8 +14,10 @@ export interface Decision<TInput = unknown> {
   outcome: Outcome;
   /** Human-readable explanation, e.g. `Score 0.42 vs threshold 0.5`. */
   reason?: string;
-  /** Low-cardinality class of the reason, e.g. `below_threshold`. */
+  /** Low-cardinality class of the reason, e.g. `below_threshold`; sampling keeps one of each. */
   reasonCode?: string;
+  /** When true the decision is always recorded, whatever the capture level short of `metrics_only`. */
+  important?: boolean;
   /** Numeric score, when the step computes one. Only finite numbers are recorded. */
   score?: number;
   /** What the step evaluated for this item; recorded as JSON. */
@@ -26,10 +28,26 @@ export interface Decision<TInput = unknown> {
   metadata?: Record<string, unknown>;
 }
 
-/** The function a step runs: it receives the step input and returns one decision per item. */
-export type StepFn<TStepInput, TResult extends readonly Decision<unknown>[]> = (
-  input: TStepInput,
-) => TResult | PromiseLike<TResult>;
+/** Records one decision as it is made (streaming). Never throws; ignored once the step has ended. */
+export type RecordDecision<TItem = unknown> = (decision: Decision<TItem>) => void;
+
+/**
+ * The function a step runs. It receives the step input and `record`; it either returns an array of
+ * decisions or calls `record` once per decision (then its return value is not read as decisions).
+ */
+export type StepFn<TIn, TOut, TItem = unknown> = (input: TIn, record: RecordDecision<TItem>) => TOut | PromiseLike<TOut>;
+
+/** Per-run options of `startRun` and `run`. */
+export interface RunOptions {
+  /** Capture level of this run's steps unless a step overrides it. Default: the client's. */
+  capture?: CaptureLevel;
+}
+
+/** Per-step options, the optional last argument of `step`. */
+export interface StepOptions {
+  /** Capture level of this step. Default: the run's, else the client's. */
+  capture?: CaptureLevel;
+}
 
 /** Options of {@link XRay}. Every field is optional; defaults are listed per field. */
 export interface XRayOptions {
@@ -39,6 +57,12 @@ export interface XRayOptions {
   headers?: Record<string, string>;
   /** Resource `service.name` of the exported spans. Default: `xray-pipeline`. */
   serviceName?: string;
+  /** Default capture level. Default: env `XRAY_CAPTURE` when valid, else `sampled`. */
+  capture?: CaptureLevel;
+  /** Item ids whose decisions are always recorded (sampled level). Default: env `XRAY_WATCH_LIST`, comma-separated. */
+  watchList?: Iterable<string | number>;
+  /** Seed of the sampler, combined with the run id: same run id + seed, same kept decisions. Default: 0. */
+  samplingSeed?: number;
   /**
    * Most decision events carried by one span; further decisions go on child chunk spans. Also the
    * span event limit of X-Ray's tracer provider, so no event is ever dropped. Default: 1000.
@@ -52,11 +76,17 @@ export interface XRayOptions {
    * Default: 4194304 (4 MiB).
    */
   maxExportBytes?: number;
+  /** Most spans waiting for export; beyond it spans are dropped and counted. Default: 4096. */
+  maxQueueSpans?: number;
+  /** Most estimated bytes waiting for export; beyond it spans are dropped and counted. Default: 67108864 (64 MiB). */
+  maxQueueBytes?: number;
+  /** How long one export request may take, retries included. Default: 10000. */
+  exportTimeoutMillis?: number;
   /** How long `flush()` and `shutdown()` wait before giving up (they never throw). Default: 10000. */
   flushTimeoutMillis?: number;
   /**
    * Exporter to send spans to instead of OTLP/HTTP protobuf, e.g. an `InMemorySpanExporter` in
-   * tests. It is still wrapped by the byte-budget splitter. Default: OTLP exporter at `endpoint`.
+   * tests. Batches handed to it are still cut by `maxExportBytes`. Default: OTLP exporter at `endpoint`.
    */
   exporter?: SpanExporter;
 }
@@ -66,11 +96,33 @@ export interface ResolvedOptions {
   endpoint: string;
   headers: Record<string, string>;
   serviceName: string;
+  capture: CaptureLevel;
+  watchList: ReadonlySet<string>;
+  samplingSeed: number;
   decisionsPerSpan: number;
   maxPayloadBytes: number;
   maxExportBytes: number;
+  maxQueueSpans: number;
+  maxQueueBytes: number;
+  exportTimeoutMillis: number;
   flushTimeoutMillis: number;
   exporter: SpanExporter | undefined;
+}
+
+/** Decisions made but never delivered, by cause. */
+export interface DroppedDecisions {
+  /** Not a decision (no string/number itemId, unknown outcome, throwing getter): skipped. */
+  invalid: number;
+  /** In a span dropped because the export queue was full (spans or bytes). */
+  queueFull: number;
+  /** In a span whose export request failed (after the exporter's own retries). */
+  exportFailed: number;
+  /** Recorded in a step of an unknown run id. */
+  unknownRun: number;
+  /** Recorded after `shutdown()`. */
+  afterShutdown: number;
+  /** Passed to `record` after its step had ended. */
+  afterStepEnd: number;
 }
 
 /**
@@ -78,17 +130,19 @@ export interface ResolvedOptions {
  * `XRay.stats()`; none of these failures ever reaches the caller.
  */
 export interface XRayStats {
-  /** Runs started with `startRun`. */
+  /** Runs started with `startRun` or `run`. */
   runsStarted: number;
   /** Steps recorded (successful or failed). */
   stepsRecorded: number;
   /** Spans X-Ray started: runs, steps and decision chunk spans. */
   spansStarted: number;
-  /** Decision events recorded. */
+  /** Valid decisions the steps made (the exact counts, whatever the capture level). */
+  decisionsMade: number;
+  /** Decisions recorded as events (all at `full`, a sample at `sampled`, none at `metrics_only`). */
   decisionsRecorded: number;
-  /** Entries returned by a step function that were not decisions (no valid itemId or outcome): skipped. */
-  invalidDecisions: number;
-  /** Step functions that returned something other than an array: recorded as steps with no decisions. */
+  /** Decisions lost, by cause. Decisions not recorded by choice (sampling) are not dropped. */
+  decisionsDropped: DroppedDecisions;
+  /** Step functions that returned neither an array nor called `record`: steps with no decisions. */
   invalidResults: number;
   /** Values plain `JSON.stringify` rejected (cycles, BigInt, throwing getters): serialised safely instead. */
   serializationFailures: number;
@@ -96,7 +150,11 @@ export interface XRayStats {
   truncatedValues: number;
   /** Spans handed to the exporter and acknowledged. */
   spansExported: number;
-  /** Export requests that failed (the spans they carried are lost). */
+  /** Spans lost: queue full, failed export, or ended after shutdown. */
+  spansDropped: number;
+  /** Estimated bytes of the spans successfully exported. */
+  bytesSent: number;
+  /** Export requests that failed or timed out (the spans they carried are lost). */
   exportFailures: number;
   /** `flush()` or `shutdown()` calls that gave up after `flushTimeoutMillis`. */
   flushTimeouts: number;
@@ -106,4 +164,14 @@ export interface XRayStats {
   runsAbandoned: number;
   /** Unexpected internal errors swallowed to protect the caller. */
   internalErrors: number;
+}
+
+/** A fresh, all-zero {@link XRayStats}. */
+export function emptyStats(): XRayStats {
+  return {
+    runsStarted: 0, stepsRecorded: 0, spansStarted: 0, decisionsMade: 0, decisionsRecorded: 0,
+    decisionsDropped: { invalid: 0, queueFull: 0, exportFailed: 0, unknownRun: 0, afterShutdown: 0, afterStepEnd: 0 },
+    invalidResults: 0, serializationFailures: 0, truncatedValues: 0, spansExported: 0, spansDropped: 0,
+    bytesSent: 0, exportFailures: 0, flushTimeouts: 0, ignoredCalls: 0, runsAbandoned: 0, internalErrors: 0,
+  };
 }

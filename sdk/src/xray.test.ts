@@ -22,6 +22,7 @@ import {
   ATTR_XRAY_STEP_OUTPUT_COUNT,
   ATTR_XRAY_STEP_STATUS,
   ATTR_XRAY_STEP_TYPE,
+  CaptureLevels,
   SpanKinds,
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ interface Item {
 }
 
 function client(exporter: SpanExporter = new InMemorySpanExporter()) {
-  const xray = new XRay({ exporter });
+  const xray = new XRay({ exporter, capture: CaptureLevels.FULL });
   return { xray, exporter };
 }
 
@@ -100,7 +101,7 @@ describe('XRay client', () => {
 
   it('runs the seed example as written', async () => {
     const memory = new InMemorySpanExporter();
-    const xray = new XRay({ exporter: memory, serviceName: 'my-pipeline' });
+    const xray = new XRay({ exporter: memory, serviceName: 'my-pipeline', capture: CaptureLevels.FULL });
     const input = items;
     const t = 0.5;
     const runId = await xray.startRun('pipeline-1', input);
@@ -234,7 +235,7 @@ describe('XRay client', () => {
 
   it('records hostile values as valid JSON without ever throwing', async () => {
     const memory = new InMemorySpanExporter();
-    const xray = new XRay({ exporter: memory, maxPayloadBytes: 4096 });
+    const xray = new XRay({ exporter: memory, maxPayloadBytes: 4096, capture: CaptureLevels.FULL });
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic['self'] = cyclic;
     const getterBomb = Object.defineProperty({}, 'explodes', { enumerable: true, get: () => { throw new Error('boom'); } });
@@ -264,7 +265,7 @@ describe('XRay client', () => {
     expect(JSON.parse(second![ATTR_XRAY_DECISION_METADATA] as string)).toEqual({ big: '1000000000000000000000000000000' });
     expect(third![ATTR_XRAY_DECISION_INPUT]).toContain('[Unserializable] boom');
     expect(JSON.parse(fourth![ATTR_XRAY_DECISION_OUTPUT] as string)).toMatchObject({ [TRUNCATED_KEY]: true });
-    expect(xray.stats()).toMatchObject({ internalErrors: 0, decisionsRecorded: 4 });
+    expect(xray.stats()).toMatchObject({ internalErrors: 0, decisionsRecorded: 4, decisionsMade: 4 });
     expect(xray.stats().truncatedValues).toBeGreaterThanOrEqual(3); // decision 4, step input, step output
   });
 

@@ -1,85 +1,89 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { ROOT_CONTEXT, SpanStatusCode, diag, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, isSpanContextValid, trace, type Link, type Tracer } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_XRAY_PIPELINE_NAME,
   ATTR_XRAY_RUN_ID,
   ATTR_XRAY_RUN_INPUT,
-  ATTR_XRAY_RUN_INPUT_COUNT,
-  ATTR_XRAY_RUN_OUTPUT,
-  ATTR_XRAY_RUN_OUTPUT_COUNT,
-  ATTR_XRAY_RUN_STATUS,
-  ATTR_XRAY_RUN_STEP_COUNT,
   ATTR_XRAY_SPAN_KIND,
-  RunStatuses,
   SpanKinds,
+  isCaptureLevel,
+  type CaptureLevel,
   type StepType,
 } from '@xray/otel';
 import { resolveOptions } from './options.js';
-import { createProvider } from './provider.js';
-import { type RecorderDeps, resultCount } from './recorder.js';
-import { createSerializer } from './serialize.js';
-import { beginStep, failStep, finishStep, recordError, type StepRecord } from './step.js';
-import type { Decision, ResolvedOptions, StepFn, XRayOptions, XRayStats } from './types.js';
+import type { BoundedBatchProcessor } from './processor.js';
+import { createPipeline } from './provider.js';
+import type { RecorderDeps } from './recorder.js';
+import { finishRun, noteStep, type RunEnding, type RunState } from './run.js';
+import { createSerializer, type Serializer } from './serialize.js';
+import { beginStep, failStep, finishStep, type StepRecord } from './step.js';
+import {
+  emptyStats, type RecordDecision, type ResolvedOptions, type RunOptions, type StepFn, type StepOptions,
+  type XRayOptions, type XRayStats,
+} from './types.js';
+import { createWarner, type Warn } from './warn.js';
 
 /** Room on the step span for its own attributes besides decision events, beyond two payloads. */
 const STEP_ATTRIBUTES_RESERVE_BYTES = 4096;
 const TRACER_NAME = '@xray/sdk';
 
-/** State of one run in flight. */
-interface RunState {
-  span: Span;
-  context: Context;
+/** What AsyncLocalStorage carries: the run and the step whose function is running, if any. */
+interface Scope {
   runId: string;
-  /** `input.length` when the run input is an array. */
-  inputCount: number | undefined;
-  nextStepIndex: number;
-  firstStepInputCount: number | undefined;
-  lastStep: { index: number; outputCount: number } | undefined;
+  step: StepRecord | undefined;
 }
 
 /**
  * The X-Ray client: turns pipeline runs into OpenTelemetry traces (run = root span, step = child
- * span, decision = `xray.decision` event) exported over OTLP/HTTP protobuf. It owns its tracer
- * provider and never touches the global one. No method throws because of X-Ray itself: internal
- * failures are absorbed and counted in {@link XRay.stats}; only the caller's own step errors propagate.
+ * span, decision = `xray.decision` event) exported over OTLP/HTTP protobuf by its own tracer
+ * provider, never registered globally. No method throws because of X-Ray itself: internal failures
+ * are absorbed and counted in {@link XRay.stats}; only the caller's own errors propagate.
  */
 export class XRay {
   private readonly options: ResolvedOptions;
   private readonly provider: BasicTracerProvider;
+  private readonly processor: BoundedBatchProcessor;
   private readonly tracer: Tracer;
   private readonly deps: RecorderDeps;
-  private readonly counters: XRayStats = {
-    runsStarted: 0, stepsRecorded: 0, spansStarted: 0, decisionsRecorded: 0, invalidDecisions: 0,
-    invalidResults: 0, serializationFailures: 0, truncatedValues: 0, spansExported: 0,
-    exportFailures: 0, flushTimeouts: 0, ignoredCalls: 0, runsAbandoned: 0, internalErrors: 0,
-  };
+  private readonly counters: XRayStats = emptyStats();
+  private readonly warn: Warn = createWarner();
   private readonly runs = new Map<string, RunState>();
+  /** Nesting is per async context, never a global "current step": parallel runs stay apart. */
+  private readonly scope = new AsyncLocalStorage<Scope>();
   private shutdownPromise: Promise<boolean> | undefined;
-  private warned = false;
 
   /** Creates a client; throws only for invalid options. See {@link XRayOptions} for defaults. */
   constructor(options: XRayOptions = {}) {
     const opts = (this.options = resolveOptions(options));
-    this.provider = createProvider(opts, this.counters);
+    ({ provider: this.provider, processor: this.processor } = createPipeline(opts, this.counters, this.warn));
     this.tracer = this.provider.getTracer(TRACER_NAME);
     this.deps = {
       tracer: this.tracer,
-      serialize: createSerializer(opts.maxPayloadBytes, this.counters),
+      serialize: this.warningSerializer(createSerializer(opts.maxPayloadBytes, this.counters)),
       decisionsPerSpan: opts.decisionsPerSpan,
       maxSpanBytes: opts.maxExportBytes - 2 * opts.maxPayloadBytes - STEP_ATTRIBUTES_RESERVE_BYTES,
+      // Each JSON array element takes at least 2 bytes ("1,"): more survivors cannot fit the payload.
+      maxSurvivorOutputs: Math.floor(opts.maxPayloadBytes / 2) + 1,
+      samplingSeed: opts.samplingSeed,
+      watchList: opts.watchList,
       stats: this.counters,
+      warn: this.warn,
     };
   }
 
   /**
-   * Starts a run of `pipelineName` and returns its id (the run span's trace id, 32 hex chars).
+   * Starts a run of `pipelineName` and returns its id (the run span's trace id, 32 hex chars). The
+   * run span links to the span active in the caller's context, so the request trace leads to it.
    * After shutdown or on an internal failure it returns an id nothing is recorded under.
    */
-  async startRun(pipelineName: string, input?: unknown): Promise<string> {
+  async startRun(pipelineName: string, input?: unknown, options?: RunOptions): Promise<string> {
     if (this.shutdownPromise) return this.ignored(randomRunId());
     try {
-      const span = this.tracer.startSpan(String(pipelineName), { root: true }, ROOT_CONTEXT);
+      const active = trace.getSpan(context.active())?.spanContext();
+      const links: Link[] = active && isSpanContextValid(active) ? [{ context: active }] : [];
+      const span = this.tracer.startSpan(String(pipelineName), { root: true, links }, ROOT_CONTEXT);
       this.counters.spansStarted++;
       const runId = span.spanContext().traceId;
       span.setAttributes({
@@ -89,10 +93,10 @@ export class XRay {
       });
       const json = input === undefined ? undefined : this.deps.serialize(input);
       if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_INPUT, json);
-      const inputCount = Array.isArray(input) ? input.length : undefined;
       this.runs.set(runId, {
-        span, context: trace.setSpan(ROOT_CONTEXT, span), runId, inputCount,
-        nextStepIndex: 0, firstStepInputCount: undefined, lastStep: undefined,
+        span, context: trace.setSpan(ROOT_CONTEXT, span), runId, capture: captureOf(options),
+        inputCount: Array.isArray(input) ? input.length : undefined,
+        nextStepIndex: 0, topLevelSteps: 0, firstStep: undefined, lastStep: undefined,
       });
       this.counters.runsStarted++;
       return runId;
@@ -103,46 +107,67 @@ export class XRay {
   }
 
   /**
-   * Runs one step: calls `fn(input)` and records the decisions it returns, then returns that same
-   * array. `fn` may be synchronous. An error thrown by `fn` is recorded on the step span and
-   * rethrown unchanged. With an unknown `runId`, or after shutdown, `fn` still runs and nothing is
-   * recorded.
+   * Runs one step: calls `fn(input, record)` and returns what it returned. Its decisions are either
+   * the array it returns or, if it called `record` at least once, the ones passed to `record`. `fn`
+   * may be synchronous. Called inside another step's `fn` of the same run, the step is nested in it.
+   * An error thrown by `fn` is recorded on the step span and rethrown unchanged. With an unknown
+   * `runId`, or after shutdown, `fn` still runs and nothing is recorded.
    */
-  async step<TStepInput, TResult extends readonly Decision<unknown>[]>(
+  async step<TIn, TOut, TItem = unknown>(
     runId: string,
     type: StepType,
     name: string,
-    fn: StepFn<TStepInput, TResult>,
-    input: TStepInput,
-  ): Promise<TResult> {
+    fn: StepFn<TIn, TOut, TItem>,
+    input: TIn,
+    options?: StepOptions,
+  ): Promise<TOut> {
     const run = this.shutdownPromise ? undefined : this.runs.get(runId);
-    if (!run) return this.ignored(await fn(input));
-    let record: StepRecord | undefined;
+    if (!run) return this.ignoredStep(fn, input);
+    let step: StepRecord | undefined;
     try {
-      record = beginStep(this.deps, run, type, name, input);
+      const enclosing = this.scope.getStore();
+      const parent = enclosing?.runId === runId ? enclosing.step : undefined;
+      step = beginStep(this.deps, run, parent, type, name, input, captureOf(options) ?? run.capture ?? this.options.capture);
+      if (!parent) run.topLevelSteps++;
     } catch (err) {
       this.internalError(err);
     }
-    let result: TResult;
+    const record: RecordDecision<TItem> = step ? (decision) => this.recordInto(step, decision) : () => {};
+    let result: TOut;
     try {
-      result = await fn(input);
+      result = await this.scope.run({ runId, step }, () => fn(input, record));
     } catch (err) {
-      if (record) this.safely(() => this.noteStep(run, failStep(record, input, err)));
+      if (step) this.safely(() => noteStep(run, failStep(step, input, err)), true);
       throw err;
     }
-    if (record) this.safely(() => this.noteStep(run, finishStep(this.deps, record, input, result)));
+    if (step) this.safely(() => noteStep(run, finishStep(this.deps, step, input, result)), true);
     return result;
   }
 
   /**
-   * Ends a run: status error when `error` is given (and recorded), ok otherwise. `result` is
-   * recorded as the run output; its length, when it is an array, is the run's output count.
+   * Starts a run, calls `fn(runId)` and ends the run with its result; if `fn` throws, ends the run
+   * with status error (its partial counts kept) and rethrows the error unchanged.
+   */
+  async run<T>(pipelineName: string, input: unknown, fn: (runId: string) => T | PromiseLike<T>, options?: RunOptions): Promise<T> {
+    const runId = await this.startRun(pipelineName, input, options);
+    let result: T;
+    try {
+      result = await this.scope.run({ runId, step: undefined }, () => fn(runId));
+    } catch (err) {
+      this.end(runId, { result: undefined, failure: { error: err } });
+      throw err;
+    }
+    this.end(runId, { result });
+    return result;
+  }
+
+  /**
+   * Ends a run: status error when `error` is given (not undefined or null) and recorded, ok
+   * otherwise. `result` is recorded as the run output; its length, when it is an array, is the
+   * run's output count.
    */
   async endRun(runId: string, result?: unknown, error?: unknown): Promise<void> {
-    const run = this.runs.get(runId);
-    if (!run) return this.ignored(undefined);
-    this.runs.delete(runId);
-    this.safely(() => this.finishRun(run, result, error));
+    this.end(runId, { result, failure: error === undefined || error === null ? undefined : { error } });
   }
 
   /**
@@ -151,7 +176,7 @@ export class XRay {
    */
   async flush(): Promise<boolean> {
     if (this.shutdownPromise) return this.ignored(false);
-    return this.withTimeout(this.provider.forceFlush());
+    return this.withTimeout(this.processor.drain());
   }
 
   /**
@@ -163,63 +188,73 @@ export class XRay {
     return this.shutdownPromise;
   }
 
-  /** A snapshot of what the SDK recorded and absorbed. */
+  /** A snapshot of what the SDK recorded, dropped and absorbed. */
   stats(): XRayStats {
-    return { ...this.counters };
+    return { ...this.counters, decisionsDropped: { ...this.counters.decisionsDropped } };
+  }
+
+  private end(runId: string, ending: RunEnding): void {
+    const run = this.runs.get(runId);
+    if (!run) return this.ignored(undefined);
+    this.runs.delete(runId);
+    this.safely(() => finishRun(run, ending, this.deps.serialize));
+  }
+
+  private recordInto(step: StepRecord, decision: unknown): void {
+    if (step.ended) {
+      this.counters.decisionsDropped.afterStepEnd++;
+      return;
+    }
+    step.streamed = true;
+    this.safely(() => step.recorder.add(decision));
+  }
+
+  private async ignoredStep<TIn, TOut, TItem>(fn: StepFn<TIn, TOut, TItem>, input: TIn): Promise<TOut> {
+    this.counters.ignoredCalls++;
+    const cause = this.shutdownPromise ? 'afterShutdown' : 'unknownRun';
+    let streamed = false;
+    const result = await fn(input, () => {
+      streamed = true;
+      this.counters.decisionsDropped[cause]++;
+    });
+    if (!streamed && Array.isArray(result)) this.counters.decisionsDropped[cause] += result.length;
+    return result;
   }
 
   private async closeAll(): Promise<boolean> {
     for (const run of this.runs.values()) {
       this.counters.runsAbandoned++;
-      this.safely(() => this.finishRun(run, undefined, undefined, 'run not ended before shutdown'));
+      this.safely(() => finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.deps.serialize));
     }
     this.runs.clear();
-    return this.withTimeout(this.provider.shutdown());
+    return this.withTimeout(this.provider.shutdown().then(() => true));
   }
 
-  private noteStep(run: RunState, counts: { index: number; inputCount: number; outputCount: number }): void {
-    this.counters.stepsRecorded++;
-    if (counts.index === 0) run.firstStepInputCount = counts.inputCount;
-    if (!run.lastStep || counts.index > run.lastStep.index) {
-      run.lastStep = { index: counts.index, outputCount: counts.outputCount };
-    }
-  }
-
-  private finishRun(run: RunState, result: unknown, error: unknown, abandoned?: string): void {
-    const span = run.span;
-    try {
-      const failed = abandoned !== undefined || (error !== undefined && error !== null);
-      span.setAttributes({
-        [ATTR_XRAY_RUN_STATUS]: failed ? RunStatuses.ERROR : RunStatuses.OK,
-        [ATTR_XRAY_RUN_STEP_COUNT]: run.nextStepIndex,
-        [ATTR_XRAY_RUN_INPUT_COUNT]: run.inputCount ?? run.firstStepInputCount ?? 0,
-        [ATTR_XRAY_RUN_OUTPUT_COUNT]: resultCount(result) ?? run.lastStep?.outputCount ?? 0,
-      });
-      const json = result === undefined ? undefined : this.deps.serialize(result);
-      if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_OUTPUT, json);
-      if (abandoned !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: abandoned });
-      else if (failed) recordError(span, error);
-      else span.setStatus({ code: SpanStatusCode.OK });
-    } finally {
-      span.end();
-    }
-  }
-
-  private async withTimeout(work: Promise<unknown>): Promise<boolean> {
+  /** Races `work` against `flushTimeoutMillis`; the timer is ref'd so an awaited flush can finish. */
+  private async withTimeout(work: Promise<boolean>): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => {
         this.counters.flushTimeouts++;
         resolve(false);
       }, this.options.flushTimeoutMillis);
-      timer.unref(); // waiting on a dead receiver must not keep the process alive
     });
-    const finished = work.then(() => true, () => false);
     try {
-      return await Promise.race([finished, timedOut]);
+      return await Promise.race([work.catch(() => false), timedOut]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private warningSerializer(serialize: Serializer): Serializer {
+    return (value) => {
+      const before = this.counters.serializationFailures;
+      const json = serialize(value);
+      if (this.counters.serializationFailures !== before) {
+        this.warn('serialization', 'a value could not be serialised as plain JSON (cycle, BigInt or throwing getter); recorded safely instead');
+      }
+      return json;
+    };
   }
 
   private ignored<T>(value: T): T {
@@ -227,8 +262,9 @@ export class XRay {
     return value;
   }
 
-  private safely(work: () => void): void {
+  private safely(work: () => void, countsStep = false): void {
     try {
+      if (countsStep) this.counters.stepsRecorded++;
       work();
     } catch (err) {
       this.internalError(err);
@@ -237,10 +273,17 @@ export class XRay {
 
   private internalError(err: unknown): void {
     this.counters.internalErrors++;
-    if (!this.warned) {
-      this.warned = true; // log once: a broken recorder must not flood the application's logs
-      diag.warn('X-Ray SDK internal error; recording continues best-effort. See XRay.stats().', err);
-    }
+    this.warn('internal', 'internal error; recording continues best-effort', err);
+  }
+}
+
+/** The capture level of per-run or per-step options; invalid values are ignored, never thrown. */
+function captureOf(options: RunOptions | StepOptions | undefined): CaptureLevel | undefined {
+  try {
+    const capture = options?.capture;
+    return isCaptureLevel(capture) ? capture : undefined;
+  } catch {
+    return undefined;
   }
 }
 

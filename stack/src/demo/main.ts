@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 
   out(bold('Running the pipeline twice through the X-Ray SDK ...'));
   const docs = makeDocs(1000);
-  const xray = new XRay({ endpoint, serviceName: 'x-ray-demo' });
+  // Debugging a run: record every decision (the default, sampled, keeps a small sample per step).
+  const xray = new XRay({ endpoint, serviceName: 'x-ray-demo', capture: 'full' });
   const buggy = await runPipeline(xray, docs, 'all');
   const fixed = await runPipeline(xray, docs, 'some');
   await xray.shutdown();

@@ -1,0 +1,75 @@
+import { SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import {
+  ATTR_XRAY_RUN_INPUT_COUNT,
+  ATTR_XRAY_RUN_OUTPUT,
+  ATTR_XRAY_RUN_OUTPUT_COUNT,
+  ATTR_XRAY_RUN_STATUS,
+  ATTR_XRAY_RUN_STEP_COUNT,
+  RunStatuses,
+  type CaptureLevel,
+} from '@xray/otel';
+import { resultCount } from './decision.js';
+import type { Serializer } from './serialize.js';
+import { recordError, type StepCounts } from './step.js';
+
+/** State of one run in flight. */
+export interface RunState {
+  span: Span;
+  context: Context;
+  runId: string;
+  /** The run's capture level override, if any. */
+  capture: CaptureLevel | undefined;
+  /** `input.length` when the run input is an array. */
+  inputCount: number | undefined;
+  /** Every step started, nested ones included: the next step's run-wide index. */
+  nextStepIndex: number;
+  /** Top-level steps started. */
+  topLevelSteps: number;
+  firstStep: { index: number; inputCount: number } | undefined;
+  lastStep: { index: number; outputCount: number } | undefined;
+}
+
+/** Folds a finished top-level step into its run's counts (nested steps do not feed the run's). */
+export function noteStep(run: RunState, counts: StepCounts): void {
+  if (counts.nested) return;
+  if (!run.firstStep || counts.index < run.firstStep.index) run.firstStep = { index: counts.index, inputCount: counts.inputCount };
+  if (!run.lastStep || counts.index > run.lastStep.index) run.lastStep = { index: counts.index, outputCount: counts.outputCount };
+}
+
+/** How a run ended. */
+export interface RunEnding {
+  result: unknown;
+  /** Set when the run failed: the error to record (any value, even undefined). */
+  failure?: { error: unknown } | undefined;
+  /** Set when shutdown ended a run its caller never ended. */
+  abandoned?: string | undefined;
+}
+
+/** Sets the run span's counts, output and status, then ends it (even if recording fails). */
+export function finishRun(run: RunState, ending: RunEnding, serialize: Serializer): void {
+  const span = run.span;
+  try {
+    const failed = ending.abandoned !== undefined || ending.failure !== undefined;
+    span.setAttributes({
+      [ATTR_XRAY_RUN_STATUS]: failed ? RunStatuses.ERROR : RunStatuses.OK,
+      [ATTR_XRAY_RUN_STEP_COUNT]: run.topLevelSteps,
+      [ATTR_XRAY_RUN_INPUT_COUNT]: run.inputCount ?? run.firstStep?.inputCount ?? 0,
+      [ATTR_XRAY_RUN_OUTPUT_COUNT]: safeResultCount(ending.result) ?? run.lastStep?.outputCount ?? 0,
+    });
+    const json = ending.result === undefined ? undefined : serialize(ending.result);
+    if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_OUTPUT, json);
+    if (ending.abandoned !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: ending.abandoned });
+    else if (ending.failure) recordError(span, ending.failure.error);
+    else span.setStatus({ code: SpanStatusCode.OK });
+  } finally {
+    span.end();
+  }
+}
+
+function safeResultCount(result: unknown): number | undefined {
+  try {
+    return resultCount(result);
+  } catch {
+    return undefined; // a throwing getter in the result: fall back to the last step's count
+  }
+}
