@@ -38,17 +38,16 @@ export type Outcome = (typeof Outcomes)[keyof typeof Outcomes];
 export const RunStatuses = { OK: 'ok', ERROR: 'error' } as const;
 export type RunStatus = (typeof RunStatuses)[keyof typeof RunStatuses];
 
-const outcomeSet: ReadonlySet<string> = new Set(Object.values(Outcomes));
-/** True when `value` is one of the three outcomes. */
-export function isOutcome(value: unknown): value is Outcome {
-  return typeof value === 'string' && outcomeSet.has(value);
+/** A type guard for the values of one of the enumerations above. */
+function memberOf<T extends string>(values: Record<string, T>): (value: unknown) => value is T {
+  const set: ReadonlySet<unknown> = new Set(Object.values(values));
+  return (value): value is T => set.has(value);
 }
 
-const stepTypeSet: ReadonlySet<string> = new Set(Object.values(StepTypes));
+/** True when `value` is one of the three outcomes. */
+export const isOutcome = memberOf<Outcome>(Outcomes);
 /** True when `value` is a known step type. */
-export function isStepType(value: unknown): value is StepType {
-  return typeof value === 'string' && stepTypeSet.has(value);
-}
+export const isStepType = memberOf<StepType>(StepTypes);
 
 /** How much of a step's decisions is recorded as events; counts are exact at every level. */
 export const CaptureLevels = {
@@ -61,8 +60,5 @@ export const CaptureLevels = {
 } as const;
 export type CaptureLevel = (typeof CaptureLevels)[keyof typeof CaptureLevels];
 
-const captureSet: ReadonlySet<string> = new Set(Object.values(CaptureLevels));
 /** True when `value` is a capture level. */
-export function isCaptureLevel(value: unknown): value is CaptureLevel {
-  return typeof value === 'string' && captureSet.has(value);
-}
+export const isCaptureLevel = memberOf<CaptureLevel>(CaptureLevels);
