@@ -65,7 +65,9 @@ describe('receiver trouble never harms the host', () => {
       const flushTimeoutMillis = 500;
       const xray = new XRay({ endpoint: `http://127.0.0.1:${await port()}/v1/traces`, capture: XRCapture.FULL, flushTimeoutMillis, exportTimeoutMillis: 300, ...caps });
       const { p99, peak } = await hammer(xray, 1500);
-      expect(p99).toBeLessThan(50);
+      // Catches blocking (a synchronous wait or retry would stall for seconds), not fine timing: the
+      // figure itself is measured by `npm run bench:sdk`, against a host without X-Ray.
+      expect(p99).toBeLessThan(250);
       expect(peak.spans).toBeLessThanOrEqual(caps.maxQueueSpans);
       expect(peak.bytes).toBeLessThanOrEqual(caps.maxQueueBytes);
       const stats = xray.stats();
