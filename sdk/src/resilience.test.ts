@@ -77,7 +77,7 @@ describe('receiver trouble never harms the host', () => {
       expect(stats.spansExported).toBe(0);
       const started = Date.now();
       expect(await xray.shutdown()).toBe(false);
-      expect(Date.now() - started).toBeLessThan(flushTimeoutMillis + 300);
+      expect(Date.now() - started).toBeLessThan(flushTimeoutMillis + 1000); // the timeout, plus slack for a busy machine
     });
   }
 });
