@@ -10,3 +10,4 @@ export * from './queries.js';
 export * from './api.js';
 export * from './storage-env.js';
 export * from './otlp/index.js';
+export * from './prometheus.js';

@@ -215,3 +215,30 @@ describe('GET /healthz', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('GET /readyz and /metrics', () => {
+  it('is ready while Redis answers, and 503 when it does not', async () => {
+    expect((await receiver.app.request('/readyz')).status).toBe(200);
+    const down = createRedisSpanQueue({ url: 'redis://127.0.0.1:1', stream });
+    try {
+      const res = await createApp({ queue: down, projectId: 'p1', maxBodyBytes: 1024 }).app.request('/readyz');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ redis: 'unreachable' });
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('exposes requests by status and spans by fate in Prometheus format', async () => {
+    const { app } = createApp({ queue, projectId: 'p1', maxBodyBytes: 1 << 20 });
+    await post(protobufBody, PROTOBUF, app);
+    await post('garbage', JSON_TYPE, app);
+    const res = await app.request('/metrics');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toContain('xray_receiver_requests_total{status="200"} 1');
+    expect(text).toContain('xray_receiver_requests_total{status="400"} 1');
+    expect(text).toMatch(/xray_receiver_spans_accepted_total [1-9]/);
+    expect(text).toMatch(/xray_receiver_spans_ignored_total [1-9]/);
+  });
+});

@@ -4,13 +4,17 @@
  */
 import {
   OTLP_CONTENT_TYPES,
+  PROMETHEUS_CONTENT_TYPE,
   QUEUE_MESSAGE_VERSION,
   RpcCodes,
   decodeOtlpJson,
   decodeOtlpProtobuf,
   encodeExportResponse,
   encodeStatus,
+  byLabel,
   rejectionMessage,
+  renderMetrics,
+  type MetricFamily,
   type OtlpFormat,
 } from '@xray/core';
 import { Hono } from 'hono';
@@ -30,7 +34,7 @@ export interface ReceiverDeps {
   now?: () => number;
 }
 
-/** Running totals since start, for a later /metrics endpoint. Spans count only in 200 answers. */
+/** Running totals since start, served at /metrics. Spans count only in 200 answers. */
 export interface ReceiverStats {
   /** X-Ray spans enqueued. */
   acceptedSpans: number;
@@ -54,6 +58,11 @@ export function createApp(deps: ReceiverDeps): Receiver {
   const exportTraces = createExportHandler(deps, stats);
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const redis = await deps.queue.ready();
+    return c.json({ status: redis ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable' }, redis ? 200 : 503);
+  });
+  app.get('/metrics', (c) => c.body(renderMetrics(receiverMetrics(stats)), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
   app.use('/v1/traces', async (c, next) => {
     await next();
     const status = String(c.res.status);
@@ -144,4 +153,13 @@ function respond(format: OtlpFormat, httpStatus: number, body: Uint8Array | stri
 
 function text(httpStatus: number, message: string, headers: Record<string, string> = {}): Response {
   return new Response(message, { status: httpStatus, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+}
+
+function receiverMetrics(stats: ReceiverStats): MetricFamily[] {
+  return [
+    { name: 'xray_receiver_requests_total', help: 'Answers to POST /v1/traces, by HTTP status.', type: 'counter', samples: byLabel('status', stats.requests) },
+    { name: 'xray_receiver_spans_accepted_total', help: 'X-Ray spans accepted and enqueued.', type: 'counter', samples: [{ value: stats.acceptedSpans }] },
+    { name: 'xray_receiver_spans_rejected_total', help: 'X-Ray spans rejected (partial success).', type: 'counter', samples: [{ value: stats.rejectedSpans }] },
+    { name: 'xray_receiver_spans_ignored_total', help: 'Spans without X-Ray attributes, accepted and dropped.', type: 'counter', samples: [{ value: stats.ignoredSpans }] },
+  ];
 }

@@ -9,6 +9,8 @@ import { silentLogger, type Logger } from './logger.js';
 /** Accepts one message per OTLP request. Resolves once the message is durable in the queue. */
 export interface SpanQueue {
   enqueue(message: QueueMessage): Promise<void>;
+  /** True when the queue can take messages now (for /readyz). */
+  ready(): Promise<boolean>;
 }
 
 /** Options of {@link createRedisSpanQueue}. */
@@ -32,6 +34,14 @@ export class RedisSpanQueue implements SpanQueue {
 
   async enqueue(message: QueueMessage): Promise<void> {
     await this.redis.xadd(this.stream, '*', QUEUE_FIELD, encodeQueueMessage(message));
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
   }
 
   /** Resolves true once connected, false if not connected within `timeoutMillis`. */
