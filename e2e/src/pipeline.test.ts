@@ -161,4 +161,24 @@ describe('a pipeline run through the whole stack', () => {
     expect((await stack.get<RunListResponse>('/v1/runs?pipeline=other')).body.runs).toEqual([]);
     expect((await stack.get<RunListResponse>('/v1/runs?from=2000-01-01&to=2000-01-02')).body.runs).toEqual([]);
   });
+
+  it('reports health, readiness and Prometheus metrics on every service', async () => {
+    await stepsOf(runId);
+    for (const base of [stack.receiverUrl, stack.processorUrl, stack.queryUrl]) {
+      expect([base, (await fetch(`${base}/healthz`)).status]).toEqual([base, 200]);
+      const ready = await fetch(`${base}/readyz`);
+      expect([base, ready.status]).toEqual([base, 200]);
+    }
+    const metric = async (base: string, name: string) => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(name));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    expect(await metric(stack.receiverUrl, 'xray_receiver_requests_total{status="200"}')).toBeGreaterThan(0);
+    expect(await metric(stack.receiverUrl, 'xray_receiver_spans_accepted_total')).toBeGreaterThan(3);
+    expect(await metric(stack.processorUrl, 'xray_processor_decisions_total')).toBe(1000 + 863 + 863);
+    expect(await metric(stack.processorUrl, 'xray_processor_queue_pending')).toBe(0);
+    expect(await metric(stack.processorUrl, 'xray_processor_queue_lag')).toBe(0);
+    expect(await metric(stack.queryUrl, 'xray_query_requests_total{route="/v1/runs/:runId/steps",status="200"}')).toBeGreaterThan(0);
+  });
 });

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { createServer } from 'node:http';
 import { deadLetterStream } from '@xray/core';
 import { Redis } from 'ioredis';
 import { ClickHouseWriter } from './clickhouse.js';
 import { loadConfig } from './config.js';
 import { RedisDeadLetters } from './dead-letters.js';
+import { createHealthServer } from './health.js';
 import { Processor } from './processor.js';
 import { PayloadWriter } from './s3.js';
 import { GroupConsumer } from './stream.js';
@@ -37,13 +37,16 @@ const processor = new Processor(
 );
 processor.start();
 // Health and counters for the local stack, orchestrators and tests.
-// /healthz turns 503 while writes keep failing (storage down), so an orchestrator can tell.
-const health = createServer((req, res) => {
-  const known = req.url === '/healthz' || req.url === '/stats';
-  const failing = processor.stats.consecutiveFailures >= 3;
-  const status = !known ? 404 : req.url === '/healthz' && failing ? 503 : 200;
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(known ? { status: failing ? 'failing' : 'ok', consumer: config.consumer, ...processor.stats } : { error: { code: 'not_found', message: 'Try /healthz or /stats.' } }));
+const health = createHealthServer({
+  consumer: config.consumer,
+  stream: config.stream,
+  stats: processor.stats,
+  queue: consumer,
+  checks: {
+    redis: async () => (await redis.ping()) === 'PONG',
+    clickhouse: () => clickhouse.ping(),
+    s3: () => payloads.reachable(),
+  },
 });
 health.on('error', (err) => log(`health endpoint unavailable: ${err.message}`));
 health.listen(config.port, config.host);

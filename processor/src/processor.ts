@@ -42,6 +42,9 @@ export interface ProcessorStats {
   /** Failed writes in a row; 0 after a write succeeds. */
   consecutiveFailures: number;
   trimmed: number;
+  /** Completed batch writes (S3 + ClickHouse) and the time they took, for insert latency. */
+  writes: number;
+  writeMillisTotal: number;
   lastBatchMillis: number;
 }
 
@@ -64,6 +67,8 @@ export class Processor {
     writeFailures: 0,
     consecutiveFailures: 0,
     trimmed: 0,
+    writes: 0,
+    writeMillisTotal: 0,
     lastBatchMillis: 0,
   };
   readonly #consumer: GroupConsumer;
@@ -164,9 +169,12 @@ export class Processor {
    */
   async #commit({ batch, ids, spans, started }: Prepared): Promise<void> {
     if (ids.length === 0) return;
+    const writeStarted = Date.now();
     try {
       await this.#sink.writePayloads(batch);
       await this.#sink.writeRows(batch);
+      this.stats.writes++;
+      this.stats.writeMillisTotal += Date.now() - writeStarted;
     } catch (err) {
       if (ids.length === 1 && !isTransient(err)) {
         const failure = this.#failures.get(ids[0]!) ?? { attempts: 0, error: '' };

@@ -28,6 +28,16 @@ export class PayloadWriter {
     }
   }
 
+  /** True when the bucket answers. */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.#s3.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * PUTs every object; resolves once all are stored, rejects if any fails. The Content-MD5 header
    * makes S3 reject a body damaged on the way, and a retry simply overwrites the same key.

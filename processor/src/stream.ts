@@ -93,6 +93,13 @@ export class GroupConsumer {
     return Number(await this.#redis.xtrim(this.#o.stream, 'MINID', floor));
   }
 
+  /** Stream length, entries pending in this group, and entries not yet delivered to it (lag). */
+  async backlog(): Promise<{ length: number; pending: number; lag: number }> {
+    const [length, groups] = await Promise.all([this.#redis.xlen(this.#o.stream), this.#redis.xinfo('GROUPS', this.#o.stream) as Promise<unknown[][]>]);
+    const group = groups.map(fields).find((g) => g.name === this.#o.group);
+    return { length, pending: Number(group?.pending ?? 0), lag: Number(group?.lag ?? 0) };
+  }
+
   async #xread(count: number, blockMillis: number | undefined, id: string): Promise<StreamEntry[]> {
     const args: (string | number)[] = ['GROUP', this.#o.group, this.#o.consumer, 'COUNT', count];
     if (blockMillis !== undefined) args.push('BLOCK', blockMillis);

@@ -9,6 +9,8 @@ import {
   listRunsQuery,
   listStepsQuery,
   parseEventId,
+  PROMETHEUS_CONTENT_TYPE,
+  renderMetrics,
   RUN_ID_RE,
   type RunListResponse,
   STEP_ID_RE,
@@ -35,6 +37,8 @@ export interface QueryAppDeps {
   rows: RowReader;
   payloads: PayloadReader;
   projectId: string;
+  /** Reachability checks for /readyz, e.g. `{ clickhouse, s3 }`. */
+  checks?: Record<string, () => Promise<boolean>>;
   log?: (line: string) => void;
 }
 
@@ -49,7 +53,35 @@ export function createApp(deps: QueryAppDeps): Hono {
   const { rows, payloads, projectId } = deps;
   const app = new Hono();
 
+  const requests = new Map<string, { count: number; millis: number }>();
+  app.use('/v1/*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const key = `${c.req.routePath}\u0000${c.res.status}`;
+    const entry = requests.get(key) ?? { count: 0, millis: 0 };
+    entry.count++;
+    entry.millis += performance.now() - started;
+    requests.set(key, entry);
+  });
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const names = Object.keys(deps.checks ?? {});
+    const results = await Promise.all(names.map((n) => deps.checks![n]!().catch(() => false)));
+    const ready = results.every(Boolean);
+    return c.json({ status: ready ? 'ready' : 'not ready', ...Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable'])) }, ready ? 200 : 503);
+  });
+  app.get('/metrics', (c) => {
+    const samples = [...requests].map(([key, v]) => {
+      const [route = '', status = ''] = key.split('\u0000');
+      return { labels: { route, status }, ...v };
+    });
+    const body = renderMetrics([
+      { name: 'xray_query_requests_total', help: 'Answered API requests, by route and HTTP status.', type: 'counter', samples: samples.map((x) => ({ labels: x.labels, value: x.count })) },
+      { name: 'xray_query_request_seconds_total', help: 'Time spent answering, by route and status; divide by requests for the mean latency.', type: 'counter', samples: samples.map((x) => ({ labels: x.labels, value: x.millis / 1000 })) },
+    ]);
+    return c.body(body, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+  });
 
   app.get('/v1/runs', async (c) => {
     const limit = limitParam(c.req.query('limit'));

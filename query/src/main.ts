@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createClient } from '@clickhouse/client';
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { s3ClientConfig } from '@xray/core';
 import { createApp } from './app.js';
@@ -15,6 +15,10 @@ const app = createApp({
   rows: clickhouseRows(clickhouse),
   payloads: s3Payloads(s3, config.s3.bucket),
   projectId: config.projectId,
+  checks: {
+    clickhouse: async () => (await clickhouse.ping()).success,
+    s3: () => s3.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(() => true, () => false),
+  },
   log: (line) => process.stderr.write(`[query] ${line}\n`),
 });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -65,6 +65,8 @@ export interface ServicesOptions {
 export interface Services {
   receiverUrl: string;
   queryUrl: string;
+  /** Health, readiness and metrics of the first processor. */
+  processorUrl: string;
   processes: Record<'processor' | 'receiver' | 'query', ServiceProcess>;
   /** Starts another processor in the same consumer group. */
   addProcessor(name: string): ServiceProcess;
@@ -102,6 +104,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
   const services: Services = {
     receiverUrl: `http://127.0.0.1:${o.receiverPort}`,
     queryUrl: `http://127.0.0.1:${o.queryPort}`,
+    processorUrl: `http://127.0.0.1:${o.processorPort}`,
     processes: { processor, receiver, query },
     addProcessor(name) {
       const p = start(name, 'processor', { PROCESSOR_CONSUMER: name, PROCESSOR_PORT: '0' });
