@@ -6,6 +6,7 @@ export * from './rows.js';
 export * from './s3-keys.js';
 export * from './mapping.js';
 export * from './migrations.js';
+export * from './cluster.js';
 export * from './queries.js';
 export * from './api.js';
 export * from './storage-env.js';

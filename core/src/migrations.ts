@@ -19,3 +19,11 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map(({ file, match }) => ({ version: Number(match[1]), name: match[2]!, sql: readFileSync(dir + file, 'utf8') }))
     .sort((a, b) => a.version - b.version);
 }
+
+/**
+ * The processor's bookkeeping table: one row per applied migration. Kept apart from the numbered
+ * files (it records them); like them, it gets its cluster form from `schemaStatements`.
+ */
+export const SCHEMA_MIGRATIONS_TABLE = 'schema_migrations';
+export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS ${SCHEMA_MIGRATIONS_TABLE} (version UInt32, name String, applied_at DateTime DEFAULT now())
+ENGINE = ReplacingMergeTree ORDER BY version`;

@@ -3,7 +3,14 @@
  * talks to them (processor, query API). Defaults match the local stack (`npm start`).
  */
 export interface StorageSettings {
-  clickhouse: { url: string; database: string; username: string; password: string };
+  clickhouse: {
+    url: string;
+    database: string;
+    username: string;
+    password: string;
+    /** Cluster (as named in the servers' `remote_servers`) to create the schema on; undefined = one server. */
+    cluster?: string;
+  };
   s3: { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
 }
 
@@ -17,8 +24,19 @@ export function readStorageSettings(env: NodeJS.ProcessEnv = process.env): Stora
   }
   const database = env.CLICKHOUSE_DATABASE ?? 'xray';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`CLICKHOUSE_DATABASE must be a plain identifier, got ${JSON.stringify(database)}`);
+  // Unset or empty: one server. Set: the schema is created ON CLUSTER (see core/src/cluster.ts).
+  const cluster = env.CLICKHOUSE_CLUSTER || undefined;
+  if (cluster !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(cluster)) {
+    throw new Error(`CLICKHOUSE_CLUSTER must be a plain identifier (a cluster name from remote_servers), got ${JSON.stringify(cluster)}`);
+  }
   return {
-    clickhouse: { url, database, username: env.CLICKHOUSE_USER ?? 'default', password: env.CLICKHOUSE_PASSWORD ?? '' },
+    clickhouse: {
+      url,
+      database,
+      username: env.CLICKHOUSE_USER ?? 'default',
+      password: env.CLICKHOUSE_PASSWORD ?? '',
+      ...(cluster === undefined ? {} : { cluster }),
+    },
     s3: {
       // Empty S3_ENDPOINT means AWS itself; unset means the local stack's s3rver.
       endpoint: env.S3_ENDPOINT === undefined ? 'http://127.0.0.1:4569' : env.S3_ENDPOINT || undefined,

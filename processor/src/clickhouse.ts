@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { loadMigrations, type StorageSettings, Tables, type WriteBatch } from '@xray/core';
+import {
+  type ClusterTarget,
+  createDatabaseStatement,
+  loadMigrations,
+  SCHEMA_MIGRATIONS_DDL,
+  SCHEMA_MIGRATIONS_TABLE,
+  schemaStatements,
+  type StorageSettings,
+  Tables,
+  type WriteBatch,
+} from '@xray/core';
 
 export type ClickHouseOptions = StorageSettings['clickhouse'];
 
@@ -8,9 +18,12 @@ export type ClickHouseOptions = StorageSettings['clickhouse'];
 export class ClickHouseWriter {
   readonly #options: ClickHouseOptions;
   readonly #client: ClickHouseClient;
+  /** Set when the schema lives on a cluster: replicated `<t>_local` tables under Distributed `<t>` ones. */
+  readonly #cluster: ClusterTarget | undefined;
 
   constructor(options: ClickHouseOptions) {
     this.#options = options;
+    this.#cluster = options.cluster ? { cluster: options.cluster, database: options.database } : undefined;
     this.#client = createClient({
       url: options.url,
       database: options.database,
@@ -23,25 +36,32 @@ export class ClickHouseWriter {
     });
   }
 
-  /** Creates the database and applies the numbered migrations not applied yet. Safe to run concurrently. */
+  /**
+   * Creates the database and applies the numbered migrations not applied yet. Safe to run
+   * concurrently. With a cluster, every statement runs ON CLUSTER (on every host, through Keeper),
+   * in its cluster form from core/src/cluster.ts; the tables keep their names for the app.
+   */
   async migrate(): Promise<number[]> {
     const admin = createClient({ url: this.#options.url, username: this.#options.username, password: this.#options.password });
     try {
-      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${this.#options.database}` });
+      await admin.command({ query: createDatabaseStatement(this.#options.database, this.#cluster?.cluster) });
     } finally {
       await admin.close();
     }
-    await this.#client.command({
-      query: `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now())
-              ENGINE = ReplacingMergeTree ORDER BY version`,
-    });
-    const result = await this.#client.query({ query: 'SELECT version FROM schema_migrations FINAL', format: 'JSONEachRow' });
+    for (const query of schemaStatements(SCHEMA_MIGRATIONS_DDL, this.#cluster)) await this.#client.command({ query });
+    const result = await this.#client.query({ query: `SELECT version FROM ${SCHEMA_MIGRATIONS_TABLE} FINAL`, format: 'JSONEachRow' });
     const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
     const done: number[] = [];
     for (const migration of loadMigrations()) {
       if (applied.has(migration.version)) continue;
-      await this.#client.command({ query: migration.sql });
-      await this.#client.insert({ table: 'schema_migrations', values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
+      for (const query of schemaStatements(migration.sql, this.#cluster)) await this.#client.command({ query });
+      await this.#client.insert({
+        table: SCHEMA_MIGRATIONS_TABLE,
+        values: [{ version: migration.version, name: migration.name }],
+        format: 'JSONEachRow',
+        // Through a Distributed table: written to its shard before this returns, so the next read sees it.
+        ...(this.#cluster ? { clickhouse_settings: { insert_distributed_sync: 1 } } : {}),
+      });
       done.push(migration.version);
     }
     return done;
@@ -51,6 +71,15 @@ export class ClickHouseWriter {
    * Inserts a batch's rows, one insert per table. Each insert carries a de-duplication token
    * derived from its bytes, so a retried insert of the same rows is a no-op, and the tables are
    * ReplacingMergeTree, so a re-delivered span is counted once when read with FINAL.
+   *
+   * On a cluster the same plain table names are the Distributed tables. The inserts are then
+   * synchronous (`insert_distributed_sync`, called `distributed_foreground_insert` in newer
+   * ClickHouse, which keeps the old name as an alias): the Distributed table splits the block by
+   * sharding key and inserts each shard's part there before answering, carrying this insert's
+   * settings, so the de-duplication token reaches the ReplicatedReplacingMergeTree on each shard;
+   * a retry splits the same rows the same way, so each shard drops its repeated part. Synchronous
+   * also means the rows are on the shards when we acknowledge the stream entry, not queued on the
+   * one server we talked to (where a crash would lose acknowledged data).
    */
   async write(batch: WriteBatch): Promise<void> {
     await this.#insert(Tables.RUNS, batch.runs);
@@ -70,7 +99,7 @@ export class ClickHouseWriter {
       table,
       values: lines,
       format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: hash.digest('hex') },
+      clickhouse_settings: { insert_deduplication_token: hash.digest('hex'), ...(this.#cluster ? { insert_distributed_sync: 1 } : {}) },
     });
   }
 
