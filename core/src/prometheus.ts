@@ -38,3 +38,11 @@ function labels(l: Record<string, string> | undefined): string {
 export function byLabel(label: string, counts: Record<string, number>): MetricSample[] {
   return Object.entries(counts).map(([value, n]) => ({ labels: { [label]: value }, value: n }));
 }
+
+/** Runs reachability checks (a check that throws counts as unreachable) for a `/readyz` answer. */
+export async function readiness(checks: Record<string, () => Promise<boolean>>): Promise<{ ready: boolean; body: Record<string, string> }> {
+  const names = Object.keys(checks);
+  const results = await Promise.all(names.map((name) => checks[name]!().catch(() => false)));
+  const ready = results.every(Boolean);
+  return { ready, body: { status: ready ? 'ready' : 'not ready', ...Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable'])) } };
+}

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '@xray/core';
+import { PROMETHEUS_CONTENT_TYPE, readiness, renderMetrics } from '@xray/core';
 import type { ProcessorStats } from './processor.js';
 import type { GroupConsumer } from './stream.js';
 
@@ -35,11 +35,8 @@ async function answer(url: string, d: HealthDeps): Promise<{ status: number; bod
     case '/stats':
       return json(200, { status: failing ? 'failing' : 'ok', consumer: d.consumer, ...d.stats });
     case '/readyz': {
-      const names = Object.keys(d.checks);
-      const results = await Promise.all(names.map((n) => d.checks[n]!().catch(() => false)));
-      const report = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable']));
-      const ready = results.every(Boolean);
-      return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...report });
+      const { ready, body } = await readiness(d.checks);
+      return json(ready ? 200 : 503, body);
     }
     case '/metrics':
       return { status: 200, body: await metrics(d), type: PROMETHEUS_CONTENT_TYPE };

@@ -10,6 +10,7 @@ import {
   listStepsQuery,
   parseEventId,
   PROMETHEUS_CONTENT_TYPE,
+  readiness,
   renderMetrics,
   RUN_ID_RE,
   type RunListResponse,
@@ -66,10 +67,8 @@ export function createApp(deps: QueryAppDeps): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const names = Object.keys(deps.checks ?? {});
-    const results = await Promise.all(names.map((n) => deps.checks![n]!().catch(() => false)));
-    const ready = results.every(Boolean);
-    return c.json({ status: ready ? 'ready' : 'not ready', ...Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable'])) }, ready ? 200 : 503);
+    const { ready, body } = await readiness(deps.checks ?? {});
+    return c.json(body, ready ? 200 : 503);
   });
   app.get('/metrics', (c) => {
     const samples = [...requests].map(([key, v]) => {

@@ -12,6 +12,7 @@ import {
   encodeExportResponse,
   encodeStatus,
   byLabel,
+  readiness,
   rejectionMessage,
   renderMetrics,
   type MetricFamily,
@@ -59,8 +60,8 @@ export function createApp(deps: ReceiverDeps): Receiver {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const redis = await deps.queue.ready();
-    return c.json({ status: redis ? 'ready' : 'not ready', redis: redis ? 'ok' : 'unreachable' }, redis ? 200 : 503);
+    const { ready, body } = await readiness({ redis: () => deps.queue.ready() });
+    return c.json(body, ready ? 200 : 503);
   });
   app.get('/metrics', (c) => c.body(renderMetrics(receiverMetrics(stats)), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
   app.use('/v1/traces', async (c, next) => {

@@ -2,7 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { EVENT_XRAY_DECISION } from '@xray/otel';
-import { estimateSpanBytes } from './exporter.js';
+import { estimateSpanBytes } from './size.js';
 import type { XRayStats } from './types.js';
 import type { Warn } from './warn.js';
 

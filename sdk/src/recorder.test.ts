@@ -27,7 +27,7 @@ import {
   SpanKinds,
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
-import { estimateSpanBytes } from './exporter.js';
+import { estimateSpanBytes } from './size.js';
 import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, survivors, type Decision, type XRayOptions } from './index.js';
 import { toEventAttributes } from './decision.js';
 import { createSerializer } from './serialize.js';

@@ -11,7 +11,7 @@ import {
   type CaptureLevel,
 } from '@xray/otel';
 import { eventAttributes, readDecision, type DecisionFields } from './decision.js';
-import { estimateAttributesBytes } from './exporter.js';
+import { estimateAttributesBytes } from './size.js';
 import { createSampler, type Sampler } from './sampler.js';
 import type { Serializer } from './serialize.js';
 import type { XRayStats } from './types.js';
