@@ -68,8 +68,8 @@ export interface Services {
   /** Health, readiness and metrics of the first processor. */
   processorUrl: string;
   processes: Record<'processor' | 'receiver' | 'query', ServiceProcess>;
-  /** Starts another processor in the same consumer group. */
-  addProcessor(name: string): ServiceProcess;
+  /** Starts another processor in the same consumer group; its health endpoint on `port` (default: any). */
+  addProcessor(name: string, port?: number): ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -106,8 +106,8 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     queryUrl: `http://127.0.0.1:${o.queryPort}`,
     processorUrl: `http://127.0.0.1:${o.processorPort}`,
     processes: { processor, receiver, query },
-    addProcessor(name) {
-      const p = start(name, 'processor', { PROCESSOR_CONSUMER: name, PROCESSOR_PORT: '0' });
+    addProcessor(name, port = 0) {
+      const p = start(name, 'processor', { PROCESSOR_CONSUMER: name, PROCESSOR_PORT: String(port) });
       extra.push(p);
       return p;
     },
