@@ -46,3 +46,12 @@ export async function readiness(checks: Record<string, () => Promise<boolean>>):
   const ready = results.every(Boolean);
   return { ready, body: { status: ready ? 'ready' : 'not ready', ...Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable'])) } };
 }
+
+/** The standard process families (CPU seconds, resident memory), so throughput can be put per CPU-second. */
+export function processMetrics(): MetricFamily[] {
+  const cpu = process.cpuUsage();
+  return [
+    { name: 'process_cpu_seconds_total', help: 'User and system CPU time spent, in seconds.', type: 'counter', samples: [{ value: (cpu.user + cpu.system) / 1e6 }] },
+    { name: 'process_resident_memory_bytes', help: 'Resident memory size, in bytes.', type: 'gauge', samples: [{ value: process.memoryUsage.rss() }] },
+  ];
+}

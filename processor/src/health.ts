@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { PROMETHEUS_CONTENT_TYPE, readiness, renderMetrics } from '@xray/core';
+import { processMetrics, PROMETHEUS_CONTENT_TYPE, readiness, renderMetrics } from '@xray/core';
 import type { ProcessorStats } from './processor.js';
 import type { GroupConsumer } from './stream.js';
 
@@ -52,6 +52,7 @@ async function metrics(d: HealthDeps): Promise<string> {
   const counter = (name: string, help: string, value: number) => ({ name: `xray_processor_${name}_total`, help, type: 'counter' as const, samples: [{ labels, value }] });
   const gauge = (name: string, help: string, value: number) => ({ name: `xray_processor_${name}`, help, type: 'gauge' as const, samples: [{ labels: { stream: d.stream }, value }] });
   return renderMetrics([
+    ...processMetrics(),
     counter('entries', 'Stream entries written and acknowledged.', s.entries),
     counter('spans', 'Spans written.', s.spans),
     counter('decisions', 'Decision rows written.', s.decisions),

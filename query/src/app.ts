@@ -10,6 +10,7 @@ import {
   listStepsQuery,
   parseEventId,
   PROMETHEUS_CONTENT_TYPE,
+  processMetrics,
   readiness,
   renderMetrics,
   RUN_ID_RE,
@@ -76,6 +77,7 @@ export function createApp(deps: QueryAppDeps): Hono {
       return { labels: { route, status }, ...v };
     });
     const body = renderMetrics([
+      ...processMetrics(),
       { name: 'xray_query_requests_total', help: 'Answered API requests, by route and HTTP status.', type: 'counter', samples: samples.map((x) => ({ labels: x.labels, value: x.count })) },
       { name: 'xray_query_request_seconds_total', help: 'Time spent answering, by route and status; divide by requests for the mean latency.', type: 'counter', samples: samples.map((x) => ({ labels: x.labels, value: x.millis / 1000 })) },
     ]);

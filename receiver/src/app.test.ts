@@ -240,5 +240,6 @@ describe('GET /readyz and /metrics', () => {
     expect(text).toContain('xray_receiver_requests_total{status="400"} 1');
     expect(text).toMatch(/xray_receiver_spans_accepted_total [1-9]/);
     expect(text).toMatch(/xray_receiver_spans_ignored_total [1-9]/);
+    expect(text).toMatch(/\nprocess_cpu_seconds_total \d/); // throughput per CPU-second needs it
   });
 });

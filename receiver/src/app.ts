@@ -12,6 +12,7 @@ import {
   encodeExportResponse,
   encodeStatus,
   byLabel,
+  processMetrics,
   readiness,
   rejectionMessage,
   renderMetrics,
@@ -63,7 +64,7 @@ export function createApp(deps: ReceiverDeps): Receiver {
     const { ready, body } = await readiness({ redis: () => deps.queue.ready() });
     return c.json(body, ready ? 200 : 503);
   });
-  app.get('/metrics', (c) => c.body(renderMetrics(receiverMetrics(stats)), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
+  app.get('/metrics', (c) => c.body(renderMetrics([...receiverMetrics(stats), ...processMetrics()]), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
   app.use('/v1/traces', async (c, next) => {
     await next();
     const status = String(c.res.status);
