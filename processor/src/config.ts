@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { readStorageSettings, type StorageSettings } from '@xray/core';
+import { readInteger, readStorageSettings, type StorageSettings } from '@xray/core';
 
 /** Processor settings, parsed once at boot from the environment. */
 export interface ProcessorConfig extends StorageSettings {
@@ -30,19 +30,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfi
     // processor on one host its own name.
     consumer: env.PROCESSOR_CONSUMER || hostname(),
     ...readStorageSettings(env),
-    batchEntries: int(env, 'PROCESSOR_BATCH_ENTRIES', 200, 1),
-    blockMillis: int(env, 'PROCESSOR_BLOCK_MS', 1000, 1),
-    claimIdleMillis: int(env, 'PROCESSOR_CLAIM_IDLE_MS', 60_000, 1000),
-    maxAttempts: int(env, 'PROCESSOR_MAX_ATTEMPTS', 5, 1),
+    batchEntries: readInteger(env, 'PROCESSOR_BATCH_ENTRIES', 200, 1),
+    blockMillis: readInteger(env, 'PROCESSOR_BLOCK_MS', 1000, 1),
+    claimIdleMillis: readInteger(env, 'PROCESSOR_CLAIM_IDLE_MS', 60_000, 1000),
+    maxAttempts: readInteger(env, 'PROCESSOR_MAX_ATTEMPTS', 5, 1),
     host: env.PROCESSOR_HOST || '127.0.0.1',
-    port: int(env, 'PROCESSOR_PORT', 4320, 0),
+    port: readInteger(env, 'PROCESSOR_PORT', 4320, 0),
   };
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return value;
-}

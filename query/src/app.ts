@@ -104,18 +104,18 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/runs/:runId', async (c) => {
-    const runId = idParam(c.req.param('runId'), RUN_ID_RE, 'runId', '32 hex characters');
+    const runId = runIdParam(c);
     const [row] = await rows.rows(getRunQuery(projectId, runId));
-    if (!row) return notFound(c, `No run ${runId} in this project. Check the id, or wait a moment if the run just finished.`);
+    if (!row) return runNotFound(c, runId);
     return c.json(toRunSummary(row));
   });
 
   app.get('/v1/runs/:runId/steps', async (c) => {
-    const runId = idParam(c.req.param('runId'), RUN_ID_RE, 'runId', '32 hex characters');
+    const runId = runIdParam(c);
     const found = await rows.rows(listStepsQuery(projectId, runId));
     if (found.length === 0) {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
-      if (!run) return notFound(c, `No run ${runId} in this project. Check the id, or wait a moment if the run just finished.`);
+      if (!run) return runNotFound(c, runId);
     }
     const body: StepListResponse = { runId, steps: found.map(toStepSummary) };
     return c.json(body);
@@ -187,6 +187,12 @@ function paginate<R>(found: R[], limit: number, position: (last: R) => unknown):
 function isConnectionError(err: Error): boolean {
   const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code) || err.name === 'TimeoutError';
+}
+
+const runIdParam = (c: Context) => idParam(c.req.param('runId') ?? '', RUN_ID_RE, 'runId', '32 hex characters');
+
+function runNotFound(c: Context, runId: string) {
+  return notFound(c, `No run ${runId} in this project. Check the id, or wait a moment if the run just finished.`);
 }
 
 function idParam(raw: string, re: RegExp, name: string, shape: string): string {

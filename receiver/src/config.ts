@@ -1,4 +1,4 @@
-import { readProjectId } from '@xray/core';
+import { readInteger, readProjectId } from '@xray/core';
 /** The receiver's settings, read from the environment once at boot. */
 
 /** Parsed, checked settings. */
@@ -45,22 +45,21 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     return value === undefined || value === '' ? undefined : value;
   };
   return {
-    port: integer('RECEIVER_PORT', get('RECEIVER_PORT'), 4318, 0, 65535),
+    port: integer(env, 'RECEIVER_PORT', 4318, 0, 65535),
     host: get('RECEIVER_HOST') ?? '127.0.0.1',
     redisUrl: redisUrl(get('REDIS_URL') ?? 'redis://127.0.0.1:6379'),
     stream: get('XRAY_STREAM') ?? 'xray:spans',
-    maxBodyBytes: integer('RECEIVER_MAX_BODY_BYTES', get('RECEIVER_MAX_BODY_BYTES'), DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
+    maxBodyBytes: integer(env, 'RECEIVER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
     projectId: projectId(env),
   };
 }
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+function integer(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, min: number, max: number): number {
+  try {
+    return readInteger(env, name, fallback, min, max);
+  } catch (cause) {
+    throw new ConfigError(name, (cause as Error).message.replace(`${name} must be `, 'expected '), { cause });
   }
-  return value;
 }
 
 function redisUrl(raw: string): string {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
+import { readInteger } from '@xray/core';
 import { ensureRedis, stopRedis } from './redis.js';
 import { startServices, startStorage } from './stack.js';
 
@@ -74,11 +75,11 @@ try {
 }
 
 function port(name: string, fallback: number): number {
-  const raw = env[name];
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > 65535) {
-    process.stderr.write(`${name} must be a port number (1-65535), got ${JSON.stringify(raw)}\n`);
+  try {
+    return readInteger(env, name, fallback, 1, 65535);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}
+`);
     process.exit(1);
   }
-  return value;
 }
