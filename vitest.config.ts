@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages from source, so a test run never depends on a stale build.
 // (Tests that start services as processes run the built files; `npm test` builds first.)
 const src = (pkg: string) => fileURLToPath(new URL(`./${pkg}/src/index.ts`, import.meta.url));
-const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/sdk': src('sdk'), '@xray/stack': src('stack') };
+const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/auth': src('auth'), '@xray/sdk': src('sdk'), '@xray/stack': src('stack') };
 
 export default defineConfig({
   resolve: { alias },
@@ -14,9 +14,9 @@ export default defineConfig({
     hookTimeout: 90_000,
     projects: [
       {
-        // Pure logic and the receiver (which needs only Redis).
+        // Pure logic, the receiver and key management (which need only Redis).
         resolve: { alias },
-        test: { name: 'fast', include: ['{otel,core,sdk,receiver}/src/**/*.test.ts'] },
+        test: { name: 'fast', include: ['{otel,core,auth,sdk,receiver,cli}/src/**/*.test.ts'] },
       },
       {
         // Everything that needs the embedded ClickHouse and s3rver, started once for the run.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Dependencies point one way: otel <- sdk; otel <- core <- receiver | processor | query.
+// Dependencies point one way: otel <- sdk; otel <- core <- auth <- receiver | query | cli; core <- processor.
 // Services never import each other; only the launcher (stack), the tests (e2e) and the benchmarks
 // (bench) may reach across. This reads every import in every package's sources and fails on any
 // import of a workspace package that the table below does not allow.
@@ -9,13 +9,15 @@ import { join } from 'node:path';
 const allowed = {
   otel: [],
   core: ['otel'],
+  auth: ['core'],
   sdk: ['otel'],
-  receiver: ['otel', 'core'],
+  receiver: ['otel', 'core', 'auth'],
   processor: ['otel', 'core'],
-  query: ['otel', 'core'],
-  stack: ['otel', 'core', 'sdk'],
-  e2e: ['otel', 'core', 'sdk', 'stack'],
-  bench: ['otel', 'core', 'sdk', 'stack'],
+  query: ['otel', 'core', 'auth'],
+  cli: ['core', 'auth'],
+  stack: ['otel', 'core', 'auth', 'sdk'],
+  e2e: ['otel', 'core', 'auth', 'sdk', 'stack'],
+  bench: ['otel', 'core', 'auth', 'sdk', 'stack'],
 };
 
 const root = new URL('..', import.meta.url).pathname;

@@ -20,15 +20,3 @@ export function parseEventId(eventId: string): { stepId: string; seq: number } |
   const seq = Number(match[2]);
   return seq <= 0xffffffff ? { stepId: match[1]!, seq } : undefined;
 }
-
-/**
- * The project from XRAY_PROJECT_ID (default `default`), read the same way by every service; throws
- * a message naming the variable when the value cannot be a project id.
- */
-export function readProjectId(env: Readonly<Record<string, string | undefined>>): string {
-  const raw = env.XRAY_PROJECT_ID?.trim() || 'default';
-  if (!PROJECT_ID_RE.test(raw)) {
-    throw new Error(`XRAY_PROJECT_ID must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter or digit; got ${JSON.stringify(raw)}`);
-  }
-  return raw;
-}

@@ -79,10 +79,11 @@ async function ingest(exporter: SpanExporter): Promise<string> {
 describe('OTLP conformance with the reference exporters', () => {
   it('stores identical rows from protobuf, JSON, and their gzip variants', async () => {
     const url = `${stack.receiverUrl}/v1/traces`;
-    const proto = await ingest(new ProtoExporter({ url }));
-    const json = await ingest(new HttpJsonExporter({ url }));
-    const protoGzip = await ingest(new ProtoExporter({ url, compression: 'gzip' as never }));
-    const jsonGzip = await ingest(new HttpJsonExporter({ url, compression: 'gzip' as never }));
+    const headers = { authorization: `Bearer ${stack.keys.ingestKey}` };
+    const proto = await ingest(new ProtoExporter({ url, headers }));
+    const json = await ingest(new HttpJsonExporter({ url, headers }));
+    const protoGzip = await ingest(new ProtoExporter({ url, headers, compression: 'gzip' as never }));
+    const jsonGzip = await ingest(new HttpJsonExporter({ url, headers, compression: 'gzip' as never }));
     expect(json).toBe(proto);
     expect(protoGzip).toBe(proto);
     expect(jsonGzip).toBe(proto);

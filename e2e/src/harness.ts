@@ -14,7 +14,9 @@ export interface TestStack extends Services {
   s3Endpoint: string;
   bucket: string;
   redisUrl: string;
-  /** GET a query API path and parse the JSON (any status). */
+  /** XRAY_AUTH_STORE of the stack's services (a Redis prefix of its own). */
+  authStore: string;
+  /** GET a query API path with the project's read key and parse the JSON (any status). */
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
   /** Stops the services and removes the database and streams. */
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startTestStack(label: string, env: Record<string, string> 
     projectId: id.toLowerCase().replace(/_/g, '-'),
     database: `t_${id}`,
     stream: `test:${id}:spans`,
+    authStore: `redis:test:${id}:auth`,
     clickhouseUrl,
     s3Endpoint,
     bucket,
@@ -50,7 +53,7 @@ export async function startTestStack(label: string, env: Record<string, string> 
     ...services,
     ...settings,
     async get<T>(path: string) {
-      const res = await fetch(`${services.queryUrl}${path}`);
+      const res = await fetch(`${services.queryUrl}${path}`, { headers: { authorization: `Bearer ${services.keys.readKey}` } });
       return { status: res.status, body: (await res.json()) as T };
     },
     async close() {
@@ -58,7 +61,8 @@ export async function startTestStack(label: string, env: Record<string, string> 
       const ch = createClient({ url: clickhouseUrl });
       await ch.command({ query: `DROP DATABASE IF EXISTS ${settings.database}` }).finally(() => ch.close());
       const redis = new Redis(redisUrl);
-      await redis.del(settings.stream, deadLetterStream(settings.stream)).finally(() => redis.disconnect());
+      const auth = settings.authStore.slice('redis:'.length);
+      await redis.del(settings.stream, deadLetterStream(settings.stream), `${auth}:keys`, `${auth}:projects`).finally(() => redis.disconnect());
     },
   };
 }

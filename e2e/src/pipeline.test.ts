@@ -17,7 +17,7 @@ let runId: string;
 
 beforeAll(async () => {
   stack = await startTestStack('e2e');
-  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, capture: 'full' });
+  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
   runId = await xray.startRun('e2e-search', items);
   // Eliminates exactly 137 items: those whose rank is below 137.
   const filtered = await xray.step(

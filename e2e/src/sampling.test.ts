@@ -11,7 +11,7 @@ const items = Array.from({ length: 5000 }, (_, i) => ({ id: `item-${i}` }));
 
 beforeAll(async () => {
   stack = await startTestStack('sampling');
-  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, watchList: ['item-2500'] });
+  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, watchList: ['item-2500'] });
   for (const capture of ['full', 'sampled', 'metrics_only'] as const) {
     const runId = await xray.startRun(`capture-${capture}`, items, { capture });
     runs[capture] = runId;

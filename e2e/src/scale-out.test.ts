@@ -20,7 +20,7 @@ beforeAll(async () => {
     const p = stack.addProcessor(name, port);
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, p);
   }
-  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, capture: 'full', decisionsPerSpan: 100 });
+  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full', decisionsPerSpan: 100 });
   // Flushed after every step and run: each lands in its own stream entry, so a run's steps and the
   // run itself are written by different processors, in whatever order they get to them.
   for (let r = 0; r < RUNS; r++) {

@@ -21,6 +21,7 @@ import {
   toRunSummary,
   toStepSummary,
 } from '@xray/core';
+import type { Authenticator } from '@xray/auth';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
@@ -38,7 +39,8 @@ import type { PayloadReader, RowReader } from './store.js';
 export interface QueryAppDeps {
   rows: RowReader;
   payloads: PayloadReader;
-  projectId: string;
+  /** Checks the request's read key; every query is limited to the key's project. */
+  authenticate: Authenticator;
   /** Reachability checks for /readyz, e.g. `{ clickhouse, s3 }`. */
   checks?: Record<string, () => Promise<boolean>>;
   log?: (line: string) => void;
@@ -51,9 +53,12 @@ const isRunCursor = (v: unknown): v is RunCursor =>
 const isSeqCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
 /** The query API: metrics from ClickHouse, full payloads from S3. */
-export function createApp(deps: QueryAppDeps): Hono {
-  const { rows, payloads, projectId } = deps;
-  const app = new Hono();
+/** Per-request values: the project of the request's read key. */
+type Env = { Variables: { projectId: string } };
+
+export function createApp(deps: QueryAppDeps): Hono<Env> {
+  const { rows, payloads } = deps;
+  const app = new Hono<Env>();
 
   const requests = new Map<string, { count: number; millis: number }>();
   app.use('/v1/*', async (c, next) => {
@@ -64,6 +69,16 @@ export function createApp(deps: QueryAppDeps): Hono {
     entry.count++;
     entry.millis += performance.now() - started;
     requests.set(key, entry);
+  });
+  app.use('/v1/*', async (c, next) => {
+    const auth = await deps.authenticate(c.req.header('authorization'));
+    if (!auth.ok) {
+      if (auth.status === 401) c.header('WWW-Authenticate', 'Bearer realm="xray"');
+      if (auth.status === 503) c.header('Retry-After', '1');
+      return errorJson(c, auth.status, AUTH_ERROR_CODES[auth.status], auth.message);
+    }
+    c.set('projectId', auth.key.projectId);
+    await next();
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -85,6 +100,7 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/runs', async (c) => {
+    const projectId = c.var.projectId;
     const limit = limitParam(c.req.query('limit'));
     const after = decodeCursor(c.req.query('cursor'), isRunCursor);
     const found = await rows.rows(
@@ -104,6 +120,7 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/runs/:runId', async (c) => {
+    const projectId = c.var.projectId;
     const runId = runIdParam(c);
     const [row] = await rows.rows(getRunQuery(projectId, runId));
     if (!row) return runNotFound(c, runId);
@@ -111,6 +128,7 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/runs/:runId/steps', async (c) => {
+    const projectId = c.var.projectId;
     const runId = runIdParam(c);
     const found = await rows.rows(listStepsQuery(projectId, runId));
     if (found.length === 0) {
@@ -122,6 +140,7 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/steps/:stepId/decisions', async (c) => {
+    const projectId = c.var.projectId;
     const stepId = idParam(c.req.param('stepId'), STEP_ID_RE, 'stepId', '16 hex characters');
     const limit = limitParam(c.req.query('limit'));
     const afterSeq = decodeCursor(c.req.query('cursor'), isSeqCursor);
@@ -145,12 +164,16 @@ export function createApp(deps: QueryAppDeps): Hono {
   });
 
   app.get('/v1/decisions/:eventId', async (c) => {
+    const projectId = c.var.projectId;
     const eventId = c.req.param('eventId').toLowerCase();
     const id = parseEventId(eventId);
     if (!id) throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
     const [row] = await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq));
     if (!row) return notFound(c, `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`);
-    const payload = await payloads.read(String(row.payload_key), Number(row.payload_offset), Number(row.payload_length));
+    const payloadKey = String(row.payload_key);
+    // Rows are filtered by project already; a payload outside the project's prefix is never read.
+    if (!payloadKey.startsWith(`${projectId}/`)) throw new Error(`payload key ${payloadKey} is outside project ${projectId}`);
+    const payload = await payloads.read(payloadKey, Number(row.payload_offset), Number(row.payload_length));
     const body: DecisionDetail = {
       ...toDecisionSummary(row),
       ...(payload ? { input: payload.input, output: payload.output, metadata: payload.metadata } : {}),
@@ -188,6 +211,8 @@ function isConnectionError(err: Error): boolean {
   const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code) || err.name === 'TimeoutError';
 }
+
+const AUTH_ERROR_CODES = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth_unavailable' } as const;
 
 const runIdParam = (c: Context) => idParam(c.req.param('runId') ?? '', RUN_ID_RE, 'runId', '32 hex characters');
 

@@ -1,18 +1,28 @@
-import { readInteger, readProjectId, readStorageSettings, type StorageSettings } from '@xray/core';
+import { parseStoreSetting } from '@xray/auth';
+import { readInteger, readStorageSettings, type StorageSettings } from '@xray/core';
 
 /** Query API settings, parsed once at boot from the environment. */
 export interface QueryConfig extends StorageSettings {
   host: string;
   port: number;
-  projectId: string;
+  /** XRAY_AUTH_STORE: where API keys live (`redis`, `redis:<prefix>` or `file:<path>`). */
+  authStore: string;
+  /** XRAY_AUTH_CACHE_MS, default 5,000: how long a looked-up key is trusted. */
+  authCacheMillis: number;
+  /** REDIS_URL of the `redis` key store. */
+  redisUrl: string;
 }
 
 /** Reads the query API's environment; throws one clear error naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryConfig {
+  const authStore = env.XRAY_AUTH_STORE?.trim() || 'redis';
+  parseStoreSetting(authStore);
   return {
     host: env.QUERY_HOST ?? '127.0.0.1',
     port: readInteger(env, 'QUERY_PORT', 8080, 0, 65535),
-    projectId: readProjectId(env),
+    authStore,
+    authCacheMillis: readInteger(env, 'XRAY_AUTH_CACHE_MS', 5000, 0, 3_600_000),
+    redisUrl: env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
     ...readStorageSettings(env),
   };
 }

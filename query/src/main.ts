@@ -2,6 +2,7 @@
 import { createClient } from '@clickhouse/client';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
+import { createAuthenticator, openKeyStore } from '@xray/auth';
 import { s3ClientConfig } from '@xray/core';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -11,11 +12,13 @@ import { clickhouseRows, s3Payloads } from './store.js';
 const config = loadConfig();
 const clickhouse = createClient(config.clickhouse);
 const s3 = new S3Client(s3ClientConfig(config.s3));
+const keys = openKeyStore(config.authStore, config.redisUrl);
 const app = createApp({
   rows: clickhouseRows(clickhouse),
   payloads: s3Payloads(s3, config.s3.bucket),
-  projectId: config.projectId,
+  authenticate: createAuthenticator(keys, { kind: 'read', cacheMillis: config.authCacheMillis }),
   checks: {
+    keys: () => keys.getKey('000000000000').then(() => true, () => false),
     clickhouse: async () => (await clickhouse.ping()).success,
     s3: () => s3.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(() => true, () => false),
   },
@@ -26,7 +29,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 });
 const shutdown = () => {
   server.close(() => {
-    void clickhouse.close().then(() => process.exit(0));
+    void Promise.allSettled([clickhouse.close(), keys.close()]).then(() => process.exit(0));
   });
 };
 process.once('SIGTERM', shutdown);

@@ -10,6 +10,7 @@ import { ATTR_XRAY_DECISION_ITEM_ID, ATTR_XRAY_DECISION_OUTCOME, ATTR_XRAY_SPAN_
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type Receiver } from './app.js';
+import { type TestTenant, testTenant } from './tenant.fixture.js';
 import { createRedisSpanQueue, type RedisSpanQueue } from './queue.js';
 
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
@@ -48,6 +49,7 @@ const stream = `test:recv:${randomUUID()}`;
 let redis: Redis;
 let queue: RedisSpanQueue;
 let receiver: Receiver;
+let tenant: TestTenant;
 let lastId = '0-0';
 
 /** Stream entries added since the last call. */
@@ -63,17 +65,19 @@ async function newEntries(): Promise<QueueMessage[]> {
 }
 
 function post(body: string | Uint8Array, headers: Record<string, string>, app = receiver.app): Promise<Response> {
-  return Promise.resolve(app.request('/v1/traces', { method: 'POST', body, headers }));
+  return Promise.resolve(app.request('/v1/traces', { method: 'POST', body, headers: { ...tenant.auth, ...headers } }));
 }
 
 beforeAll(async () => {
   redis = new Redis('redis://127.0.0.1:6379');
   queue = createRedisSpanQueue({ url: 'redis://127.0.0.1:6379', stream });
   expect(await queue.waitUntilReady(5000)).toBe(true);
-  receiver = createApp({ queue, projectId: 'p1', maxBodyBytes: 64 * 1024, now: () => 42 });
+  tenant = await testTenant('p1');
+  receiver = createApp({ queue, ...tenant.deps, maxBodyBytes: 64 * 1024, now: () => 42 });
 });
 
 afterAll(async () => {
+  await tenant?.close();
   await redis?.del(stream);
   await Promise.all([redis?.quit(), queue?.close()]);
 });
@@ -148,7 +152,7 @@ describe('POST /v1/traces', () => {
         controller.enqueue(new Uint8Array(16 * 1024));
       },
     });
-    const res = await receiver.app.request('/v1/traces', { method: 'POST', body: endless, headers: JSON_TYPE, duplex: 'half' } as RequestInit);
+    const res = await receiver.app.request('/v1/traces', { method: 'POST', body: endless, headers: { ...tenant.auth, ...JSON_TYPE }, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     expect(pulled).toBeLessThan(10); // reading stopped near the limit
@@ -183,7 +187,7 @@ describe('POST /v1/traces', () => {
   it('answers 503 with Retry-After within a second when Redis is unreachable', async () => {
     const down = createRedisSpanQueue({ url: 'redis://127.0.0.1:1', stream });
     try {
-      const { app, stats } = createApp({ queue: down, projectId: 'p1', maxBodyBytes: 1 << 20 });
+      const { app, stats } = createApp({ queue: down, ...tenant.deps, maxBodyBytes: 1 << 20 });
       const started = performance.now();
       const res = await post(protobufBody, PROTOBUF, app);
       expect(performance.now() - started).toBeLessThan(1000);
@@ -198,7 +202,7 @@ describe('POST /v1/traces', () => {
   });
 
   it('counts answers by status and spans by fate', async () => {
-    const { app, stats } = createApp({ queue, projectId: 'p1', maxBodyBytes: 1 << 20 });
+    const { app, stats } = createApp({ queue, ...tenant.deps, maxBodyBytes: 1 << 20 });
     await post(protobufBody, PROTOBUF, app);
     await post(ProtobufTraceSerializer.serializeRequest(withBadStep())!, PROTOBUF, app);
     await post('{', JSON_TYPE, app);
@@ -221,7 +225,7 @@ describe('GET /readyz and /metrics', () => {
     expect((await receiver.app.request('/readyz')).status).toBe(200);
     const down = createRedisSpanQueue({ url: 'redis://127.0.0.1:1', stream });
     try {
-      const res = await createApp({ queue: down, projectId: 'p1', maxBodyBytes: 1024 }).app.request('/readyz');
+      const res = await createApp({ queue: down, ...tenant.deps, maxBodyBytes: 1024 }).app.request('/readyz');
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ redis: 'unreachable' });
     } finally {
@@ -230,7 +234,7 @@ describe('GET /readyz and /metrics', () => {
   });
 
   it('exposes requests by status and spans by fate in Prometheus format', async () => {
-    const { app } = createApp({ queue, projectId: 'p1', maxBodyBytes: 1 << 20 });
+    const { app } = createApp({ queue, ...tenant.deps, maxBodyBytes: 1 << 20 });
     await post(protobufBody, PROTOBUF, app);
     await post('garbage', JSON_TYPE, app);
     const res = await app.request('/metrics');

@@ -19,16 +19,20 @@ import {
   type MetricFamily,
   type OtlpFormat,
 } from '@xray/core';
+import type { Authenticator } from '@xray/auth';
 import { Hono } from 'hono';
 import { gunzipLimited, readLimited, tooLargeMessage } from './body.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { SpanQueue } from './queue.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** What the app needs from the outside world; main.ts wires the real ones. */
 export interface ReceiverDeps {
   queue: SpanQueue;
-  /** Project of every accepted span (API keys will supply it later, never the payload). */
-  projectId: string;
+  /** Checks the request's ingest key; the key's project is the project of every span it sends. */
+  authenticate: Authenticator;
+  /** Per-key spans/s and bytes/s. */
+  rateLimiter: RateLimiter;
   /** Largest body accepted, in bytes, counted after decompression (config default: 20 MiB). */
   maxBodyBytes: number;
   logger?: Logger;
@@ -70,7 +74,25 @@ export function createApp(deps: ReceiverDeps): Receiver {
     const status = String(c.res.status);
     stats.requests[status] = (stats.requests[status] ?? 0) + 1;
   });
-  app.post('/v1/traces', (c) => exportTraces(c.req.raw));
+  app.post('/v1/traces', async (c) => {
+    const req = c.req.raw;
+    // Credentials and quota are checked before a byte of the body is read.
+    const auth = await deps.authenticate(req.headers.get('authorization'));
+    if (!auth.ok) {
+      const res = refuse(req, auth.status, AUTH_RPC_CODES[auth.status], auth.message);
+      if (auth.status === 401) res.headers.set('www-authenticate', 'Bearer realm="xray"');
+      if (auth.status === 503) res.headers.set('retry-after', '1');
+      return res;
+    }
+    const { id: keyId, projectId, limits } = auth.key;
+    const wait = deps.rateLimiter.retryAfter(keyId, limits);
+    if (wait > 0) {
+      const res = refuse(req, 429, RpcCodes.RESOURCE_EXHAUSTED, `Key ${keyId} is over its rate limit; retry after ${wait} s.`);
+      res.headers.set('retry-after', String(wait));
+      return res;
+    }
+    return exportTraces(req, { projectId, charge: (spans, bytes) => deps.rateLimiter.charge(keyId, spans, bytes, limits) });
+  });
   app.all('/v1/traces', () => text(405, 'Use POST to send traces to /v1/traces.', { allow: 'POST' }));
   app.onError((err) => {
     (deps.logger ?? silentLogger).error(`unexpected error: ${err.stack ?? err.message}`);
@@ -79,13 +101,22 @@ export function createApp(deps: ReceiverDeps): Receiver {
   return { app, stats };
 }
 
-function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Request) => Promise<Response> {
+const AUTH_RPC_CODES = { 401: RpcCodes.UNAUTHENTICATED, 403: RpcCodes.PERMISSION_DENIED, 503: RpcCodes.UNAVAILABLE } as const;
+
+/** Who sent a request: the project of its key, and the key's rate-limit account. */
+interface Tenant {
+  projectId: string;
+  /** Charges the spans accepted and the bytes read (after decompression) to the key. */
+  charge(spans: number, bytes: number): void;
+}
+
+function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Request, tenant: Tenant) => Promise<Response> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? Date.now;
   const limit = deps.maxBodyBytes;
   let queueDown = false; // log the start and end of an outage, not every failed request
 
-  return async (req) => {
+  return async (req, tenant) => {
     const format = formatOf(req.headers.get('content-type'));
     if (format === undefined) {
       return text(415, `Unsupported content type "${req.headers.get('content-type') ?? ''}"; send application/x-protobuf or application/json.`);
@@ -105,13 +136,14 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
     }
 
     const decoded = format === 'protobuf' ? decodeOtlpProtobuf(body.bytes) : decodeOtlpJson(body.bytes);
+    tenant.charge(decoded.ok ? decoded.value.spans.length : 0, body.bytes.length);
     if (!decoded.ok) {
       return status(format, 400, RpcCodes.INVALID_ARGUMENT, `Could not decode the request: ${decoded.error}.`);
     }
     const { spans, rejected, ignoredSpans } = decoded.value;
     if (spans.length > 0) {
       try {
-        await deps.queue.enqueue({ v: QUEUE_MESSAGE_VERSION, projectId: deps.projectId, receivedAt: now(), spans });
+        await deps.queue.enqueue({ v: QUEUE_MESSAGE_VERSION, projectId: tenant.projectId, receivedAt: now(), spans });
         if (queueDown) logger.info('span queue available again');
         queueDown = false;
       } catch (err) {
@@ -136,6 +168,14 @@ function formatOf(contentType: string | null): OtlpFormat | undefined {
   if (type === OTLP_CONTENT_TYPES.protobuf) return 'protobuf';
   if (type === OTLP_CONTENT_TYPES.json) return 'json';
   return undefined;
+}
+
+/** An answer given before the body is read: in the request's encoding when it has a known one, and closing the connection. */
+function refuse(req: Request, httpStatus: number, code: number, message: string): Response {
+  const format = formatOf(req.headers.get('content-type'));
+  const res = format ? status(format, httpStatus, code, message) : text(httpStatus, message);
+  res.headers.set('connection', 'close');
+  return res;
 }
 
 function tooLarge(format: OtlpFormat, message: string): Response {

@@ -9,7 +9,9 @@ describe('parseConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       stream: 'xray:spans',
       maxBodyBytes: 20971520,
-      projectId: 'default',
+      authStore: 'redis',
+      authCacheMillis: 5000,
+      rateLimits: { spansPerSecond: 10_000, bytesPerSecond: 64 * 1024 * 1024, burstSeconds: 2 },
     });
   });
 
@@ -20,7 +22,11 @@ describe('parseConfig', () => {
       REDIS_URL: 'rediss://:secret@redis.example:6380/2',
       XRAY_STREAM: 'custom:stream',
       RECEIVER_MAX_BODY_BYTES: ' 1024 ',
-      XRAY_PROJECT_ID: '',
+      XRAY_AUTH_STORE: 'file:/etc/xray/keys.json',
+      XRAY_AUTH_CACHE_MS: '',
+      RECEIVER_RATE_SPANS_PER_SECOND: '0',
+      RECEIVER_RATE_BYTES_PER_SECOND: '1000',
+      RECEIVER_RATE_BURST_SECONDS: '5',
     });
     expect(config).toEqual({
       port: 0,
@@ -28,7 +34,9 @@ describe('parseConfig', () => {
       redisUrl: 'rediss://:secret@redis.example:6380/2',
       stream: 'custom:stream',
       maxBodyBytes: 1024,
-      projectId: 'default',
+      authStore: 'file:/etc/xray/keys.json',
+      authCacheMillis: 5000,
+      rateLimits: { spansPerSecond: 0, bytesPerSecond: 1000, burstSeconds: 5 },
     });
   });
 
@@ -40,7 +48,11 @@ describe('parseConfig', () => {
     ['RECEIVER_MAX_BODY_BYTES', '1e6'],
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_URL', 'http://localhost:6379'],
-    ['XRAY_PROJECT_ID', 'has space'],
+    ['XRAY_AUTH_STORE', 'postgres'],
+    ['XRAY_AUTH_STORE', 'file:'],
+    ['XRAY_AUTH_CACHE_MS', '-1'],
+    ['RECEIVER_RATE_SPANS_PER_SECOND', '1.5'],
+    ['RECEIVER_RATE_BURST_SECONDS', '0'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     let error: unknown;
     try {

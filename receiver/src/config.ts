@@ -1,4 +1,5 @@
-import { readInteger, readProjectId } from '@xray/core';
+import { parseStoreSetting } from '@xray/auth';
+import { readInteger } from '@xray/core';
 /** The receiver's settings, read from the environment once at boot. */
 
 /** Parsed, checked settings. */
@@ -13,8 +14,19 @@ export interface ReceiverConfig {
   stream: string;
   /** RECEIVER_MAX_BODY_BYTES, default 20 MiB (the OTel Collector's cap), counted after decompression. */
   maxBodyBytes: number;
-  /** XRAY_PROJECT_ID, default `default`: the project every accepted span belongs to until API keys exist. */
-  projectId: string;
+  /** XRAY_AUTH_STORE: where API keys live, `redis` (default, REDIS_URL), `redis:<prefix>` or `file:<path>`. */
+  authStore: string;
+  /** XRAY_AUTH_CACHE_MS, default 5,000: how long a looked-up key is trusted (revocation takes this long). */
+  authCacheMillis: number;
+  /** Per-key defaults, for keys that set none (0 = unlimited). */
+  rateLimits: {
+    /** RECEIVER_RATE_SPANS_PER_SECOND, default 10,000. */
+    spansPerSecond: number;
+    /** RECEIVER_RATE_BYTES_PER_SECOND, default 64 MiB. */
+    bytesPerSecond: number;
+    /** RECEIVER_RATE_BURST_SECONDS, default 2: seconds of traffic a quiet key may send at once. */
+    burstSeconds: number;
+  };
 }
 
 /** Default of {@link ReceiverConfig.maxBodyBytes}. */
@@ -50,7 +62,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisUrl: redisUrl(get('REDIS_URL') ?? 'redis://127.0.0.1:6379'),
     stream: get('XRAY_STREAM') ?? 'xray:spans',
     maxBodyBytes: integer(env, 'RECEIVER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
-    projectId: projectId(env),
+    authStore: authStore(get('XRAY_AUTH_STORE')),
+    authCacheMillis: integer(env, 'XRAY_AUTH_CACHE_MS', 5000, 0, 3_600_000),
+    rateLimits: {
+      spansPerSecond: integer(env, 'RECEIVER_RATE_SPANS_PER_SECOND', 10_000, 0, 1e9),
+      bytesPerSecond: integer(env, 'RECEIVER_RATE_BYTES_PER_SECOND', 64 * 1024 * 1024, 0, 1e12),
+      burstSeconds: integer(env, 'RECEIVER_RATE_BURST_SECONDS', 2, 1, 3600),
+    },
   };
 }
 
@@ -76,10 +94,11 @@ function redisUrl(raw: string): string {
   return raw;
 }
 
-function projectId(env: Readonly<Record<string, string | undefined>>): string {
+function authStore(raw: string | undefined): string {
   try {
-    return readProjectId(env);
+    parseStoreSetting(raw);
   } catch (cause) {
-    throw new ConfigError('XRAY_PROJECT_ID', (cause as Error).message.replace(/^XRAY_PROJECT_ID must be /, 'expected '), { cause });
+    throw new ConfigError('XRAY_AUTH_STORE', (cause as Error).message.replace(/^XRAY_AUTH_STORE must be /, 'expected '), { cause });
   }
+  return raw ?? 'redis';
 }

@@ -4,9 +4,11 @@
  * Stops cleanly on SIGTERM/SIGINT: no new requests, in-flight ones finish, then Redis closes.
  */
 import { serve } from '@hono/node-server';
+import { createAuthenticator, openKeyStore } from '@xray/auth';
 import { createApp } from './app.js';
 import { ConfigError, parseConfig, type ReceiverConfig } from './config.js';
 import { createRedisSpanQueue } from './queue.js';
+import { createRateLimiter } from './rate-limit.js';
 
 /** Longest a shutdown waits for in-flight requests before dropping their connections. */
 const SHUTDOWN_GRACE_MILLIS = 5000;
@@ -28,11 +30,15 @@ async function main(): Promise<void> {
   // Not fatal: requests are answered 503 until Redis is reachable. Waiting a moment avoids
   // refusing the first requests of a stack that starts Redis and the receiver together.
   await queue.waitUntilReady(2000);
-  const { app } = createApp({ queue, projectId: config.projectId, maxBodyBytes: config.maxBodyBytes, logger });
+  const keys = openKeyStore(config.authStore, config.redisUrl);
+  const authenticate = createAuthenticator(keys, { kind: 'ingest', cacheMillis: config.authCacheMillis });
+  const { burstSeconds, ...defaults } = config.rateLimits;
+  const rateLimiter = createRateLimiter({ defaults, burstSeconds });
+  const { app } = createApp({ queue, authenticate, rateLimiter, maxBodyBytes: config.maxBodyBytes, logger });
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    console.log(`receiver listening on http://${host}:${info.port} (stream ${config.stream})`);
+    console.log(`receiver listening on http://${host}:${info.port} (stream ${config.stream}, keys in ${keys.description})`);
   });
   server.on('error', (err: Error) => {
     console.error(`receiver: cannot listen on ${host}:${config.port}: ${err.message}`);
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MILLIS).unref();
     // Redis closes after the server: in-flight requests still need it to enqueue.
     server.close(() => {
-      void queue.close().finally(() => process.exit(0));
+      void Promise.allSettled([queue.close(), keys.close()]).finally(() => process.exit(0));
     });
   };
   process.on('SIGTERM', stop);

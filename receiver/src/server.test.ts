@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
+import { type TestTenant, testTenant } from './tenant.fixture.js';
 import { createRedisSpanQueue, type RedisSpanQueue } from './queue.js';
 
 const stream = `test:recv:${randomUUID()}`;
@@ -14,17 +15,20 @@ const LIMIT = 256 * 1024;
 let queue: RedisSpanQueue;
 let server: ServerType;
 let url: string;
+let tenant: TestTenant;
 
 beforeAll(async () => {
   queue = createRedisSpanQueue({ url: 'redis://127.0.0.1:6379', stream });
   await queue.waitUntilReady(5000);
-  const { app } = createApp({ queue, projectId: 'p', maxBodyBytes: LIMIT });
+  tenant = await testTenant('p');
+  const { app } = createApp({ queue, ...tenant.deps, maxBodyBytes: LIMIT });
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
+  await tenant?.close();
   await new Promise((resolve) => server.close(resolve));
   const redis = new Redis('redis://127.0.0.1:6379');
   await redis.del(stream);
@@ -38,7 +42,7 @@ const body = JSON.stringify({
 
 describe('the receiver over HTTP', () => {
   it('accepts an export and answers in its content type', async () => {
-    const res = await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { ...tenant.auth, 'content-type': 'application/json' } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('{}');
   });
@@ -46,7 +50,7 @@ describe('the receiver over HTTP', () => {
   it('answers 413 to a chunked body that never ends, without reading it all', async () => {
     const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
       let sent = 0;
-      const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } });
+      const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { ...tenant.auth, 'content-type': 'application/x-protobuf' } });
       const chunk = Buffer.alloc(16 * 1024);
       const pump = () => {
         while (sent < 100 * LIMIT && req.write(chunk)) sent += chunk.length;

@@ -42,7 +42,7 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
   const envCapture = env['XRAY_CAPTURE'];
   const resolved: ResolvedOptions = {
     endpoint,
-    headers: { ...options.headers },
+    headers: { ...authorization(options.apiKey ?? env['XRAY_API_KEY']), ...options.headers },
     serviceName: options.serviceName ?? DEFAULTS.serviceName,
     capture: options.capture ?? (isCaptureLevel(envCapture) ? envCapture : DEFAULTS.capture),
     watchList: watchListOf(options.watchList, env['XRAY_WATCH_LIST']),
@@ -69,6 +69,12 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
   requireInteger('exportTimeoutMillis', resolved.exportTimeoutMillis, 1);
   requireInteger('flushTimeoutMillis', resolved.flushTimeoutMillis, 0);
   return resolved;
+}
+
+/** The project's ingest key as a Bearer header; none when no key is set (a collector may add it). */
+function authorization(apiKey: string | undefined): Record<string, string> {
+  const key = apiKey?.trim();
+  return key ? { authorization: `Bearer ${key}` } : {};
 }
 
 function watchListOf(option: Iterable<string | number> | undefined, env: string | undefined): ReadonlySet<string> {

@@ -53,7 +53,12 @@ export interface StepOptions {
 export interface XRayOptions {
   /** OTLP/HTTP traces URL. Default: env `XRAY_ENDPOINT`, else `http://127.0.0.1:4318/v1/traces`. */
   endpoint?: string;
-  /** Extra HTTP headers sent with every export request (e.g. authorization). Default: none. */
+  /**
+   * The project's ingest key (`xri_…`), sent as `Authorization: Bearer <key>`. Default: env
+   * XRAY_API_KEY; none when unset (e.g. when a collector adds it).
+   */
+  apiKey?: string;
+  /** Extra HTTP headers sent with every export request; they win over `apiKey`. Default: none. */
   headers?: Record<string, string>;
   /** Resource `service.name` of the exported spans. Default: `xray-pipeline`. */
   serviceName?: string;

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
+import { openKeyStore } from '@xray/auth';
 import { readInteger } from '@xray/core';
+import { DEV_KEYS_FILE, ensureDevProject } from './dev-project.js';
 import { ensureRedis, stopRedis } from './redis.js';
 import { startServices, startStorage } from './stack.js';
 
@@ -18,7 +20,8 @@ const settings = {
   stream: env.XRAY_STREAM ?? 'xray:spans',
   database: env.CLICKHOUSE_DATABASE ?? 'xray',
   bucket: env.S3_BUCKET ?? 'xray-payloads',
-  projectId: env.XRAY_PROJECT_ID ?? 'default',
+  projectId: env.XRAY_DEV_PROJECT ?? 'dev',
+  authStore: env.XRAY_AUTH_STORE ?? 'redis',
 };
 
 const tty = process.stdout.isTTY;
@@ -34,10 +37,12 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 try {
   const redis = await ensureRedis(settings.redisUrl);
   say(`redis ${redis === 'started' ? 'started' : 'found'} at ${settings.redisUrl}`);
+  const keyStore = openKeyStore(settings.authStore, settings.redisUrl);
+  const keys = await ensureDevProject(keyStore, settings.dataDir, settings.projectId).finally(() => keyStore.close());
   say(`starting embedded ClickHouse and S3 (data in ${settings.dataDir}) ...`);
   const storage = await startStorage({ ...settings, onLine });
   say('starting processor, receiver and query API ...');
-  const services = await startServices({ ...settings, clickhouseUrl: storage.clickhouseUrl, s3Endpoint: storage.s3Endpoint, onLine }).catch(async (err: unknown) => {
+  const services = await startServices({ ...settings, keys, clickhouseUrl: storage.clickhouseUrl, s3Endpoint: storage.s3Endpoint, onLine }).catch(async (err: unknown) => {
     await storage.stop();
     throw err;
   });
@@ -46,6 +51,9 @@ try {
   say(`  query API       ${services.queryUrl}/v1/runs`);
   say(`  ClickHouse      ${storage.clickhouseUrl}   database ${settings.database}`);
   say(`  S3              ${storage.s3Endpoint}   bucket ${settings.bucket}`);
+  say(`project ${keys.projectId} (development; keys saved in ${settings.dataDir}/${DEV_KEYS_FILE}):`);
+  say(`  ingest key      ${keys.ingestKey}   (SDK: XRAY_API_KEY)`);
+  say(`  read key        ${keys.readKey}   (query API: Authorization: Bearer <key>)`);
   say('in another terminal: npm run demo      stop: Ctrl-C');
 
   let stopping = false;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { openKeyStore, type ProjectKeys, provisionProject } from '@xray/auth';
 import { script, type ServiceProcess, spawnService, waitForHttp } from './process.js';
 
 /** Embedded storage: ClickHouse (chDB over HTTP) and S3 (s3rver), each its own process. */
@@ -56,7 +57,12 @@ export interface ServicesOptions {
   stream: string;
   database: string;
   bucket: string;
+  /** The project to create, with an ingest and a read key (unless `keys` are given). */
   projectId: string;
+  /** Keys of an existing project to use instead of creating `projectId`. */
+  keys?: ProjectKeys;
+  /** XRAY_AUTH_STORE of every service (default `redis`: REDIS_URL, keys under `xray:auth:`). */
+  authStore?: string;
   /** Extra environment for every service (e.g. tuning knobs in tests). */
   env?: Record<string, string>;
   onLine?: (service: string, line: string) => void;
@@ -67,6 +73,8 @@ export interface Services {
   queryUrl: string;
   /** Health, readiness and metrics of the first processor. */
   processorUrl: string;
+  /** The project's ingest key (receiver) and read key (query API). */
+  keys: ProjectKeys;
   processes: Record<'processor' | 'receiver' | 'query', ServiceProcess>;
   /** Starts another processor in the same consumer group; its health endpoint on `port` (default: any). */
   addProcessor(name: string, port?: number): ServiceProcess;
@@ -75,6 +83,8 @@ export interface Services {
 
 /** Starts the processor (which migrates the schema), then the receiver and the query API. */
 export async function startServices(o: ServicesOptions): Promise<Services> {
+  const authStore = o.authStore ?? 'redis';
+  const keys = o.keys ?? (await provisionKeys(authStore, o.redisUrl, o.projectId));
   const env: Record<string, string> = {
     REDIS_URL: o.redisUrl,
     XRAY_STREAM: o.stream,
@@ -82,7 +92,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     CLICKHOUSE_DATABASE: o.database,
     S3_ENDPOINT: o.s3Endpoint,
     S3_BUCKET: o.bucket,
-    XRAY_PROJECT_ID: o.projectId,
+    XRAY_AUTH_STORE: authStore,
     RECEIVER_PORT: String(o.receiverPort),
     QUERY_PORT: String(o.queryPort),
     PROCESSOR_PORT: String(o.processorPort),
@@ -105,6 +115,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     receiverUrl: `http://127.0.0.1:${o.receiverPort}`,
     queryUrl: `http://127.0.0.1:${o.queryPort}`,
     processorUrl: `http://127.0.0.1:${o.processorPort}`,
+    keys,
     processes: { processor, receiver, query },
     addProcessor(name, port = 0) {
       const p = start(name, 'processor', { PROCESSOR_CONSUMER: name, PROCESSOR_PORT: String(port) });
@@ -121,6 +132,15 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     throw err;
   }
   return services;
+}
+
+async function provisionKeys(authStore: string, redisUrl: string, projectId: string): Promise<ProjectKeys> {
+  const store = openKeyStore(authStore, redisUrl);
+  try {
+    return await provisionProject(store, projectId);
+  } finally {
+    await store.close();
+  }
 }
 
 async function stopAll(processes: readonly ServiceProcess[]): Promise<void> {

@@ -15,8 +15,10 @@ export const OTLP_CONTENT_TYPES: Readonly<Record<OtlpFormat, string>> = {
 /** The google.rpc.Code values the receiver puts in error bodies. */
 export const RpcCodes = {
   INVALID_ARGUMENT: 3,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 
 /** Spans refused in an otherwise accepted request (ExportTracePartialSuccess). */

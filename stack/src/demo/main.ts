@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import type { DecisionDetail, DecisionListResponse, RunListResponse, RunSummary, StepListResponse, StepSummary } from '@xray/core';
+import { resolve } from 'node:path';
 import { XRay } from '@xray/sdk';
+import { DEV_KEYS_FILE, readDevKeys } from '../dev-project.js';
 import { bar, bold, dim, pct, red, table } from './format.js';
 import { makeDocs, PIPELINE, runPipeline } from './pipeline.js';
 
@@ -10,9 +12,14 @@ import { makeDocs, PIPELINE, runPipeline } from './pipeline.js';
 const queryUrl = (process.env.XRAY_QUERY_URL ?? `http://127.0.0.1:${process.env.QUERY_PORT ?? 8080}`).replace(/\/$/, '');
 const endpoint = process.env.XRAY_ENDPOINT ?? `http://127.0.0.1:${process.env.RECEIVER_PORT ?? 4318}/v1/traces`;
 const out = (line = '') => process.stdout.write(`${line}\n`);
+// The development project's keys, as `npm start` saved them (or XRAY_API_KEY / XRAY_READ_KEY).
+const dataDir = resolve(process.env.XRAY_DATA_DIR ?? '.xray-data');
+const devKeys = await readDevKeys(dataDir);
+const ingestKey = process.env.XRAY_API_KEY ?? devKeys?.ingestKey;
+const readKey = process.env.XRAY_READ_KEY ?? devKeys?.readKey;
 
 async function get<T>(path: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${queryUrl}${path}`);
+  const res = await fetch(`${queryUrl}${path}`, { headers: { authorization: `Bearer ${readKey}` } });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -31,11 +38,14 @@ async function main(): Promise<void> {
     const ok = await fetch(url).then((r) => r.ok, () => false);
     if (!ok) throw new Error(`the ${name} does not answer at ${url}. Start X-Ray first with "npm start" (in another terminal).`);
   }
+  if (!ingestKey || !readKey) {
+    throw new Error(`no API keys: ${dataDir}/${DEV_KEYS_FILE} is missing (npm start writes it). Set XRAY_API_KEY and XRAY_READ_KEY to use other keys.`);
+  }
 
   out(bold('Running the pipeline twice through the X-Ray SDK ...'));
   const docs = makeDocs(1000);
   // Debugging a run: record every decision (the default, sampled, keeps a small sample per step).
-  const xray = new XRay({ endpoint, serviceName: 'x-ray-demo', capture: 'full' });
+  const xray = new XRay({ endpoint, apiKey: ingestKey, serviceName: 'x-ray-demo', capture: 'full' });
   const buggy = await runPipeline(xray, docs, 'all');
   const fixed = await runPipeline(xray, docs, 'some');
   await xray.shutdown();

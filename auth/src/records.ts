@@ -1,0 +1,21 @@
+/** Shape checks for records read back from a store (a hand-edited file or a stray Redis write must not crash a service). */
+import { KEY_ID_RE, KEY_KINDS } from './keys.js';
+import type { KeyRecord, ProjectRecord } from './store.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+export function isKeyRecord(v: unknown): v is KeyRecord {
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    KEY_ID_RE.test(v.id) &&
+    typeof v.projectId === 'string' &&
+    KEY_KINDS.includes(v.kind as never) &&
+    typeof v.hash === 'string' &&
+    /^[0-9a-f]{64}$/.test(v.hash)
+  );
+}
+
+export function isProjectRecord(v: unknown): v is ProjectRecord {
+  return isObject(v) && typeof v.id === 'string' && typeof v.name === 'string';
+}

@@ -1,0 +1,55 @@
+/** Keys and projects in Redis: two hashes, `<prefix>:keys` (key id -> record) and `<prefix>:projects`. */
+import { Redis } from 'ioredis';
+import { isKeyRecord, isProjectRecord } from './records.js';
+import type { KeyRecord, KeyStore, ProjectRecord } from './store.js';
+
+/** A store on an existing Redis; `url` as in REDIS_URL. Commands fail fast while Redis is down. */
+export function redisKeyStore(url: string, prefix: string): KeyStore {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', () => undefined); // surfaced by the failing command instead
+  let connecting: Promise<void> | undefined;
+  const ready = async (): Promise<Redis> => {
+    if (redis.status === 'wait' || redis.status === 'end') connecting ??= redis.connect().finally(() => (connecting = undefined));
+    if (connecting) await connecting;
+    return redis;
+  };
+  const keys = `${prefix}:keys`;
+  const projects = `${prefix}:projects`;
+  const host = new URL(url).host;
+
+  return {
+    description: `Redis ${host}, keys ${prefix}:*`,
+    async getKey(keyId) {
+      const raw = await (await ready()).hget(keys, keyId);
+      return parse(raw, isKeyRecord);
+    },
+    async putKey(record) {
+      await (await ready()).hset(keys, record.id, JSON.stringify(record));
+    },
+    async listKeys() {
+      return Object.values(await (await ready()).hgetall(keys)).flatMap((raw) => parse(raw, isKeyRecord) ?? []);
+    },
+    async getProject(projectId) {
+      return parse(await (await ready()).hget(projects, projectId), isProjectRecord);
+    },
+    async addProject(record) {
+      return (await (await ready()).hsetnx(projects, record.id, JSON.stringify(record))) === 1;
+    },
+    async listProjects() {
+      return Object.values(await (await ready()).hgetall(projects)).flatMap((raw) => parse(raw, isProjectRecord) ?? []);
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+function parse<T extends KeyRecord | ProjectRecord>(raw: string | null, guard: (v: unknown) => v is T): T | undefined {
+  if (raw === null) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return guard(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { EXIT, type Io, run, USAGE } from './cli.js';
