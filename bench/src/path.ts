@@ -8,7 +8,7 @@ export async function wholePath(stack: BenchStack, runs: number, decisionsPerSte
   const count = async () =>
     Number(((await (await ch.query({ query: 'SELECT count() c FROM decision_events FINAL WHERE project_id = {p:String}', query_params: { p: stack.settings.projectId }, format: 'JSONEachRow' })).json()) as { c: string }[])[0]!.c);
   const before = await count();
-  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces`, capture: 'full' });
+  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces`, apiKey: stack.services.keys.ingestKey, capture: 'full' });
   const started = performance.now();
   const items = Array.from({ length: decisionsPerStep }, (_, i) => ({ id: `item-${i}`, title: `Item number ${i}`, score: (i % 100) / 100 }));
   for (let r = 0; r < runs; r++) {
@@ -31,8 +31,9 @@ export async function wholePath(stack: BenchStack, runs: number, decisionsPerSte
 
 /** Time from the SDK's flush (the receiver said 200) to the decision being returned by the query API. */
 export async function freshness(stack: BenchStack, samples: number): Promise<number[]> {
-  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces`, capture: 'full' });
+  const xray = new XRay({ endpoint: `${stack.services.receiverUrl}/v1/traces`, apiKey: stack.services.keys.ingestKey, capture: 'full' });
   const q = stack.services.queryUrl;
+  const read = { authorization: `Bearer ${stack.services.keys.readKey}` };
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
     const items = Array.from({ length: 100 }, (_, j) => ({ id: `f-${i}-${j}` }));
@@ -44,11 +45,11 @@ export async function freshness(stack: BenchStack, samples: number): Promise<num
     let stepId: string | undefined;
     for (;;) {
       if (!stepId) {
-        const steps = (await (await fetch(`${q}/v1/runs/${runId}/steps`)).json()) as { steps?: { stepId: string }[] };
+        const steps = (await (await fetch(`${q}/v1/runs/${runId}/steps`, { headers: read })).json()) as { steps?: { stepId: string }[] };
         stepId = steps.steps?.[0]?.stepId;
       }
       if (stepId) {
-        const page = (await (await fetch(`${q}/v1/steps/${stepId}/decisions?limit=1&itemId=f-${i}-99`)).json()) as { decisions?: unknown[] };
+        const page = (await (await fetch(`${q}/v1/steps/${stepId}/decisions?limit=1&itemId=f-${i}-99`, { headers: read })).json()) as { decisions?: unknown[] };
         if (page.decisions?.length) break;
       }
       if (performance.now() - t0 > 30_000) throw new Error('freshness sample timed out');

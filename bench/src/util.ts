@@ -37,12 +37,14 @@ export async function startBenchStack(label: string, env: Record<string, string>
   const settings = { database: `bench_${label}`, stream: `bench:${label}:${process.pid}`, bucket: 'bench', projectId: 'bench', redisUrl };
   const services = await startServices({
     ...settings,
+    // Keys of this run only, in its data folder; rate limits off (the benchmarks measure capacity).
+    authStore: `file:${join(dataDir, 'keys.json')}`,
     clickhouseUrl: storage.clickhouseUrl,
     s3Endpoint: storage.s3Endpoint,
     receiverPort: await freePort(),
     queryPort: await freePort(),
     processorPort: await freePort(),
-    env: { PROCESSOR_BLOCK_MS: '50', ...env },
+    env: { PROCESSOR_BLOCK_MS: '50', RECEIVER_RATE_SPANS_PER_SECOND: '0', RECEIVER_RATE_BYTES_PER_SECOND: '0', ...env },
     onLine: quiet,
   });
   return {
