@@ -1,4 +1,4 @@
-# One image for the three X-Ray services; docker-compose.yml picks the command.
+# One image for the three X-Ray services and the xray CLI; docker-compose.yml picks the command.
 # (No Docker engine runs on the development machines: e2e/src/compose.test.ts checks this file's
 # wiring statically, and the services it runs are tested as processes.)
 FROM node:22-slim AS build
@@ -6,16 +6,18 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY otel/package.json otel/
 COPY core/package.json core/
+COPY auth/package.json auth/
 COPY sdk/package.json sdk/
 COPY receiver/package.json receiver/
 COPY processor/package.json processor/
 COPY query/package.json query/
+COPY cli/package.json cli/
 COPY stack/package.json stack/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npx tsc -b otel core receiver processor query \
+RUN npx tsc -b otel core auth receiver processor query cli \
  && npm prune --omit=dev --ignore-scripts
 
 FROM node:22-slim
@@ -25,8 +27,10 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/otel/package.json /app/otel/dist otel/
 COPY --from=build /app/core core
+COPY --from=build /app/auth auth
 COPY --from=build /app/receiver receiver
 COPY --from=build /app/processor processor
 COPY --from=build /app/query query
+COPY --from=build /app/cli cli
 USER node
 CMD ["node", "receiver/dist/main.js"]

@@ -21,7 +21,7 @@ function sources(dir: string): string {
 
 /** Environment variable names a package reads (its own sources and core's). */
 function envNamesRead(pkg: string): Set<string> {
-  const text = sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src'));
+  const text = sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src')) + sources(join(root, 'auth', 'src'));
   // `env.NAME`, `env['NAME']`, or a name passed to a config helper (`get('NAME')`, `int(env, 'NAME', ...)`).
   return new Set([...text.matchAll(/(?:env\.|env\[['"]|get\(['"]|\(env, ['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
 }
@@ -36,6 +36,35 @@ describe('docker-compose.yml', () => {
         expect(read.has(name), `${service} is given ${name} but its code never reads it`).toBe(true);
       }
       expect(compose.services[service]!.command?.join(' ')).toContain(`${service}/dist/main.js`);
+    }
+  });
+
+  it('runs the key set-up with the CLI, on the same key store as the services', () => {
+    const keys = compose.services['xray-keys']!;
+    expect(keys.entrypoint!.join(' ')).toContain('cli/dist/main.js create project');
+    const read = envNamesRead('cli');
+    for (const name of Object.keys(keys.environment ?? {})) expect(read.has(name), `xray-keys is given ${name}`).toBe(true);
+    for (const service of ['receiver', 'query']) {
+      expect(compose.services[service]!.environment!.XRAY_AUTH_STORE).toBe(keys.environment!.XRAY_AUTH_STORE);
+      expect(compose.services[service]!.environment!.REDIS_URL).toBe(keys.environment!.REDIS_URL);
+    }
+  });
+
+  it('builds every workspace package the image runs, with what they import', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const needed = new Set<string>();
+    const visit = (pkg: string) => {
+      if (needed.has(pkg)) return;
+      needed.add(pkg);
+      const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      for (const dep of Object.keys(manifest.dependencies ?? {})) if (dep.startsWith('@xray/')) visit(dep.slice('@xray/'.length));
+    };
+    for (const pkg of ['receiver', 'processor', 'query', 'cli']) visit(pkg);
+    const built = /RUN npx tsc -b ([a-z ]+)/.exec(dockerfile)![1]!.split(' ');
+    for (const pkg of needed) {
+      expect(dockerfile, `Dockerfile installs ${pkg}`).toContain(`COPY ${pkg}/package.json ${pkg}/`);
+      expect(built, `Dockerfile builds ${pkg}`).toContain(pkg);
+      expect(dockerfile, `the image holds ${pkg}`).toMatch(new RegExp(`COPY --from=build /app/${pkg}[ /]`));
     }
   });
 
