@@ -115,6 +115,14 @@ describe('mapSpans', () => {
     for (const o of batch.objects) expect(o.key.startsWith('tenant-b/')).toBe(true);
   });
 
+  it('takes the run id from the trace id when the xray.run.id attribute is not a run id, so no key leaves its run folder', () => {
+    for (const bad of ['../../other-project/payloads', 'A'.repeat(32), 'x']) {
+      const batch = mapSpans('proj', [span(C.SpanKinds.RUN, 'c'.repeat(16), { [C.ATTR_XRAY_RUN_ID]: bad })]);
+      expect(batch.runs[0]!.run_id).toBe(RUN);
+      expect(batch.objects[0]!.key).toMatch(new RegExp(`^proj/payloads/\\d{4}/\\d\\d/\\d\\d/${RUN}/c{16}\\.jsonl$`));
+    }
+  });
+
   it('renders times as exact DateTime64(9) text, including times before 2001 and events without a time', () => {
     const old = { ...stepSpan, startTimeUnixNano: '999999999123456789', endTimeUnixNano: '0', events: [{ ...decision(0, 'kept'), timeUnixNano: '0' }] };
     const { steps, decisions } = mapSpans('proj', [old]);

@@ -1,6 +1,6 @@
 import * as C from '@xray/otel';
 import { count, json, num, str } from './attributes.js';
-import { formatEventId } from './ids.js';
+import { formatEventId, RUN_ID_RE } from './ids.js';
 import { type DecisionRow, eliminationRatio, type PayloadRef, type RunRow, type StepRow } from './rows.js';
 import { payloadKey } from './s3-keys.js';
 import type { XEvent, XSpan } from './span.js';
@@ -78,8 +78,10 @@ function endOf(span: XSpan): string {
   return isStorableNanos(end) && (end.length > start.length || (end.length === start.length && end >= start)) ? end : start;
 }
 
+/** The run id: the `xray.run.id` attribute when it has the run id's form, else the trace id (it ends up in S3 keys). */
 function runIdOf(span: XSpan): string {
-  return str(span.attributes, C.ATTR_XRAY_RUN_ID, span.traceId) || span.traceId;
+  const attribute = str(span.attributes, C.ATTR_XRAY_RUN_ID, span.traceId);
+  return RUN_ID_RE.test(attribute) ? attribute : span.traceId;
 }
 
 function mapRun(projectId: string, span: XSpan, into: WriteBatch): void {
