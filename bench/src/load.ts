@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 
 // Load generator, in its own process: POSTs one body over keep-alive connections for a while.
-// argv: url bodyFile contentType contentEncoding|- concurrency seconds. Prints JSON counts.
-const [url, file, contentType, encoding, concurrency, seconds] = process.argv.slice(2) as [string, string, string, string, string, string];
+// argv: url bodyFile contentType contentEncoding|- concurrency seconds [authorization]. Prints JSON counts.
+const [url, file, contentType, encoding, concurrency, seconds, authorization] = process.argv.slice(2) as [string, string, string, string, string, string, string | undefined];
 const body = readFileSync(file);
 const headers: Record<string, string> = { 'content-type': contentType };
 if (encoding !== '-') headers['content-encoding'] = encoding;
+if (authorization) headers.authorization = authorization;
 const deadline = Date.now() + Number(seconds) * 1000;
 let ok = 0;
 let failed = 0;

@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
-import { encodeQueueMessage, loadMigrations, mapSpans, QUEUE_FIELD, type QueueMessage, type XSpan } from '@xray/core';
+import { encodeOtlpJson, encodeQueueEntry, loadMigrations, mapSpans, QUEUE_MESSAGE_VERSION, type XSpan } from '@xray/core';
 import * as C from '@xray/otel';
 import { Redis } from 'ioredis';
 import type { BenchStack } from './util.js';
 
 const T = `${Date.now()}000000`;
 
+/** The spans of one queue message, before encoding. */
+export interface SyntheticMessage {
+  projectId: string;
+  spans: XSpan[];
+}
+
 /** Synthetic queue messages: `entries` messages, each with one step span of `decisions` decisions. */
-export function syntheticMessages(projectId: string, entries: number, decisions: number): QueueMessage[] {
+export function syntheticMessages(projectId: string, entries: number, decisions: number): SyntheticMessage[] {
   return Array.from({ length: entries }, () => {
     const runId = randomBytes(16).toString('hex');
     const stepId = randomBytes(8).toString('hex');
@@ -40,19 +46,23 @@ export function syntheticMessages(projectId: string, entries: number, decisions:
         },
       })),
     };
-    return { v: 1, projectId, receivedAt: Date.now(), spans: [span] };
+    return { projectId, spans: [span] };
   });
 }
 
 /** The processor (a real process) draining pre-built entries: decode, map, S3, ClickHouse, ack. */
-export async function processorRun(stack: BenchStack, messages: QueueMessage[]): Promise<{ rows: number; seconds: number }> {
+export async function processorRun(stack: BenchStack, messages: SyntheticMessage[]): Promise<{ rows: number; seconds: number }> {
   const redis = new Redis(stack.settings.redisUrl);
   const rows = messages.reduce((n, m) => n + m.spans.reduce((k, s) => k + 1 + s.events.length, 0), 0);
   const group = 'xray-processors';
   const before = await delivered(redis, stack.settings.stream, group);
   const started = performance.now();
   const pipeline = redis.pipeline();
-  for (const m of messages) pipeline.xadd(stack.settings.stream, '*', QUEUE_FIELD, encodeQueueMessage(m));
+  // As the receiver writes them: the OTLP body (JSON here) with the count of spans it accepted.
+  for (const m of messages) {
+    const body = Buffer.from(encodeOtlpJson(m.spans));
+    pipeline.xadd(stack.settings.stream, '*', ...encodeQueueEntry({ v: QUEUE_MESSAGE_VERSION, projectId: m.projectId, receivedAt: Date.now(), format: 'json', acceptedSpans: m.spans.length, body }));
+  }
   await pipeline.exec();
   for (;;) {
     const [pending] = (await redis.xpending(stack.settings.stream, group)) as [number];
@@ -77,7 +87,7 @@ function chunk(fields: unknown[]): [string, unknown][] {
 }
 
 /** Baseline: the same rows in one bulk insert per table through the same client, into a twin schema. */
-export async function bulkInsert(clickhouseUrl: string, database: string, messages: QueueMessage[]): Promise<{ rows: number; seconds: number }> {
+export async function bulkInsert(clickhouseUrl: string, database: string, messages: SyntheticMessage[]): Promise<{ rows: number; seconds: number }> {
   const admin = createClient({ url: clickhouseUrl });
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await admin.close();

@@ -67,6 +67,7 @@ async function metrics(d: HealthDeps): Promise<string> {
           gauge('queue_length', 'Entries in the stream.', backlog.length),
           gauge('queue_pending', 'Entries delivered to the group and not yet acknowledged.', backlog.pending),
           gauge('queue_lag', 'Entries not yet delivered to the group: the processing lag.', backlog.lag),
+          gauge('lag_seconds', 'Age of the oldest entry not yet acknowledged (pending or undelivered); 0 when caught up.', backlog.oldestAgeMillis / 1000),
         ]
       : []),
   ]);

@@ -1,10 +1,11 @@
-import { QUEUE_FIELD } from '@xray/core';
+import type { QueueEntryFields } from '@xray/core';
 import type { Redis } from 'ioredis';
 
-/** One stream entry: its id and its message field. */
+/** One stream entry: its id and its fields, as bytes (a queue message's body is binary). */
 export interface StreamEntry {
   id: string;
-  message: string | undefined;
+  /** Empty for an entry deleted while pending. */
+  fields: QueueEntryFields;
 }
 
 export interface StreamOptions {
@@ -13,7 +14,7 @@ export interface StreamOptions {
   consumer: string;
 }
 
-type RawEntry = [id: string, fields: string[] | null];
+type RawEntry = [id: Buffer, fields: Buffer[] | null];
 
 /**
  * A consumer in a Redis Stream consumer group. Reading starts with this consumer's own pending
@@ -63,8 +64,8 @@ export class GroupConsumer {
 
   /** Takes over up to `count` entries idle longer than `minIdleMillis` on any consumer. */
   async claimIdle(minIdleMillis: number, count: number): Promise<StreamEntry[]> {
-    const reply = (await this.#redis.xautoclaim(this.#o.stream, this.#o.group, this.#o.consumer, minIdleMillis, '0-0', 'COUNT', count)) as [
-      string,
+    const reply = (await this.#redis.callBuffer('XAUTOCLAIM', this.#o.stream, this.#o.group, this.#o.consumer, minIdleMillis, '0-0', 'COUNT', count)) as [
+      Buffer,
       RawEntry[],
     ];
     return toEntries(reply[1]);
@@ -93,27 +94,40 @@ export class GroupConsumer {
     return Number(await this.#redis.xtrim(this.#o.stream, 'MINID', floor));
   }
 
-  /** Stream length, entries pending in this group, and entries not yet delivered to it (lag). */
-  async backlog(): Promise<{ length: number; pending: number; lag: number }> {
-    const [length, groups] = await Promise.all([this.#redis.xlen(this.#o.stream), this.#redis.xinfo('GROUPS', this.#o.stream) as Promise<unknown[][]>]);
+  /**
+   * Stream length, entries pending in this group, entries not yet delivered to it (lag), and the age
+   * of the oldest entry not yet acknowledged, pending or undelivered (0 when caught up): stream ids
+   * start with the time the receiver appended the entry.
+   */
+  async backlog(now = Date.now()): Promise<{ length: number; pending: number; lag: number; oldestAgeMillis: number }> {
+    const [length, groups, summary] = await Promise.all([
+      this.#redis.xlen(this.#o.stream),
+      this.#redis.xinfo('GROUPS', this.#o.stream) as Promise<unknown[][]>,
+      this.#redis.xpending(this.#o.stream, this.#o.group) as Promise<[number, string | null, string | null, unknown]>,
+    ]);
     const group = groups.map(fields).find((g) => g.name === this.#o.group);
-    return { length, pending: Number(group?.pending ?? 0), lag: Number(group?.lag ?? 0) };
+    const delivered = String(group?.['last-delivered-id'] ?? '0-0');
+    // As bytes: only the id is needed, and an entry's body can be large binary.
+    const [next] = (await this.#redis.callBuffer('XRANGE', this.#o.stream, `(${delivered}`, '+', 'COUNT', 1)) as RawEntry[];
+    const oldest = [summary[1], next?.[0].toString('latin1')].filter((id): id is string => typeof id === 'string').map((id) => Number(id.split('-')[0]));
+    const oldestAgeMillis = oldest.length > 0 ? Math.max(0, now - Math.min(...oldest)) : 0;
+    return { length, pending: Number(group?.pending ?? 0), lag: Number(group?.lag ?? 0), oldestAgeMillis };
   }
 
   async #xread(count: number, blockMillis: number | undefined, id: string): Promise<StreamEntry[]> {
     const args: (string | number)[] = ['GROUP', this.#o.group, this.#o.consumer, 'COUNT', count];
     if (blockMillis !== undefined) args.push('BLOCK', blockMillis);
     args.push('STREAMS', this.#o.stream, id);
-    const reply = (await this.#redis.call('XREADGROUP', ...args)) as [string, RawEntry[]][] | null;
+    const reply = (await this.#redis.callBuffer('XREADGROUP', ...args)) as [Buffer, RawEntry[]][] | null;
     return toEntries(reply?.[0]?.[1] ?? []);
   }
 }
 
 function toEntries(raw: RawEntry[]): StreamEntry[] {
   return raw.map(([id, f]) => {
-    let message: string | undefined;
-    if (f) for (let i = 0; i + 1 < f.length; i += 2) if (f[i] === QUEUE_FIELD) message = f[i + 1];
-    return { id, message };
+    const fields = new Map<string, Buffer>();
+    if (f) for (let i = 0; i + 1 < f.length; i += 2) fields.set(f[i]!.toString('utf8'), f[i + 1]!);
+    return { id: id.toString('latin1'), fields };
   });
 }
 

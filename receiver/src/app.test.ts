@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { context, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { QUEUE_FIELD, decodeOtlpProtobuf, decodeQueueMessage, type QueueMessage } from '@xray/core';
+import { QUEUE_FIELDS, decodeOtlpJson, decodeOtlpProtobuf, decodeQueueEntry, type QueuedSpans } from '@xray/core';
 import { ATTR_XRAY_DECISION_ITEM_ID, ATTR_XRAY_DECISION_OUTCOME, ATTR_XRAY_SPAN_KIND, EVENT_XRAY_DECISION, Outcomes, SpanKinds } from '@xray/otel';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,13 +52,17 @@ let receiver: Receiver;
 let tenant: TestTenant;
 let lastId = '0-0';
 
-/** Stream entries added since the last call. */
-async function newEntries(): Promise<QueueMessage[]> {
-  const entries = await redis.xrange(stream, `(${lastId}`, '+');
-  lastId = entries.at(-1)?.[0] ?? lastId;
-  return entries.map(([, fields]) => {
-    expect(fields[0]).toBe(QUEUE_FIELD);
-    const decoded = decodeQueueMessage(fields[1]!);
+/** Fields of the stream entries added since the last call, as the processor reads them. */
+async function newRawEntries(): Promise<Map<string, Buffer>[]> {
+  const entries = await redis.xrangeBuffer(stream, `(${lastId}`, '+');
+  lastId = entries.at(-1)?.[0].toString() ?? lastId;
+  return entries.map(([, f]) => new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const)));
+}
+
+/** The stream entries added since the last call, decoded as the processor decodes them. */
+async function newEntries(): Promise<QueuedSpans[]> {
+  return (await newRawEntries()).map((fields) => {
+    const decoded = decodeQueueEntry(fields);
     if (!decoded.ok) throw new Error(decoded.error);
     return decoded.value;
   });
@@ -88,7 +92,20 @@ describe('POST /v1/traces', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     expect((await res.arrayBuffer()).byteLength).toBe(0);
-    expect(await newEntries()).toEqual([{ v: 1, projectId: 'p1', receivedAt: 42, spans: expectedSpans }]);
+    expect(await newEntries()).toEqual([{ v: 2, projectId: 'p1', receivedAt: 42, spans: expectedSpans }]);
+  });
+
+  it('enqueues the body as received, with its format and the count of spans it accepted', async () => {
+    await post(protobufBody, PROTOBUF);
+    await post(gzipSync(jsonBody), { ...JSON_TYPE, 'content-encoding': 'gzip' });
+    const [proto, json] = await newRawEntries();
+    const text = (fields: Map<string, Buffer> | undefined, name: string) => fields?.get(name)?.toString();
+    expect([text(proto, QUEUE_FIELDS.VERSION), text(proto, QUEUE_FIELDS.PROJECT_ID), text(proto, QUEUE_FIELDS.FORMAT)]).toEqual(['2', 'p1', 'protobuf']);
+    expect([text(proto, QUEUE_FIELDS.RECEIVED_AT), text(proto, QUEUE_FIELDS.ACCEPTED_SPANS)]).toEqual(['42', '2']);
+    expect(Buffer.compare(proto!.get(QUEUE_FIELDS.BODY)!, protobufBody)).toBe(0);
+    // Decompressed: the processor never inflates.
+    expect(text(json, QUEUE_FIELDS.FORMAT)).toBe('json');
+    expect(Buffer.compare(json!.get(QUEUE_FIELDS.BODY)!, jsonBody)).toBe(0);
   });
 
   it('enqueues the same spans from the JSON encoding, answering in JSON', async () => {
@@ -124,6 +141,29 @@ describe('POST /v1/traces', () => {
     const json = await post(JsonTraceSerializer.serializeRequest(withBadStep())!, JSON_TYPE);
     expect(await json.json()).toMatchObject({ partialSuccess: { rejectedSpans: '1' } });
     await newEntries();
+  });
+
+  it.each([
+    ['protobuf', PROTOBUF, (s: ReadableSpan[]) => ProtobufTraceSerializer.serializeRequest(s)!],
+    ['JSON', JSON_TYPE, (s: ReadableSpan[]) => JsonTraceSerializer.serializeRequest(s)!],
+  ] as const)('accepts, rejects and ignores exactly the spans the processor keeps, drops and ignores (%s)', async (_, headers, serialize) => {
+    const body = serialize(withBadStep());
+    const before = { ...receiver.stats };
+    const res = await post(body, headers);
+    expect(res.status).toBe(200);
+    const counted = {
+      accepted: receiver.stats.acceptedSpans - before.acceptedSpans,
+      rejected: receiver.stats.rejectedSpans - before.rejectedSpans,
+      ignored: receiver.stats.ignoredSpans - before.ignoredSpans,
+    };
+    expect(counted).toEqual({ accepted: 1, rejected: 1, ignored: 1 });
+    // The processor's decode of the entry: the same decoder, so the same spans survive.
+    const [entry] = await newEntries();
+    const full = headers === PROTOBUF ? decodeOtlpProtobuf(body) : decodeOtlpJson(body);
+    if (!full.ok) throw new Error(full.error);
+    expect(entry!.spans).toEqual(full.value.spans);
+    expect(entry!.spans.map((s) => s.name)).toEqual(['run']);
+    expect({ accepted: full.value.acceptedSpans, rejected: full.value.rejected.length, ignored: full.value.ignoredSpans }).toEqual(counted);
   });
 
   it.each([

@@ -7,8 +7,7 @@ import {
   PROMETHEUS_CONTENT_TYPE,
   QUEUE_MESSAGE_VERSION,
   RpcCodes,
-  decodeOtlpJson,
-  decodeOtlpProtobuf,
+  checkOtlp,
   encodeExportResponse,
   encodeStatus,
   byLabel,
@@ -21,7 +20,7 @@ import {
 } from '@xray/core';
 import type { Authenticator } from '@xray/auth';
 import { Hono } from 'hono';
-import { gunzipLimited, readLimited, tooLargeMessage } from './body.js';
+import { type BodyResult, gunzipLimited, readLimited, tooLargeMessage } from './body.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { SpanQueue } from './queue.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -126,24 +125,30 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
       return status(format, 415, RpcCodes.INVALID_ARGUMENT, `Unsupported content encoding "${encoding}"; send gzip or identity.`);
     }
     // A declared length over the limit is refused before a byte is read.
-    if (Number(req.headers.get('content-length') ?? 0) > limit) return tooLarge(format, tooLargeMessage(limit));
+    const declared = Number(req.headers.get('content-length') ?? -1);
+    if (declared > limit) return tooLarge(format, tooLargeMessage(limit));
 
-    let body = await readLimited(req.body, limit);
+    // Within a declared length (Node's HTTP parser reads no more than it) the body is read whole,
+    // which @hono/node-server does straight from the socket, far cheaper than through a stream.
+    let body: BodyResult = declared >= 0 ? { ok: true, bytes: new Uint8Array(await req.arrayBuffer()) } : await readLimited(req.body, limit);
     if (body.ok && encoding === 'gzip') body = await gunzipLimited(body.bytes, limit);
     if (!body.ok) {
       if (body.reason === 'too_large') return tooLarge(format, body.message);
       return status(format, 400, RpcCodes.INVALID_ARGUMENT, body.message);
     }
+    const { bytes } = body;
 
-    const decoded = format === 'protobuf' ? decodeOtlpProtobuf(body.bytes) : decodeOtlpJson(body.bytes);
-    tenant.charge(decoded.ok ? decoded.value.spans.length : 0, body.bytes.length);
-    if (!decoded.ok) {
-      return status(format, 400, RpcCodes.INVALID_ARGUMENT, `Could not decode the request: ${decoded.error}.`);
+    // Checked, not decoded: the body itself is enqueued, and the processor's decode of the same
+    // bytes keeps exactly the spans accepted here (see @xray/core's queue.ts).
+    const checked = checkOtlp(format, bytes);
+    tenant.charge(checked.ok ? checked.value.acceptedSpans : 0, bytes.length);
+    if (!checked.ok) {
+      return status(format, 400, RpcCodes.INVALID_ARGUMENT, `Could not decode the request: ${checked.error}.`);
     }
-    const { spans, rejected, ignoredSpans } = decoded.value;
-    if (spans.length > 0) {
+    const { acceptedSpans, rejected, ignoredSpans } = checked.value;
+    if (acceptedSpans > 0) {
       try {
-        await deps.queue.enqueue({ v: QUEUE_MESSAGE_VERSION, projectId: tenant.projectId, receivedAt: now(), spans });
+        await deps.queue.enqueue({ v: QUEUE_MESSAGE_VERSION, projectId: tenant.projectId, receivedAt: now(), format, acceptedSpans, body: bytes });
         if (queueDown) logger.info('span queue available again');
         queueDown = false;
       } catch (err) {
@@ -154,7 +159,7 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
         return res;
       }
     }
-    stats.acceptedSpans += spans.length;
+    stats.acceptedSpans += acceptedSpans;
     stats.rejectedSpans += rejected.length;
     stats.ignoredSpans += ignoredSpans;
     const partial = rejected.length > 0 ? { rejectedSpans: rejected.length, errorMessage: rejectionMessage(rejected) } : undefined;
@@ -170,12 +175,15 @@ function formatOf(contentType: string | null): OtlpFormat | undefined {
   return undefined;
 }
 
-/** An answer given before the body is read: in the request's encoding when it has a known one, and closing the connection. */
+/**
+ * An answer given before the body is read, in the request's encoding when it has a known one. The
+ * connection stays open: once the answer is sent, @hono/node-server reads and discards the unread
+ * body (up to 64 MiB within 500 ms, then closes), so the client reads the answer instead of getting a
+ * broken pipe in mid-upload, which exporters would retry.
+ */
 function refuse(req: Request, httpStatus: number, code: number, message: string): Response {
   const format = formatOf(req.headers.get('content-type'));
-  const res = format ? status(format, httpStatus, code, message) : text(httpStatus, message);
-  res.headers.set('connection', 'close');
-  return res;
+  return format ? status(format, httpStatus, code, message) : text(httpStatus, message);
 }
 
 function tooLarge(format: OtlpFormat, message: string): Response {

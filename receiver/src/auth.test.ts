@@ -1,6 +1,8 @@
 // Authentication and rate limits of POST /v1/traces, in-process against the real Redis queue and a
 // real file key store.
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, redisKeyStore } from '@xray/auth';
@@ -65,7 +67,6 @@ describe('authentication', () => {
     const res = await app.request('/v1/traces', { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' }, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="xray"');
-    expect(res.headers.get('connection')).toBe('close');
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     // A google.rpc.Status message: its text is readable in the protobuf bytes.
     expect(Buffer.from(await res.arrayBuffer()).toString('utf8')).toMatch(/ingest key/);
@@ -82,6 +83,23 @@ describe('authentication', () => {
     expect(((await read.json()) as { message: string }).message).toMatch(/read key/);
     expect((await post(`Bearer ${neighbour.keys.ingestKey}`)).status).toBe(200);
     expect((await post(`Basic ${Buffer.from(`otel:${neighbour.keys.ingestKey}`).toString('base64')}`)).status).toBe(200);
+  });
+
+  it('lets a client uploading an export-sized body read its 401 instead of a broken pipe', async () => {
+    const { app } = createApp({ queue, ...tenant.deps, maxBodyBytes: 20 << 20 });
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+      const body = new Uint8Array(4 << 20);
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${tenant.keys.ingestKey.slice(0, -2)}xx` } });
+        expect(res.status).toBe(401);
+        await res.arrayBuffer();
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers 503 with Retry-After when keys cannot be checked', async () => {

@@ -1,6 +1,6 @@
 // RedisSpanQueue against the real redis-server on 127.0.0.1:6379 (a random stream, deleted after).
 import { randomUUID } from 'node:crypto';
-import { QUEUE_FIELD, decodeQueueMessage, type QueueMessage } from '@xray/core';
+import { QUEUE_FIELDS, decodeQueueEntry, encodeOtlpJson, type QueueMessage } from '@xray/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger } from './logger.js';
@@ -8,7 +8,7 @@ import { createRedisSpanQueue } from './queue.js';
 
 const stream = `test:recv:${randomUUID()}`;
 const redis = new Redis('redis://127.0.0.1:6379');
-const message: QueueMessage = { v: 1, projectId: 'p', receivedAt: 1, spans: [] };
+const message: QueueMessage = { v: 2, projectId: 'p', receivedAt: 1, format: 'json', acceptedSpans: 0, body: new TextEncoder().encode(encodeOtlpJson([])) };
 
 afterAll(async () => {
   await redis.del(stream);
@@ -16,17 +16,19 @@ afterAll(async () => {
 });
 
 describe('RedisSpanQueue', () => {
-  it('appends one stream entry per message, in the queue field', async () => {
+  it('appends one stream entry per message, in the queue fields, the body as bytes', async () => {
     const queue = createRedisSpanQueue({ url: 'redis://127.0.0.1:6379', stream });
     try {
       expect(await queue.waitUntilReady(5000)).toBe(true);
       await queue.enqueue(message);
       await queue.enqueue({ ...message, receivedAt: 2 });
-      const entries = await redis.xrange(stream, '-', '+');
-      expect(entries.map(([, fields]) => fields[0])).toEqual([QUEUE_FIELD, QUEUE_FIELD]);
-      expect(entries.map(([, fields]) => decodeQueueMessage(fields[1]!))).toEqual([
-        { ok: true, value: message },
-        { ok: true, value: { ...message, receivedAt: 2 } },
+      const entries = await redis.xrangeBuffer(stream, '-', '+');
+      const fields = entries.map(([, f]) => new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const)));
+      expect([...fields[0]!.keys()]).toEqual(Object.values(QUEUE_FIELDS));
+      expect(Buffer.compare(fields[0]!.get(QUEUE_FIELDS.BODY)!, message.body)).toBe(0);
+      expect(fields.map(decodeQueueEntry)).toEqual([
+        { ok: true, value: { v: 2, projectId: 'p', receivedAt: 1, spans: [] } },
+        { ok: true, value: { v: 2, projectId: 'p', receivedAt: 2, spans: [] } },
       ]);
     } finally {
       await queue.close();

@@ -1,11 +1,14 @@
 /** OTLP trace decoding and OTLP/HTTP response encoding: pure functions, no I/O. */
-export { decodeOtlpProtobuf } from './protobuf.js';
-export { decodeOtlpJson } from './json.js';
+export { checkOtlp, decodeOtlp } from './decode.js';
+export { encodeOtlpJson } from './encode.js';
+export { checkOtlpProtobuf, decodeOtlpProtobuf } from './protobuf.js';
+export { checkOtlpJson, decodeOtlpJson } from './json.js';
 export {
   MAX_ANY_VALUE_DEPTH,
   rejectionMessage,
   rejectionReason,
   type OtlpTraces,
+  type OtlpVerdict,
   type SpanRejection,
 } from './model.js';
 export {

@@ -112,7 +112,7 @@ describe('decodeOtlpJson', () => {
   });
 
   it('decodes an empty request', () => {
-    expect(decode('{}')).toEqual({ spans: [], ignoredSpans: 0, rejected: [] });
+    expect(decode('{}')).toEqual({ spans: [], acceptedSpans: 0, ignoredSpans: 0, rejected: [] });
   });
 
   it.each([
@@ -137,6 +137,49 @@ describe('decodeOtlpJson', () => {
     expect(result.spans.map((s) => s.spanId)).toEqual(['ab'.repeat(8)]);
     expect(result.rejected).toHaveLength(1);
     expect(result.rejected[0]!.reason).toMatch(reason);
+  });
+
+  it('reads a repeated field as JSON.parse does: the last value wins', () => {
+    const text = body(span({ name: 'REPLACED' }, { key: 'v', value: { stringValue: null, intValue: 'X' } }))
+      .replace('"name":"REPLACED"', '"name":"first","name":"step"')
+      .replace('"intValue":"X"', '"intValue":"X","intValue":7');
+    expect(only(text)).toMatchObject({ name: 'step', attributes: { v: 7 } });
+    // The attribute list that says whether a span is X-Ray's is the last one too.
+    const kind = JSON.stringify([KIND]);
+    const twice = (first: string, last: string) => body(span({ attributes: 'A' })).replace('"attributes":"A"', `"attributes":${first},"attributes":${last}`);
+    expect(decode(twice(kind, '[{"key":"x"}]'))).toMatchObject({ acceptedSpans: 0, ignoredSpans: 1 });
+    expect(decode(twice('[{"key":"x"}]', kind))).toMatchObject({ acceptedSpans: 1, ignoredSpans: 0 });
+  });
+
+  it('skips unknown fields of any depth and shape', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = body(span()).replace('{"traceId"', `{"future":${deep},"more":{"a":[1,-2.5e-3,true,false,null,"\\u00e9\\n"]},"traceId"`);
+    expect(only(text).name).toBe('step');
+  });
+
+  it('accepts a UTF-8 byte order mark and surrounding whitespace', () => {
+    const bytes = new TextEncoder().encode(` \n${body(span())}\t `);
+    expect(decodeOtlpJson(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes]))).toMatchObject({ ok: true, value: { acceptedSpans: 1 } });
+  });
+
+  it('decodes escapes in names and values', () => {
+    const text = body(span({ name: 'NAME' })).replace('"NAME"', '"st\\u0065p \\"1\\"\\u00e9"').replace('"key":"xray.span.kind"', '"k\\u0065y":"xray.span.kin\\u0064"');
+    expect(only(text)).toMatchObject({ name: 'step "1"é', attributes: { 'xray.span.kind': 'step' } });
+  });
+
+  it.each([
+    ['a control character in a string', body(span({ name: 'a\u0001b' })).replace('\\u0001', '\u0001')],
+    ['an invalid escape', body(span({ name: 'NAME' })).replace('"NAME"', '"\\x41"')],
+    ['a number with a leading zero', body(span({ endTimeUnixNano: 'END' })).replace('"END"', '0123')],
+    ['a trailing comma', body(span()).replace(']}]}]}', ',]}]}]}')],
+    ['data after the value', `${body(span())} {}`],
+    ['single quotes', "{'resourceSpans':[]}"],
+    ['an empty body', ''],
+  ])('returns an error for %s, as JSON.parse would', (_, text) => {
+    expect(() => JSON.parse(text)).toThrow();
+    const result = decodeOtlpJson(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/^invalid OTLP JSON/);
   });
 
   it('is not fooled by protobuf bytes', () => {

@@ -14,14 +14,23 @@ export interface SpanRejection {
   reason: string;
 }
 
-/** The X-Ray content of one ExportTraceServiceRequest. */
-export interface OtlpTraces {
-  /** Valid X-Ray spans, in request order. */
-  spans: XSpan[];
+/**
+ * What one ExportTraceServiceRequest holds for X-Ray, without the spans themselves: what the
+ * receiver answers with. The check and the full decode of the same bytes always agree on it.
+ */
+export interface OtlpVerdict {
+  /** Valid X-Ray spans. */
+  acceptedSpans: number;
   /** Spans without `xray.span.kind`: not X-Ray's, dropped without complaint. */
   ignoredSpans: number;
   /** X-Ray spans that failed validation; the rest of the request still counts. */
   rejected: SpanRejection[];
+}
+
+/** The X-Ray content of one ExportTraceServiceRequest: the verdict and the accepted spans. */
+export interface OtlpTraces extends OtlpVerdict {
+  /** Valid X-Ray spans, in request order (`acceptedSpans` of them). */
+  spans: XSpan[];
 }
 
 /** Deepest AnyValue nesting (arrays, kvlists) accepted; deeper is hostile, not telemetry. */
@@ -54,16 +63,9 @@ export function rejectionReason(span: XSpan): string | undefined {
   return undefined;
 }
 
-/** Adds a span to the result, or records its rejection. */
-export function accept(out: OtlpTraces, span: XSpan): void {
-  const reason = rejectionReason(span);
-  if (reason === undefined) out.spans.push(span);
-  else out.rejected.push({ traceId: span.traceId, spanId: span.spanId, reason });
-}
-
 /**
  * A double attribute. Non-finite values become the strings OTLP/JSON uses for them ('NaN',
- * 'Infinity', '-Infinity'), since the queue message is JSON and JSON has no such numbers.
+ * 'Infinity', '-Infinity'), since payloads are stored as JSON and JSON has no such numbers.
  */
 export function doubleValue(n: number): number | string {
   return Number.isFinite(n) ? n : String(n);

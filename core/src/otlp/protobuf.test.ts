@@ -166,7 +166,7 @@ describe('decodeOtlpProtobuf', () => {
   });
 
   it('accepts an empty request', () => {
-    expect(decode(new Uint8Array(0))).toEqual({ spans: [], ignoredSpans: 0, rejected: [] });
+    expect(decode(new Uint8Array(0))).toEqual({ spans: [], acceptedSpans: 0, ignoredSpans: 0, rejected: [] });
   });
 
   it.each([

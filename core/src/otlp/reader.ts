@@ -125,6 +125,14 @@ export class ProtoReader {
 
   /** Reads a length prefix and returns where the delimited field ends; it must fit in `limit`. */
   delimited(limit: number): number {
+    const b = this.buf[this.pos];
+    if (b !== undefined && b < 0x80) {
+      // One-byte length: most keys, values and small messages.
+      const end = this.pos + 1 + b;
+      if (end > limit) throw new ProtoError('length-delimited field overruns its message');
+      this.pos++;
+      return end;
+    }
     this.varint64();
     // A length of 2^32 or more cannot fit any body; taking only its low bits would misread it.
     if (this.hi !== 0) throw new ProtoError('length-delimited field longer than 4 GiB');
@@ -166,7 +174,8 @@ export class ProtoReader {
   skip(tag: number, limit: number): void {
     switch (tag & 7) {
       case VARINT:
-        this.varint64();
+        if (this.buf[this.pos]! < 0x80) this.pos++; // one byte (an absent byte is caught by varint64)
+        else this.varint64();
         return;
       case I64:
         this.fixed(8);
