@@ -11,7 +11,12 @@ export function isTransient(err: unknown): boolean {
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429;
-  if (typeof e.type === 'string') return /TIMEOUT|TOO_MANY|MEMORY_LIMIT|NETWORK|SOCKET/.test(e.type);
+  if (typeof e.type === 'string') {
+    // TOO_MANY_PARTS is also how ClickHouse refuses one insert spanning over 100 partitions: a
+    // property of the data (e.g. decisions dated across 101 months), which no retry will change.
+    if (e.type === 'TOO_MANY_PARTS' && /single INSERT block/i.test(String((e as Error).message))) return false;
+    return /TIMEOUT|TOO_MANY|MEMORY_LIMIT|NETWORK|SOCKET/.test(e.type);
+  }
   if (/socket hang up|timeout|ECONN/i.test(String((e as Error).message))) return true;
   return e.cause !== undefined && e.cause !== err ? isTransient(e.cause) : false;
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { ClickHouseWriter } from './clickhouse.js';
 import { loadConfig } from './config.js';
 import { RedisDeadLetters } from './dead-letters.js';
+import { describeFaults, installFaults, readFaultSettings } from './faults.js';
 import { createHealthServer } from './health.js';
 import { Processor } from './processor.js';
 import { PayloadWriter } from './s3.js';
@@ -12,6 +13,10 @@ import { GroupConsumer } from './stream.js';
 // The only place that reads the environment and wires real clients.
 const config = loadConfig();
 const log = (line: string) => process.stdout.write(`[processor ${config.consumer}] ${line}\n`);
+// Test-only fault injection (reliability suite); inert unless XRAY_FAULT_* is set.
+const faults = readFaultSettings(process.env);
+installFaults(faults);
+if (faults) log(describeFaults(faults));
 
 const clickhouse = new ClickHouseWriter(config.clickhouse);
 const payloads = new PayloadWriter(config.s3);

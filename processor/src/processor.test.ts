@@ -2,7 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
-import { byteRange, deadLetterStream, encodeQueueMessage, loadMigrations, QUEUE_FIELD, type QueueMessage, s3ClientConfig, type XSpan } from '@xray/core';
+import {
+  byteRange,
+  deadLetterStream,
+  encodeOtlpJson,
+  encodeQueueEntry,
+  encodeQueueMessageV1,
+  loadMigrations,
+  QUEUE_FIELD_V1,
+  QUEUE_FIELDS,
+  QUEUE_MESSAGE_VERSION,
+  type QueueMessage,
+  s3ClientConfig,
+  type XSpan,
+} from '@xray/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClickHouseWriter } from './clickhouse.js';
@@ -69,12 +82,15 @@ const stepSpan = xspan(
 );
 const chunkSpan = xspan(C.SpanKinds.DECISIONS, randomBytes(8).toString('hex'), { [C.ATTR_XRAY_STEP_ID]: STEP }, 100, 200);
 
+/** A message as the receiver writes it: the spans as an OTLP/JSON body, all of them accepted. */
 function message(projectId: string, spans: XSpan[]): QueueMessage {
-  return { v: 1, projectId, receivedAt: Date.now(), spans };
+  const body = new TextEncoder().encode(encodeOtlpJson(spans));
+  return { v: QUEUE_MESSAGE_VERSION, projectId, receivedAt: Date.now(), format: 'json', acceptedSpans: spans.length, body };
 }
 
-async function enqueue(m: QueueMessage | string): Promise<string> {
-  return (await redis.xadd(stream, '*', QUEUE_FIELD, typeof m === 'string' ? m : encodeQueueMessage(m)))!;
+/** Adds a message, or raw fields (e.g. a version 1 entry, or something broken). */
+async function enqueue(m: QueueMessage | (string | Buffer)[]): Promise<string> {
+  return (await redis.xadd(stream, '*', ...(Array.isArray(m) ? m : encodeQueueEntry(m))))!;
 }
 
 function newProcessor(consumer = 'c1', options: Partial<ConstructorParameters<typeof Processor>[3]> = {}, sink?: BatchSink): Processor {
@@ -193,7 +209,7 @@ describe('processor', () => {
   });
 
   it('dead-letters an entry that is not a queue message and keeps the rest flowing', async () => {
-    await enqueue('{not json');
+    await enqueue([QUEUE_FIELD_V1, '{not json']);
     await enqueue(message('proj-e', [runSpan]));
     const p = newProcessor();
     await drain(p);
@@ -202,6 +218,46 @@ describe('processor', () => {
     const dead = await redis.xrange(deadLetterStream(stream), '-', '+');
     expect(dead).toHaveLength(1);
     expect(dead[0]![1].join(' ')).toContain('not JSON');
+  });
+
+  it('still processes entries of the previous message version (in flight during an upgrade)', async () => {
+    await enqueue([QUEUE_FIELD_V1, encodeQueueMessageV1({ v: 1, projectId: 'proj-v1', receivedAt: Date.now(), spans: [runSpan, stepSpan, chunkSpan] })]);
+    await enqueue(message('proj-v1', [runSpan]));
+    const p = newProcessor();
+    await drain(p);
+    expect(p.stats.deadLettered).toBe(0);
+    expect(p.stats.entries).toBe(2);
+    expect(await counts('proj-v1')).toEqual({ runs: 1, steps: 1, decisions: 300, eliminated: 225 });
+  });
+
+  it('dead-letters malformed entries with why, keeping their fields byte for byte', async () => {
+    const good = message('proj-bad', [runSpan]);
+    const fields = (m: Partial<QueueMessage>) => encodeQueueEntry({ ...good, ...m });
+    const garbage = Buffer.from([0x0a, 0x7f, 0x0a, 0xff, 0x00]); // not OTLP protobuf, not UTF-8
+    const broken: [(string | Buffer)[], RegExp][] = [
+      [fields({ format: 'protobuf', body: garbage }), /body does not decode: invalid OTLP protobuf/],
+      [fields({ body: Buffer.from('{"resourceSpans": [') }), /body does not decode: invalid OTLP JSON/],
+      [fields({ acceptedSpans: 2 }), /decodes to 1 X-Ray spans, the receiver accepted 2/],
+      [fields({}).map((f) => (f === 'json' ? 'xml' : f)), /unknown format "xml"/],
+      [fields({}).slice(2), /not a queue message/],
+      [[QUEUE_FIELDS.VERSION, '3', QUEUE_FIELDS.BODY, garbage], /unsupported queue message version "3"/],
+      [['other', 'thing'], /not a queue message/],
+    ];
+    const first = await enqueue(broken[0]![0]);
+    for (const [f] of broken.slice(1)) await enqueue(f);
+    await enqueue(good);
+    const p = newProcessor();
+    await drain(p);
+    expect(p.stats.deadLettered).toBe(broken.length);
+    expect((await counts('proj-bad')).runs).toBe(1);
+    const dead = (await redis.xrangeBuffer(deadLetterStream(stream), '-', '+')).slice(-broken.length);
+    dead.forEach(([, f], i) => {
+      const [id, entryId, error, message, ...original] = f;
+      expect([id!.toString(), error!.toString()]).toEqual(['id', 'error']);
+      expect(message!.toString()).toMatch(broken[i]![1]);
+      expect(original.map((x) => x.toString('hex'))).toEqual(broken[i]![0].map((x) => Buffer.from(x).toString('hex')));
+      if (i === 0) expect(entryId!.toString()).toBe(first);
+    });
   });
 
   it('leaves entries pending when a write fails, and a restarted consumer writes them', async () => {
@@ -231,7 +287,7 @@ describe('processor', () => {
       new RedisDeadLetters(redis, deadLetterStream(stream)),
       { batchEntries: 2, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 },
     );
-    for (let i = 0; i < 6; i++) await enqueue(message(`proj-loop-${i}`, [{ ...runSpan, spanId: `${i}`.repeat(16) }]));
+    for (let i = 0; i < 6; i++) await enqueue(message(`proj-loop-${i}`, [{ ...runSpan, spanId: `${i + 1}`.repeat(16) }]));
     p.start();
     const deadline = Date.now() + 20_000;
     while (p.stats.entries < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -283,6 +339,26 @@ describe('processor', () => {
     await p.stop();
     expect(p.stats.deadLettered).toBe(0);
     expect((await counts('proj-outage')).runs).toBe(1);
+  });
+
+  it('backs off longer after each failed write while storage stays down', async () => {
+    const waits: number[] = [];
+    const down: BatchSink = {
+      writePayloads: (b) => payloads.write(b.objects),
+      writeRows: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    };
+    await enqueue(message('proj-backoff', [runSpan]));
+    const log = (line: string) => {
+      const wait = /retrying in (\d+) ms/.exec(line);
+      if (wait) waits.push(Number(wait[1]));
+    };
+    const p = newProcessor('c7', { batchEntries: 10, retryBaseMillis: 5, log }, down);
+    p.start();
+    const deadline = Date.now() + 20_000;
+    while (waits.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await p.stop();
+    expect(waits.slice(0, 5)).toEqual([5, 10, 20, 40, 80]);
+    await drain(newProcessor('c7')); // storage back: the entry is written, nothing left pending
   });
 
   it('trims acknowledged entries from the stream but never a pending one', async () => {

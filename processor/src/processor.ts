@@ -1,5 +1,6 @@
-import { decodeQueueMessage, emptyBatch, mapSpans, type WriteBatch } from '@xray/core';
+import { decodeQueueEntry, emptyBatch, mapSpans, type WriteBatch } from '@xray/core';
 import { isTransient } from './errors.js';
+import { faultAckBeforeWrite, faultPoint } from './faults.js';
 import type { GroupConsumer, StreamEntry } from './stream.js';
 
 /** Where a batch goes. ClickHouse and S3 in production; anything with these two calls in a test. */
@@ -140,7 +141,8 @@ export class Processor {
         await this.#deadLetter(entry, `could not be stored after ${failure.attempts} attempts: ${failure.error}`);
         continue;
       }
-      const decoded = entry.message === undefined ? { ok: false as const, error: 'entry has no message field (deleted or foreign)' } : decodeQueueMessage(entry.message);
+      // Any message version: version 2 bodies are decoded here with the receiver's own decoder.
+      const decoded = decodeQueueEntry(entry.fields);
       if (!decoded.ok) {
         await this.#deadLetter(entry, decoded.error);
         continue;
@@ -171,8 +173,12 @@ export class Processor {
     if (ids.length === 0) return;
     const writeStarted = Date.now();
     try {
+      await faultAckBeforeWrite(() => this.#consumer.ack(ids)); // test-only fault injection (faults.ts)
+      faultPoint('after-read');
       await this.#sink.writePayloads(batch);
+      faultPoint('after-s3');
       await this.#sink.writeRows(batch);
+      faultPoint('after-clickhouse');
       this.stats.writes++;
       this.stats.writeMillisTotal += Date.now() - writeStarted;
     } catch (err) {
@@ -184,6 +190,7 @@ export class Processor {
       throw err;
     }
     for (const id of ids) this.#failures.delete(id);
+    faultPoint('before-ack');
     await this.#consumer.ack(ids);
     this.stats.consecutiveFailures = 0;
     const s = this.stats;
@@ -205,7 +212,9 @@ export class Processor {
   async #loop(): Promise<void> {
     let failures = 0;
     let writing: Promise<Error | undefined> | undefined;
+    // Back-off grows with consecutive failed writes; only a write that completed resets it.
     const settle = async () => {
+      if (!writing) return;
       const error = await writing;
       writing = undefined;
       if (error) throw error;
@@ -218,6 +227,7 @@ export class Processor {
         const prepared = entries.length > 0 ? await this.#prepare(entries) : undefined;
         await settle();
         if (prepared) writing = this.#commit(prepared).then(() => undefined, (err: unknown) => err as Error);
+        else failures = 0; // caught up and nothing failing: the next outage backs off from the start
       } catch (err) {
         // A read that failed while a write was in flight: let the write finish (or fail) first,
         // so the entries it holds are not read again while it is still writing them.
