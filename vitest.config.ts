@@ -14,9 +14,9 @@ export default defineConfig({
     hookTimeout: 90_000,
     projects: [
       {
-        // Pure logic, the receiver and key management (which need only Redis).
+        // Pure logic, the receiver and key management (which need only Redis), the reliability suite's own parts.
         resolve: { alias },
-        test: { name: 'fast', include: ['{otel,core,auth,sdk,receiver,cli}/src/**/*.test.ts'] },
+        test: { name: 'fast', include: ['{otel,core,auth,sdk,receiver,cli,reliability}/src/**/*.test.ts'] },
       },
       {
         // Everything that needs the embedded ClickHouse and s3rver, started once for the run.

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Dependencies point one way: otel <- sdk; otel <- core <- auth <- receiver | query | cli; core <- processor.
-// Services never import each other; only the launcher (stack), the tests (e2e) and the benchmarks
-// (bench) may reach across. This reads every import in every package's sources and fails on any
-// import of a workspace package that the table below does not allow.
+// Services never import each other; only the launcher (stack), the tests (e2e), the benchmarks
+// (bench) and the reliability suite (reliability) may reach across. This reads every import in
+// every package's sources and fails on any import of a workspace package that the table below does
+// not allow.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,6 +19,7 @@ const allowed = {
   stack: ['otel', 'core', 'auth', 'sdk'],
   e2e: ['otel', 'core', 'auth', 'sdk', 'stack'],
   bench: ['otel', 'core', 'auth', 'sdk', 'stack'],
+  reliability: ['otel', 'core', 'auth', 'sdk', 'stack'],
 };
 
 const root = new URL('..', import.meta.url).pathname;

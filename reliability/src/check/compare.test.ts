@@ -1,0 +1,85 @@
+import { payloadKey } from '@xray/core';
+import { describe, expect, it } from 'vitest';
+import { hashCanonical, type SentSpan } from '../load/ledger.js';
+import { compare } from './compare.js';
+import type { Stored } from './stored.js';
+
+// The checker's verdict on hand-made data: it must see every kind of damage, and none where there is none.
+const P = 'proj';
+const RUN = 'a'.repeat(32);
+const STEP = 'b'.repeat(16);
+const T = '1764131262000000000';
+const input = (i: number) => ({ id: `item-${i}` });
+
+const runSpan: SentSpan = { kind: 'run', runId: RUN, spanId: 'c'.repeat(16), stepId: '', startNanos: T, fields: { pipeline: 'p', total_steps: 1 }, decisions: [] };
+const stepSpan: SentSpan = {
+  kind: 'step',
+  runId: RUN,
+  spanId: STEP,
+  stepId: STEP,
+  startNanos: T,
+  fields: { name: 'filter', input_count: 2 },
+  decisions: [0, 1].map((i) => ({ seq: i, itemId: `item-${i}`, outcome: 'kept', reason: 'r', inputHash: hashCanonical(JSON.stringify(input(i))) })),
+};
+
+/** What a correct processor stores for the two spans above. */
+function stored(): Stored {
+  const runKey = payloadKey(P, RUN, runSpan.spanId, T);
+  const stepKey = payloadKey(P, RUN, STEP, T);
+  const lines = [JSON.stringify({ kind: 'step', stepId: STEP }), ...[0, 1].map((i) => JSON.stringify({ stepId: STEP, seq: i, itemId: `item-${i}`, input: input(i) }))].map((l) => `${l}\n`);
+  const offsets = lines.reduce<number[]>((acc, l, i) => [...acc, (acc[i - 1] ?? 0) + (i > 0 ? Buffer.byteLength(lines[i - 1]!) : 0)], []);
+  const runLine = `${JSON.stringify({ kind: 'run', runId: RUN })}\n`;
+  const ref = (key: string, i: number) => ({ payload_key: key, payload_offset: offsets[i]!, payload_length: Buffer.byteLength(lines[i]!) });
+  return {
+    runs: [{ run_id: RUN, fields: { pipeline: 'p', total_steps: '1', input_count: '0', output_count: '0' }, payload_key: runKey, payload_offset: 0, payload_length: Buffer.byteLength(runLine) }],
+    steps: [{ step_id: STEP, fields: { name: 'filter', input_count: '2' }, ...ref(stepKey, 0) }],
+    decisions: [0, 1].map((i) => ({ step_id: STEP, seq: i, item_id: `item-${i}`, outcome: 'kept', reason: 'r', ...ref(stepKey, i + 1) })),
+    objects: new Map([
+      [runKey, Buffer.from(runLine)],
+      [stepKey, Buffer.from(lines.join(''))],
+    ]),
+  };
+}
+
+const figures = (s: Stored, acked = [runSpan, stepSpan], unacked: SentSpan[] = []) => {
+  const { details: _details, ...rest } = compare(P, acked, unacked, s);
+  return rest;
+};
+
+describe('the checker', () => {
+  it('finds nothing wrong when everything acknowledged is stored once, as sent', () => {
+    expect(figures(stored())).toEqual({ acked: 4, lost: 0, duplicated: 0, payload_mismatch: 0, unexpected: 0, stored_unacked: 0 });
+  });
+
+  it('counts a missing row, and a missing payload object, as lost', () => {
+    const s = stored();
+    s.decisions.pop();
+    expect(figures(s).lost).toBe(1);
+    const t = stored();
+    t.objects.delete(payloadKey(P, RUN, STEP, T));
+    expect(figures(t).lost).toBe(3);
+  });
+
+  it('counts a row stored twice, an item at two positions, and a payload under two keys as duplicated', () => {
+    const s = stored();
+    s.runs.push(s.runs[0]!);
+    s.decisions.push({ ...s.decisions[0]!, seq: 7 });
+    s.objects.set(`${P}/payloads/2000/01/01/${RUN}/${STEP}.jsonl`, Buffer.from(''));
+    const f = figures(s);
+    expect(f.duplicated).toBe(3);
+    expect(f.unexpected).toBe(1); // the decision at position 7 was never sent
+  });
+
+  it('counts a changed field, a changed payload and a payload under the wrong key as mismatched', () => {
+    const s = stored();
+    s.decisions[0]!.reason = 'other';
+    s.steps[0]!.fields.input_count = '3';
+    const object = s.objects.get(payloadKey(P, RUN, STEP, T))!;
+    object.write('X', object.indexOf('item-1"}}') + 5); // inside the second decision's input
+    expect(figures(s).payload_mismatch).toBe(3);
+  });
+
+  it('does not count what was never acknowledged as lost, and notes it when it was stored anyway', () => {
+    expect(figures(stored(), [runSpan], [stepSpan])).toMatchObject({ lost: 0, stored_unacked: 3, unexpected: 0 });
+  });
+});

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { QUEUE_FIELD_V1, QUEUE_FIELDS } from '@xray/core';
+import * as C from '@xray/otel';
+
+/**
+ * Entries that make the processor fail, each for its own reason. `via`: written straight into the
+ * stream (as a broken or old producer could), or accepted by the receiver from an OTLP/JSON body
+ * (anyone with an ingest key can send it). `expect`: set aside at once (`decode`), after the
+ * processor's PROCESSOR_MAX_ATTEMPTS failed writes (`storage`), or either (`any`).
+ */
+export interface Poison {
+  name: string;
+  via: 'stream' | 'receiver';
+  expect: 'decode' | 'storage' | 'any';
+  /** The XADD field-value list (via stream), or the OTLP/JSON body (via receiver). */
+  payload(projectId: string): (string | Buffer)[] | string;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const NOW_NANOS = () => `${Date.now()}000000`;
+
+/** A version 1 message (JSON of decoded spans), as receivers before version 2 wrote them. */
+function v1(projectId: string, spans: unknown[]): string[] {
+  return [QUEUE_FIELD_V1, JSON.stringify({ v: 1, projectId, receivedAt: Date.now(), spans })];
+}
+
+function v1Span(overrides: Record<string, unknown>): Record<string, unknown> {
+  const traceId = hex(16);
+  return {
+    traceId,
+    spanId: hex(8),
+    parentSpanId: '',
+    name: 'poison',
+    startTimeUnixNano: NOW_NANOS(),
+    endTimeUnixNano: NOW_NANOS(),
+    attributes: { [C.ATTR_XRAY_SPAN_KIND]: C.SpanKinds.RUN, [C.ATTR_XRAY_RUN_ID]: traceId, [C.ATTR_XRAY_PIPELINE_NAME]: 'poison' },
+    events: [],
+    status: { code: 0, message: '' },
+    ...overrides,
+  };
+}
+
+const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
+/** An OTLP/JSON request with one X-Ray step span named `name` (and `events`), written by hand. */
+function otlpStep(name: string, runId: string, events: unknown[]): string {
+  const spanId = hex(8);
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'poison')] },
+        scopeSpans: [
+          {
+            scope: { name: 'poison' },
+            spans: [
+              {
+                traceId: hex(16),
+                spanId,
+                name: 'poison-step',
+                startTimeUnixNano: NOW_NANOS(),
+                endTimeUnixNano: NOW_NANOS(),
+                attributes: [str(C.ATTR_XRAY_SPAN_KIND, C.SpanKinds.STEP), str(C.ATTR_XRAY_RUN_ID, runId), str(C.ATTR_XRAY_STEP_ID, spanId), str(C.ATTR_XRAY_STEP_NAME, name)],
+                events,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/** A decision event dated `millis`. */
+function decisionAt(millis: number, i: number): unknown {
+  return {
+    timeUnixNano: `${millis}000000`,
+    name: C.EVENT_XRAY_DECISION,
+    attributes: [str(C.ATTR_XRAY_DECISION_ITEM_ID, `poison-${i}`), str(C.ATTR_XRAY_DECISION_OUTCOME, C.Outcomes.KEPT)],
+  };
+}
+
+export const POISONS: readonly Poison[] = [
+  { name: 'not-a-message', via: 'stream', expect: 'decode', payload: () => ['x', 'y'] },
+  { name: 'v1-not-json', via: 'stream', expect: 'decode', payload: () => [QUEUE_FIELD_V1, '{"v":1,"projectId":'] },
+  { name: 'unknown-version', via: 'stream', expect: 'decode', payload: (p) => [QUEUE_FIELDS.VERSION, '99', QUEUE_FIELDS.PROJECT_ID, p] },
+  {
+    name: 'undecodable-body',
+    via: 'stream',
+    expect: 'decode',
+    payload: (p) => [
+      QUEUE_FIELDS.VERSION, '2', QUEUE_FIELDS.PROJECT_ID, p, QUEUE_FIELDS.FORMAT, 'protobuf', QUEUE_FIELDS.RECEIVED_AT, String(Date.now()),
+      QUEUE_FIELDS.ACCEPTED_SPANS, '1', QUEUE_FIELDS.BODY, randomBytes(512),
+    ],
+  },
+  { name: 'v1-unparseable-time', via: 'stream', expect: 'storage', payload: (p) => v1(p, [v1Span({ startTimeUnixNano: 'soon' })]) },
+  // A run id that cannot be part of a URL: the S3 key cannot be sent.
+  { name: 'lone-surrogate-run-id', via: 'receiver', expect: 'storage', payload: () => otlpStep('lone-surrogate-run-id', 'run-\ud800', [decisionAt(Date.now(), 0)]) },
+  // ClickHouse refuses an insert block spanning more than 100 monthly partitions.
+  {
+    name: '101-monthly-partitions',
+    via: 'receiver',
+    expect: 'storage',
+    payload: () => otlpStep('101-monthly-partitions', hex(16), Array.from({ length: 101 }, (_, i) => decisionAt(Date.UTC(2000 + Math.floor(i / 12), i % 12, 15), i))),
+  },
+  // Last: if it stalls the processor, the others have been judged already.
+  { name: 'v1-null-span', via: 'stream', expect: 'any', payload: (p) => v1(p, [null]) },
+];

@@ -1,0 +1,69 @@
+import { check, checkFigures } from '../check/checker.js';
+import { queueState, redisClient } from '../check/queue.js';
+import type { Deployment } from '../env/deployment.js';
+import { CRASH_STAGES, crashAt, crashLine, type CrashStage } from '../env/faults.js';
+import { runLoad } from '../load/generator.js';
+import { type ReliabilityTest, Verdict } from '../suite.js';
+import { scaled, sleep, until } from '../util.js';
+
+const CRASH_AFTER_BATCHES = 2;
+const CRASH_WAIT_MILLIS = 30_000;
+/** Enough backlog for four crashes of two batches each and a random kill mid-work, whatever the scale. */
+const MIN_DECISIONS = 6000;
+
+/**
+ * `kill -9` of the processor at each stage of a batch (after read, after the S3 put, after the
+ * ClickHouse insert, before the acknowledgement) and at a random moment, restarting it each time,
+ * over a backlog built while no processor ran: nothing lost, nothing stored twice.
+ */
+export const processorCrash: ReliabilityTest = {
+  name: 'processor-crash',
+  timeoutSeconds: 150,
+  async run(ctx) {
+    const d = await ctx.deploy({ label: 'pcrash', env: { PROCESSOR_BATCH_ENTRIES: '3' } });
+    await d.stop('processor');
+    const load = await runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'pcrash', decisions: scaled(10_000, ctx.scale, MIN_DECISIONS), itemsPerRun: 150, flushEachStep: true });
+    const crashed: CrashStage[] = [];
+    for (const stage of CRASH_STAGES) if (await crashOnce(d, stage)) crashed.push(stage);
+    // A healthy processor, killed at a random moment of its work on the backlog.
+    await d.start('processor');
+    const delay = Math.floor(Math.random() * 600);
+    await sleep(delay);
+    const redis = redisClient(d.redisUrl);
+    const before = await queueState(redis, d).finally(() => redis.disconnect());
+    const randomKill = await d.kill('processor');
+    await d.start('processor');
+    const c = await check(d, load.ledger);
+    ctx.log(`check details: ${c.details.join(' | ') || 'none'}`);
+    const v = new Verdict().set({
+      ...checkFigures(c),
+      stage_crashes: `${crashed.length}/${CRASH_STAGES.length}`,
+      random_kill_ms: delay,
+      random_kill_mid_work: before.pending > 0 || before.undelivered,
+      exports: load.ledger.exports.length,
+    });
+    return v
+      .require(crashed.length === CRASH_STAGES.length, `no crash at ${CRASH_STAGES.filter((s) => !crashed.includes(s)).join(', ')}`)
+      .require(randomKill, 'the processor had stopped before the random kill')
+      .require(load.ledger.counts().ok === load.ledger.exports.length, 'not every export was acknowledged')
+      .require(c.lost === 0, `lost=${c.lost}`)
+      .require(c.duplicated === 0, `duplicated=${c.duplicated}`)
+      .require(c.payload_mismatch === 0, `payload_mismatch=${c.payload_mismatch}`)
+      .require(c.pending_left === 0, `pending_left=${c.pending_left}`)
+      .require(c.dead_lettered === 0, `dead_lettered=${c.dead_lettered}`)
+      .result();
+  },
+};
+
+/** Starts a processor set to kill itself at `stage`; true when it did, there. */
+async function crashOnce(d: Deployment, stage: CrashStage): Promise<boolean> {
+  const p = await d.start('processor', crashAt(stage, CRASH_AFTER_BATCHES), false);
+  const gone = await Promise.race([p.exited.then(() => true), sleep(CRASH_WAIT_MILLIS).then(() => false)]);
+  if (!gone) {
+    await d.kill('processor');
+    return false;
+  }
+  // Its last line may arrive just after the exit.
+  const said = await until(() => d.lines.some((line) => line.includes(crashLine(stage))), 2000);
+  return p.child.signalCode === 'SIGKILL' && said;
+}
