@@ -220,6 +220,17 @@ describe('processor', () => {
     expect(dead[0]![1].join(' ')).toContain('not JSON');
   });
 
+  it('dead-letters at once an entry its mapping throws on, instead of retrying it forever', async () => {
+    await enqueue([QUEUE_FIELD_V1, encodeQueueMessageV1({ v: 1, projectId: 'proj-null', receivedAt: Date.now(), spans: [null as never] })]);
+    await enqueue(message('proj-after-null', [runSpan]));
+    const p = newProcessor('c8');
+    await drain(p);
+    expect(p.stats.deadLettered).toBe(1);
+    expect((await counts('proj-after-null')).runs).toBe(1);
+    const dead = await redis.xrange(deadLetterStream(stream), '-', '+');
+    expect(dead.at(-1)![1].join(' ')).toContain('cannot be mapped to rows');
+  });
+
   it('still processes entries of the previous message version (in flight during an upgrade)', async () => {
     await enqueue([QUEUE_FIELD_V1, encodeQueueMessageV1({ v: 1, projectId: 'proj-v1', receivedAt: Date.now(), spans: [runSpan, stepSpan, chunkSpan] })]);
     await enqueue(message('proj-v1', [runSpan]));

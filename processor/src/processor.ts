@@ -147,7 +147,16 @@ export class Processor {
         await this.#deadLetter(entry, decoded.error);
         continue;
       }
-      mapSpans(decoded.value.projectId, decoded.value.spans, prepared.batch);
+      // Mapped on its own first: mapping is deterministic, so an entry it throws on would throw on
+      // every delivery and stall the queue; it goes to the dead letters at once instead.
+      let mapped;
+      try {
+        mapped = mapSpans(decoded.value.projectId, decoded.value.spans);
+      } catch (err) {
+        await this.#deadLetter(entry, `its spans cannot be mapped to rows: ${(err as Error).message}`);
+        continue;
+      }
+      appendBatch(prepared.batch, mapped);
       prepared.spans += decoded.value.spans.length;
       prepared.ids.push(entry.id);
     }
@@ -265,4 +274,10 @@ interface Prepared {
   ids: string[];
   spans: number;
   started: number;
+}
+
+function appendBatch(into: WriteBatch, from: WriteBatch): void {
+  for (const key of ['runs', 'steps', 'decisions', 'objects', 'skipped'] as const) {
+    for (const item of from[key]) (into[key] as unknown[]).push(item);
+  }
 }

@@ -50,10 +50,10 @@ export class Reader {
   /** The text of [start, end): a string's content (decoded when `escaped`) or a number's digits. */
   string(start: number, end: number, escaped: boolean): string {
     const ascii = this.#ascii;
-    if (ascii !== undefined) return escaped ? (JSON.parse(ascii.slice(start - 1, end + 1)) as string) : ascii.slice(start, end);
+    if (ascii !== undefined) return escaped ? unescape(ascii.slice(start - 1, end + 1)) : ascii.slice(start, end);
     // Invalid UTF-8 becomes U+FFFD, as decoding the whole body would make it.
     if (!escaped) return this.#bytes.toString('utf8', start, end);
-    return JSON.parse(this.#bytes.toString('utf8', start - 1, end + 1)) as string; // checked already: exact escapes
+    return unescape(this.#bytes.toString('utf8', start - 1, end + 1)); // checked already: exact escapes
   }
 
   syntax(message: string): JsonSyntaxError {
@@ -222,4 +222,13 @@ export function skipValue(r: Reader): void {
       throw r.syntax(open === OBJECT ? "expected ',' or '}'" : "expected ',' or ']'");
     }
   }
+}
+
+/**
+ * A quoted JSON string's value. An escaped lone surrogate (`"\ud800"`) becomes U+FFFD, as invalid
+ * UTF-8 does: storage (ClickHouse, S3 keys) takes only well-formed text, and a span it refuses
+ * after the receiver said 200 would be lost.
+ */
+function unescape(quoted: string): string {
+  return (JSON.parse(quoted) as string & { toWellFormed(): string }).toWellFormed();
 }

@@ -56,6 +56,13 @@ describe('decodeOtlpJson', () => {
     expect(only(body(span({}, { key: 't', value: { stringValue: tricky } }))).attributes.t).toBe(tricky);
   });
 
+  it('turns escaped lone surrogates into U+FFFD, as invalid UTF-8 is, so storage never refuses the text', () => {
+    const text = body(span({}, { key: 'reason', value: { stringValue: 'LONE' } }, { key: 'pair', value: { stringValue: 'PAIR' } }))
+      .replace('"LONE"', '"cut \\ud800 here \\udc00"')
+      .replace('"PAIR"', '"ok \\ud83d\\ude00"');
+    expect(only(text).attributes).toMatchObject({ reason: 'cut \ufffd here \ufffd', pair: 'ok \u{1f600}' });
+  });
+
   it('lowercases hex ids in any case', () => {
     const s = only(body(span({ traceId: TRACE.toUpperCase(), spanId: SPAN.toUpperCase(), parentSpanId: 'ABCDEF0123456789' })));
     expect([s.traceId, s.spanId, s.parentSpanId]).toEqual([TRACE, SPAN, 'abcdef0123456789']);
