@@ -40,6 +40,11 @@ export interface StepSummary {
   /** `metrics_only`, `sampled` or `full`. */
   capture: string;
   eliminationRatio: number;
+  /**
+   * This step's share of everything the run's top-level steps eliminated (0-1); a nested step's
+   * share is of the same total. 0 when nothing was eliminated.
+   */
+  eliminationShare: number;
   error?: string;
 }
 
@@ -73,7 +78,28 @@ export interface RunListResponse {
 /** `GET /v1/runs/{runId}/steps` */
 export interface StepListResponse {
   runId: string;
+  /** In execution order: the run's funnel. */
   steps: StepSummary[];
+  /** The top-level step that eliminated the most items (the first of equals); null when none eliminated any. */
+  worstStepId: string | null;
+}
+/** `GET /v1/steps/{stepId}/reasons` */
+export interface ReasonHistogramResponse {
+  stepId: string;
+  /** Decisions the step made, and how many of them were recorded (the histogram counts recorded ones). */
+  decisionCount: number;
+  recordedCount: number;
+  capture: string;
+  reasons: ReasonCount[];
+}
+export interface ReasonCount {
+  /** The reason code where the SDK sent one, else the reason text. */
+  reason: string;
+  byCode: boolean;
+  decisions: number;
+  /** Share of the recorded decisions listed (after the outcome filter). */
+  share: number;
+  examples: { eventId: string; itemId: string; outcome: string; reason: string }[];
 }
 /** `GET /v1/steps/{stepId}/decisions` */
 export interface DecisionListResponse {
@@ -128,7 +154,42 @@ export function toStepSummary(r: Row): StepSummary {
     recordedCount: n(r.recorded_count),
     capture: s(r.capture),
     eliminationRatio: n(r.elimination_ratio),
+    eliminationShare: 0,
     ...(r.error_message ? { error: s(r.error_message) } : {}),
+  };
+}
+
+/** A run's steps as a funnel: each step's share of the run's elimination, and the worst step. */
+export function toStepList(runId: string, rows: readonly Row[]): StepListResponse {
+  const steps = rows.map(toStepSummary);
+  const topLevel = steps.filter((st) => st.parentStepId === undefined);
+  const total = topLevel.reduce((sum, st) => sum + st.eliminatedCount, 0);
+  for (const st of steps) st.eliminationShare = total > 0 ? st.eliminatedCount / total : 0;
+  let worst: StepSummary | undefined;
+  for (const st of topLevel) if (st.eliminatedCount > 0 && (!worst || st.eliminatedCount > worst.eliminatedCount)) worst = st;
+  return { runId, steps, worstStepId: worst?.stepId ?? null };
+}
+
+/** Rows of {@link reasonHistogramQuery} with the step's counts. */
+export function toReasonHistogram(step: StepSummary, rows: readonly Row[]): ReasonHistogramResponse {
+  const listed = rows.reduce((sum, r) => sum + n(r.decisions), 0);
+  return {
+    stepId: step.stepId,
+    decisionCount: step.decisionCount,
+    recordedCount: step.recordedCount,
+    capture: step.capture,
+    reasons: rows.map((r) => ({
+      reason: s(r.reason_key),
+      byCode: r.by_code === true || r.by_code === 1 || r.by_code === '1',
+      decisions: n(r.decisions),
+      share: listed > 0 ? n(r.decisions) / listed : 0,
+      examples: (r.examples as unknown[][] | undefined ?? []).map(([seq, itemId, outcome, reason]) => ({
+        eventId: formatEventId(step.stepId, n(seq)),
+        itemId: s(itemId),
+        outcome: s(outcome),
+        reason: s(reason),
+      })),
+    })),
   };
 }
 

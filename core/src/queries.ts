@@ -101,6 +101,10 @@ export interface DecisionFilter {
   stepId: string;
   outcome?: string;
   itemId?: string;
+  reasonCode?: string;
+  /** Scores within [minScore, maxScore]; decisions without a score never match a score bound. */
+  minScore?: number;
+  maxScore?: number;
   /** Continue after this sequence number. */
   afterSeq?: number;
   limit: number;
@@ -117,6 +121,18 @@ export function listDecisionsQuery(f: DecisionFilter): BoundQuery {
   if (f.itemId !== undefined) {
     where.push('item_id = {itemId:String}');
     params.itemId = f.itemId;
+  }
+  if (f.reasonCode !== undefined) {
+    where.push('reason_code = {reasonCode:String}');
+    params.reasonCode = f.reasonCode;
+  }
+  if (f.minScore !== undefined) {
+    where.push('score >= {minScore:Float64}');
+    params.minScore = f.minScore;
+  }
+  if (f.maxScore !== undefined) {
+    where.push('score <= {maxScore:Float64}');
+    params.maxScore = f.maxScore;
   }
   if (f.afterSeq !== undefined) {
     where.push('seq > {afterSeq:UInt32}');
@@ -135,5 +151,34 @@ export function getDecisionQuery(projectId: string, stepId: string, seq: number)
     query: `SELECT ${DECISION_COLUMNS}, payload_key, payload_offset, payload_length FROM decision_events FINAL
             WHERE project_id = {projectId:String} AND step_id = {stepId:String} AND seq = {seq:UInt32} LIMIT 1`,
     query_params: { projectId, stepId, seq },
+  };
+}
+
+export interface ReasonFilter {
+  projectId: string;
+  stepId: string;
+  outcome?: string;
+  /** Example decisions per reason (0-10). */
+  examples: number;
+  limit: number;
+}
+
+/**
+ * Why a step decided as it did: its recorded decisions grouped by reason code where the SDK sent
+ * one, else by reason text; most frequent first, with a few example decisions (lowest seq first).
+ */
+export function reasonHistogramQuery(f: ReasonFilter): BoundQuery {
+  const where = ['project_id = {projectId:String}', 'step_id = {stepId:String}'];
+  const params: Record<string, unknown> = { projectId: f.projectId, stepId: f.stepId, examples: f.examples, limit: f.limit };
+  if (f.outcome !== undefined) {
+    where.push('outcome = {outcome:String}');
+    params.outcome = f.outcome;
+  }
+  return {
+    query: `SELECT reason_code != '' AS by_code, if(by_code, reason_code, reason) AS reason_key, count() AS decisions,
+                   groupArraySorted({examples:UInt8})((seq, item_id, outcome, reason)) AS examples
+            FROM decision_events FINAL WHERE ${where.join(' AND ')}
+            GROUP BY by_code, reason_key ORDER BY decisions DESC, reason_key LIMIT {limit:UInt32}`,
+    query_params: params,
   };
 }

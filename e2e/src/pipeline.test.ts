@@ -1,4 +1,4 @@
-import type { DecisionDetail, DecisionListResponse, ErrorResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
+import type { DecisionDetail, DecisionListResponse, ErrorResponse, ReasonHistogramResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
 import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';
@@ -87,6 +87,46 @@ describe('a pipeline run through the whole stack', () => {
     ]);
     expect(steps[0]!.eliminationRatio).toBeCloseTo(0.137, 10);
     expect(steps[1]!.eliminationRatio).toBe(0);
+  });
+
+  it("gives each step's share of the run's elimination and flags the step that eliminated most", async () => {
+    const steps = await stepsOf(runId);
+    const { body } = await stack.get<StepListResponse>(`/v1/runs/${runId}/steps`);
+    expect(body.worstStepId).toBe(steps[2]!.stepId);
+    expect(body.steps.map((s) => s.eliminationShare)).toEqual([137 / 990, 0, 853 / 990]);
+  });
+
+  it('explains a step with a reason histogram and example decisions', async () => {
+    const [, , select] = await stepsOf(runId);
+    const { status, body } = await stack.get<ReasonHistogramResponse>(`/v1/steps/${select!.stepId}/reasons`);
+    expect(status).toBe(200);
+    expect([body.decisionCount, body.recordedCount, body.capture]).toEqual([863, 863, 'full']);
+    expect(body.reasons.map((r) => [r.reason, r.byCode, r.decisions])).toEqual([
+      ['not in top 10', false, 853],
+      ['in top 10', false, 10],
+    ]);
+    expect(body.reasons[0]!.share).toBeCloseTo(853 / 863, 10);
+    // The first three eliminated, in decision order (the survivors of filter-by-rank, ranks 137 up).
+    expect(body.reasons[0]!.examples.map((e) => [e.itemId, e.outcome])).toEqual([
+      ['doc-137', 'eliminated'],
+      ['doc-138', 'eliminated'],
+      ['doc-139', 'eliminated'],
+    ]);
+    const { body: example } = await stack.get<DecisionDetail>(`/v1/decisions/${body.reasons[0]!.examples[0]!.eventId}`);
+    expect(example.itemId).toBe('doc-137');
+    const kept = await stack.get<ReasonHistogramResponse>(`/v1/steps/${select!.stepId}/reasons?outcome=kept&examples=1`);
+    expect(kept.body.reasons.map((r) => [r.reason, r.decisions, r.examples.length, r.share])).toEqual([['in top 10', 10, 1, 1]]);
+    const bad = await stack.get<ErrorResponse>(`/v1/steps/${select!.stepId}/reasons?examples=11`);
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'examples must be an integer from 1 to 10, got "11"']);
+    expect((await stack.get(`/v1/steps/${'0'.repeat(16)}/reasons`)).status).toBe(404);
+  });
+
+  it('filters decisions by score range', async () => {
+    const [, rank] = await stepsOf(runId);
+    const { body } = await stack.get<DecisionListResponse>(`/v1/steps/${rank!.stepId}/decisions?minScore=0.995&maxScore=0.998`);
+    expect(body.decisions.map((d) => d.itemId)).toEqual(['doc-995', 'doc-996', 'doc-997', 'doc-998']);
+    const bad = await stack.get<ErrorResponse>(`/v1/steps/${rank!.stepId}/decisions?minScore=high`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_parameter']);
   });
 
   it('pages through exactly the 137 eliminated decisions with their reasons', async () => {

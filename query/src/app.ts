@@ -19,7 +19,11 @@ import {
   type StepListResponse,
   toDecisionSummary,
   toRunSummary,
+  toReasonHistogram,
+  toStepList,
   toStepSummary,
+  reasonHistogramQuery,
+  type ReasonHistogramResponse,
 } from '@xray/core';
 import type { Authenticator } from '@xray/auth';
 import { type Context, Hono } from 'hono';
@@ -29,6 +33,7 @@ import {
   decodeCursor,
   encodeCursor,
   limitParam,
+  numberParam,
   outcomeParam,
   ratioParam,
   textParam,
@@ -135,7 +140,7 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
       if (!run) return runNotFound(c, runId);
     }
-    const body: StepListResponse = { runId, steps: found.map(toStepSummary) };
+    const body: StepListResponse = toStepList(runId, found);
     return c.json(body);
   });
 
@@ -151,6 +156,9 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
         limit,
         outcome: outcomeParam(c.req.query('outcome')),
         itemId: textParam('itemId', c.req.query('itemId')),
+        reasonCode: textParam('reasonCode', c.req.query('reasonCode')),
+        minScore: numberParam('minScore', c.req.query('minScore')),
+        maxScore: numberParam('maxScore', c.req.query('maxScore')),
         ...(afterSeq !== undefined ? { afterSeq } : {}),
       }),
     );
@@ -160,6 +168,22 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     }
     const page = paginate(found, limit, (last) => Number(last.seq));
     const body: DecisionListResponse = { stepId, decisions: page.items.map(toDecisionSummary), nextCursor: page.nextCursor };
+    return c.json(body);
+  });
+
+  app.get('/v1/steps/:stepId/reasons', async (c) => {
+    const projectId = c.var.projectId;
+    const stepId = idParam(c.req.param('stepId'), STEP_ID_RE, 'stepId', '16 hex characters');
+    const query = reasonHistogramQuery({
+      projectId,
+      stepId,
+      outcome: outcomeParam(c.req.query('outcome')),
+      examples: limitParam(c.req.query('examples'), 3, 10, 'examples'),
+      limit: limitParam(c.req.query('limit'), 50, 1000),
+    });
+    const [[step], found] = await Promise.all([rows.rows(getStepQuery(projectId, stepId)), rows.rows(query)]);
+    if (!step) return notFound(c, `No step ${stepId} in this project. Step ids come from GET /v1/runs/{runId}/steps.`);
+    const body: ReasonHistogramResponse = toReasonHistogram(toStepSummary(step), found);
     return c.json(body);
   });
 

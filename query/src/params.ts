@@ -5,10 +5,18 @@ export class BadRequest extends Error {
   readonly code = 'invalid_parameter';
 }
 
-export function limitParam(raw: string | undefined, fallback = 50, max = 1000): number {
+export function limitParam(raw: string | undefined, fallback = 50, max = 1000, name = 'limit'): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new BadRequest(`limit must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new BadRequest(`${name} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Any finite number, e.g. a score bound. */
+export function numberParam(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new BadRequest(`${name} must be a number, got ${JSON.stringify(raw)}`);
   return value;
 }
 
