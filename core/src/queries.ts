@@ -19,12 +19,17 @@ export interface RunListFilter {
   projectId: string;
   pipeline?: string;
   minEliminationRatio?: number;
+  maxEliminationRatio?: number;
+  /** `ok` or `error`. */
+  status?: string;
+  /** Newest first (`time`, the default) or highest elimination ratio first (`ratio`, then newest). */
+  sort?: 'time' | 'ratio';
   /** Inclusive lower bound on the start time, ms since epoch. */
   fromMillis?: number;
   /** Exclusive upper bound on the start time, ms since epoch. */
   toMillis?: number;
-  /** Position after which to continue: the last run of the previous page. */
-  after?: { startedAt: string; runId: string };
+  /** Position after which to continue: the last run of the previous page (its ratio when sorting by ratio). */
+  after?: { startedAt: string; runId: string; ratio?: number };
   limit: number;
 }
 
@@ -40,6 +45,14 @@ export function listRunsQuery(f: RunListFilter): BoundQuery {
     where.push('elimination_ratio >= {minRatio:Float64}');
     params.minRatio = f.minEliminationRatio;
   }
+  if (f.maxEliminationRatio !== undefined) {
+    where.push('elimination_ratio <= {maxRatio:Float64}');
+    params.maxRatio = f.maxEliminationRatio;
+  }
+  if (f.status !== undefined) {
+    where.push('status = {status:String}');
+    params.status = f.status;
+  }
   if (f.fromMillis !== undefined) {
     where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
     params.fromMs = f.fromMillis;
@@ -48,14 +61,17 @@ export function listRunsQuery(f: RunListFilter): BoundQuery {
     where.push('started_at < fromUnixTimestamp64Milli({toMs:Int64})');
     params.toMs = f.toMillis;
   }
+  const byRatio = f.sort === 'ratio';
   if (f.after) {
-    where.push(`(started_at, run_id) < (toDateTime64({afterTime:String}, 9, 'UTC'), {afterRun:String})`);
+    const position = `toDateTime64({afterTime:String}, 9, 'UTC'), {afterRun:String}`;
+    where.push(byRatio ? `(elimination_ratio, started_at, run_id) < ({afterRatio:Float64}, ${position})` : `(started_at, run_id) < (${position})`);
     params.afterTime = f.after.startedAt;
     params.afterRun = f.after.runId;
+    if (byRatio) params.afterRatio = f.after.ratio ?? 0;
   }
   return {
     query: `SELECT ${RUN_COLUMNS} FROM runs FINAL WHERE ${where.join(' AND ')}
-            ORDER BY started_at DESC, run_id DESC LIMIT {limit:UInt32}`,
+            ORDER BY ${byRatio ? 'elimination_ratio DESC, ' : ''}started_at DESC, run_id DESC LIMIT {limit:UInt32}`,
     query_params: params,
   };
 }

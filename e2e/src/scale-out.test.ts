@@ -1,4 +1,4 @@
-import type { RunSummary, StepListResponse } from '@xray/core';
+import type { ErrorResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
 import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
 import { freePort, waitForHttp } from '@xray/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,30 @@ describe('three processors in one consumer group', () => {
     expect(stats.reduce((n, s) => n + s.decisions, 0)).toBe(totalDecisions);
     const metrics = await (await fetch(`${stack.processorUrl}/metrics`)).text();
     expect(metrics).toMatch(/xray_processor_queue_pending\{[^}]*\} 0\n/);
+  });
+
+  it('lists runs that look wrong: by ratio range and status, highest elimination first, page by page', async () => {
+    const all: RunSummary[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: RunListResponse } = await stack.get<RunListResponse>(`/v1/runs?sort=ratio&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
+      all.push(...page.body.runs);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(RUNS);
+    const byRatio = [...all].sort((a, b) => b.eliminationRatio - a.eliminationRatio || b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
+    expect(all.map((r) => r.runId)).toEqual(byRatio.map((r) => r.runId));
+
+    const [lo, hi] = [all[18]!.eliminationRatio, all[5]!.eliminationRatio];
+    const { body: band } = await stack.get<RunListResponse>(`/v1/runs?minEliminationRatio=${lo}&maxEliminationRatio=${hi}&limit=100`);
+    expect(band.runs.map((r) => r.runId).sort()).toEqual(all.filter((r) => r.eliminationRatio >= lo && r.eliminationRatio <= hi).map((r) => r.runId).sort());
+    expect((await stack.get<RunListResponse>('/v1/runs?status=error')).body.runs).toEqual([]);
+    expect((await stack.get<RunListResponse>('/v1/runs?status=ok&limit=100')).body.runs).toHaveLength(RUNS);
+
+    const timeCursor = (await stack.get<RunListResponse>('/v1/runs?limit=1')).body.nextCursor!;
+    const mixed = await stack.get<ErrorResponse>(`/v1/runs?sort=ratio&cursor=${timeCursor}`);
+    expect([mixed.status, mixed.body.error.message]).toEqual([400, 'cursor belongs to another sort order; start again without it']);
+    expect((await stack.get<ErrorResponse>('/v1/runs?sort=worst')).status).toBe(400);
+    expect((await stack.get<ErrorResponse>('/v1/runs?status=failed')).body.error.message).toBe('status must be one of ok, error; got "failed"');
   });
 });

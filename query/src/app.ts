@@ -32,6 +32,7 @@ import {
   BadRequest,
   decodeCursor,
   encodeCursor,
+  choiceParam,
   limitParam,
   numberParam,
   outcomeParam,
@@ -51,10 +52,14 @@ export interface QueryAppDeps {
   log?: (line: string) => void;
 }
 
-type RunCursor = { t: string; r: string };
+type RunCursor = { t: string; r: string; x?: number };
 const CURSOR_TIME_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}$/;
 const isRunCursor = (v: unknown): v is RunCursor =>
-  typeof v === 'object' && v !== null && CURSOR_TIME_RE.test(String((v as RunCursor).t)) && RUN_ID_RE.test(String((v as RunCursor).r));
+  typeof v === 'object' &&
+  v !== null &&
+  CURSOR_TIME_RE.test(String((v as RunCursor).t)) &&
+  RUN_ID_RE.test(String((v as RunCursor).r)) &&
+  ((v as RunCursor).x === undefined || Number.isFinite((v as RunCursor).x));
 const isSeqCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
 /** The query API: metrics from ClickHouse, full payloads from S3. */
@@ -107,19 +112,28 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   app.get('/v1/runs', async (c) => {
     const projectId = c.var.projectId;
     const limit = limitParam(c.req.query('limit'));
+    const sort = choiceParam('sort', c.req.query('sort'), ['time', 'ratio'] as const);
     const after = decodeCursor(c.req.query('cursor'), isRunCursor);
+    if (after && (after.x !== undefined) !== (sort === 'ratio')) throw new BadRequest('cursor belongs to another sort order; start again without it');
     const found = await rows.rows(
       listRunsQuery({
         projectId,
         limit,
+        sort,
         pipeline: textParam('pipeline', c.req.query('pipeline')),
         minEliminationRatio: ratioParam('minEliminationRatio', c.req.query('minEliminationRatio')),
+        maxEliminationRatio: ratioParam('maxEliminationRatio', c.req.query('maxEliminationRatio')),
+        status: choiceParam('status', c.req.query('status'), ['ok', 'error'] as const),
         fromMillis: timeParam('from', c.req.query('from')),
         toMillis: timeParam('to', c.req.query('to')),
-        ...(after ? { after: { startedAt: after.t, runId: after.r } } : {}),
+        ...(after ? { after: { startedAt: after.t, runId: after.r, ratio: after.x } } : {}),
       }),
     );
-    const page = paginate(found, limit, (last) => ({ t: String(last.started_text), r: String(last.run_id) }));
+    const page = paginate(found, limit, (last) => ({
+      t: String(last.started_text),
+      r: String(last.run_id),
+      ...(sort === 'ratio' ? { x: Number(last.elimination_ratio) } : {}),
+    }));
     const body: RunListResponse = { runs: page.items.map(toRunSummary), nextCursor: page.nextCursor };
     return c.json(body);
   });

@@ -12,6 +12,13 @@ export function limitParam(raw: string | undefined, fallback = 50, max = 1000, n
   return value;
 }
 
+/** One of a few words. */
+export function choiceParam<T extends string>(name: string, raw: string | undefined, choices: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(raw)) throw new BadRequest(`${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`);
+  return raw as T;
+}
+
 /** Any finite number, e.g. a score bound. */
 export function numberParam(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
