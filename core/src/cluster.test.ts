@@ -16,6 +16,7 @@ const expectedKeys: Record<string, { key: string; column: string }> = {
   runs: { key: 'cityHash64(run_id)', column: 'run_id' },
   steps: { key: 'cityHash64(run_id)', column: 'run_id' },
   decision_events: { key: 'cityHash64(step_id)', column: 'step_id' },
+  item_decisions: { key: 'cityHash64(item_id)', column: 'item_id' },
   schema_migrations: { key: 'cityHash64(version)', column: 'version' },
 };
 
@@ -64,7 +65,7 @@ describe('cluster DDL for every migration in core/migrations', () => {
   const migrations = loadMigrations();
 
   it('covers the migrations we have', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   for (const migration of migrations) {
@@ -90,7 +91,7 @@ describe('cluster DDL for every migration in core/migrations', () => {
 
   it('creates each table of the data model, sharded by the documented key', () => {
     const created = migrations.filter((m) => /CREATE TABLE/.test(m.sql)).map((m) => parseCreateTable(m.sql).table);
-    expect(created.sort()).toEqual(['decision_events', 'runs', 'steps']);
+    expect(created.sort()).toEqual(['decision_events', 'item_decisions', 'runs', 'steps']);
     for (const t of created) expect(SHARDING_KEYS[t]).toBe(expectedKeys[t]!.key);
   });
 

@@ -38,6 +38,7 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   runs: 'cityHash64(run_id)',
   steps: 'cityHash64(run_id)',
   decision_events: 'cityHash64(step_id)',
+  item_decisions: 'cityHash64(item_id)',
   schema_migrations: 'cityHash64(version)',
 };
 

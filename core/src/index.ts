@@ -12,3 +12,5 @@ export * from './api.js';
 export * from './storage-env.js';
 export * from './otlp/index.js';
 export * from './prometheus.js';
+export * from './item-queries.js';
+export * from './item-api.js';

@@ -64,7 +64,7 @@ export interface DecisionRow extends PayloadRef {
 }
 
 /** The ClickHouse table each row type goes to. */
-export const Tables = { RUNS: 'runs', STEPS: 'steps', DECISIONS: 'decision_events' } as const;
+export const Tables = { RUNS: 'runs', STEPS: 'steps', DECISIONS: 'decision_events', ITEM_DECISIONS: 'item_decisions' } as const;
 
 /** Share of `input` that did not make it to `output`, in [0, 1]; 0 when nothing came in. */
 export function eliminationRatio(input: number, output: number): number {

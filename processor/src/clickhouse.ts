@@ -82,25 +82,33 @@ export class ClickHouseWriter {
    * one server we talked to (where a crash would lose acknowledged data).
    */
   async write(batch: WriteBatch): Promise<void> {
-    await this.#insert(Tables.RUNS, batch.runs);
-    await this.#insert(Tables.STEPS, batch.steps);
-    await this.#insert(Tables.DECISIONS, batch.decisions);
+    await this.#insert([Tables.RUNS], batch.runs);
+    await this.#insert([Tables.STEPS], batch.steps);
+    // The same decision rows, by step (decision_events) and by item (item_decisions).
+    await this.#insert([Tables.DECISIONS, Tables.ITEM_DECISIONS], batch.decisions);
   }
 
-  async #insert(table: string, rows: readonly object[]): Promise<void> {
+  /** Inserts the rows into each table; serialised once, with a token per table from the rows' bytes. */
+  async #insert(tables: readonly string[], rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    const hash = createHash('sha256').update(table);
+    const hash = createHash('sha256');
     const lines = rows.map((row) => {
       const line = JSON.stringify(row);
       hash.update(line);
       return line;
     });
-    await this.#client.insert({
-      table,
-      values: lines,
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: hash.digest('hex'), ...(this.#cluster ? { insert_distributed_sync: 1 } : {}) },
-    });
+    const digest = hash.digest('hex');
+    for (const table of tables) {
+      await this.#client.insert({
+        table,
+        values: lines,
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
+          ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
+        },
+      });
+    }
   }
 
   /** True when ClickHouse answers. */

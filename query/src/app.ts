@@ -23,6 +23,19 @@ import {
   toStepList,
   toStepSummary,
   reasonHistogramQuery,
+  itemAcrossRunsQuery,
+  itemInRunQuery,
+  type ItemInRunResponse,
+  type ItemRunsResponse,
+  runDiffItemsQuery,
+  type RunDiffResponse,
+  runsByIdQuery,
+  stepDeltas,
+  type StepIndex,
+  stepNamesQuery,
+  toItemChange,
+  toItemInRun,
+  toItemRun,
   type ReasonHistogramResponse,
 } from '@xray/core';
 import type { Authenticator } from '@xray/auth';
@@ -219,7 +232,84 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     return c.json(body);
   });
 
-  app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps or /v1/decisions.`));
+  // Where did item X die: in one run, step by step.
+  app.get('/v1/runs/:runId/items/:itemId', async (c) => {
+    const projectId = c.var.projectId;
+    const runId = runIdParam(c);
+    const itemId = textParam('itemId', c.req.param('itemId'))!;
+    const [found, steps] = await Promise.all([rows.rows(itemInRunQuery(projectId, runId, itemId)), rows.rows(listStepsQuery(projectId, runId))]);
+    if (steps.length === 0) {
+      const [run] = await rows.rows(getRunQuery(projectId, runId));
+      if (!run) return runNotFound(c, runId);
+    }
+    if (found.length === 0) return notFound(c, `No recorded decision about item ${JSON.stringify(itemId)} in run ${runId}. With sampled capture only some items are recorded; record a run in full to follow every item.`);
+    const body: ItemInRunResponse = toItemInRun(runId, itemId, found, stepIndex(steps));
+    return c.json(body);
+  });
+
+  // Where did item X die: across runs, the first step that eliminated it in each.
+  app.get('/v1/items/:itemId/runs', async (c) => {
+    const projectId = c.var.projectId;
+    const itemId = textParam('itemId', c.req.param('itemId'))!;
+    const limit = limitParam(c.req.query('limit'));
+    const after = decodeCursor(c.req.query('cursor'), isRunCursor);
+    const found = await rows.rows(
+      itemAcrossRunsQuery({
+        projectId,
+        itemId,
+        limit,
+        pipeline: textParam('pipeline', c.req.query('pipeline')),
+        fromMillis: timeParam('from', c.req.query('from')),
+        toMillis: timeParam('to', c.req.query('to')),
+        ...(after ? { after: { firstSeen: after.t, runId: after.r } } : {}),
+      }),
+    );
+    const page = paginate(found, limit, (last) => ({ t: String(last.first_seen_text), r: String(last.run_id) }));
+    const runIds = page.items.map((r) => String(r.run_id));
+    const stepIds = page.items.map((r) => String((r.eliminated as unknown[] | undefined)?.[0] ?? '')).filter(Boolean);
+    const [runs, steps] = runIds.length
+      ? await Promise.all([rows.rows(runsByIdQuery(projectId, runIds)), rows.rows(stepNamesQuery(projectId, runIds, stepIds))])
+      : [[], []];
+    const runById = new Map(runs.map((r) => [String(r.run_id), r]));
+    const body: ItemRunsResponse = { itemId, runs: page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), stepIndex(steps))), nextCursor: page.nextCursor };
+    return c.json(body);
+  });
+
+  // What changed between two runs of one pipeline: per-step deltas and the items whose fate changed.
+  app.get('/v1/runs/:runId/diff/:otherRunId', async (c) => {
+    const projectId = c.var.projectId;
+    const runA = runIdParam(c);
+    const runB = idParam(c.req.param('otherRunId'), RUN_ID_RE, 'otherRunId', '32 hex characters');
+    const limit = limitParam(c.req.query('limit'), 100, 1000);
+    const afterItem = decodeCursor(c.req.query('cursor'), (v): v is string => typeof v === 'string' && v.length <= 512);
+    const [[a], [b], stepsA, stepsB] = await Promise.all([
+      rows.rows(getRunQuery(projectId, runA)),
+      rows.rows(getRunQuery(projectId, runB)),
+      rows.rows(listStepsQuery(projectId, runA)),
+      rows.rows(listStepsQuery(projectId, runB)),
+    ]);
+    if (!a) return runNotFound(c, runA);
+    if (!b) return runNotFound(c, runB);
+    if (a.pipeline !== b.pipeline) throw new BadRequest(`runs ${runA} (${String(a.pipeline)}) and ${runB} (${String(b.pipeline)}) belong to different pipelines; compare two runs of one pipeline`);
+    const all = [...stepsA, ...stepsB];
+    const found = all.length
+      ? await rows.rows(
+          runDiffItemsQuery({ projectId, runA, runB, stepIds: all.map((st) => String(st.step_id)), stepNames: all.map((st) => String(st.name)), afterItem, limit }),
+        )
+      : [];
+    const page = paginate(found, limit, (last) => String(last.item_id));
+    const body: RunDiffResponse = {
+      runA,
+      runB,
+      pipeline: String(a.pipeline),
+      steps: stepDeltas(stepsA.map(toStepSummary), stepsB.map(toStepSummary)),
+      items: page.items.map(toItemChange),
+      nextCursor: page.nextCursor,
+    };
+    return c.json(body);
+  });
+
+  app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items or /v1/decisions.`));
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
@@ -248,6 +338,11 @@ function paginate<R>(found: R[], limit: number, position: (last: R) => unknown):
 function isConnectionError(err: Error): boolean {
   const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code) || err.name === 'TimeoutError';
+}
+
+/** Step names and positions by step id. */
+function stepIndex(steps: readonly Record<string, unknown>[]): StepIndex {
+  return new Map(steps.map((st) => [String(st.step_id), { name: String(st.name), index: Number(st.step_index) }]));
 }
 
 const AUTH_ERROR_CODES = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth_unavailable' } as const;

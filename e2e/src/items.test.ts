@@ -1,0 +1,120 @@
+import type { ErrorResponse, ItemInRunResponse, ItemRunsResponse, RunDiffResponse, StepListResponse } from '@xray/core';
+import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestStack, type TestStack } from './harness.js';
+
+// Two runs of one pipeline with different rules, then: where did item X die, and what changed.
+let stack: TestStack;
+const runs: { a: string; b: string; other: string } = { a: '', b: '', other: '' };
+const ITEMS = Array.from({ length: 100 }, (_, i) => ({ id: `item-${i}`, i }));
+type Item = (typeof ITEMS)[number];
+
+/** filter: drops multiples of `every`; cap: drops i >= cap. Returns where each item died (or undefined). */
+const fate = (every: number, cap: number) => (x: Item) => (x.i % every === 0 ? 'filter' : x.i >= cap ? 'cap' : undefined);
+
+async function send(xray: XRay, pipeline: string, every: number, cap: number): Promise<string> {
+  let id = '';
+  await xray.run(pipeline, ITEMS, async (runId) => {
+    id = runId;
+    const filtered = await xray.step(runId, XRStepType.FILTER, 'filter', (input: Item[]) =>
+      input.map((x) => ({ itemId: x.id, outcome: x.i % every === 0 ? ELIMINATED : KEPT, reason: `multiple of ${every}`, reasonCode: `MOD_${every}`, input: x })), ITEMS);
+    const left = ITEMS.filter((x) => x.i % every !== 0);
+    const capped = await xray.step(runId, XRStepType.FILTER, 'cap', (input: Item[]) =>
+      input.map((x) => ({ itemId: x.id, outcome: x.i >= cap ? ELIMINATED : KEPT, reason: `over cap ${cap}` })), left);
+    void filtered;
+    return capped.filter((d) => d.outcome === KEPT);
+  });
+  return id;
+}
+
+async function ready(runId: string) {
+  await eventually(async () => {
+    const { body } = await stack.get<StepListResponse>(`/v1/runs/${runId}/steps`);
+    return body.steps?.length === 2 && (await stack.get(`/v1/runs/${runId}`)).status === 200 ? true : undefined;
+  }, 30_000, `run ${runId}`);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack('items');
+  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
+  runs.a = await send(xray, 'search', 2, 80);
+  await new Promise((r) => setTimeout(r, 20)); // B starts later: newest first puts it first
+  runs.b = await send(xray, 'search', 4, 90);
+  runs.other = await send(xray, 'other', 3, 50);
+  await xray.shutdown();
+  for (const id of Object.values(runs)) await ready(id);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('where did item X die', () => {
+  it('follows an item through the steps of one run', async () => {
+    const { status, body } = await stack.get<ItemInRunResponse>(`/v1/runs/${runs.a}/items/item-81`);
+    expect(status).toBe(200);
+    expect(body.decisions.map((d) => [d.stepName, d.stepIndex, d.outcome, d.reason])).toEqual([
+      ['filter', 0, 'kept', 'multiple of 2'],
+      ['cap', 1, 'eliminated', 'over cap 80'],
+    ]);
+    expect(body.eliminatedAt).toMatchObject({ stepName: 'cap', reason: 'over cap 80', eventId: body.decisions[1]!.eventId });
+    const early = await stack.get<ItemInRunResponse>(`/v1/runs/${runs.a}/items/item-2`);
+    expect(early.body.eliminatedAt).toMatchObject({ stepName: 'filter', reason: 'multiple of 2', reasonCode: 'MOD_2' });
+    expect(early.body.decisions).toHaveLength(1);
+    const survivor = await stack.get<ItemInRunResponse>(`/v1/runs/${runs.a}/items/item-1`);
+    expect(survivor.body.eliminatedAt).toBeNull();
+  });
+
+  it('answers 404 for an item the run never decided on, and for an unknown run', async () => {
+    const missing = await stack.get<ErrorResponse>(`/v1/runs/${runs.a}/items/item-1000`);
+    expect([missing.status, missing.body.error.message]).toEqual([404, expect.stringContaining('No recorded decision about item "item-1000"')]);
+    expect((await stack.get(`/v1/runs/${'0'.repeat(32)}/items/item-1`)).status).toBe(404);
+  });
+
+  it('lists the runs an item went through, newest first, with the step that eliminated it in each', async () => {
+    const { body } = await stack.get<ItemRunsResponse>(`/v1/items/item-84/runs`);
+    // item-84: A drops it at filter (even); B at cap (>= 90? no: 84 < 90, and 84 % 4 == 0: filter); other: 84 % 3 == 0: filter.
+    expect(body.runs.map((r) => [r.runId, r.pipeline, r.eliminatedAt?.stepName ?? null])).toEqual([
+      [runs.other, 'other', 'filter'],
+      [runs.b, 'search', 'filter'],
+      [runs.a, 'search', 'filter'],
+    ]);
+    const searchOnly = await stack.get<ItemRunsResponse>(`/v1/items/item-85/runs?pipeline=search&limit=1`);
+    expect(searchOnly.body.runs.map((r) => [r.runId, r.eliminatedAt])).toEqual([[runs.b, null]]);
+    const next = await stack.get<ItemRunsResponse>(`/v1/items/item-85/runs?pipeline=search&limit=1&cursor=${searchOnly.body.nextCursor}`);
+    expect(next.body.runs.map((r) => [r.runId, r.eliminatedAt?.stepName, r.eliminatedAt?.reason])).toEqual([[runs.a, 'cap', 'over cap 80']]);
+    expect(next.body.nextCursor).toBeNull();
+  });
+});
+
+describe('what changed between two runs', () => {
+  it('gives per-step deltas and exactly the items whose fate changed, with the reasons before and after', async () => {
+    const before = fate(2, 80);
+    const after = fate(4, 90);
+    const changed = ITEMS.filter((x) => before(x) !== after(x)).map((x) => x.id).sort();
+    const items: RunDiffResponse['items'] = [];
+    let cursor: string | null = null;
+    let body!: RunDiffResponse;
+    do {
+      ({ body } = await stack.get<RunDiffResponse>(`/v1/runs/${runs.a}/diff/${runs.b}?limit=20${cursor ? `&cursor=${cursor}` : ''}`));
+      items.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(items.map((x) => x.itemId)).toEqual(changed);
+    const x6 = items.find((x) => x.itemId === 'item-6')!; // even: filtered in A; 6 % 4 != 0 and 6 < 90: kept in B
+    expect([x6.a, x6.b]).toEqual([{ stepName: 'filter', reason: 'multiple of 2', reasonCode: 'MOD_2' }, null]);
+    const x85 = items.find((x) => x.itemId === 'item-85')!;
+    expect([x85.a?.stepName, x85.b]).toEqual(['cap', null]);
+
+    expect(body.steps.map((st) => [st.name, st.a?.eliminatedCount, st.b?.eliminatedCount, st.eliminatedDelta])).toEqual([
+      ['filter', 50, 25, -25],
+      ['cap', 10, 8, -2],
+    ]);
+    expect(body.steps[0]!.ratioDeltaPoints).toBeCloseTo(-25, 10);
+  });
+
+  it('refuses to compare runs of different pipelines', async () => {
+    const res = await stack.get<ErrorResponse>(`/v1/runs/${runs.a}/diff/${runs.other}`);
+    expect([res.status, res.body.error.message]).toEqual([400, expect.stringContaining('belong to different pipelines')]);
+  });
+});
