@@ -118,3 +118,15 @@ describe('what changed between two runs', () => {
     expect([res.status, res.body.error.message]).toEqual([400, expect.stringContaining('belong to different pipelines')]);
   });
 });
+
+describe('the raw records', () => {
+  it("returns a run's and a step's payloads from S3", async () => {
+    const run = await stack.get<{ kind: string; pipeline: string; input: unknown; output: unknown[] }>(`/v1/runs/${runs.a}/payload`);
+    expect([run.status, run.body.kind, run.body.pipeline]).toEqual([200, 'run', 'search']);
+    expect(run.body.input).toEqual(ITEMS);
+    const { body: steps } = await stack.get<StepListResponse>(`/v1/runs/${runs.a}/steps`);
+    const step = await stack.get<{ kind: string; name: string; input: unknown[] }>(`/v1/steps/${steps.steps[1]!.stepId}/payload`);
+    expect([step.status, step.body.kind, step.body.name, step.body.input.length]).toEqual([200, 'step', 'cap', 50]);
+    expect((await stack.get(`/v1/steps/${'0'.repeat(16)}/payload`)).status).toBe(404);
+  });
+});

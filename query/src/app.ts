@@ -221,15 +221,33 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     if (!id) throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
     const [row] = await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq));
     if (!row) return notFound(c, `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`);
-    const payloadKey = String(row.payload_key);
-    // Rows are filtered by project already; a payload outside the project's prefix is never read.
-    if (!payloadKey.startsWith(`${projectId}/`)) throw new Error(`payload key ${payloadKey} is outside project ${projectId}`);
-    const payload = await payloads.read(payloadKey, Number(row.payload_offset), Number(row.payload_length));
+    const payload = await payloadOf(projectId, row);
     const body: DecisionDetail = {
       ...toDecisionSummary(row),
       ...(payload ? { input: payload.input, output: payload.output, metadata: payload.metadata } : {}),
     };
     return c.json(body);
+  });
+
+  // The raw records of a run and of a step (input, output, and for a step its metadata) from S3.
+  app.get('/v1/runs/:runId/payload', async (c) => {
+    const projectId = c.var.projectId;
+    const runId = runIdParam(c);
+    const [row] = await rows.rows(getRunQuery(projectId, runId));
+    if (!row) return runNotFound(c, runId);
+    const payload = await payloadOf(projectId, row);
+    if (!payload) return notFound(c, `The payload of run ${runId} is missing from storage.`);
+    return c.json(payload);
+  });
+
+  app.get('/v1/steps/:stepId/payload', async (c) => {
+    const projectId = c.var.projectId;
+    const stepId = idParam(c.req.param('stepId'), STEP_ID_RE, 'stepId', '16 hex characters');
+    const [row] = await rows.rows(getStepQuery(projectId, stepId));
+    if (!row) return notFound(c, `No step ${stepId} in this project. Step ids come from GET /v1/runs/{runId}/steps.`);
+    const payload = await payloadOf(projectId, row);
+    if (!payload) return notFound(c, `The payload of step ${stepId} is missing from storage.`);
+    return c.json(payload);
   });
 
   // Where did item X die: in one run, step by step.
@@ -308,6 +326,13 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     };
     return c.json(body);
   });
+
+  /** The record a row points at in S3; only ever under the project's own prefix. */
+  async function payloadOf(projectId: string, row: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const key = String(row.payload_key);
+    if (!key.startsWith(`${projectId}/`)) throw new Error(`payload key ${key} is outside project ${projectId}`);
+    return payloads.read(key, Number(row.payload_offset), Number(row.payload_length));
+  }
 
   app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items or /v1/decisions.`));
 
