@@ -14,3 +14,4 @@ export * from './otlp/index.js';
 export * from './prometheus.js';
 export * from './item-queries.js';
 export * from './item-api.js';
+export * from './trends.js';

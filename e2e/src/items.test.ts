@@ -1,4 +1,4 @@
-import type { ErrorResponse, ItemInRunResponse, ItemRunsResponse, RunDiffResponse, StepListResponse } from '@xray/core';
+import type { ErrorResponse, ItemInRunResponse, ItemRunsResponse, RunDiffResponse, StepListResponse, TrendResponse } from '@xray/core';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';
@@ -128,5 +128,37 @@ describe('the raw records', () => {
     const step = await stack.get<{ kind: string; name: string; input: unknown[] }>(`/v1/steps/${steps.steps[1]!.stepId}/payload`);
     expect([step.status, step.body.kind, step.body.name, step.body.input.length]).toEqual([200, 'step', 'cap', 50]);
     expect((await stack.get(`/v1/steps/${'0'.repeat(16)}/payload`)).status).toBe(404);
+  });
+});
+
+describe('trends for dashboards', () => {
+  const window = () => `from=${Date.now() - 3600_000}&to=${Date.now() + 60_000}&interval=2h`;
+
+  it('gives elimination per pipeline, and per step of one pipeline, as time series', async () => {
+    const { status, body } = await stack.get<TrendResponse>(`/v1/trends?${window()}`);
+    expect(status).toBe(200);
+    const points = (pipeline: string, step: string | null, b: TrendResponse) =>
+      b.series.filter((s) => s.pipeline === pipeline && s.step === step).flatMap((s) => s.points);
+    const sum = (ps: TrendResponse['series'][number]['points']) => ps.reduce((t, p) => ({ runs: t.runs + p.runs, input: t.input + p.input, eliminated: t.eliminated + p.eliminated }), { runs: 0, input: 0, eliminated: 0 });
+    expect(sum(points('search', null, body))).toEqual({ runs: 2, input: 200, eliminated: 60 + 33 });
+    expect(sum(points('other', null, body)).runs).toBe(1);
+    const first = points('search', null, body)[0]!;
+    expect(first.timeMs % (2 * 3600_000)).toBe(0);
+    expect(new Date(first.time).getTime()).toBe(first.timeMs);
+
+    const { body: bySteps } = await stack.get<TrendResponse>(`/v1/trends?pipeline=search&by=step&${window()}`);
+    expect([...new Set(bySteps.series.map((s) => s.step))].sort()).toEqual(['cap', 'filter']);
+    expect(sum(points('search', 'filter', bySteps))).toEqual({ runs: 2, input: 200, eliminated: 75 });
+    expect(sum(points('search', 'cap', bySteps))).toEqual({ runs: 2, input: 125, eliminated: 18 });
+    const { body: one } = await stack.get<TrendResponse>(`/v1/trends?pipeline=search&step=cap&${window()}`);
+    expect(one.series.map((s) => s.step)).toEqual(['cap']);
+  });
+
+  it('explains bad parameters', async () => {
+    const bad = async (query: string) => (await stack.get<ErrorResponse>(`/v1/trends?${query}`)).body.error?.message;
+    expect(await bad('interval=5x')).toBe('interval must look like 30s, 5m, 1h or 1d, got "5x"');
+    expect(await bad('by=step')).toBe('per-step trends need a pipeline: add pipeline=<name>');
+    expect(await bad('interval=1s')).toMatch(/more than 10000 points per series/);
+    expect(await bad('from=2026-01-02&to=2026-01-01')).toBe('from must be before to');
   });
 });

@@ -23,6 +23,10 @@ import {
   toStepList,
   toStepSummary,
   reasonHistogramQuery,
+  parseInterval,
+  type TrendResponse,
+  toTrendSeries,
+  trendQuery,
   itemAcrossRunsQuery,
   itemInRunQuery,
   type ItemInRunResponse,
@@ -250,6 +254,32 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     return c.json(payload);
   });
 
+  // Trends for dashboards: elimination per pipeline, or per step of one pipeline, in time buckets.
+  app.get('/v1/trends', async (c) => {
+    const projectId = c.var.projectId;
+    const pipeline = textParam('pipeline', c.req.query('pipeline'));
+    const step = textParam('step', c.req.query('step'));
+    const by = choiceParam('by', c.req.query('by'), ['pipeline', 'step'] as const) ?? (step !== undefined ? 'step' : 'pipeline');
+    if (by === 'step' && pipeline === undefined) throw new BadRequest('per-step trends need a pipeline: add pipeline=<name>');
+    const rawInterval = c.req.query('interval') ?? '1h';
+    const intervalSeconds = parseInterval(rawInterval);
+    if (intervalSeconds === undefined) throw new BadRequest(`interval must look like 30s, 5m, 1h or 1d, got ${JSON.stringify(rawInterval)}`);
+    const toMillis = timeParam('to', c.req.query('to')) ?? Date.now();
+    const fromMillis = timeParam('from', c.req.query('from')) ?? toMillis - 24 * 3600_000;
+    if (fromMillis >= toMillis) throw new BadRequest('from must be before to');
+    if ((toMillis - fromMillis) / 1000 / intervalSeconds > MAX_TREND_POINTS) {
+      throw new BadRequest(`from..to at interval ${rawInterval} makes more than ${MAX_TREND_POINTS} points per series; use a longer interval or a shorter range`);
+    }
+    const found = await rows.rows(trendQuery({ projectId, pipeline, bySteps: by === 'step', step, intervalSeconds, fromMillis, toMillis }));
+    const body: TrendResponse = {
+      intervalSeconds,
+      from: new Date(fromMillis).toISOString(),
+      to: new Date(toMillis).toISOString(),
+      series: toTrendSeries(found, by === 'step'),
+    };
+    return c.json(body);
+  });
+
   // Where did item X die: in one run, step by step.
   app.get('/v1/runs/:runId/items/:itemId', async (c) => {
     const projectId = c.var.projectId;
@@ -334,7 +364,7 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     return payloads.read(key, Number(row.payload_offset), Number(row.payload_length));
   }
 
-  app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items or /v1/decisions.`));
+  app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items, /v1/trends or /v1/decisions.`));
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
@@ -369,6 +399,9 @@ function isConnectionError(err: Error): boolean {
 function stepIndex(steps: readonly Record<string, unknown>[]): StepIndex {
   return new Map(steps.map((st) => [String(st.step_id), { name: String(st.name), index: Number(st.step_index) }]));
 }
+
+/** Most buckets one trend series may have. */
+const MAX_TREND_POINTS = 10_000;
 
 const AUTH_ERROR_CODES = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth_unavailable' } as const;
 
