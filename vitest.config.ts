@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages from source, so a test run never depends on a stale build.
 // (Tests that start services as processes run the built files; `npm test` builds first.)
 const src = (pkg: string) => fileURLToPath(new URL(`./${pkg}/src/index.ts`, import.meta.url));
-const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/auth': src('auth'), '@xray/sdk': src('sdk'), '@xray/stack': src('stack') };
+const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/auth': src('auth'), '@xray/cli': src('cli'), '@xray/sdk': src('sdk'), '@xray/stack': src('stack') };
 
 export default defineConfig({
   resolve: { alias },

@@ -17,7 +17,7 @@ const allowed = {
   query: ['otel', 'core', 'auth'],
   cli: ['core', 'auth'],
   stack: ['otel', 'core', 'auth', 'sdk'],
-  e2e: ['otel', 'core', 'auth', 'sdk', 'stack'],
+  e2e: ['otel', 'core', 'auth', 'cli', 'sdk', 'stack'],
   bench: ['otel', 'core', 'auth', 'sdk', 'stack'],
   reliability: ['otel', 'core', 'auth', 'sdk', 'stack'],
 };

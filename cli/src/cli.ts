@@ -1,12 +1,24 @@
 /** Argument parsing and dispatch for `xray`; main.ts only wires the process to {@link run}. */
 import { parseArgs } from 'node:util';
 import { ManageError, openKeyStore, type RateLimits } from '@xray/auth';
+import { ApiError, type ApiClient, apiClient } from './api-client.js';
 import { createKeyCommand, createProjectCommand, listCommand, type Output, revokeKeyCommand, UsageError } from './keys.js';
+import { diffCommand, reasonsCommand, runsCommand, stepsCommand, whyCommand } from './questions.js';
 import { COLOUR, PLAIN } from './table.js';
 
 export const USAGE = `Usage: xray <command> [options]
 
-Projects and API keys
+Debugging questions (the query API, with a read key)
+  xray runs [--pipeline <p>] [--min-ratio <0-1>] [--max-ratio <0-1>] [--status ok|error]
+            [--sort time|ratio] [--from <time>] [--to <time>] [--limit <n>]
+                                              runs that look wrong
+  xray steps <run id>                         the run's step funnel; ▶ marks the step that eliminated most
+  xray reasons <step id> [--outcome <o>]      why the step decided as it did: reasons with examples
+  xray why <item id> [--run <run id>]         where the item died: in one run, or across runs
+            [--pipeline <p>] [--from <time>] [--to <time>]
+  xray diff <run A> <run B> [--limit <n>]     what changed between two runs of one pipeline
+
+Projects and API keys (the key store)
   xray create project <id> [--name <name>]    a project, with an ingest key and a read key
   xray create key <project> --kind ingest|read [--name <name>]
                   [--spans-per-second <n>] [--bytes-per-second <n>]
@@ -14,13 +26,15 @@ Projects and API keys
   xray list [--project <id>]                  projects and their keys (never the keys themselves)
 
 Options
+  --url <url>         query API (default http://127.0.0.1:8080)                        [env XRAY_QUERY_URL]
+  --key <read key>    the project's read key                                           [env XRAY_READ_KEY]
   --store <setting>   where keys live: redis (default), redis:<prefix> or file:<path>  [env XRAY_AUTH_STORE]
   --redis-url <url>   Redis of the redis store (default redis://127.0.0.1:6379)       [env REDIS_URL]
   --json              machine-readable output
   -h, --help          this help
 `;
 
-/** Exit codes: 0 done, 1 the command failed (store unreachable, unknown project…), 2 bad usage. */
+/** Exit codes: 0 done, 1 the command failed (API or store unreachable, unknown id…), 2 bad usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export interface Io {
@@ -29,6 +43,8 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   /** Colour only on a terminal, and never when NO_COLOR is set. */
   colour: boolean;
+  /** Show a spinner on stderr while a slow answer is awaited (stderr is a terminal). */
+  progress?: boolean;
 }
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
@@ -47,6 +63,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         project: { type: 'string' },
         'spans-per-second': { type: 'string' },
         'bytes-per-second': { type: 'string' },
+        url: { type: 'string' },
+        key: { type: 'string' },
+        pipeline: { type: 'string' },
+        'min-ratio': { type: 'string' },
+        'max-ratio': { type: 'string' },
+        status: { type: 'string' },
+        sort: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        limit: { type: 'string' },
+        run: { type: 'string' },
+        outcome: { type: 'string' },
       },
     });
   } catch (err) {
@@ -59,6 +87,28 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const style = io.colour && !values.json ? COLOUR : PLAIN;
+  const print = (output: Output) => io.out(values.json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
+  if (QUESTIONS.has(positionals[0]!)) {
+    const api = apiClient({ url: values.url ?? io.env.XRAY_QUERY_URL ?? 'http://127.0.0.1:8080', key: values.key ?? io.env.XRAY_READ_KEY });
+    const stop = io.progress ? spinner(io) : () => undefined;
+    try {
+      const output = await ask(positionals, values, api, style);
+      stop();
+      print(output);
+      return EXIT.ok;
+    } catch (err) {
+      stop();
+      if (err instanceof UsageError) {
+        io.err(`xray: ${err.message}\n\n${USAGE}`);
+        return EXIT.usage;
+      }
+      if (err instanceof ApiError) {
+        io.err(`xray: ${err.message}\n`);
+        return EXIT.failed;
+      }
+      throw err;
+    }
+  }
   let store;
   try {
     store = openKeyStore(values.store ?? io.env.XRAY_AUTH_STORE, values['redis-url'] ?? io.env.REDIS_URL);
@@ -67,8 +117,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   try {
-    const output = await dispatch(positionals, values, store, style);
-    io.out(values.json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
+    print(await dispatch(positionals, values, store, style));
     return EXIT.ok;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -86,7 +135,51 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-type Values = { name?: string; kind?: string; project?: string; 'spans-per-second'?: string; 'bytes-per-second'?: string };
+type Values = { name?: string; kind?: string; project?: string; 'spans-per-second'?: string; 'bytes-per-second'?: string } & Record<string, string | boolean | undefined>;
+
+const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff']);
+
+function ask(positionals: string[], values: Values, api: ApiClient, style: typeof PLAIN): Promise<Output> {
+  const [command, ...args] = positionals;
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const take = (count: number, what: string) => {
+    if (args.length < count) throw new UsageError(`\`xray ${command}\` needs ${what}.`);
+    if (args.length > count) throw new UsageError(`Unexpected arguments: ${args.slice(count).join(' ')}.`);
+    return args;
+  };
+  switch (command) {
+    case 'runs':
+      take(0, 'no arguments');
+      return runsCommand(api, { pipeline: text('pipeline'), minRatio: text('min-ratio'), maxRatio: text('max-ratio'), status: text('status'), sort: text('sort'), from: text('from'), to: text('to'), limit: text('limit') }, style);
+    case 'steps':
+      return stepsCommand(api, take(1, 'a run id')[0]!, style);
+    case 'reasons':
+      return reasonsCommand(api, take(1, 'a step id')[0]!, text('outcome'), style);
+    case 'why':
+      return whyCommand(api, take(1, 'an item id')[0]!, { run: text('run'), pipeline: text('pipeline'), from: text('from'), to: text('to'), limit: text('limit') }, style);
+    default: {
+      const [a, b] = take(2, 'two run ids');
+      return diffCommand(api, a!, b!, text('limit'), style);
+    }
+  }
+}
+
+/** A spinner on stderr once an answer takes over 300 ms; returns the function that clears it. */
+function spinner(io: Io): () => void {
+  const frames = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+  let i = 0;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const delay = setTimeout(() => {
+    ticker = setInterval(() => io.err(`\r${frames[i++ % frames.length]} asking the query API…`), 100);
+  }, 300);
+  return () => {
+    clearTimeout(delay);
+    if (ticker) {
+      clearInterval(ticker);
+      io.err('\r\u001b[K');
+    }
+  };
+}
 
 function dispatch(positionals: string[], values: Values, store: Parameters<typeof listCommand>[0], style: typeof PLAIN): Promise<Output> {
   const [verb, noun, arg, ...extra] = positionals;

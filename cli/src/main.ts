@@ -6,5 +6,6 @@ const code = await run(process.argv.slice(2), {
   err: (text) => process.stderr.write(text),
   env: process.env,
   colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  progress: Boolean(process.stderr.isTTY),
 });
 process.exitCode = code;

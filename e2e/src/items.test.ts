@@ -1,4 +1,5 @@
 import type { ErrorResponse, ItemInRunResponse, ItemRunsResponse, RunDiffResponse, StepListResponse, TrendResponse } from '@xray/core';
+import { EXIT, run } from '@xray/cli';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';
@@ -160,5 +161,49 @@ describe('trends for dashboards', () => {
     expect(await bad('by=step')).toBe('per-step trends need a pipeline: add pipeline=<name>');
     expect(await bad('interval=1s')).toMatch(/more than 10000 points per series/);
     expect(await bad('from=2026-01-02&to=2026-01-01')).toBe('from must be before to');
+  });
+});
+
+describe('the xray command', () => {
+  async function xray(...argv: string[]) {
+    let out = '';
+    let err = '';
+    const env = { XRAY_QUERY_URL: stack.queryUrl, XRAY_READ_KEY: stack.keys.readKey };
+    const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t), env, colour: false });
+    return { code, out, err };
+  }
+
+  it('answers the questions as tables, and as JSON for scripts', async () => {
+    const runsOut = await xray('runs', '--pipeline', 'search', '--sort', 'ratio');
+    expect(runsOut.code).toBe(EXIT.ok);
+    const lines = runsOut.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^RUN\s+PIPELINE\s+STARTED \(UTC\)\s+STATUS\s+STEPS\s+IN → OUT\s+ELIMINATED$/);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual([runs.a, runs.b]); // 60% before 33%
+
+    const steps = await xray('steps', runs.a);
+    expect(steps.out).toMatch(/▶\s+[0-9a-f]{16}\s+filter\s+filter\s+100 → 50\s+50\s+50\.0%\s+83\.3%/);
+
+    const why = await xray('why', 'item-81', '--run', runs.a);
+    expect(why.out.split('\n')[0]).toBe('item-81 was eliminated at cap: over cap 80');
+    const across = await xray('why', 'item-85', '--pipeline', 'search', '--json');
+    expect((JSON.parse(across.out) as { runs: { runId: string }[] }).runs.map((r) => r.runId)).toEqual([runs.b, runs.a]);
+
+    const reasons = await xray('reasons', (JSON.parse((await xray('steps', runs.a, '--json')).out) as StepListResponse).steps[0]!.stepId, '--outcome', 'eliminated');
+    expect(reasons.out).toMatch(/^DECISIONS\s+SHARE\s+REASON\s+FOR EXAMPLE\n50\s+100\.0%\s+MOD_2\s+item-0, item-2, item-4$/m);
+
+    const diff = await xray('diff', runs.a, runs.b, '--limit', '3');
+    expect(diff.out).toContain('search: ');
+    expect(diff.out).toMatch(/filter\s+50\s+25\s+-25\s+50\.0%\s+25\.0%\s+-25\.0 pts/);
+    expect(diff.out).toContain('more items: raise --limit');
+  });
+
+  it('says what went wrong, with exit codes', async () => {
+    expect(await xray('steps')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('`xray steps` needs a run id') });
+    expect(await xray('steps', '0'.repeat(32))).toMatchObject({ code: EXIT.failed, err: expect.stringMatching(/^xray: No run 0{32} in this project/) });
+    const noKey = await run(['runs'], { out: () => undefined, err: () => undefined, env: { XRAY_QUERY_URL: stack.queryUrl }, colour: false });
+    expect(noKey).toBe(EXIT.failed);
+    let err = '';
+    const down = await run(['runs', '--url', 'http://127.0.0.1:1', '--key', stack.keys.readKey], { out: () => undefined, err: (t) => (err += t), env: {}, colour: false });
+    expect([down, err]).toEqual([EXIT.failed, expect.stringContaining('the query API does not answer at http://127.0.0.1:1')]);
   });
 });
