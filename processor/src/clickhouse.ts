@@ -98,17 +98,20 @@ export class ClickHouseWriter {
       return line;
     });
     const digest = hash.digest('hex');
-    for (const table of tables) {
-      await this.#client.insert({
-        table,
-        values: lines,
-        format: 'JSONEachRow',
-        clickhouse_settings: {
-          insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
-          ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
-        },
-      });
-    }
+    // Side by side: a server (or cluster) that runs inserts in parallel takes both at once.
+    await Promise.all(
+      tables.map((table) =>
+        this.#client.insert({
+          table,
+          values: lines,
+          format: 'JSONEachRow',
+          clickhouse_settings: {
+            insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
+            ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
+          },
+        }),
+      ),
+    );
   }
 
   /** True when ClickHouse answers. */
