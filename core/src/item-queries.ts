@@ -27,6 +27,8 @@ export interface ItemRunsFilter {
   /** Continue after this run (the last of the previous page): newest first by first decision time. */
   after?: { firstSeen: string; runId: string };
   limit: number;
+  /** false: read without FINAL (faster; re-delivered rows count twice until merged). Default true. */
+  exact?: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export function itemAcrossRunsQuery(f: ItemRunsFilter): BoundQuery {
     params.toMs = f.toMillis;
   }
   if (f.pipeline !== undefined) {
-    where.push('run_id IN (SELECT run_id FROM runs FINAL WHERE project_id = {projectId:String} AND pipeline = {pipeline:String})');
+    where.push(`run_id IN (SELECT run_id FROM runs ${f.exact === false ? '' : 'FINAL'} WHERE project_id = {projectId:String} AND pipeline = {pipeline:String})`);
     params.pipeline = f.pipeline;
   }
   const having: string[] = [];
@@ -58,7 +60,7 @@ export function itemAcrossRunsQuery(f: ItemRunsFilter): BoundQuery {
     query: `SELECT run_id, min(timestamp) AS first_seen, toString(first_seen) AS first_seen_text, count() AS decisions,
                    argMinIf((step_id, seq, reason, reason_code), (timestamp, seq), outcome = 'eliminated') AS eliminated,
                    countIf(outcome = 'eliminated') > 0 AS was_eliminated
-            FROM item_decisions FINAL WHERE ${where.join(' AND ')}
+            FROM item_decisions ${f.exact === false ? '' : 'FINAL'} WHERE ${where.join(' AND ')}
             GROUP BY run_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}
             ORDER BY first_seen DESC, run_id DESC LIMIT {limit:UInt32}`,
     query_params: params,
@@ -92,6 +94,8 @@ export interface RunDiffFilter {
   stepNames: readonly string[];
   afterItem?: string;
   limit: number;
+  /** false: read without FINAL (faster; re-delivered rows count twice until merged). Default true. */
+  exact?: boolean;
 }
 
 /**
@@ -110,7 +114,7 @@ export function runDiffItemsQuery(f: RunDiffFilter): BoundQuery {
   }
   return {
     query: `SELECT item_id, ${eliminatedIn('runA')} AS a, ${eliminatedIn('runB')} AS b, ${name('a')} AS a_step_name, ${name('b')} AS b_step_name
-            FROM decision_events FINAL WHERE ${where.join(' AND ')}
+            FROM decision_events ${f.exact === false ? '' : 'FINAL'} WHERE ${where.join(' AND ')}
             GROUP BY item_id
             HAVING countIf(run_id = {runA:String}) > 0 AND countIf(run_id = {runB:String}) > 0 AND a_step_name != b_step_name
             ORDER BY item_id LIMIT {limit:UInt32}`,

@@ -174,9 +174,11 @@ export interface ReasonFilter {
   projectId: string;
   stepId: string;
   outcome?: string;
-  /** Example decisions per reason (0-10). */
+  /** Example decisions per reason (1-10). */
   examples: number;
   limit: number;
+  /** false: read without FINAL (faster; re-delivered rows count twice until merged). Default true. */
+  exact?: boolean;
 }
 
 /**
@@ -193,7 +195,7 @@ export function reasonHistogramQuery(f: ReasonFilter): BoundQuery {
   return {
     query: `SELECT reason_code != '' AS by_code, if(by_code, reason_code, reason) AS reason_key, count() AS decisions,
                    groupArraySorted({examples:UInt8})((seq, item_id, outcome, reason)) AS examples
-            FROM decision_events FINAL WHERE ${where.join(' AND ')}
+            FROM decision_events ${f.exact === false ? '' : 'FINAL'} WHERE ${where.join(' AND ')}
             GROUP BY by_code, reason_key ORDER BY decisions DESC, reason_key LIMIT {limit:UInt32}`,
     query_params: params,
   };

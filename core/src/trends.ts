@@ -15,6 +15,8 @@ export interface TrendFilter {
   intervalSeconds: number;
   fromMillis: number;
   toMillis: number;
+  /** false: read without FINAL (faster; re-delivered rows count twice until merged). Default true. */
+  exact?: boolean;
 }
 
 /** One bucket of a series. */
@@ -47,6 +49,7 @@ export function trendQuery(f: TrendFilter): BoundQuery {
   const params: Record<string, unknown> = { projectId: f.projectId, seconds: f.intervalSeconds, fromMs: f.fromMillis, toMs: f.toMillis };
   const inRange = 'started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) AND started_at < fromUnixTimestamp64Milli({toMs:Int64})';
   const bucket = 'toStartOfInterval(started_at, toIntervalSecond({seconds:UInt32}))';
+  const final = f.exact === false ? '' : 'FINAL';
   if (!f.bySteps) {
     const where = ['project_id = {projectId:String}', inRange];
     if (f.pipeline !== undefined) {
@@ -56,7 +59,7 @@ export function trendQuery(f: TrendFilter): BoundQuery {
     return {
       query: `SELECT pipeline AS series_pipeline, '' AS series_step, toString(${bucket}) AS bucket_text, toUnixTimestamp(${bucket}) AS bucket_s,
                      count() AS runs, sum(input_count) AS input, sum(input_count - least(output_count, input_count)) AS eliminated
-              FROM runs FINAL WHERE ${where.join(' AND ')}
+              FROM runs ${final} WHERE ${where.join(' AND ')}
               GROUP BY series_pipeline, bucket_text, bucket_s ORDER BY series_pipeline, bucket_s`,
       query_params: params,
     };
@@ -65,7 +68,7 @@ export function trendQuery(f: TrendFilter): BoundQuery {
   const where = [
     'project_id = {projectId:String}',
     inRange,
-    `run_id IN (SELECT run_id FROM runs FINAL WHERE project_id = {projectId:String} AND pipeline = {pipeline:String} AND ${inRange})`,
+    `run_id IN (SELECT run_id FROM runs ${final} WHERE project_id = {projectId:String} AND pipeline = {pipeline:String} AND ${inRange})`,
   ];
   if (f.step !== undefined) {
     where.push('name = {step:String}');
@@ -74,7 +77,7 @@ export function trendQuery(f: TrendFilter): BoundQuery {
   return {
     query: `SELECT {pipeline:String} AS series_pipeline, name AS series_step, toString(${bucket}) AS bucket_text, toUnixTimestamp(${bucket}) AS bucket_s,
                    count() AS runs, sum(input_count) AS input, sum(eliminated_count) AS eliminated
-            FROM steps FINAL WHERE ${where.join(' AND ')}
+            FROM steps ${final} WHERE ${where.join(' AND ')}
             GROUP BY series_step, bucket_text, bucket_s ORDER BY series_step, bucket_s`,
     query_params: params,
   };

@@ -44,7 +44,8 @@ export async function startTestStack(label: string, env: Record<string, string> 
     receiverPort: await freePort(),
     queryPort: await freePort(),
     processorPort: await freePort(),
-    env: { PROCESSOR_BLOCK_MS: '100', ...env },
+    // Alert rules under the stack's own prefix: no stack evaluates another's (or a developer's) rules.
+    env: { PROCESSOR_BLOCK_MS: '100', XRAY_ALERTS_PREFIX: `test:${id}:alerts`, ...env },
     onLine: (name, line) => {
       if (process.env.XRAY_TEST_VERBOSE || /error|fail|cannot/i.test(line)) process.stderr.write(`[${id} ${name}] ${line}\n`);
     },
@@ -62,7 +63,8 @@ export async function startTestStack(label: string, env: Record<string, string> 
       await ch.command({ query: `DROP DATABASE IF EXISTS ${settings.database}` }).finally(() => ch.close());
       const redis = new Redis(redisUrl);
       const auth = settings.authStore.slice('redis:'.length);
-      await redis.del(settings.stream, deadLetterStream(settings.stream), `${auth}:keys`, `${auth}:projects`).finally(() => redis.disconnect());
+      const alertKeys = await redis.keys(`test:${id}:alerts:*`).catch(() => []);
+      await redis.del(settings.stream, deadLetterStream(settings.stream), `${auth}:keys`, `${auth}:projects`, ...alertKeys).finally(() => redis.disconnect());
     },
   };
 }
