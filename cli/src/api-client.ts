@@ -8,6 +8,8 @@ export class ApiError extends Error {
 
 export interface ApiClient {
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
+  post<T>(path: string, body: unknown): Promise<T>;
+  delete<T>(path: string): Promise<T>;
 }
 
 export interface ApiOptions {
@@ -19,24 +21,32 @@ export interface ApiOptions {
 
 export function apiClient(o: ApiOptions): ApiClient {
   const base = o.url.replace(/\/+$/, '');
+  const call = async <T>(method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> => {
+    if (!o.key) throw new ApiError('no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).');
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const url = `${base}${path}${params.size ? `?${params}` : ''}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${o.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(o.timeoutMillis ?? 30_000),
+      });
+    } catch (err) {
+      throw new ApiError(`the query API does not answer at ${base} (${(err as Error).message}); start X-Ray (npm start) or pass --url.`);
+    }
+    const answer = (await res.json().catch(() => undefined)) as T | ErrorResponse | undefined;
+    if (!res.ok) {
+      const message = (answer as ErrorResponse | undefined)?.error?.message ?? `HTTP ${res.status}`;
+      throw new ApiError(`${message}${res.status === 401 ? ' (check --key / XRAY_READ_KEY)' : ''}`);
+    }
+    return answer as T;
+  };
   return {
-    async get<T>(path: string, query: Record<string, string | number | undefined> = {}) {
-      if (!o.key) throw new ApiError('no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).');
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-      const url = `${base}${path}${params.size ? `?${params}` : ''}`;
-      let res: Response;
-      try {
-        res = await fetch(url, { headers: { authorization: `Bearer ${o.key}` }, signal: AbortSignal.timeout(o.timeoutMillis ?? 30_000) });
-      } catch (err) {
-        throw new ApiError(`the query API does not answer at ${base} (${(err as Error).message}); start X-Ray (npm start) or pass --url.`);
-      }
-      const body = (await res.json().catch(() => undefined)) as T | ErrorResponse | undefined;
-      if (!res.ok) {
-        const message = (body as ErrorResponse | undefined)?.error?.message ?? `HTTP ${res.status}`;
-        throw new ApiError(`${message}${res.status === 401 ? ' (check --key / XRAY_READ_KEY)' : ''}`);
-      }
-      return body as T;
-    },
+    get: (path, query) => call('GET', path, query),
+    post: (path, body) => call('POST', path, {}, body),
+    delete: (path) => call('DELETE', path),
   };
 }

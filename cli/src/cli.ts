@@ -1,6 +1,8 @@
 /** Argument parsing and dispatch for `xray`; main.ts only wires the process to {@link run}. */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ManageError, openKeyStore, type RateLimits } from '@xray/auth';
+import { alertsCreateCommand, alertsDeleteCommand, alertsEventsCommand, alertsListCommand, alertsShowCommand } from './alerts.js';
 import { ApiError, type ApiClient, apiClient } from './api-client.js';
 import { createKeyCommand, createProjectCommand, listCommand, type Output, revokeKeyCommand, UsageError } from './keys.js';
 import { diffCommand, reasonsCommand, runsCommand, stepsCommand, whyCommand } from './questions.js';
@@ -17,6 +19,10 @@ Debugging questions (the query API, with a read key)
   xray why <item id> [--run <run id>]         where the item died: in one run, or across runs
             [--pipeline <p>] [--from <time>] [--to <time>]
   xray diff <run A> <run B> [--limit <n>]     what changed between two runs of one pipeline
+  xray alerts [list]                          alert rules and their state
+  xray alerts show|delete <rule id>
+  xray alerts create --rule '<JSON>' | --file <rule.json>
+  xray alerts events [--limit <n>]            recent firing and resolved transitions
 
 Projects and API keys (the key store)
   xray create project <id> [--name <name>]    a project, with an ingest key and a read key
@@ -75,6 +81,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         limit: { type: 'string' },
         run: { type: 'string' },
         outcome: { type: 'string' },
+        rule: { type: 'string' },
+        file: { type: 'string' },
       },
     });
   } catch (err) {
@@ -137,10 +145,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
 type Values = { name?: string; kind?: string; project?: string; 'spans-per-second'?: string; 'bytes-per-second'?: string } & Record<string, string | boolean | undefined>;
 
-const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff']);
+const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'alerts']);
 
-function ask(positionals: string[], values: Values, api: ApiClient, style: typeof PLAIN): Promise<Output> {
+async function ask(positionals: string[], values: Values, api: ApiClient, style: typeof PLAIN): Promise<Output> {
   const [command, ...args] = positionals;
+  if (command === 'alerts') return alerts(args, values, api, style);
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const take = (count: number, what: string) => {
     if (args.length < count) throw new UsageError(`\`xray ${command}\` needs ${what}.`);
@@ -161,6 +170,39 @@ function ask(positionals: string[], values: Values, api: ApiClient, style: typeo
       const [a, b] = take(2, 'two run ids');
       return diffCommand(api, a!, b!, text('limit'), style);
     }
+  }
+}
+
+async function alerts(args: string[], values: Values, api: ApiClient, style: typeof PLAIN): Promise<Output> {
+  const [sub = 'list', id, ...extra] = args;
+  if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+  const needId = () => {
+    if (!id) throw new UsageError(`\`xray alerts ${sub}\` needs a rule id (xray alerts list shows them).`);
+    return id;
+  };
+  switch (sub) {
+    case 'list':
+      return alertsListCommand(api, style);
+    case 'show':
+      return alertsShowCommand(api, needId(), style);
+    case 'delete':
+      return alertsDeleteCommand(api, needId());
+    case 'events':
+      return alertsEventsCommand(api, typeof values.limit === 'string' ? values.limit : undefined, style);
+    case 'create': {
+      const rule = typeof values.rule === 'string' ? values.rule : typeof values.file === 'string' ? await readFile(values.file, 'utf8').catch((err: Error) => {
+        throw new UsageError(`cannot read ${String(values.file)}: ${err.message}`);
+      }) : undefined;
+      if (rule === undefined) throw new UsageError('`xray alerts create` needs --rule \'<JSON>\' or --file <rule.json>.');
+      try {
+        return await alertsCreateCommand(api, rule, style);
+      } catch (err) {
+        if (err instanceof SyntaxError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
+    default:
+      throw new UsageError(`Unknown command "alerts ${sub}"; use list, show, create, delete or events.`);
   }
 }
 

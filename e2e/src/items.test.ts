@@ -102,6 +102,8 @@ describe('what changed between two runs', () => {
       cursor = body.nextCursor;
     } while (cursor);
     expect(items.map((x) => x.itemId)).toEqual(changed);
+    const eventual = await stack.get<RunDiffResponse>(`/v1/runs/${runs.a}/diff/${runs.b}?limit=1000&consistency=eventual`);
+    expect(eventual.body.items.map((x) => x.itemId)).toEqual(changed);
     const x6 = items.find((x) => x.itemId === 'item-6')!; // even: filtered in A; 6 % 4 != 0 and 6 < 90: kept in B
     expect([x6.a, x6.b]).toEqual([{ stepName: 'filter', reason: 'multiple of 2', reasonCode: 'MOD_2' }, null]);
     const x85 = items.find((x) => x.itemId === 'item-85')!;
@@ -153,6 +155,9 @@ describe('trends for dashboards', () => {
     expect(sum(points('search', 'cap', bySteps))).toEqual({ runs: 2, input: 125, eliminated: 18 });
     const { body: one } = await stack.get<TrendResponse>(`/v1/trends?pipeline=search&step=cap&${window()}`);
     expect(one.series.map((s) => s.step)).toEqual(['cap']);
+    // Without FINAL: the same answer here, where nothing was delivered twice.
+    const { body: eventual } = await stack.get<TrendResponse>(`/v1/trends?pipeline=search&by=step&consistency=eventual&${window()}`);
+    expect(sum(points('search', 'filter', eventual))).toEqual({ runs: 2, input: 200, eliminated: 75 });
   });
 
   it('explains bad parameters', async () => {
@@ -161,6 +166,7 @@ describe('trends for dashboards', () => {
     expect(await bad('by=step')).toBe('per-step trends need a pipeline: add pipeline=<name>');
     expect(await bad('interval=1s')).toMatch(/more than 10000 points per series/);
     expect(await bad('from=2026-01-02&to=2026-01-01')).toBe('from must be before to');
+    expect(await bad('consistency=sometimes')).toBe('consistency must be one of exact, eventual; got "sometimes"');
   });
 });
 
@@ -195,6 +201,21 @@ describe('the xray command', () => {
     expect(diff.out).toContain('search: ');
     expect(diff.out).toMatch(/filter\s+50\s+25\s+-25\s+50\.0%\s+25\.0%\s+-25\.0 pts/);
     expect(diff.out).toContain('more items: raise --limit');
+  });
+
+  it('manages alert rules', async () => {
+    const rule = { kind: 'elimination_ratio', name: 'filter eats too much', pipeline: 'search', step: 'filter', condition: 'above', threshold: 0.4, windowSeconds: 3600, webhook: 'http://127.0.0.1:9/hook' };
+    const created = await xray('alerts', 'create', '--rule', JSON.stringify(rule), '--json');
+    expect(created.code).toBe(EXIT.ok);
+    const { id } = JSON.parse(created.out) as { id: string };
+    const list = await xray('alerts');
+    expect(list.out).toMatch(new RegExp(`^RULE\\s+NAME\\s+KIND\\s+WATCHES\\s+FIRES WHEN\\s+WINDOW\\s+STATE\\s+LAST VALUE\\n${id}\\s+filter eats too much\\s+elimination_ratio\\s+search/filter\\s+above 0.4\\s+1h\\s+`));
+    expect((await xray('alerts', 'show', id)).out).toContain('fires when  above 0.4 over 1h');
+    expect((await xray('alerts', 'events')).out).toBe('No alert has fired yet.\n');
+    expect(await xray('alerts', 'create', '--rule', '{"kind":')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('the rule is not JSON') });
+    expect(await xray('alerts', 'create', '--rule', JSON.stringify({ ...rule, threshold: 2 }))).toMatchObject({ code: EXIT.failed, err: expect.stringContaining('threshold') });
+    expect((await xray('alerts', 'delete', id)).out).toBe(`Deleted alert rule ${id}.\n`);
+    expect((await xray('alerts', 'list')).out).toMatch(/^No alert rules/);
   });
 
   it('says what went wrong, with exit codes', async () => {
