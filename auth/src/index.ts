@@ -15,3 +15,4 @@ export {
 export { fileKeyStore } from './file-store.js';
 export { redisKeyStore } from './redis-store.js';
 export { DEFAULT_REDIS_PREFIX, type KeyRecord, type KeyStore, parseStoreSetting, type ProjectRecord, type RateLimits, type StoreSetting } from './store.js';
+export { type LazyRedis, lazyRedis } from './lazy-redis.js';

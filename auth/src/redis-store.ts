@@ -1,18 +1,12 @@
 /** Keys and projects in Redis: two hashes, `<prefix>:keys` (key id -> record) and `<prefix>:projects`. */
-import { Redis } from 'ioredis';
+import { lazyRedis } from './lazy-redis.js';
 import { isKeyRecord, isProjectRecord } from './records.js';
 import type { KeyRecord, KeyStore, ProjectRecord } from './store.js';
 
 /** A store on an existing Redis; `url` as in REDIS_URL. Commands fail fast while Redis is down. */
 export function redisKeyStore(url: string, prefix: string): KeyStore {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on('error', () => undefined); // surfaced by the failing command instead
-  let connecting: Promise<void> | undefined;
-  const ready = async (): Promise<Redis> => {
-    if (redis.status === 'wait' || redis.status === 'end') connecting ??= redis.connect().finally(() => (connecting = undefined));
-    if (connecting) await connecting;
-    return redis;
-  };
+  const connection = lazyRedis(url);
+  const ready = () => connection.ready();
   const keys = `${prefix}:keys`;
   const projects = `${prefix}:projects`;
   const host = new URL(url).host;
@@ -39,7 +33,7 @@ export function redisKeyStore(url: string, prefix: string): KeyStore {
       return Object.values(await (await ready()).hgetall(projects)).flatMap((raw) => parse(raw, isProjectRecord) ?? []);
     },
     async close() {
-      redis.disconnect();
+      connection.close();
     },
   };
 }

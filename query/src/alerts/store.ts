@@ -1,6 +1,6 @@
 /** Alert rules, their state and their recent transitions, in Redis under one prefix. */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { lazyRedis } from '@xray/auth';
 import type { AlertRule, AlertRuleSpec } from './rules.js';
 
 /** Where a rule stands after its last evaluation. */
@@ -79,14 +79,8 @@ export interface AlertStore {
 
 /** {@link AlertStore} on Redis; `url` as in REDIS_URL. Commands fail fast while Redis is down. */
 export function redisAlertStore(url: string, prefix: string): AlertStore {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on('error', () => undefined); // surfaced by the failing command instead
-  let connecting: Promise<void> | undefined;
-  const ready = async (): Promise<Redis> => {
-    if (redis.status === 'wait' || redis.status === 'end') connecting ??= redis.connect().finally(() => (connecting = undefined));
-    if (connecting) await connecting;
-    return redis;
-  };
+  const connection = lazyRedis(url);
+  const ready = () => connection.ready();
   const keys = alertKeys(prefix);
   const owner = randomBytes(8).toString('hex');
 
@@ -149,7 +143,7 @@ export function redisAlertStore(url: string, prefix: string): AlertStore {
       return (await (await ready()).set(keys.lock(project, ruleId), owner, 'PX', millis, 'NX')) === 'OK';
     },
     async close() {
-      redis.disconnect();
+      connection.close();
     },
   };
 }
