@@ -10,10 +10,10 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeOtlpProtobuf } from '@xray/core';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
-import { ensureRedis, freePort, type ServiceProcess, startServices, startStorage, stopRedis, waitForHttp } from '@xray/stack';
+import { freePort, type ServiceProcess, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
 import { type BodyTemplate, locate, patchBody, requestIds, saveTemplate, tagPrefix } from './scale-body.js';
-import { type BenchStack, log, median } from './util.js';
+import { type BenchStack, log, median, startBenchStack } from './util.js';
 
 // `npm run bench:scale`: 1, 2 and 3 processors in one consumer group under the same sustained
 // load. A load generator in its own process (src/scale-load.ts) sends OTLP/protobuf requests to the
@@ -89,57 +89,6 @@ async function buildTemplate(): Promise<BodyTemplate> {
     throw new Error('template: a patched body does not carry the ids and times written into it');
   }
   return template;
-}
-
-/**
- * Like util.ts's startBenchStack, but with its own key store (a file in the temporary folder, so
- * provisioning the project never collides with, or leaves records in, the shared Redis one), a
- * project id of its own, and the receiver's per-key rate limits off: this measures processors,
- * not the limiter.
- */
-async function startScaleStack(): Promise<BenchStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'xray-bench-scale-data-'));
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redisState = await ensureRedis(redisUrl);
-  const quiet = (name: string, line: string) => {
-    if (/error|fail/i.test(line)) log(`[${name}] ${line}`);
-  };
-  const storage = await startStorage({ dataDir, clickhousePort: await freePort(), s3Port: await freePort(), bucket: 'bench', onLine: quiet });
-  const id = `${process.pid}-${Date.now().toString(36)}`;
-  const settings = { database: 'bench_scale', stream: `bench:scale:${id}`, bucket: 'bench', projectId: `bench-scale-${id}`, redisUrl };
-  // `authStore` exists once the stack has auth; before that it is an unused extra property.
-  const options: Parameters<typeof startServices>[0] & { authStore?: string } = {
-    ...settings,
-    clickhouseUrl: storage.clickhouseUrl,
-    s3Endpoint: storage.s3Endpoint,
-    receiverPort: await freePort(),
-    queryPort: await freePort(),
-    processorPort: await freePort(),
-    env: { PROCESSOR_BLOCK_MS: '50', RECEIVER_RATE_SPANS_PER_SECOND: '0', RECEIVER_RATE_BYTES_PER_SECOND: '0' },
-    onLine: quiet,
-    authStore: `file:${join(dataDir, 'keys.json')}`,
-  };
-  try {
-    const services = await startServices(options);
-    return {
-      storage,
-      services,
-      settings,
-      async close() {
-        await services.stop();
-        await storage.stop();
-        const redis = new Redis(redisUrl);
-        await redis.del(settings.stream, `${settings.stream}:dead`).catch(() => undefined);
-        redis.disconnect();
-        if (redisState === 'started') await stopRedis(redisUrl);
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    await storage.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw err;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +240,7 @@ process.stdout.write(`X-Ray scale-out benchmark — starting (load ${SECONDS} s 
 const template = await buildTemplate();
 const dir = mkdtempSync(join(tmpdir(), 'xray-bench-scale-template-'));
 saveTemplate(dir, template);
-const stack = await startScaleStack().catch((err: unknown) => {
+const stack = await startBenchStack('scale').catch((err: unknown) => {
   rmSync(dir, { recursive: true, force: true });
   throw err;
 });

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deadLetterStream } from '@xray/core';
+import { Redis } from 'ioredis';
 import { ensureRedis, freePort, type Services, startServices, startStorage, type Storage, stopRedis } from '@xray/stack';
 
 /** Median of numbers. */
@@ -54,6 +56,9 @@ export async function startBenchStack(label: string, env: Record<string, string>
     async close() {
       await services.stop();
       await storage.stop();
+      const client = new Redis(redisUrl);
+      await client.del(settings.stream, deadLetterStream(settings.stream)).catch(() => undefined);
+      client.disconnect();
       if (redis === 'started') await stopRedis(redisUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },
