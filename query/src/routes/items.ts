@@ -38,7 +38,8 @@ export function itemRoutes({ rows }: QueryStores): Hono<Env> {
       ? await Promise.all([rows.rows(runsByIdQuery(projectId, runIds)), rows.rows(stepNamesQuery(projectId, runIds, stepIds))])
       : [[], []];
     const runById = new Map(runs.map((r) => [String(r.run_id), r]));
-    const body: ItemRunsResponse = { itemId, runs: page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), stepIndex(steps))), nextCursor: page.nextCursor };
+    const names = stepIndex(steps);
+    const body: ItemRunsResponse = { itemId, runs: page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names)), nextCursor: page.nextCursor };
     return c.json(body);
   });
 
