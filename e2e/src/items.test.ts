@@ -17,12 +17,11 @@ async function send(xray: XRay, pipeline: string, every: number, cap: number): P
   let id = '';
   await xray.run(pipeline, ITEMS, async (runId) => {
     id = runId;
-    const filtered = await xray.step(runId, XRStepType.FILTER, 'filter', (input: Item[]) =>
+    await xray.step(runId, XRStepType.FILTER, 'filter', (input: Item[]) =>
       input.map((x) => ({ itemId: x.id, outcome: x.i % every === 0 ? ELIMINATED : KEPT, reason: `multiple of ${every}`, reasonCode: `MOD_${every}`, input: x })), ITEMS);
     const left = ITEMS.filter((x) => x.i % every !== 0);
     const capped = await xray.step(runId, XRStepType.FILTER, 'cap', (input: Item[]) =>
       input.map((x) => ({ itemId: x.id, outcome: x.i >= cap ? ELIMINATED : KEPT, reason: `over cap ${cap}` })), left);
-    void filtered;
     return capped.filter((d) => d.outcome === KEPT);
   });
   return id;

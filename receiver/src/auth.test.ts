@@ -1,8 +1,6 @@
 // Authentication and rate limits of POST /v1/traces, in-process against the real Redis queue and a
 // real file key store.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, redisKeyStore } from '@xray/auth';
@@ -53,6 +51,8 @@ afterAll(async () => {
   await queue?.close();
 });
 
+// That an exporter uploading an export-sized body reads its 401 (not a broken pipe) needs the receiver
+// in a process of its own: the reliability suite's `auth` test checks it (in-process it always passes).
 describe('authentication', () => {
   it('answers 401 before reading a byte of the body, in the request encoding', async () => {
     const { app } = createApp({ queue, ...tenant.deps, maxBodyBytes: 1 << 20 });
@@ -83,23 +83,6 @@ describe('authentication', () => {
     expect(((await read.json()) as { message: string }).message).toMatch(/read key/);
     expect((await post(`Bearer ${neighbour.keys.ingestKey}`)).status).toBe(200);
     expect((await post(`Basic ${Buffer.from(`otel:${neighbour.keys.ingestKey}`).toString('base64')}`)).status).toBe(200);
-  });
-
-  it('lets a client uploading an export-sized body read its 401 instead of a broken pipe', async () => {
-    const { app } = createApp({ queue, ...tenant.deps, maxBodyBytes: 20 << 20 });
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => server.once('listening', resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
-      const body = new Uint8Array(4 << 20);
-      for (let i = 0; i < 5; i++) {
-        const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${tenant.keys.ingestKey.slice(0, -2)}xx` } });
-        expect(res.status).toBe(401);
-        await res.arrayBuffer();
-      }
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 
   it('answers 503 with Retry-After when keys cannot be checked', async () => {
