@@ -118,6 +118,8 @@ export interface DecisionFilter {
   outcome?: string;
   itemId?: string;
   reasonCode?: string;
+  /** Exactly this reason text (the histogram's key for decisions sent without a reason code). */
+  reason?: string;
   /** Scores within [minScore, maxScore]; decisions without a score never match a score bound. */
   minScore?: number;
   maxScore?: number;
@@ -141,6 +143,10 @@ export function listDecisionsQuery(f: DecisionFilter): BoundQuery {
   if (f.reasonCode !== undefined) {
     where.push('reason_code = {reasonCode:String}');
     params.reasonCode = f.reasonCode;
+  }
+  if (f.reason !== undefined) {
+    where.push('reason = {reason:String}');
+    params.reason = f.reason;
   }
   if (f.minScore !== undefined) {
     where.push('score >= {minScore:Float64}');

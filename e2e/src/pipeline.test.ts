@@ -129,6 +129,14 @@ describe('a pipeline run through the whole stack', () => {
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_parameter']);
   });
 
+  it('filters decisions by their exact reason text', async () => {
+    const [filter] = await stepsOf(runId);
+    const { body } = await stack.get<DecisionListResponse>(`/v1/steps/${filter!.stepId}/decisions?reason=${encodeURIComponent('Rank 42 below 137')}`);
+    expect(body.decisions.map((d) => d.itemId)).toEqual(['doc-42']);
+    const { body: none } = await stack.get<DecisionListResponse>(`/v1/steps/${filter!.stepId}/decisions?reason=Rank`);
+    expect(none.decisions).toEqual([]);
+  });
+
   it('pages through exactly the 137 eliminated decisions with their reasons', async () => {
     const [filter] = await stepsOf(runId);
     const seen: string[] = [];

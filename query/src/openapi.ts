@@ -82,6 +82,7 @@ export const ROUTES: readonly RouteSpec[] = [
       outcome,
       q('itemId', 'only this item'),
       q('reasonCode', 'only this reason code'),
+      q('reason', 'only this reason text (exact)'),
       q('minScore', 'lowest score', { type: 'number' }),
       q('maxScore', 'highest score', { type: 'number' }),
       limit,

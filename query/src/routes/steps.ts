@@ -32,6 +32,7 @@ export function stepRoutes({ rows, payloads }: QueryStores): Hono<Env> {
         outcome: outcomeParam(c.req.query('outcome')),
         itemId: textParam('itemId', c.req.query('itemId')),
         reasonCode: textParam('reasonCode', c.req.query('reasonCode')),
+        reason: textParam('reason', c.req.query('reason')),
         minScore: numberParam('minScore', c.req.query('minScore')),
         maxScore: numberParam('maxScore', c.req.query('maxScore')),
         ...(afterSeq !== undefined ? { afterSeq } : {}),
