@@ -19,6 +19,18 @@ export default defineConfig({
         test: { name: 'fast', include: ['{otel,core,auth,sdk,receiver,cli,reliability}/src/**/*.test.ts'] },
       },
       {
+        // The Grafana plugin's pages, data source and static checks, in jsdom, against recorded answers.
+        oxc: { jsx: { runtime: 'automatic' } },
+        test: {
+          name: 'grafana-plugin',
+          include: ['grafana-plugin/{src,test}/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['./grafana-plugin/test/setup.ts'],
+          // @grafana/ui's ES modules import CSS; let Vite load them instead of Node.
+          server: { deps: { inline: [/@grafana\//] } },
+        },
+      },
+      {
         // Everything that needs the embedded ClickHouse and s3rver, started once for the run.
         resolve: { alias },
         test: {

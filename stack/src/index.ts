@@ -3,3 +3,4 @@ export { freePort } from './ports.js';
 export { script, spawnService, waitForHttp, type ServiceProcess, type SpawnOptions } from './process.js';
 export { ensureRedis, redisAnswers, stopRedis } from './redis.js';
 export { startServices, startStorage, type Services, type ServicesOptions, type Storage, type StorageOptions } from './stack.js';
+export { makeDocs, PIPELINE, runPipeline, type Doc } from './demo/pipeline.js';

@@ -1,0 +1,103 @@
+import { lastValueFrom } from 'rxjs';
+import { getBackendSrv, isFetchError } from '@grafana/runtime';
+
+/** Query parameters; undefined and empty values are left out. */
+export type Params = Record<string, string | number | undefined>;
+
+/** An answer the plugin can show: a sentence saying what went wrong and what to do. */
+export class XRayApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string
+  ) {
+    super(message);
+    this.name = 'XRayApiError';
+  }
+}
+
+/** The query API as the plugin's pages see it: GET a path, get its JSON or an XRayApiError. */
+export interface XRayApi {
+  get<T>(path: string, params?: Params): Promise<T>;
+  /** Where the query API is, for error messages ("unreachable at ..."). */
+  readonly apiUrl: string;
+}
+
+export function withParams(path: string, params: Params = {}): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') {
+      search.set(name, String(value));
+    }
+  }
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * A client that calls the query API through a Grafana proxy route (`proxyUrl`), which adds the
+ * read key server-side: the browser never holds it.
+ */
+export function proxyApi(proxyUrl: string, apiUrl: string): XRayApi {
+  return {
+    apiUrl,
+    async get<T>(path: string, params?: Params): Promise<T> {
+      const url = `${proxyUrl}${withParams(path, params)}`;
+      try {
+        const response = await lastValueFrom(
+          getBackendSrv().fetch<T>({ url, method: 'GET', showErrorAlert: false, showSuccessAlert: false })
+        );
+        return response.data;
+      } catch (err) {
+        throw toApiError(err, apiUrl);
+      }
+    },
+  };
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string };
+  message?: string;
+}
+
+/** Turns a failed proxy call into a sentence a person can act on. */
+export function toApiError(err: unknown, apiUrl: string): XRayApiError {
+  const where = apiUrl || 'the configured URL';
+  if (!isFetchError(err)) {
+    return new XRayApiError(`Query API unreachable at ${where}: ${err instanceof Error ? err.message : String(err)}.`, 0, 'unreachable');
+  }
+  const body = (err.data ?? {}) as ErrorBody;
+  const apiMessage = body.error?.message;
+  switch (err.status) {
+    case 401:
+      return new XRayApiError(
+        'The query API refused the read key (401). Set a read key (xrr_…) on the X-Ray app configuration page.',
+        401,
+        body.error?.code ?? 'unauthorized'
+      );
+    case 403:
+      return new XRayApiError(
+        'The key on the X-Ray app configuration page is not a read key (403): it needs a read key (xrr_…), not an ingest key.',
+        403,
+        body.error?.code ?? 'forbidden'
+      );
+    case 502:
+    case 503:
+    case 504:
+    case 0:
+      if (apiMessage) {
+        return new XRayApiError(apiMessage, err.status, body.error?.code ?? 'unavailable');
+      }
+      return new XRayApiError(
+        `Query API unreachable at ${where} (${err.status || 'no answer'}). Check that it runs and that the URL on the X-Ray app configuration page is right.`,
+        err.status,
+        'unreachable'
+      );
+    default:
+      return new XRayApiError(
+        apiMessage ?? body.message ?? `The query API answered ${err.status}${err.statusText ? ` ${err.statusText}` : ''}.`,
+        err.status,
+        body.error?.code ?? 'error'
+      );
+  }
+}

@@ -1,0 +1,168 @@
+import React, { useMemo, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Button, InlineField, InlineFieldRow, Input, InteractiveTable, Stack, Text, TimeRangePicker } from '@grafana/ui';
+import { useApiQuery } from '../api/context';
+import type { ItemInRunResponse, ItemRunsResponse } from '../api/types';
+import { AppLink } from '../components/AppLink';
+import { OutcomeBadge } from '../components/DecisionDrawer';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { shortId, timestamp } from '../format';
+import { fromTimeRange, shiftRange, toTimeRange, zoomOut } from '../timeRange';
+import { urls } from '../urls';
+
+type ItemRun = ItemRunsResponse['runs'][number];
+type ItemDecision = ItemInRunResponse['decisions'][number];
+
+/** Where did item X go: step by step in one run, and in every run of a time range. */
+const ItemPage = () => {
+  const { itemId = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const runId = search.get('run') ?? '';
+  const from = search.get('from') ?? 'now-7d';
+  const to = search.get('to') ?? 'now';
+  const range = useMemo(() => toTimeRange(from, to), [from, to]);
+  const setRange = (next: { from: string; to: string }) => {
+    const params = new URLSearchParams(search);
+    params.set('from', next.from);
+    params.set('to', next.to);
+    setSearch(params);
+  };
+
+  if (!itemId) {
+    return <ItemSearch />;
+  }
+  return (
+    <PluginPage pageNav={{ text: `Item ${itemId}` }} subTitle="Every decision X-Ray recorded about this item.">
+      <Stack direction="column" gap={3}>
+        {runId && <InRun runId={runId} itemId={itemId} />}
+        <section>
+          <Stack direction="row" justifyContent="space-between" alignItems="center">
+            <Text element="h3">Across runs</Text>
+            <TimeRangePicker
+              value={range}
+              onChange={(next) => setRange(fromTimeRange(next))}
+              onChangeTimeZone={() => {}}
+              onMoveBackward={() => setRange(shiftRange(range, -1))}
+              onMoveForward={() => setRange(shiftRange(range, 1))}
+              onZoom={() => setRange(zoomOut(range))}
+              timeZone="utc"
+            />
+          </Stack>
+          <AcrossRuns itemId={itemId} from={range.from.toISOString()} to={range.to.toISOString()} />
+        </section>
+      </Stack>
+    </PluginPage>
+  );
+};
+
+const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
+  const { data, error, loading, reload } = useApiQuery<ItemInRunResponse>(
+    `/v1/runs/${encodeURIComponent(runId)}/items/${encodeURIComponent(itemId)}`
+  );
+  const columns = [
+    { id: 'stepIndex', header: '#', cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => d.stepIndex + 1 },
+    {
+      id: 'stepName',
+      header: 'Step',
+      cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => (
+        <AppLink to={urls.step(runId, d.stepId, { item: itemId })}>{d.stepName}</AppLink>
+      ),
+    },
+    { id: 'outcome', header: 'Outcome', cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => <OutcomeBadge outcome={d.outcome} /> },
+    { id: 'reason', header: 'Reason' },
+    { id: 'score', header: 'Score', cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => (d.score === null ? '' : d.score) },
+  ];
+  return (
+    <section>
+      <Text element="h3">
+        In run <AppLink to={urls.run(runId)}>{shortId(runId)}</AppLink>
+      </Text>
+      {error && <ErrorState error={error} onRetry={reload} />}
+      {loading && !data && <Loading what="the item's decisions" />}
+      {data && data.decisions.length === 0 && (
+        <Empty message={`No recorded decision about ${itemId} in this run`}>
+          The run may not have seen this item, or its steps recorded a sample that left it out.
+        </Empty>
+      )}
+      {data && data.decisions.length > 0 && (
+        <Stack direction="column" gap={1}>
+          {data.eliminatedAt ? (
+            <Alert severity="error" title={`Eliminated at ${data.eliminatedAt.stepName}`} data-testid="eliminated-at">
+              {data.eliminatedAt.reason}
+            </Alert>
+          ) : (
+            <Alert severity="success" title="Not eliminated in this run" />
+          )}
+          <InteractiveTable columns={columns} data={data.decisions} getRowId={(d) => d.eventId} />
+        </Stack>
+      )}
+    </section>
+  );
+};
+
+const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: string }) => {
+  const { data, error, loading, reload } = useApiQuery<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { from, to });
+  const columns = [
+    {
+      id: 'runId',
+      header: 'Run',
+      cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => (
+        <AppLink to={urls.item(itemId, { run: r.runId })} title={r.runId}>
+          {shortId(r.runId)}
+        </AppLink>
+      ),
+    },
+    { id: 'pipeline', header: 'Pipeline' },
+    { id: 'runStartedAt', header: 'Started (UTC)', cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => timestamp(r.runStartedAt) },
+    { id: 'decisions', header: 'Decisions' },
+    {
+      id: 'eliminatedAt',
+      header: 'Fate',
+      cell: ({ row: { original: r } }: { row: { original: ItemRun } }) =>
+        r.eliminatedAt ? `eliminated at ${r.eliminatedAt.stepName}: ${r.eliminatedAt.reason}` : 'not eliminated',
+    },
+  ];
+  if (error) {
+    return <ErrorState error={error} onRetry={reload} />;
+  }
+  if (loading && !data) {
+    return <Loading what="runs with this item" />;
+  }
+  if (!data || data.runs.length === 0) {
+    return <Empty message={`No run recorded ${itemId} in this time range`}>Widen the time range, or check the item id.</Empty>;
+  }
+  return <InteractiveTable columns={columns} data={data.runs} getRowId={(r) => r.runId} pageSize={0} />;
+};
+
+const ItemSearch = () => {
+  const navigate = useNavigate();
+  const [item, setItem] = useState('');
+  const [run, setRun] = useState('');
+  return (
+    <PluginPage subTitle="Where did an item go? Enter its id (and a run, to follow it step by step).">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (item) {
+            navigate(urls.item(item, { run }));
+          }
+        }}
+      >
+        <InlineFieldRow>
+          <InlineField label="Item id">
+            <Input width={32} value={item} aria-label="Item id" onChange={(e) => setItem(e.currentTarget.value.trim())} />
+          </InlineField>
+          <InlineField label="Run id (optional)">
+            <Input width={40} value={run} aria-label="Run id" onChange={(e) => setRun(e.currentTarget.value.trim())} />
+          </InlineField>
+          <Button type="submit" disabled={!item}>
+            Find
+          </Button>
+        </InlineFieldRow>
+      </form>
+    </PluginPage>
+  );
+};
+
+export default ItemPage;

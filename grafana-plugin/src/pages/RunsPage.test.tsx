@@ -1,0 +1,76 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { APP_PROXY_URL } from '../constants';
+import { demo, fixture, serveFixtures } from '../../test/fixtures';
+import { API_URL, renderApp } from '../../test/render';
+
+describe('Runs page', () => {
+  it('lists the runs with input → output and highlights the high elimination ratio', async () => {
+    const backend = serveFixtures(APP_PROXY_URL);
+    renderApp('runs');
+    const buggyLink = await screen.findByRole('link', { name: demo.buggy.slice(0, 8) + '…' });
+    expect(buggyLink).toHaveAttribute('href', `/a/xray-pipeline-app/runs/${demo.buggy}`);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(fixture('runs').body.runs.length);
+    const buggyRow = rows.find((r) => within(r).queryByText(demo.buggy.slice(0, 8) + '…'))!;
+    expect(within(buggyRow).getByText('1,000 → 134')).toBeInTheDocument();
+    expect(within(buggyRow).getByText('86.6%')).toHaveAttribute('title', 'Above 60%: worth a look');
+    const fixedRow = rows.find((r) => r !== buggyRow)!;
+    expect(within(fixedRow).getByText('40.7%')).not.toHaveAttribute('title');
+    // The default range is the last 6 hours, sent as absolute times.
+    const asked = backend.requests[0]!;
+    expect(asked.pathname).toBe('/v1/runs');
+    const span = Date.parse(asked.searchParams.get('to')!) - Date.parse(asked.searchParams.get('from')!);
+    expect(Math.abs(span - 6 * 3600_000)).toBeLessThan(1000);
+  });
+
+  it('keeps the filters in the URL and asks the API with them', async () => {
+    const backend = serveFixtures(APP_PROXY_URL);
+    renderApp('runs?sort=ratio&from=now-1h&to=now');
+    await screen.findByText('86.6%');
+    await userEvent.type(screen.getByLabelText('Pipeline'), 'vendor-search{Enter}');
+    await userEvent.type(screen.getByLabelText('Minimum elimination ratio'), '60{Enter}');
+    expect(screen.getByTestId('location').textContent).toBe('/a/xray-pipeline-app/runs?sort=ratio&from=now-1h&to=now&pipeline=vendor-search&minRatio=60');
+    await screen.findByText('86.6%');
+    const last = backend.requests.at(-1)!;
+    expect(Object.fromEntries(last.searchParams)).toMatchObject({ pipeline: 'vendor-search', minEliminationRatio: '0.6', sort: 'ratio', limit: '100' });
+  });
+
+  it('refuses a ratio outside 0-100 % without asking the API', async () => {
+    const backend = serveFixtures(APP_PROXY_URL);
+    renderApp('runs');
+    await screen.findByText('86.6%');
+    const before = backend.requests.length;
+    await userEvent.type(screen.getByLabelText('Minimum elimination ratio'), '250{Enter}');
+    expect(screen.getByText('A percentage from 0 to 100')).toBeInTheDocument();
+    expect(backend.requests.length).toBe(before);
+  });
+
+  it('says what to do when no run is in the range', async () => {
+    serveFixtures(APP_PROXY_URL, () => 'runs-empty');
+    renderApp('runs');
+    expect(await screen.findByText('No runs in this time range')).toBeInTheDocument();
+    expect(screen.getByText(/npm run demo/)).toBeInTheDocument();
+  });
+
+  it('shows the API sentence for a refused parameter', async () => {
+    serveFixtures(APP_PROXY_URL, () => 'bad-ratio');
+    renderApp('runs');
+    expect(await screen.findByText('minEliminationRatio must be a number from 0 to 1, got "2"')).toBeInTheDocument();
+  });
+
+  it('says the query API is unreachable, and where, when the proxy answers 502', async () => {
+    serveFixtures(APP_PROXY_URL, () => 502);
+    renderApp('runs');
+    expect(await screen.findByText('Query API unreachable')).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(`Query API unreachable at ${API_URL.replace(/[.]/g, '\\.')}`))).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Try again/ })).toBeInTheDocument();
+  });
+
+  it('tells an admin to configure the app when it has no API URL', async () => {
+    serveFixtures(APP_PROXY_URL);
+    renderApp('runs', {});
+    expect(await screen.findByText('X-Ray is not configured yet')).toBeInTheDocument();
+  });
+});

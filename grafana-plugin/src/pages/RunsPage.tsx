@@ -1,0 +1,165 @@
+import React, { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PluginPage } from '@grafana/runtime';
+import { Button, Field, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, TimeRangePicker } from '@grafana/ui';
+import { useApiQuery } from '../api/context';
+import type { RunListResponse, RunSummary } from '../api/types';
+import { AppLink } from '../components/AppLink';
+import { CommitInput } from '../components/CommitInput';
+import { Ratio } from '../components/Ratio';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { count, duration, shortId, timestamp } from '../format';
+import { fromTimeRange, shiftRange, toTimeRange, zoomOut } from '../timeRange';
+import { urls } from '../urls';
+
+const PAGE_SIZE = 100;
+const SORTS = [
+  { label: 'Newest', value: 'time' },
+  { label: 'Highest elimination', value: 'ratio' },
+];
+
+/** Runs that look wrong: every run in the time range, filterable by pipeline and elimination ratio. */
+const RunsPage = () => {
+  const [search, setSearch] = useSearchParams();
+  const pipeline = search.get('pipeline') ?? '';
+  const minRatio = search.get('minRatio') ?? '';
+  const sort = search.get('sort') === 'ratio' ? 'ratio' : 'time';
+  const from = search.get('from') ?? undefined;
+  const to = search.get('to') ?? undefined;
+  // "now" is read when the range or the refresh count changes, not on every render.
+  const [refreshes, setRefreshes] = useState(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const range = useMemo(() => toTimeRange(from, to), [from, to, refreshes]);
+  // "Load more" pages belong to the filters they were loaded with; new filters start from the top.
+  const filterKey = search.toString();
+  const [more, setMore] = useState<{ filterKey: string; cursor: string; earlier: RunSummary[] }>();
+  const cursor = more?.filterKey === filterKey ? more.cursor : undefined;
+  const earlier = more?.filterKey === filterKey ? more.earlier : [];
+
+  const update = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(search);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value) {
+        next.set(name, value);
+      } else {
+        next.delete(name);
+      }
+    }
+    setSearch(next);
+  };
+
+  const params = {
+    pipeline: pipeline || undefined,
+    minEliminationRatio: minRatio ? Number(minRatio) / 100 : undefined,
+    sort,
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    limit: PAGE_SIZE,
+    cursor,
+  };
+  const { data, error, loading, reload } = useApiQuery<RunListResponse>('/v1/runs', params);
+  const runs = [...earlier, ...(data?.runs ?? [])];
+
+  return (
+    <PluginPage subTitle="Every run of your pipelines: find the ones that eliminated more than they should.">
+      <Stack direction="column" gap={2}>
+        <InlineFieldRow>
+          <InlineField label="Pipeline" tooltip="Exact pipeline name; empty for all pipelines">
+            <CommitInput key={pipeline} width={28} placeholder="all pipelines" aria-label="Pipeline" value={pipeline} onCommit={(value) => update({ pipeline: value })} />
+          </InlineField>
+          <InlineField label="Eliminated at least" tooltip="Only runs whose elimination ratio is at least this (0-100 %)">
+            <RatioInput value={minRatio} onChange={(value) => update({ minRatio: value })} />
+          </InlineField>
+          <InlineField label="Sort">
+            <RadioButtonGroup options={SORTS} value={sort} onChange={(value) => update({ sort: value === 'time' ? undefined : value })} />
+          </InlineField>
+          <TimeRangePicker
+            value={range}
+            onChange={(next) => update(fromTimeRange(next))}
+            onChangeTimeZone={() => {}}
+            onMoveBackward={() => update(shiftRange(range, -1))}
+            onMoveForward={() => update(shiftRange(range, 1))}
+            onZoom={() => update(zoomOut(range))}
+            timeZone="utc"
+          />
+          <Button variant="secondary" icon="sync" onClick={() => setRefreshes((n) => n + 1)} aria-label="Refresh" style={{ marginLeft: 8 }} />
+        </InlineFieldRow>
+
+        {error && <ErrorState error={error} onRetry={reload} />}
+        {!error && loading && runs.length === 0 && <Loading what="runs" />}
+        {!error && !loading && runs.length === 0 && (
+          <Empty
+            message={
+              pipeline || minRatio
+                ? 'No runs match these filters in this time range'
+                : 'No runs in this time range'
+            }
+          >
+            {pipeline || minRatio
+              ? 'Clear the pipeline or ratio filter, or widen the time range.'
+              : 'Widen the time range, or send a run with the X-Ray SDK (npm run demo sends two).'}
+          </Empty>
+        )}
+        {runs.length > 0 && (
+          <>
+            <InteractiveTable columns={columns} data={runs} getRowId={(r) => r.runId} pageSize={0} />
+            {data?.nextCursor && (
+              <Button
+                variant="secondary"
+                onClick={() => setMore({ filterKey, cursor: data.nextCursor!, earlier: runs })}
+              >
+                Load more runs
+              </Button>
+            )}
+          </>
+        )}
+      </Stack>
+    </PluginPage>
+  );
+};
+
+type Cell = { row: { original: RunSummary } };
+
+const columns = [
+  {
+    id: 'runId',
+    header: 'Run',
+    cell: ({ row: { original: r } }: Cell) => (
+      <AppLink to={urls.run(r.runId)} title={r.runId}>
+        {shortId(r.runId)}
+      </AppLink>
+    ),
+  },
+  { id: 'pipeline', header: 'Pipeline' },
+  { id: 'startedAt', header: 'Started (UTC)', cell: ({ row: { original: r } }: Cell) => timestamp(r.startedAt) },
+  { id: 'status', header: 'Status' },
+  { id: 'totalSteps', header: 'Steps' },
+  {
+    id: 'inputCount',
+    header: 'Input → output',
+    cell: ({ row: { original: r } }: Cell) => `${count(r.inputCount)} → ${count(r.outputCount)}`,
+  },
+  { id: 'eliminationRatio', header: 'Eliminated', cell: ({ row: { original: r } }: Cell) => <Ratio value={r.eliminationRatio} /> },
+  { id: 'durationMs', header: 'Duration', cell: ({ row: { original: r } }: Cell) => duration(r.durationMs) },
+];
+
+const RatioInput = ({ value, onChange }: { value: string; onChange: (value: string | undefined) => void }) => {
+  const [problem, setProblem] = useState<string>();
+  return (
+    <Field invalid={Boolean(problem)} error={problem} noMargin>
+      <CommitInput
+        key={value}
+        width={12}
+        suffix="%"
+        placeholder="0"
+        value={value}
+        aria-label="Minimum elimination ratio"
+        check={(text) => (Number.isFinite(Number(text)) && Number(text) >= 0 && Number(text) <= 100 ? undefined : 'A percentage from 0 to 100')}
+        onInvalid={setProblem}
+        onCommit={onChange}
+      />
+    </Field>
+  );
+};
+
+export default RunsPage;

@@ -1,0 +1,74 @@
+// The query API answers recorded from a real stack (e2e/src/grafana/fixtures.test.ts), and a
+// stand-in for Grafana's backendSrv that answers the plugin's proxy requests with them.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Observable } from 'rxjs';
+import { type BackendSrv, type BackendSrvRequest, type FetchResponse, setBackendSrv } from '@grafana/runtime';
+
+export interface Fixture<T = unknown> {
+  path: string;
+  status: number;
+  body: T;
+}
+
+// Tests run with the repository root as the working directory (jsdom hides this file's own path).
+const FIXTURE_DIR = [join(process.cwd(), 'grafana-plugin/src/__fixtures__'), join(process.cwd(), 'src/__fixtures__')].find((d) => existsSync(d))!;
+
+export function fixture<T = any>(name: string): Fixture<T> {
+  return JSON.parse(readFileSync(join(FIXTURE_DIR, `${name}.json`), 'utf8')) as Fixture<T>;
+}
+
+/** Ids in the recorded demo data: the buggy run (ALL keywords), the fixed one, the worst step. */
+export const demo = (() => {
+  const runs = fixture<{ runs: { runId: string; eliminationRatio: number }[] }>('runs').body.runs;
+  const buggy = fixture<{ runId: string }>('run').body.runId;
+  return {
+    buggy,
+    fixed: runs.find((r) => r.runId !== buggy)!.runId,
+    worstStepId: fixture<{ worstStepId: string }>('run-steps').body.worstStepId,
+    eventId: fixture<{ eventId: string }>('decision').body.eventId,
+    itemId: fixture<{ itemId: string }>('item-in-run').body.itemId,
+  };
+})();
+
+/** Which recorded answer a query API path gets: by route, like the API itself. */
+export function defaultFixture(url: URL): string {
+  const p = url.pathname;
+  const q = url.searchParams;
+  if (/^\/v1\/runs\/[^/]+\/steps$/.test(p)) return 'run-steps';
+  if (/^\/v1\/runs\/[^/]+\/items\/[^/]+$/.test(p)) return 'item-in-run';
+  if (/^\/v1\/runs\/[^/]+\/diff\/[^/]+$/.test(p)) return 'diff';
+  if (/^\/v1\/runs\/[^/]+$/.test(p)) return p.endsWith(demo.buggy) ? 'run' : 'not-found-run';
+  if (p === '/v1/runs') return q.get('pipeline') && q.get('pipeline') !== 'vendor-search' ? 'runs-empty' : 'runs';
+  if (/^\/v1\/steps\/[^/]+\/reasons$/.test(p)) return 'step-reasons';
+  if (/^\/v1\/steps\/[^/]+\/decisions$/.test(p)) return q.get('outcome') === 'eliminated' ? 'step-decisions-eliminated' : 'step-decisions';
+  if (/^\/v1\/decisions\/[^/]+$/.test(p)) return 'decision';
+  if (/^\/v1\/items\/[^/]+\/runs$/.test(p)) return 'item-runs';
+  if (p === '/v1/trends') return q.get('by') === 'step' ? 'trends-steps' : 'trends-pipeline';
+  throw new Error(`no fixture for ${p}`);
+}
+
+export interface FakeBackend {
+  /** Every query API path the plugin asked for (proxy prefix removed), in order. */
+  requests: URL[];
+}
+
+/**
+ * Installs a backendSrv whose fetch answers proxy requests from fixtures. `answer` may return a
+ * fixture name, or a status (answered with no body, as Grafana's proxy does for 502).
+ */
+export function serveFixtures(proxyPrefix: string, answer: (url: URL) => string | number = defaultFixture): FakeBackend {
+  const requests: URL[] = [];
+  const fetch = <T,>(options: BackendSrvRequest) =>
+    new Observable<FetchResponse<T>>((subscriber) => {
+      const url = new URL(options.url.slice(proxyPrefix.length), 'http://query.test');
+      requests.push(url);
+      const chosen = answer(url);
+      const { status, body } = typeof chosen === 'number' ? { status: chosen, body: { message: 'Bad Gateway' } } : fixture(chosen);
+      const response = { data: body as T, status, statusText: '', ok: status < 300, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options } as FetchResponse<T>;
+      // Answer asynchronously, as a network would.
+      setTimeout(() => (status < 300 ? (subscriber.next(response), subscriber.complete()) : subscriber.error({ ...response, data: body })), 0);
+    });
+  setBackendSrv({ fetch } as unknown as BackendSrv);
+  return { requests };
+}
