@@ -20,7 +20,12 @@ const allowed = {
   e2e: ['otel', 'core', 'auth', 'cli', 'sdk', 'stack'],
   bench: ['otel', 'core', 'auth', 'sdk', 'stack'],
   reliability: ['otel', 'core', 'auth', 'sdk', 'stack'],
+  // The Grafana plugin runs in the browser: it may import only types (the API answers) from core.
+  'grafana-plugin': ['core'],
 };
+
+/** Packages that may import workspace packages for their types only (nothing reaches their bundle). */
+const typesOnly = new Set(['grafana-plugin']);
 
 const root = new URL('..', import.meta.url).pathname;
 const importRe = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](@xray\/[a-z-]+)|import\(\s*['"](@xray\/[a-z-]+)['"]\s*\)/g;
@@ -30,7 +35,7 @@ function walk(dir, visit) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path, visit);
-    else if (/\.(ts|mts|js|mjs)$/.test(name)) visit(path);
+    else if (/\.(ts|tsx|mts|js|mjs)$/.test(name)) visit(path);
   }
 }
 
@@ -44,6 +49,7 @@ for (const [pkg, deps] of Object.entries(allowed)) {
   walk(src, (file) => {
     for (const match of readFileSync(file, 'utf8').matchAll(importRe)) {
       const target = (match[1] ?? match[2]).slice('@xray/'.length);
+      if (typesOnly.has(pkg) && !/^\s*(import|export)\s+type\s/.test(match[0])) problems.push(`${file.slice(root.length)} imports @xray/${target} for more than types; ${pkg} runs in the browser and may import only types`);
       if (target !== pkg && !deps.includes(target)) problems.push(`${file.slice(root.length)} imports @xray/${target}; ${pkg} may import only ${deps.map((d) => '@xray/' + d).join(', ') || 'no workspace package'}`);
     }
   });

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../harness.js';
+import { type DemoRuns, loadDemoRuns } from './demo-data.js';
+import { type Harness, pluginDir, startHarness } from './harness-server.js';
+
+// The plugin's pages in headless Chromium, against a running X-Ray stack with the demo data: the
+// built module.js is loaded by the harness as Grafana loads it, with the real @grafana/ui theme,
+// and a user's walk Runs → Run → Step → decision drawer → Item → Compare is made by clicking.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const APP = '/a/xray-pipeline-app';
+export const screenshotDir = join(pluginDir, 'test-output/screenshots');
+
+let stack: TestStack;
+let demo: DemoRuns;
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const timings: Record<string, number> = {};
+const screenshots: string[] = [];
+
+async function shot(name: string, target: Page = page): Promise<void> {
+  const file = join(screenshotDir, `${name}.png`);
+  await target.screenshot({ path: file, fullPage: true });
+  screenshots.push(`${name}.png`);
+}
+
+/** Milliseconds from the start of the page's navigation to now (the page's own clock). */
+const sinceNavigation = (target: Page) => target.evaluate(() => performance.now());
+/** Milliseconds since the harness started loading the plugin's module.js (Grafana itself loaded). */
+const sincePluginLoad = (target: Page) => target.evaluate(() => performance.now() - performance.getEntriesByName('plugin-load-start')[0]!.startTime);
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH.`);
+  mkdirSync(screenshotDir, { recursive: true });
+  stack = await startTestStack('browser');
+  demo = await loadDemoRuns(stack);
+  harness = await startHarness({ jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+}, 180_000);
+
+afterAll(async () => {
+  writeFileSync(join(pluginDir, 'test-output/browser-figures.json'), `${JSON.stringify({ timings, screenshots }, null, 2)}\n`);
+  process.stdout.write(`\nGrafana plugin in Chromium: ${Object.entries(timings).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}\nscreenshots in ${screenshotDir}: ${screenshots.join(', ')}\n`);
+  await browser?.close();
+  await harness?.close();
+  await stack?.close();
+});
+
+describe('the Grafana plugin in a browser, against a running stack', () => {
+  it('walks Runs → Run → Step → decision → Item → Compare by clicking', async () => {
+    // Runs: a fresh load, as when a link is opened.
+    await page.goto(`${harness.url}${APP}/runs?from=now-1h&to=now`);
+    const buggyLink = page.getByRole('link', { name: `${demo.buggy.slice(0, 8)}…` });
+    await buggyLink.waitFor();
+    timings.runsFirstRender = await sinceNavigation(page);
+    timings.runsFromPluginLoad = await sincePluginLoad(page);
+    const buggyRow = page.getByRole('row').filter({ has: buggyLink });
+    await expect(buggyRow.getByTitle('Above 60%: worth a look').textContent()).resolves.toBe('86.6%');
+    await expect(buggyRow.textContent()).resolves.toContain('1,000 → 134');
+    await shot('runs');
+
+    // Run: the worst step, named with its ratio.
+    const clicked = await sinceNavigation(page);
+    await buggyLink.click();
+    const worst = page.getByTestId('worst-step');
+    await worst.waitFor();
+    timings.runAfterClick = (await sinceNavigation(page)) - clicked;
+    await expect(worst.textContent()).resolves.toMatch(/Worst step: filter-by-keywords.*eliminated 85\.8% of its input \(858 of 1,000\)/);
+    await page.getByRole('figure', { name: 'Step funnel' }).waitFor();
+    await shot('run');
+
+    // Step: the reasons, then one decision's payload in the drawer.
+    await worst.getByRole('link', { name: 'See why' }).click();
+    const reasons = page.getByRole('list', { name: 'Reasons' });
+    await reasons.waitFor();
+    await expect(reasons.getByRole('listitem').first().textContent()).resolves.toContain('Missing required keywords: security, compliance');
+    await page.getByRole('button', { name: /^Show payload of / }).first().waitFor();
+    await shot('step');
+    await page.getByRole('button', { name: /^Show payload of / }).first().click();
+    const drawer = page.getByRole('dialog');
+    const input = drawer.getByRole('region', { name: 'Input' });
+    await input.waitFor();
+    await expect(input.textContent()).resolves.toMatch(/"title": "Vendor document \d+"/);
+    await expect(drawer.getByRole('region', { name: 'Metadata' }).textContent()).resolves.toContain('"match": "all"');
+    await shot('decision');
+
+    // Item: where the item died in this run, and in every run.
+    const itemId = (await drawer.getByRole('link', { name: /^vendor-doc-/ }).textContent())!;
+    await drawer.getByRole('link', { name: itemId }).click();
+    const eliminatedAt = page.getByTestId('eliminated-at');
+    await eliminatedAt.waitFor();
+    await expect(eliminatedAt.textContent()).resolves.toMatch(/^Eliminated at filter-by-keywordsMissing required keywords: /);
+    await page.getByText('not eliminated').first().waitFor(); // the fixed run kept it
+    await shot('item');
+
+    // Compare: back to the run, then the other run of the pipeline.
+    await page.getByRole('link', { name: `${demo.buggy.slice(0, 8)}…` }).first().click();
+    await page.getByRole('link', { name: `Compare with ${demo.fixed.slice(0, 8)}…` }).click();
+    const filterRow = page.getByRole('row').filter({ hasText: 'filter-by-keywords' }).first();
+    await filterRow.waitFor();
+    await expect(filterRow.textContent()).resolves.toContain('−47.9 pp');
+    await page.getByRole('link', { name: itemId }).first().waitFor();
+    expect(new URL(page.url()).pathname).toBe(`${APP}/compare/${demo.buggy}/${demo.fixed}`);
+    await shot('compare');
+
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens a pasted deep link straight on its page, in the light theme too', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    fresh.on('pageerror', (err) => pageErrors.push(err.message));
+    await fresh.goto(`${harness.url}${APP}/runs/${demo.buggy}?theme=light`);
+    await fresh.getByTestId('worst-step').waitFor();
+    timings.runFirstRender = await sinceNavigation(fresh);
+    timings.runFromPluginLoad = await sincePluginLoad(fresh);
+    await shot('run-light', fresh);
+    await fresh.goto(`${harness.url}${APP}/runs/${demo.buggy}/steps/${demo.worstStepId}?decision=${demo.eliminatedEventId}`);
+    await fresh.getByRole('dialog').getByRole('region', { name: 'Input' }).waitFor();
+    await fresh.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('never hands the read key to the browser: the proxy adds it', async () => {
+    expect(harness.forwarded.length).toBeGreaterThan(5);
+    for (const f of harness.forwarded) expect(f.authorization).toBe(`Bearer ${stack.keys.readKey}`);
+    const html = await page.content();
+    const key = stack.keys.readKey;
+    expect(html.includes(key)).toBe(false);
+    const seenByPage = await page.evaluate(() => JSON.stringify({ storage: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
+    expect(seenByPage.includes(key)).toBe(false);
+  });
+
+  it('says the query API is unreachable, and where, when it is down', async () => {
+    const down = await startHarness({ jsonData: { apiUrl: 'http://127.0.0.1:9' }, secureJsonData: { apiKey: stack.keys.readKey } });
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${down.url}${APP}/runs`);
+      await p.getByText('Query API unreachable at http://127.0.0.1:9').waitFor();
+      await shot('unreachable', p);
+    } finally {
+      await p.close();
+      await down.close();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+// Serves the Grafana plugin harness (grafana-plugin/harness) for the browser test: the page, its
+// bundle, the BUILT plugin under /public/plugins/<id>/ and a stand-in for Grafana's plugin proxy
+// that applies the proxy route of the built plugin.json. The stand-in is a fake (no Grafana server
+// can run here): it implements the {{ .JsonData.x }} / {{ .SecureJsonData.x }} templating of routes.
+
+export const pluginDir = fileURLToPath(new URL('../../../grafana-plugin/', import.meta.url));
+/** @grafana/ui's icons, which Grafana serves under public/build/img/icons/. */
+const iconDir = join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
+const PLUGIN_ID = 'xray-pipeline-app';
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.json': 'application/json', '.svg': 'image/svg+xml', '.map': 'application/json' };
+
+export interface HarnessSettings {
+  jsonData: Record<string, string>;
+  secureJsonData: Record<string, string>;
+}
+
+export interface Harness {
+  url: string;
+  /** Requests the proxy stand-in forwarded, with the headers it added (for the key assertions). */
+  forwarded: { path: string; authorization: string | undefined }[];
+  close(): Promise<void>;
+}
+
+interface Route {
+  path: string;
+  url: string;
+  headers?: { name: string; content: string }[];
+}
+
+/** Grafana's route templating, for the two sources a route may use. */
+export function renderTemplate(template: string, settings: HarnessSettings): string {
+  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, source: string, name: string) => {
+    const value = (source === 'JsonData' ? settings.jsonData : settings.secureJsonData)[name];
+    if (value === undefined) throw new Error(`route template needs ${source}.${name}, which is not set`);
+    return value;
+  });
+}
+
+export async function startHarness(settings: HarnessSettings): Promise<Harness> {
+  const dist = join(pluginDir, 'dist');
+  if (!existsSync(join(dist, 'module.js'))) throw new Error(`${dist}/module.js is missing: run "npm run build -w grafana-plugin" first (npm test does).`);
+  const routes = (JSON.parse(readFileSync(join(dist, 'plugin.json'), 'utf8')) as { routes?: Route[] }).routes ?? [];
+  const bundle = await build({
+    entryPoints: [join(pluginDir, 'harness/main.tsx')],
+    bundle: true,
+    write: false,
+    outdir: '/',
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    jsx: 'automatic',
+    loader: { '.svg': 'dataurl', '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty' },
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    logLevel: 'silent',
+  });
+  const assets = new Map(bundle.outputFiles.map((f) => [f.path.replace(/^\/main\./, '/harness.'), f.contents]));
+  const page = readFileSync(join(pluginDir, 'harness/index.html'));
+  const forwarded: Harness['forwarded'] = [];
+
+  async function proxy(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    const [routePath = '', ...tail] = rest.split('/');
+    const route = routes.find((r) => r.path === routePath);
+    if (!route) {
+      res.writeHead(404).end(JSON.stringify({ message: `plugin has no proxy route ${routePath}` }));
+      return;
+    }
+    const target = `${renderTemplate(route.url, settings).replace(/\/$/, '')}/${tail.join('/')}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = renderTemplate(h.content, settings);
+    forwarded.push({ path: new URL(target).pathname + new URL(target).search, authorization: headers.authorization });
+    try {
+      const answer = await fetch(target, { method: req.method, headers });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    } catch {
+      // What Grafana's proxy answers when the upstream cannot be reached.
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Bad Gateway' }));
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const path = decodeURIComponent(url.pathname);
+    if (path.startsWith(`/api/plugin-proxy/${PLUGIN_ID}/`)) {
+      void proxy(req, res, url.pathname.slice(`/api/plugin-proxy/${PLUGIN_ID}/`.length) + url.search);
+      return;
+    }
+    if (path === `/api/plugins/${PLUGIN_ID}/settings`) {
+      // As Grafana answers it: jsonData, and only *whether* each secure field is set.
+      const secureJsonFields = Object.fromEntries(Object.keys(settings.secureJsonData).map((k) => [k, true]));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: PLUGIN_ID, type: 'app', enabled: true, jsonData: settings.jsonData, secureJsonFields }));
+      return;
+    }
+    const asset = assets.get(path);
+    if (asset) {
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(asset);
+      return;
+    }
+    if (path.startsWith('/public/build/img/icons/')) {
+      const file = normalize(join(iconDir, path.slice('/public/build/img/icons/'.length)));
+      if (file.startsWith(iconDir) && existsSync(file)) {
+        res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(readFileSync(file));
+        return;
+      }
+      res.writeHead(404).end();
+      return;
+    }
+    if (path.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
+      const file = normalize(join(dist, path.slice(`/public/plugins/${PLUGIN_ID}/`.length)));
+      if (file.startsWith(dist) && existsSync(file)) {
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+        return;
+      }
+      res.writeHead(404).end();
+      return;
+    }
+    if (path === '/' || path.startsWith('/a/')) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
