@@ -70,6 +70,18 @@ export interface DecisionDetail extends DecisionSummary {
 }
 
 
+/** `GET /v1/pipelines` */
+export interface PipelineListResponse {
+  pipelines: PipelineSummary[];
+}
+export interface PipelineSummary {
+  name: string;
+  runs: number;
+  lastRunAt: string;
+  /** Of all the input of its runs in the range, the share its runs eliminated. */
+  eliminationRatio: number;
+}
+
 /** `GET /v1/runs` */
 export interface RunListResponse {
   runs: RunSummary[];
@@ -116,6 +128,11 @@ type Row = Record<string, unknown>;
 
 const n = (v: unknown): number => Number(v ?? 0);
 const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+export function toPipelineSummary(r: Row): PipelineSummary {
+  const input = n(r.input);
+  return { name: s(r.pipeline), runs: n(r.runs), lastRunAt: clickhouseTimeToIso(s(r.last_run_text)), eliminationRatio: input > 0 ? n(r.eliminated) / input : 0 };
+}
 
 export function toRunSummary(r: Row): RunSummary {
   return {

@@ -33,6 +33,34 @@ export interface RunListFilter {
   limit: number;
 }
 
+export interface PipelineFilter {
+  projectId: string;
+  fromMillis?: number;
+  toMillis?: number;
+  limit: number;
+}
+
+/** The pipelines that ran in a time range, with their run counts and input-weighted elimination ratio. */
+export function pipelinesQuery(f: PipelineFilter): BoundQuery {
+  const where = ['project_id = {projectId:String}'];
+  const params: Record<string, unknown> = { projectId: f.projectId, limit: f.limit };
+  if (f.fromMillis !== undefined) {
+    where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
+    params.fromMs = f.fromMillis;
+  }
+  if (f.toMillis !== undefined) {
+    where.push('started_at < fromUnixTimestamp64Milli({toMs:Int64})');
+    params.toMs = f.toMillis;
+  }
+  return {
+    query: `SELECT pipeline, count() AS runs, toString(max(started_at)) AS last_run_text,
+                   sum(input_count) AS input, sum(input_count * elimination_ratio) AS eliminated
+            FROM runs FINAL WHERE ${where.join(' AND ')}
+            GROUP BY pipeline ORDER BY pipeline LIMIT {limit:UInt32}`,
+    query_params: params,
+  };
+}
+
 /** Runs, newest first, one page (asks for one extra row to know whether another page exists). */
 export function listRunsQuery(f: RunListFilter): BoundQuery {
   const where = ['project_id = {projectId:String}'];

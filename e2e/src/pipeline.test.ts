@@ -1,4 +1,4 @@
-import type { DecisionDetail, DecisionListResponse, ErrorResponse, ReasonHistogramResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
+import type { DecisionDetail, DecisionListResponse, ErrorResponse, PipelineListResponse, ReasonHistogramResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
 import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';
@@ -76,6 +76,15 @@ describe('a pipeline run through the whole stack', () => {
     expect(run.eliminationRatio).toBeCloseTo(0.99, 10);
     const { body: one } = await stack.get<RunSummary>(`/v1/runs/${runId}`);
     expect(one).toEqual(run);
+  });
+
+  it('lists the pipelines that ran in a time range, with run counts and elimination ratio', async () => {
+    const { body } = await stack.get<PipelineListResponse>('/v1/pipelines');
+    expect(body.pipelines).toEqual([{ name: 'e2e-search', runs: 1, lastRunAt: expect.any(String), eliminationRatio: expect.closeTo(0.99, 10) }]);
+    const { body: none } = await stack.get<PipelineListResponse>(`/v1/pipelines?to=${Date.parse(body.pipelines[0]!.lastRunAt)}`);
+    expect(none.pipelines).toEqual([]);
+    const bad = await stack.get<ErrorResponse>('/v1/pipelines?from=yesterday');
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_parameter']);
   });
 
   it('gives the step timeline in execution order with exact counts and ratios', async () => {

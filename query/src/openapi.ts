@@ -41,6 +41,13 @@ const outcome = q('outcome', 'kept, eliminated or scored', { type: 'string', enu
 export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'get',
+    path: '/v1/pipelines',
+    summary: 'The pipelines that ran in a time range, with run counts and elimination ratio',
+    params: [q('from', 'runs started at or after', time), q('to', 'runs started before', time), q('limit', 'at most this many pipelines (1-10000, default 1000)', { type: 'integer', minimum: 1, maximum: 10000 })],
+    answer: 'PipelineListResponse',
+  },
+  {
+    method: 'get',
     path: '/v1/runs',
     summary: 'Runs that look wrong: newest first, or highest elimination ratio first',
     params: [

@@ -1,10 +1,12 @@
-/** Runs: the list, one run, its funnel, its raw record, an item's way through it, and the diff of two runs. */
+/** Pipelines, and runs: the list, one run, its funnel, its raw record, an item's way through it, and the diff of two runs. */
 import {
   getRunQuery,
   itemInRunQuery,
   type ItemInRunResponse,
   listRunsQuery,
   listStepsQuery,
+  type PipelineListResponse,
+  pipelinesQuery,
   RUN_ID_RE,
   runDiffItemsQuery,
   type RunDiffResponse,
@@ -13,6 +15,7 @@ import {
   type StepListResponse,
   toItemChange,
   toItemInRun,
+  toPipelineSummary,
   toRunSummary,
   toStepList,
   toStepSummary,
@@ -23,6 +26,19 @@ import { BadRequest, decodeCursor, choiceParam, limitParam, ratioParam, textPara
 
 export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
   const app = new Hono<Env>();
+
+  app.get('/pipelines', async (c) => {
+    const found = await rows.rows(
+      pipelinesQuery({
+        projectId: c.var.projectId,
+        limit: limitParam(c.req.query('limit'), 1000, 10_000),
+        fromMillis: timeParam('from', c.req.query('from')),
+        toMillis: timeParam('to', c.req.query('to')),
+      }),
+    );
+    const body: PipelineListResponse = { pipelines: found.map(toPipelineSummary) };
+    return c.json(body);
+  });
 
   app.get('/runs', async (c) => {
     const projectId = c.var.projectId;
