@@ -36,4 +36,9 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // The tests' helpers and the browser harness are TypeScript too, checked like src/.
+    files: ['test/**/*.{ts,tsx}', 'harness/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { project: './tsconfig.json' } },
+  },
 ]);

@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 // No Docker engine runs here, so docker-compose.yml is checked by reading it against the code.
 const root = new URL('../../', import.meta.url).pathname;
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string>; ports?: string[]; depends_on?: string[] | Record<string, unknown>; command?: string[]; entrypoint?: string[]; volumes?: string[] }>;
+  services: Record<string, { image?: string; environment?: Record<string, string>; ports?: string[]; depends_on?: string[] | Record<string, unknown>; command?: string[]; entrypoint?: string[]; volumes?: string[] }>;
+  volumes?: Record<string, unknown>;
 };
 
 function sources(dir: string): string {
@@ -101,4 +102,57 @@ describe('docker-compose.yml', () => {
       for (const dep of deps) expect(Object.keys(compose.services), `${service} depends on ${dep}`).toContain(dep);
     }
   });
+
+  describe('grafana', () => {
+    const plugin = join(root, 'grafana-plugin');
+    const pluginIds = ['src/plugin.json', 'src/datasource/plugin.json'].map((f) => (JSON.parse(readFileSync(join(plugin, f), 'utf8')) as { id: string }).id);
+    const appId = pluginIds[0]!;
+    const grafana = compose.services.grafana!;
+    /** host or volume -> path in the container. */
+    const mounts = (service: string) => (compose.services[service]!.volumes ?? []).map((v) => ({ from: v.split(':')[0]!, to: v.split(':')[1]! }));
+    /** `$__file{path}` references in the provisioning files. */
+    const provisioningText = ['plugins', 'datasources', 'dashboards'].map((d) => readFileSync(join(plugin, 'provisioning', d, 'xray.yaml'), 'utf8')).join('\n');
+    const keyFiles = [...new Set([...provisioningText.matchAll(/\$__file\{([^}]+)\}/g)].map((m) => m[1]!))];
+
+    it('runs Grafana 13 with the built plugin mounted where Grafana looks for the app', () => {
+      expect(grafana.image).toMatch(/^grafana\/grafana(-enterprise)?:13\./);
+      expect(mounts('grafana')).toContainEqual({ from: './grafana-plugin/dist', to: `/var/lib/grafana/plugins/${appId}` });
+    });
+
+    it('allows loading exactly the unsigned plugins the build holds (the app and its data source)', () => {
+      expect(grafana.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual([...pluginIds].sort());
+    });
+
+    it('mounts each provisioning folder, and gives it the query URL it expands', () => {
+      for (const dir of ['plugins', 'datasources', 'dashboards']) {
+        expect(mounts('grafana')).toContainEqual({ from: `./grafana-plugin/provisioning/${dir}`, to: `/etc/grafana/provisioning/${dir}` });
+        expect(existsSync(join(plugin, 'provisioning', dir)), dir).toBe(true);
+      }
+      for (const name of provisioningText.matchAll(/\$([A-Z][A-Z0-9_]+)/g)) {
+        expect(grafana.environment, `provisioning reads $${name[1]}`).toHaveProperty(name[1]!);
+      }
+      expect(grafana.environment!.XRAY_QUERY_URL).toBe(`http://query:${compose.services.query!.environment!.QUERY_PORT}`);
+    });
+
+    it('reads the read key from the file xray-keys writes to a shared volume, after xray-keys has finished', () => {
+      expect(keyFiles.length).toBeGreaterThan(0);
+      const keyMounts = mounts('xray-keys');
+      for (const keyFile of keyFiles) {
+        const inGrafana = mounts('grafana').find((m) => keyFile.startsWith(`${m.to}/`));
+        expect(inGrafana, `grafana mounts the folder of ${keyFile}`).toBeDefined();
+        expect(Object.keys(compose.volumes ?? {}), 'a named volume, not a host folder').toContain(inGrafana!.from);
+        const inKeys = keyMounts.find((m) => m.from === inGrafana!.from);
+        expect(inKeys, 'xray-keys mounts the same volume').toBeDefined();
+        const written = `${inKeys!.to}${keyFile.slice(inGrafana!.to.length)}`;
+        const script = compose.services['xray-keys']!.entrypoint!.join(' ');
+        // Written to a temporary file and moved into place, so Grafana never reads half a key.
+        expect(script).toMatch(new RegExp(`\\smv \\S+ ${escapeRegExp(written)}\\s`));
+        expect(script).toContain('--kind read');
+      }
+      expect(grafana.depends_on).toMatchObject({ 'xray-keys': { condition: 'service_completed_successfully' } });
+    });
+  });
 });
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+

@@ -12,7 +12,7 @@ export interface Fixture<T = unknown> {
 }
 
 // Tests run with the repository root as the working directory (jsdom hides this file's own path).
-const FIXTURE_DIR = [join(process.cwd(), 'grafana-plugin/src/__fixtures__'), join(process.cwd(), 'src/__fixtures__')].find((d) => existsSync(d))!;
+const FIXTURE_DIR = [join(process.cwd(), 'grafana-plugin/test/fixtures'), join(process.cwd(), 'test/fixtures')].find((d) => existsSync(d))!;
 
 export function fixture<T = any>(name: string): Fixture<T> {
   return JSON.parse(readFileSync(join(FIXTURE_DIR, `${name}.json`), 'utf8')) as Fixture<T>;
@@ -20,7 +20,7 @@ export function fixture<T = any>(name: string): Fixture<T> {
 
 /** Ids in the recorded demo data: the buggy run (ALL keywords), the fixed one, the worst step. */
 export const demo = (() => {
-  const runs = fixture<{ runs: { runId: string; eliminationRatio: number }[] }>('runs').body.runs;
+  const runs = fixture<{ runs: Array<{ runId: string; eliminationRatio: number }> }>('runs').body.runs;
   const buggy = fixture<{ runId: string }>('run').body.runId;
   return {
     buggy,
@@ -32,20 +32,26 @@ export const demo = (() => {
 })();
 
 /** Which recorded answer a query API path gets: by route, like the API itself. */
+const ROUTES: Array<[RegExp, (url: URL) => string]> = [
+  [/^\/v1\/pipelines$/, () => 'pipelines'],
+  [/^\/v1\/runs\/[^/]+\/steps$/, () => 'run-steps'],
+  [/^\/v1\/runs\/[^/]+\/items\/[^/]+$/, () => 'item-in-run'],
+  [/^\/v1\/runs\/[^/]+\/diff\/[^/]+$/, () => 'diff'],
+  [/^\/v1\/runs\/[^/]+$/, (u) => (u.pathname.endsWith(demo.buggy) ? 'run' : 'not-found-run')],
+  [/^\/v1\/runs$/, (u) => (u.searchParams.get('pipeline') && u.searchParams.get('pipeline') !== 'vendor-search' ? 'runs-empty' : 'runs')],
+  [/^\/v1\/steps\/[^/]+\/reasons$/, () => 'step-reasons'],
+  [/^\/v1\/steps\/[^/]+\/decisions$/, (u) => (u.searchParams.get('outcome') === 'eliminated' ? 'step-decisions-eliminated' : 'step-decisions')],
+  [/^\/v1\/decisions\/[^/]+$/, () => 'decision'],
+  [/^\/v1\/items\/[^/]+\/runs$/, () => 'item-runs'],
+  [/^\/v1\/trends$/, (u) => (u.searchParams.get('by') === 'step' ? 'trends-steps' : 'trends-pipeline')],
+];
+
 export function defaultFixture(url: URL): string {
-  const p = url.pathname;
-  const q = url.searchParams;
-  if (/^\/v1\/runs\/[^/]+\/steps$/.test(p)) return 'run-steps';
-  if (/^\/v1\/runs\/[^/]+\/items\/[^/]+$/.test(p)) return 'item-in-run';
-  if (/^\/v1\/runs\/[^/]+\/diff\/[^/]+$/.test(p)) return 'diff';
-  if (/^\/v1\/runs\/[^/]+$/.test(p)) return p.endsWith(demo.buggy) ? 'run' : 'not-found-run';
-  if (p === '/v1/runs') return q.get('pipeline') && q.get('pipeline') !== 'vendor-search' ? 'runs-empty' : 'runs';
-  if (/^\/v1\/steps\/[^/]+\/reasons$/.test(p)) return 'step-reasons';
-  if (/^\/v1\/steps\/[^/]+\/decisions$/.test(p)) return q.get('outcome') === 'eliminated' ? 'step-decisions-eliminated' : 'step-decisions';
-  if (/^\/v1\/decisions\/[^/]+$/.test(p)) return 'decision';
-  if (/^\/v1\/items\/[^/]+\/runs$/.test(p)) return 'item-runs';
-  if (p === '/v1/trends') return q.get('by') === 'step' ? 'trends-steps' : 'trends-pipeline';
-  throw new Error(`no fixture for ${p}`);
+  const route = ROUTES.find(([pattern]) => pattern.test(url.pathname));
+  if (!route) {
+    throw new Error(`no fixture for ${url.pathname}`);
+  }
+  return route[1](url);
 }
 
 export interface FakeBackend {

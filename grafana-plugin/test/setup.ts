@@ -38,5 +38,6 @@ if (typeof window !== 'undefined') {
   // jsdom implements getComputedStyle for elements only, and complains about pseudo-elements.
   const computed = window.getComputedStyle.bind(window);
   window.getComputedStyle = (element: Element) => computed(element);
-  HTMLCanvasElement.prototype.getContext = (() => null) as never;
+  // No canvas in jsdom: text measures as 7 px per character (Combobox sizes its menu with it).
+  HTMLCanvasElement.prototype.getContext = (() => ({ measureText: (text: string) => ({ width: text.length * 7 }), font: '' })) as never;
 }

@@ -66,6 +66,10 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     const buggyRow = page.getByRole('row').filter({ has: buggyLink });
     await expect(buggyRow.getByTitle('Above 60%: worth a look').textContent()).resolves.toBe('86.6%');
     await expect(buggyRow.textContent()).resolves.toContain('1,000 → 134');
+    // The pipeline picker lists what the API says ran in the range.
+    await page.getByRole('combobox', { name: 'Pipeline' }).click();
+    await expect(page.getByRole('option', { name: /vendor-search/ }).textContent()).resolves.toMatch(/^vendor-search2 runs, 63\.[67]% eliminated$/);
+    await page.keyboard.press('Escape');
     await shot('runs');
 
     // Run: the worst step, named with its ratio.
@@ -135,7 +139,7 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     const html = await page.content();
     const key = stack.keys.readKey;
     expect(html.includes(key)).toBe(false);
-    const seenByPage = await page.evaluate(() => JSON.stringify({ storage: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
+    const seenByPage = await page.evaluate<string>('JSON.stringify({ storage: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })');
     expect(seenByPage.includes(key)).toBe(false);
   });
 

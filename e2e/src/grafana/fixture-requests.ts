@@ -9,6 +9,7 @@ export function fixtureRequests(demo: DemoRuns, now: number): Record<string, str
   const from = new Date(now - 3_600_000).toISOString();
   const to = new Date(now + 60_000).toISOString();
   return {
+    pipelines: `/v1/pipelines?from=${from}&to=${to}`,
     runs: `/v1/runs?from=${from}&to=${to}&limit=50`,
     'runs-empty': `/v1/runs?pipeline=no-such-pipeline&from=${from}&to=${to}&limit=50`,
     run: `/v1/runs/${demo.buggy}`,

@@ -9,7 +9,7 @@ import { fixtureRequests } from './fixture-requests.js';
 // the demo data. Ids and times differ on every recording, so the check is on shape: a fixture whose
 // fields, types or emptiness no longer match what the API answers fails here.
 // XRAY_UPDATE_FIXTURES=1 rewrites the fixtures from this recording.
-const fixtureDir = fileURLToPath(new URL('../../../grafana-plugin/src/__fixtures__/', import.meta.url));
+const fixtureDir = fileURLToPath(new URL('../../../grafana-plugin/test/fixtures/', import.meta.url));
 const update = process.env.XRAY_UPDATE_FIXTURES === '1';
 
 interface Fixture {

@@ -34,11 +34,14 @@ export function withParams(path: string, params: Params = {}): string {
   return query ? `${path}?${query}` : path;
 }
 
+/** Where a user sets the URL and key; error sentences send them there. */
+export const APP_SETTINGS = 'on the X-Ray app configuration page';
+
 /**
  * A client that calls the query API through a Grafana proxy route (`proxyUrl`), which adds the
  * read key server-side: the browser never holds it.
  */
-export function proxyApi(proxyUrl: string, apiUrl: string): XRayApi {
+export function proxyApi(proxyUrl: string, apiUrl: string, settings = APP_SETTINGS): XRayApi {
   return {
     apiUrl,
     async get<T>(path: string, params?: Params): Promise<T> {
@@ -49,7 +52,7 @@ export function proxyApi(proxyUrl: string, apiUrl: string): XRayApi {
         );
         return response.data;
       } catch (err) {
-        throw toApiError(err, apiUrl);
+        throw toApiError(err, apiUrl, settings);
       }
     },
   };
@@ -61,7 +64,7 @@ interface ErrorBody {
 }
 
 /** Turns a failed proxy call into a sentence a person can act on. */
-export function toApiError(err: unknown, apiUrl: string): XRayApiError {
+export function toApiError(err: unknown, apiUrl: string, settings = APP_SETTINGS): XRayApiError {
   const where = apiUrl || 'the configured URL';
   if (!isFetchError(err)) {
     return new XRayApiError(`Query API unreachable at ${where}: ${err instanceof Error ? err.message : String(err)}.`, 0, 'unreachable');
@@ -71,13 +74,13 @@ export function toApiError(err: unknown, apiUrl: string): XRayApiError {
   switch (err.status) {
     case 401:
       return new XRayApiError(
-        'The query API refused the read key (401). Set a read key (xrr_…) on the X-Ray app configuration page.',
+        `The query API refused the read key (401). Set a read key (xrr_…) ${settings}.`,
         401,
         body.error?.code ?? 'unauthorized'
       );
     case 403:
       return new XRayApiError(
-        'The key on the X-Ray app configuration page is not a read key (403): it needs a read key (xrr_…), not an ingest key.',
+        `The key set ${settings} is not a read key (403): it needs a read key (xrr_…), not an ingest key.`,
         403,
         body.error?.code ?? 'forbidden'
       );
@@ -89,7 +92,7 @@ export function toApiError(err: unknown, apiUrl: string): XRayApiError {
         return new XRayApiError(apiMessage, err.status, body.error?.code ?? 'unavailable');
       }
       return new XRayApiError(
-        `Query API unreachable at ${where} (${err.status || 'no answer'}). Check that it runs and that the URL on the X-Ray app configuration page is right.`,
+        `Query API unreachable at ${where} (${err.status || 'no answer'}). Check that it runs and that the URL set ${settings} is right.`,
         err.status,
         'unreachable'
       );

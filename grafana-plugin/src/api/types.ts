@@ -6,6 +6,8 @@ export type {
   DecisionSummary,
   ItemInRunResponse,
   ItemRunsResponse,
+  PipelineListResponse,
+  PipelineSummary,
   ReasonCount,
   ReasonHistogramResponse,
   RunDiffResponse,

@@ -5,7 +5,7 @@ import { APP_PROXY_URL } from '../constants';
 import { demo, fixture, serveFixtures } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
-const steps = fixture('run-steps').body.steps as { name: string; stepId: string; eliminatedCount: number; inputCount: number }[];
+const steps = fixture('run-steps').body.steps as Array<{ name: string; stepId: string; eliminatedCount: number; inputCount: number }>;
 
 describe('Run page', () => {
   it('flags the worst step with its ratio and its share of the run', async () => {

@@ -1,14 +1,14 @@
 import React, { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Button, Field, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, TimeRangePicker } from '@grafana/ui';
+import { Button, Combobox, Field, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, TimeRangePicker } from '@grafana/ui';
 import { useApiQuery } from '../api/context';
-import type { RunListResponse, RunSummary } from '../api/types';
+import type { PipelineListResponse, RunListResponse, RunSummary } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { CommitInput } from '../components/CommitInput';
 import { Ratio } from '../components/Ratio';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { count, duration, shortId, timestamp } from '../format';
+import { count, duration, percent, shortId, timestamp } from '../format';
 import { fromTimeRange, shiftRange, toTimeRange, zoomOut } from '../timeRange';
 import { urls } from '../urls';
 
@@ -58,6 +58,7 @@ const RunsPage = () => {
     cursor,
   };
   const { data, error, loading, reload } = useApiQuery<RunListResponse>('/v1/runs', params);
+  const pipelines = useApiQuery<PipelineListResponse>('/v1/pipelines', { from: params.from, to: params.to });
   const runs = [...earlier, ...(data?.runs ?? [])];
 
   return (
@@ -65,7 +66,17 @@ const RunsPage = () => {
       <Stack direction="column" gap={2}>
         <InlineFieldRow>
           <InlineField label="Pipeline" tooltip="Exact pipeline name; empty for all pipelines">
-            <CommitInput key={pipeline} width={28} placeholder="all pipelines" aria-label="Pipeline" value={pipeline} onCommit={(value) => update({ pipeline: value })} />
+            <Combobox
+              width={28}
+              placeholder="all pipelines"
+              aria-label="Pipeline"
+              isClearable
+              createCustomValue
+              options={(pipelines.data?.pipelines ?? []).map((p) => ({ value: p.name, label: p.name, description: `${count(p.runs)} runs, ${percent(p.eliminationRatio)} eliminated` }))}
+              loading={pipelines.loading}
+              value={pipeline || null}
+              onChange={(option) => update({ pipeline: option?.value })}
+            />
           </InlineField>
           <InlineField label="Eliminated at least" tooltip="Only runs whose elimination ratio is at least this (0-100 %)">
             <RatioInput value={minRatio} onChange={(value) => update({ minRatio: value })} />

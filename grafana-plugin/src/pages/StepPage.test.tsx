@@ -6,7 +6,7 @@ import { demo, fixture, serveFixtures } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const stepUrl = `runs/${demo.buggy}/steps/${demo.worstStepId}`;
-const reasons = fixture('step-reasons').body.reasons as { reason: string; decisions: number }[];
+const reasons = fixture('step-reasons').body.reasons as Array<{ reason: string; decisions: number }>;
 
 describe('Step page', () => {
   it('shows why the step eliminated: a bar per reason, most frequent first', async () => {
