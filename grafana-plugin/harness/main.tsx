@@ -4,7 +4,8 @@
 // handed to it from this bundle, which uses the real packages and theme. What it fakes, named:
 // - backendSrv: plain fetch() to the harness server, whose /api/plugin-proxy/ route applies the
 //   plugin.json proxy route (URL and key headers) the way Grafana's plugin proxy does;
-// - the page chrome (nav, breadcrumbs): PluginPage renders its children only, as outside Grafana.
+// - the page chrome: a bar with the app's pages stands in for Grafana's navigation, and PluginPage
+//   renders the page's title and subtitle above it, as Grafana's page header does.
 import * as emotionCss from '@emotion/css';
 import * as grafanaData from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
@@ -14,7 +15,8 @@ import * as jsxRuntime from 'react/jsx-runtime';
 import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import * as ReactRouter from 'react-router';
-import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
+import { setPluginPage } from 'grafana-runtime-plugin-page';
 import * as rxjs from 'rxjs';
 
 const PLUGIN_ID = 'xray-pipeline-app';
@@ -105,10 +107,24 @@ const backendSrv = {
   },
 };
 
+/** Grafana's page header, reduced: the title from pageNav and the subtitle. */
+const PreviewPluginPage: grafanaRuntime.PluginPageType = ({ pageNav, subTitle, children }) => (
+  <>
+    {(pageNav?.text || subTitle) && (
+      <header style={{ marginBottom: 16 }}>
+        {pageNav?.text && <h1 style={{ margin: 0 }}>{pageNav.text}</h1>}
+        {(pageNav?.subTitle || subTitle) && <div style={{ opacity: 0.75 }}>{pageNav?.subTitle ?? subTitle}</div>}
+      </header>
+    )}
+    {children}
+  </>
+);
+
 async function main() {
   const mode = new URLSearchParams(window.location.search).get('theme') === 'light' ? 'light' : 'dark';
   const theme = grafanaData.createTheme({ colors: { mode } });
   grafanaRuntime.setBackendSrv(backendSrv as unknown as grafanaRuntime.BackendSrv);
+  setPluginPage(PreviewPluginPage);
   const meta = await fetch(`/api/plugins/${PLUGIN_ID}/settings`).then((r) => r.json());
   // In Grafana the shared packages are already loaded when a plugin page opens; the browser test
   // measures from here too, to tell the plugin's own time from the harness's start-up.
@@ -120,6 +136,18 @@ async function main() {
     <grafanaUi.ThemeContext.Provider value={theme}>
       <grafanaUi.GlobalStyles />
       <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <nav
+          aria-label="X-Ray"
+          style={{ display: 'flex', gap: theme.spacing(3), alignItems: 'baseline', padding: theme.spacing(1.5, 3), background: theme.colors.background.primary, borderBottom: `1px solid ${theme.colors.border.weak}` }}
+        >
+          <strong>X-Ray</strong>
+          <Link to={`/a/${PLUGIN_ID}/runs`}>Runs</Link>
+          <Link to={`/a/${PLUGIN_ID}/items`}>Item</Link>
+          <Link to={`/a/${PLUGIN_ID}/compare`}>Compare runs</Link>
+          <span style={{ marginLeft: 'auto', color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }}>
+            plugin preview without Grafana: in Grafana these pages are under Apps → X-Ray
+          </span>
+        </nav>
         <main style={{ padding: theme.spacing(2, 3), minHeight: '100vh', background: theme.colors.background.canvas }}>
           <Routes>
             <Route path={`/a/${PLUGIN_ID}/*`} element={<Root {...(props as unknown as grafanaData.AppRootProps)} />} />

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { openKeyStore } from '@xray/auth';
 import { readInteger } from '@xray/core';
 import { DEV_KEYS_FILE, ensureDevProject } from './dev-project.js';
+import { type PluginPreview, startPluginPreview } from './plugin-preview.js';
 import { ensureRedis, stopRedis } from './redis.js';
 import { startServices, startStorage } from './stack.js';
 
@@ -17,6 +18,7 @@ const settings = {
   receiverPort: port('RECEIVER_PORT', 4318),
   queryPort: port('QUERY_PORT', 8080),
   processorPort: port('PROCESSOR_PORT', 4320),
+  previewPort: port('PREVIEW_PORT', 3000),
   stream: env.XRAY_STREAM ?? 'xray:spans',
   database: env.CLICKHOUSE_DATABASE ?? 'xray',
   bucket: env.S3_BUCKET ?? 'xray-payloads',
@@ -46,11 +48,20 @@ try {
     await storage.stop();
     throw err;
   });
+  // The Grafana plugin's pages without Grafana; the stack runs without it if it cannot start.
+  const preview: PluginPreview | undefined = await startPluginPreview(
+    { jsonData: { apiUrl: services.queryUrl }, secureJsonData: { apiKey: keys.readKey } },
+    settings.previewPort,
+  ).catch((err: unknown) => {
+    say(`plugin preview not started: ${(err as Error).message}`);
+    return undefined;
+  });
   say('ready:');
   say(`  OTLP receiver   ${services.receiverUrl}/v1/traces   (point the SDK or a collector here)`);
   say(`  query API       ${services.queryUrl}/v1/runs`);
   say(`  ClickHouse      ${storage.clickhouseUrl}   database ${settings.database}`);
   say(`  S3              ${storage.s3Endpoint}   bucket ${settings.bucket}`);
+  if (preview) say(`  Grafana plugin  ${preview.url}/a/xray-pipeline-app/runs   (its pages, previewed without Grafana)`);
   say(`project ${keys.projectId} (development; keys saved in ${settings.dataDir}/${DEV_KEYS_FILE}):`);
   say(`  ingest key      ${keys.ingestKey}   (SDK: XRAY_API_KEY)`);
   say(`  read key        ${keys.readKey}   (query API: Authorization: Bearer <key>)`);
@@ -61,6 +72,7 @@ try {
     if (stopping) return;
     stopping = true;
     say('stopping ...');
+    await preview?.close();
     await services.stop();
     await storage.stop();
     if (redis === 'started') await stopRedis(settings.redisUrl);

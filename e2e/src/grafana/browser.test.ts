@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../harness.js';
 import { type DemoRuns, loadDemoRuns } from './demo-data.js';
-import { type Harness, pluginDir, startHarness } from './harness-server.js';
+import { pluginDir, type PluginPreview, startPluginPreview } from '@xray/stack';
 
 // The plugin's pages in headless Chromium, against a running X-Ray stack with the demo data: the
 // built module.js is loaded by the harness as Grafana loads it, with the real @grafana/ui theme,
@@ -15,7 +15,7 @@ export const screenshotDir = join(pluginDir, 'test-output/screenshots');
 
 let stack: TestStack;
 let demo: DemoRuns;
-let harness: Harness;
+let harness: PluginPreview;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -28,22 +28,48 @@ async function shot(name: string, target: Page = page): Promise<void> {
   screenshots.push(`${name}.png`);
 }
 
-/** Milliseconds from the start of the page's navigation to now (the page's own clock). */
+/**
+ * Records, in the page's own clock (ms since navigation start), when each selector first matched,
+ * with a MutationObserver: a first render is timed when it happens, not when a test polled for it.
+ */
+const FIRST_SEEN = {
+  runsTable: 'tbody tr',
+  worstStep: '[data-testid="worst-step"]',
+};
+// Page-side code is written as text: this package is type-checked without the DOM library.
+const WATCH_FIRST_RENDER = `(() => {
+  const selectors = ${JSON.stringify(FIRST_SEEN)};
+  const seen = (window.__firstSeen = {});
+  new MutationObserver(() => {
+    for (const [name, selector] of Object.entries(selectors)) {
+      if (seen[name] === undefined && document.querySelector(selector)) seen[name] = performance.now();
+    }
+  }).observe(document, { subtree: true, childList: true });
+})();`;
+async function watchFirstRender(target: Page): Promise<void> {
+  await target.addInitScript({ content: WATCH_FIRST_RENDER });
+}
+/** When `name` first rendered: since navigation start, and since the harness began loading module.js. */
+async function firstRender(target: Page, name: keyof typeof FIRST_SEEN): Promise<{ fromNavigation: number; fromPluginLoad: number }> {
+  return target.evaluate<{ fromNavigation: number; fromPluginLoad: number }>(`(() => {
+    const at = window.__firstSeen[${JSON.stringify(name)}];
+    return { fromNavigation: at, fromPluginLoad: at - performance.getEntriesByName('plugin-load-start')[0].startTime };
+  })()`);
+}
 const sinceNavigation = (target: Page) => target.evaluate(() => performance.now());
-/** Milliseconds since the harness started loading the plugin's module.js (Grafana itself loaded). */
-const sincePluginLoad = (target: Page) => target.evaluate(() => performance.now() - performance.getEntriesByName('plugin-load-start')[0]!.startTime);
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH.`);
   mkdirSync(screenshotDir, { recursive: true });
   stack = await startTestStack('browser');
   demo = await loadDemoRuns(stack);
-  harness = await startHarness({ jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } });
+  harness = await startPluginPreview({ jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await watchFirstRender(page);
   page.on('pageerror', (err) => pageErrors.push(err.message));
 }, 180_000);
 
@@ -61,8 +87,9 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     await page.goto(`${harness.url}${APP}/runs?from=now-1h&to=now`);
     const buggyLink = page.getByRole('link', { name: `${demo.buggy.slice(0, 8)}…` });
     await buggyLink.waitFor();
-    timings.runsFirstRender = await sinceNavigation(page);
-    timings.runsFromPluginLoad = await sincePluginLoad(page);
+    const runs = await firstRender(page, 'runsTable');
+    timings.runsFirstRender = runs.fromNavigation;
+    timings.runsFromPluginLoad = runs.fromPluginLoad;
     const buggyRow = page.getByRole('row').filter({ has: buggyLink });
     await expect(buggyRow.getByTitle('Above 60%: worth a look').textContent()).resolves.toBe('86.6%');
     await expect(buggyRow.textContent()).resolves.toContain('1,000 → 134');
@@ -121,11 +148,13 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
 
   it('opens a pasted deep link straight on its page, in the light theme too', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await watchFirstRender(fresh);
     fresh.on('pageerror', (err) => pageErrors.push(err.message));
     await fresh.goto(`${harness.url}${APP}/runs/${demo.buggy}?theme=light`);
     await fresh.getByTestId('worst-step').waitFor();
-    timings.runFirstRender = await sinceNavigation(fresh);
-    timings.runFromPluginLoad = await sincePluginLoad(fresh);
+    const run = await firstRender(fresh, 'worstStep');
+    timings.runFirstRender = run.fromNavigation;
+    timings.runFromPluginLoad = run.fromPluginLoad;
     await shot('run-light', fresh);
     await fresh.goto(`${harness.url}${APP}/runs/${demo.buggy}/steps/${demo.worstStepId}?decision=${demo.eliminatedEventId}`);
     await fresh.getByRole('dialog').getByRole('region', { name: 'Input' }).waitFor();
@@ -144,7 +173,7 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
   });
 
   it('says the query API is unreachable, and where, when it is down', async () => {
-    const down = await startHarness({ jsonData: { apiUrl: 'http://127.0.0.1:9' }, secureJsonData: { apiKey: stack.keys.readKey } });
+    const down = await startPluginPreview({ jsonData: { apiUrl: 'http://127.0.0.1:9' }, secureJsonData: { apiKey: stack.keys.readKey } });
     const p = await browser.newPage();
     try {
       await p.goto(`${down.url}${APP}/runs`);

@@ -6,23 +6,24 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-// Serves the Grafana plugin harness (grafana-plugin/harness) for the browser test: the page, its
-// bundle, the BUILT plugin under /public/plugins/<id>/ and a stand-in for Grafana's plugin proxy
-// that applies the proxy route of the built plugin.json. The stand-in is a fake (no Grafana server
-// can run here): it implements the {{ .JsonData.x }} / {{ .SecureJsonData.x }} templating of routes.
+// The Grafana plugin without Grafana: serves the harness page (grafana-plugin/harness), its bundle,
+// the BUILT plugin under /public/plugins/<id>/ and a stand-in for Grafana's plugin proxy that applies
+// the proxy route of the built plugin.json. `npm start` runs it as a preview; the browser test runs it
+// against a test stack. The proxy stand-in is a fake (no Grafana server can run on the development
+// machines): it implements the {{ .JsonData.x }} / {{ .SecureJsonData.x }} templating of routes.
 
-export const pluginDir = fileURLToPath(new URL('../../../grafana-plugin/', import.meta.url));
+export const pluginDir = fileURLToPath(new URL('../../grafana-plugin/', import.meta.url));
 /** @grafana/ui's icons, which Grafana serves under public/build/img/icons/. */
 const iconDir = join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
 const PLUGIN_ID = 'xray-pipeline-app';
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.json': 'application/json', '.svg': 'image/svg+xml', '.map': 'application/json' };
 
-export interface HarnessSettings {
+export interface PluginSettings {
   jsonData: Record<string, string>;
   secureJsonData: Record<string, string>;
 }
 
-export interface Harness {
+export interface PluginPreview {
   url: string;
   /** Requests the proxy stand-in forwarded, with the headers it added (for the key assertions). */
   forwarded: { path: string; authorization: string | undefined }[];
@@ -36,7 +37,7 @@ interface Route {
 }
 
 /** Grafana's route templating, for the two sources a route may use. */
-export function renderTemplate(template: string, settings: HarnessSettings): string {
+export function renderTemplate(template: string, settings: PluginSettings): string {
   return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, source: string, name: string) => {
     const value = (source === 'JsonData' ? settings.jsonData : settings.secureJsonData)[name];
     if (value === undefined) throw new Error(`route template needs ${source}.${name}, which is not set`);
@@ -44,12 +45,14 @@ export function renderTemplate(template: string, settings: HarnessSettings): str
   });
 }
 
-export async function startHarness(settings: HarnessSettings): Promise<Harness> {
+/** Starts the preview on `port` (0: any free port) of 127.0.0.1. */
+export async function startPluginPreview(settings: PluginSettings, port = 0): Promise<PluginPreview> {
   const dist = join(pluginDir, 'dist');
-  if (!existsSync(join(dist, 'module.js'))) throw new Error(`${dist}/module.js is missing: run "npm run build -w grafana-plugin" first (npm test does).`);
+  if (!existsSync(join(dist, 'module.js'))) throw new Error(`${dist}/module.js is missing: run "npm run build" first (npm start and npm test do).`);
   const routes = (JSON.parse(readFileSync(join(dist, 'plugin.json'), 'utf8')) as { routes?: Route[] }).routes ?? [];
   const bundle = await build({
     entryPoints: [join(pluginDir, 'harness/main.tsx')],
+    alias: { 'grafana-runtime-plugin-page': join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/runtime')), '../esm/components/PluginPage.mjs') },
     bundle: true,
     write: false,
     outdir: '/',
@@ -64,7 +67,7 @@ export async function startHarness(settings: HarnessSettings): Promise<Harness> 
   });
   const assets = new Map(bundle.outputFiles.map((f) => [f.path.replace(/^\/main\./, '/harness.'), f.contents]));
   const page = readFileSync(join(pluginDir, 'harness/index.html'));
-  const forwarded: Harness['forwarded'] = [];
+  const forwarded: PluginPreview['forwarded'] = [];
 
   async function proxy(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
     const [routePath = '', ...tail] = rest.split('/');
@@ -129,10 +132,13 @@ export async function startHarness(settings: HarnessSettings): Promise<Harness> 
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     forwarded,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
