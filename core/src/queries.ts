@@ -33,6 +33,18 @@ export interface RunListFilter {
   limit: number;
 }
 
+/** Adds a run start-time range (from inclusive, to exclusive, ms since epoch) to a query's conditions. */
+function startedWithin(where: string[], params: Record<string, unknown>, f: { fromMillis?: number; toMillis?: number }): void {
+  if (f.fromMillis !== undefined) {
+    where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
+    params.fromMs = f.fromMillis;
+  }
+  if (f.toMillis !== undefined) {
+    where.push('started_at < fromUnixTimestamp64Milli({toMs:Int64})');
+    params.toMs = f.toMillis;
+  }
+}
+
 export interface PipelineFilter {
   projectId: string;
   fromMillis?: number;
@@ -44,14 +56,7 @@ export interface PipelineFilter {
 export function pipelinesQuery(f: PipelineFilter): BoundQuery {
   const where = ['project_id = {projectId:String}'];
   const params: Record<string, unknown> = { projectId: f.projectId, limit: f.limit };
-  if (f.fromMillis !== undefined) {
-    where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
-    params.fromMs = f.fromMillis;
-  }
-  if (f.toMillis !== undefined) {
-    where.push('started_at < fromUnixTimestamp64Milli({toMs:Int64})');
-    params.toMs = f.toMillis;
-  }
+  startedWithin(where, params, f);
   return {
     query: `SELECT pipeline, count() AS runs, toString(max(started_at)) AS last_run_text,
                    sum(input_count) AS input, sum(input_count * elimination_ratio) AS eliminated
@@ -81,14 +86,7 @@ export function listRunsQuery(f: RunListFilter): BoundQuery {
     where.push('status = {status:String}');
     params.status = f.status;
   }
-  if (f.fromMillis !== undefined) {
-    where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
-    params.fromMs = f.fromMillis;
-  }
-  if (f.toMillis !== undefined) {
-    where.push('started_at < fromUnixTimestamp64Milli({toMs:Int64})');
-    params.toMs = f.toMillis;
-  }
+  startedWithin(where, params, f);
   const byRatio = f.sort === 'ratio';
   if (f.after) {
     const position = `toDateTime64({afterTime:String}, 9, 'UTC'), {afterRun:String}`;

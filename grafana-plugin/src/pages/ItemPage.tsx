@@ -1,15 +1,17 @@
 import React, { useMemo, useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, InlineField, InlineFieldRow, Input, InteractiveTable, Stack, Text, TimeRangePicker } from '@grafana/ui';
+import { Alert, Button, InlineField, InlineFieldRow, Input, InteractiveTable, Stack, Text } from '@grafana/ui';
 import { useApiQuery } from '../api/context';
 import type { ItemInRunResponse, ItemRunsResponse } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { OutcomeBadge } from '../components/DecisionDrawer';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { shortId, timestamp } from '../format';
-import { fromTimeRange, shiftRange, toTimeRange, zoomOut } from '../timeRange';
+import { TimePicker } from '../components/TimePicker';
+import { toTimeRange } from '../timeRange';
 import { urls } from '../urls';
+import { useUrlState } from '../urlState';
 
 type ItemRun = ItemRunsResponse['runs'][number];
 type ItemDecision = ItemInRunResponse['decisions'][number];
@@ -17,17 +19,11 @@ type ItemDecision = ItemInRunResponse['decisions'][number];
 /** Where did item X go: step by step in one run, and in every run of a time range. */
 const ItemPage = () => {
   const { itemId = '' } = useParams();
-  const [search, setSearch] = useSearchParams();
+  const [search, update] = useUrlState();
   const runId = search.get('run') ?? '';
   const from = search.get('from') ?? 'now-7d';
   const to = search.get('to') ?? 'now';
   const range = useMemo(() => toTimeRange(from, to), [from, to]);
-  const setRange = (next: { from: string; to: string }) => {
-    const params = new URLSearchParams(search);
-    params.set('from', next.from);
-    params.set('to', next.to);
-    setSearch(params);
-  };
 
   if (!itemId) {
     return <ItemSearch />;
@@ -39,15 +35,7 @@ const ItemPage = () => {
         <section>
           <Stack direction="row" justifyContent="space-between" alignItems="center">
             <Text element="h3">Across runs</Text>
-            <TimeRangePicker
-              value={range}
-              onChange={(next) => setRange(fromTimeRange(next))}
-              onChangeTimeZone={() => {}}
-              onMoveBackward={() => setRange(shiftRange(range, -1))}
-              onMoveForward={() => setRange(shiftRange(range, 1))}
-              onZoom={() => setRange(zoomOut(range))}
-              timeZone="utc"
-            />
+            <TimePicker range={range} onChange={update} />
           </Stack>
           <AcrossRuns itemId={itemId} from={range.from.toISOString()} to={range.to.toISOString()} />
         </section>

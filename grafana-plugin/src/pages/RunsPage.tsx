@@ -1,7 +1,6 @@
 import React, { useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Button, Combobox, Field, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, TimeRangePicker } from '@grafana/ui';
+import { Button, Combobox, Field, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack } from '@grafana/ui';
 import { useApiQuery } from '../api/context';
 import type { PipelineListResponse, RunListResponse, RunSummary } from '../api/types';
 import { AppLink } from '../components/AppLink';
@@ -9,8 +8,10 @@ import { CommitInput } from '../components/CommitInput';
 import { Ratio } from '../components/Ratio';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, duration, percent, shortId, timestamp } from '../format';
-import { fromTimeRange, shiftRange, toTimeRange, zoomOut } from '../timeRange';
+import { TimePicker } from '../components/TimePicker';
+import { toTimeRange } from '../timeRange';
 import { urls } from '../urls';
+import { useUrlState } from '../urlState';
 
 const PAGE_SIZE = 100;
 const SORTS = [
@@ -20,7 +21,7 @@ const SORTS = [
 
 /** Runs that look wrong: every run in the time range, filterable by pipeline and elimination ratio. */
 const RunsPage = () => {
-  const [search, setSearch] = useSearchParams();
+  const [search, update] = useUrlState();
   const pipeline = search.get('pipeline') ?? '';
   const minRatio = search.get('minRatio') ?? '';
   const sort = search.get('sort') === 'ratio' ? 'ratio' : 'time';
@@ -36,17 +37,6 @@ const RunsPage = () => {
   const cursor = more?.filterKey === filterKey ? more.cursor : undefined;
   const earlier = more?.filterKey === filterKey ? more.earlier : [];
 
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(changes)) {
-      if (value) {
-        next.set(name, value);
-      } else {
-        next.delete(name);
-      }
-    }
-    setSearch(next);
-  };
 
   const params = {
     pipeline: pipeline || undefined,
@@ -84,15 +74,7 @@ const RunsPage = () => {
           <InlineField label="Sort">
             <RadioButtonGroup options={SORTS} value={sort} onChange={(value) => update({ sort: value === 'time' ? undefined : value })} />
           </InlineField>
-          <TimeRangePicker
-            value={range}
-            onChange={(next) => update(fromTimeRange(next))}
-            onChangeTimeZone={() => {}}
-            onMoveBackward={() => update(shiftRange(range, -1))}
-            onMoveForward={() => update(shiftRange(range, 1))}
-            onZoom={() => update(zoomOut(range))}
-            timeZone="utc"
-          />
+          <TimePicker range={range} onChange={update} />
           <Button variant="secondary" icon="sync" onClick={() => setRefreshes((n) => n + 1)} aria-label="Refresh" style={{ marginLeft: 8 }} />
         </InlineFieldRow>
 

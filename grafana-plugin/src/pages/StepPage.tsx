@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, IconButton, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, Tag, Text } from '@grafana/ui';
 import { useApiQuery } from '../api/context';
@@ -12,6 +12,7 @@ import { ReasonHistogram } from '../components/ReasonHistogram';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, percent, shortId } from '../format';
 import { urls } from '../urls';
+import { useUrlState } from '../urlState';
 
 const PAGE_SIZE = 50;
 const OUTCOMES = [
@@ -24,24 +25,13 @@ const OUTCOMES = [
 /** One step: why it decided as it did (reason histogram), its decisions, and one decision's payload. */
 const StepPage = () => {
   const { runId = '', stepId = '' } = useParams();
-  const [search, setSearch] = useSearchParams();
+  const [search, update] = useUrlState();
   const outcome = search.get('outcome') ?? '';
   const reason = search.get('reason') ?? '';
   const reasonCode = search.get('reasonCode') ?? '';
   const itemId = search.get('item') ?? '';
   const decision = search.get('decision') ?? '';
 
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(search);
-    for (const [name, value] of Object.entries(changes)) {
-      if (value) {
-        next.set(name, value);
-      } else {
-        next.delete(name);
-      }
-    }
-    setSearch(next);
-  };
 
   const steps = useApiQuery<StepListResponse>(`/v1/runs/${encodeURIComponent(runId)}/steps`);
   const step = steps.data?.steps.find((st) => st.stepId === stepId);
