@@ -33,6 +33,9 @@ export interface RunListFilter {
   limit: number;
 }
 
+/** Items a run (or a sum of runs) eliminated, from its counts: what /v1/pipelines and /v1/trends report. */
+export const RUN_ELIMINATED_SQL = 'input_count - least(output_count, input_count)';
+
 /** Adds a run start-time range (from inclusive, to exclusive, ms since epoch) to a query's conditions. */
 function startedWithin(where: string[], params: Record<string, unknown>, f: { fromMillis?: number; toMillis?: number }): void {
   if (f.fromMillis !== undefined) {
@@ -59,7 +62,7 @@ export function pipelinesQuery(f: PipelineFilter): BoundQuery {
   startedWithin(where, params, f);
   return {
     query: `SELECT pipeline, count() AS runs, toString(max(started_at)) AS last_run_text,
-                   sum(input_count) AS input, sum(input_count * elimination_ratio) AS eliminated
+                   sum(input_count) AS input, sum(${RUN_ELIMINATED_SQL}) AS eliminated
             FROM runs FINAL WHERE ${where.join(' AND ')}
             GROUP BY pipeline ORDER BY pipeline LIMIT {limit:UInt32}`,
     query_params: params,
@@ -144,7 +147,7 @@ export interface DecisionFilter {
   outcome?: string;
   itemId?: string;
   reasonCode?: string;
-  /** Exactly this reason text (the histogram's key for decisions sent without a reason code). */
+  /** Decisions sent without a reason code whose reason is exactly this text (the histogram's key for them). */
   reason?: string;
   /** Scores within [minScore, maxScore]; decisions without a score never match a score bound. */
   minScore?: number;
@@ -171,7 +174,8 @@ export function listDecisionsQuery(f: DecisionFilter): BoundQuery {
     params.reasonCode = f.reasonCode;
   }
   if (f.reason !== undefined) {
-    where.push('reason = {reason:String}');
+    // As the reason histogram counts it: the text of decisions sent without a reason code.
+    where.push("reason = {reason:String} AND reason_code = ''");
     params.reason = f.reason;
   }
   if (f.minScore !== undefined) {

@@ -2,7 +2,7 @@
  * Trends for dashboards: elimination counts and ratio per pipeline, or per step of one pipeline,
  * in time buckets. Answers are series of points, the shape time-series panels take.
  */
-import type { BoundQuery } from './queries.js';
+import { type BoundQuery, RUN_ELIMINATED_SQL } from './queries.js';
 import { clickhouseTimeToIso } from './time.js';
 
 export interface TrendFilter {
@@ -58,7 +58,7 @@ export function trendQuery(f: TrendFilter): BoundQuery {
     }
     return {
       query: `SELECT pipeline AS series_pipeline, '' AS series_step, toString(${bucket}) AS bucket_text, toUnixTimestamp(${bucket}) AS bucket_s,
-                     count() AS runs, sum(input_count) AS input, sum(input_count - least(output_count, input_count)) AS eliminated
+                     count() AS runs, sum(input_count) AS input, sum(${RUN_ELIMINATED_SQL}) AS eliminated
               FROM runs ${final} WHERE ${where.join(' AND ')}
               GROUP BY series_pipeline, bucket_text, bucket_s ORDER BY series_pipeline, bucket_s`,
       query_params: params,

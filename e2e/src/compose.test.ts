@@ -111,7 +111,7 @@ describe('docker-compose.yml', () => {
     /** host or volume -> path in the container. */
     const mounts = (service: string) => (compose.services[service]!.volumes ?? []).map((v) => ({ from: v.split(':')[0]!, to: v.split(':')[1]! }));
     /** `$__file{path}` references in the provisioning files. */
-    const provisioningText = ['plugins', 'datasources', 'dashboards'].map((d) => readFileSync(join(plugin, 'provisioning', d, 'xray.yaml'), 'utf8')).join('\n');
+    const provisioningText = ['plugins', 'datasources'].map((d) => readFileSync(join(plugin, 'provisioning', d, 'xray.yaml'), 'utf8')).join('\n');
     const keyFiles = [...new Set([...provisioningText.matchAll(/\$__file\{([^}]+)\}/g)].map((m) => m[1]!))];
 
     it('runs Grafana 13 with the built plugin mounted where Grafana looks for the app', () => {
@@ -124,7 +124,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('mounts each provisioning folder, and gives it the query URL it expands', () => {
-      for (const dir of ['plugins', 'datasources', 'dashboards']) {
+      for (const dir of ['plugins', 'datasources']) {
         expect(mounts('grafana')).toContainEqual({ from: `./grafana-plugin/provisioning/${dir}`, to: `/etc/grafana/provisioning/${dir}` });
         expect(existsSync(join(plugin, 'provisioning', dir)), dir).toBe(true);
       }

@@ -1,19 +1,9 @@
+import { withParams as withQuery } from './api/client';
 import { PLUGIN_BASE_URL } from './constants';
 
 /** Every page's state lives in its URL: these build the deep links the pages and alerts share. */
 
 type Query = Record<string, string | number | undefined | null>;
-
-function withQuery(path: string, query: Query = {}): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') {
-      search.set(name, String(value));
-    }
-  }
-  const q = search.toString();
-  return q ? `${path}?${q}` : path;
-}
 
 const enc = encodeURIComponent;
 
@@ -42,7 +32,6 @@ export const urls = {
   step: (runId: string, stepId: string, query: Query = {}) =>
     withQuery(`${PLUGIN_BASE_URL}/runs/${enc(runId)}/steps/${enc(stepId)}`, query),
   item: (itemId: string, query: Query = {}) => withQuery(`${PLUGIN_BASE_URL}/items/${enc(itemId)}`, query),
-  items: () => `${PLUGIN_BASE_URL}/items`,
   compare: (runA?: string, runB?: string) =>
     runA && runB ? `${PLUGIN_BASE_URL}/compare/${enc(runA)}/${enc(runB)}` : withQuery(`${PLUGIN_BASE_URL}/compare`, { a: runA }),
 };

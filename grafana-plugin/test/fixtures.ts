@@ -70,7 +70,7 @@ export function serveFixtures(proxyPrefix: string, answer: (url: URL) => string 
       const url = new URL(options.url.slice(proxyPrefix.length), 'http://query.test');
       requests.push(url);
       const chosen = answer(url);
-      const { status, body } = typeof chosen === 'number' ? { status: chosen, body: { message: 'Bad Gateway' } } : fixture(chosen);
+      const { status, body } = typeof chosen === 'number' ? { status: chosen, body: undefined } : fixture(chosen);
       const response = { data: body as T, status, statusText: '', ok: status < 300, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options } as FetchResponse<T>;
       // Answer asynchronously, as a network would.
       setTimeout(() => (status < 300 ? (subscriber.next(response), subscriber.complete()) : subscriber.error({ ...response, data: body })), 0);

@@ -4,4 +4,4 @@ export { script, spawnService, waitForHttp, type ServiceProcess, type SpawnOptio
 export { ensureRedis, redisAnswers, stopRedis } from './redis.js';
 export { startServices, startStorage, type Services, type ServicesOptions, type Storage, type StorageOptions } from './stack.js';
 export { makeDocs, PIPELINE, runPipeline, type Doc } from './demo/pipeline.js';
-export { pluginDir, renderTemplate, startPluginPreview, type PluginPreview, type PluginSettings } from './plugin-preview.js';
+export { pluginDir, startPluginPreview, type PluginPreview, type PluginSettings } from './plugin-preview.js';

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 // The Grafana plugin without Grafana: serves the harness page (grafana-plugin/harness), its bundle,
 // the BUILT plugin under /public/plugins/<id>/ and a stand-in for Grafana's plugin proxy that applies
@@ -13,8 +12,6 @@ import { build } from 'esbuild';
 // machines): it implements the {{ .JsonData.x }} / {{ .SecureJsonData.x }} templating of routes.
 
 export const pluginDir = fileURLToPath(new URL('../../grafana-plugin/', import.meta.url));
-/** @grafana/ui's icons, which Grafana serves under public/build/img/icons/. */
-const iconDir = join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
 const PLUGIN_ID = 'xray-pipeline-app';
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.json': 'application/json', '.svg': 'image/svg+xml', '.map': 'application/json' };
 
@@ -25,8 +22,8 @@ export interface PluginSettings {
 
 export interface PluginPreview {
   url: string;
-  /** Requests the proxy stand-in forwarded, with the headers it added (for the key assertions). */
-  forwarded: { path: string; authorization: string | undefined }[];
+  /** Requests the proxy stand-in forwarded, with the headers it added (kept only with `record`). */
+  forwarded: Array<{ path: string; authorization: string | undefined }>;
   close(): Promise<void>;
 }
 
@@ -36,18 +33,29 @@ interface Route {
   headers?: { name: string; content: string }[];
 }
 
-/** Grafana's route templating, for the two sources a route may use. */
-export function renderTemplate(template: string, settings: PluginSettings): string {
-  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, source: string, name: string) => {
-    const value = (source === 'JsonData' ? settings.jsonData : settings.secureJsonData)[name];
-    if (value === undefined) throw new Error(`route template needs ${source}.${name}, which is not set`);
-    return value;
-  });
+/** Grafana's route templating, for the two sources a route may use; an unset value renders empty, as in Grafana. */
+function renderTemplate(template: string, settings: PluginSettings): string {
+  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, source: string, name: string) =>
+    (source === 'JsonData' ? settings.jsonData : settings.secureJsonData)[name] ?? '',
+  );
 }
 
-/** Starts the preview on `port` (0: any free port) of 127.0.0.1. */
-export async function startPluginPreview(settings: PluginSettings, port = 0): Promise<PluginPreview> {
+/** The file below `root` that a URL path names, or undefined when it is not one (`..`, a sibling folder). */
+function fileUnder(root: string, relativePath: string): string | undefined {
+  const file = normalize(join(root, relativePath));
+  return file.startsWith(root + sep) && existsSync(file) ? file : undefined;
+}
+
+/**
+ * Starts the preview on `port` (0: any free port) of 127.0.0.1. `record` keeps every forwarded
+ * request in `forwarded` (for tests; a long-running preview leaves it off).
+ */
+export async function startPluginPreview(settings: PluginSettings, port = 0, { record = false } = {}): Promise<PluginPreview> {
   const dist = join(pluginDir, 'dist');
+  // Loaded here, not at import: the stack runs without the plugin's packages when it has to.
+  const { build } = await import('esbuild');
+  /** @grafana/ui's icons, which Grafana serves under public/build/img/icons/. */
+  const iconDir = join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
   if (!existsSync(join(dist, 'module.js'))) throw new Error(`${dist}/module.js is missing: run "npm run build" first (npm start and npm test do).`);
   const routes = (JSON.parse(readFileSync(join(dist, 'plugin.json'), 'utf8')) as { routes?: Route[] }).routes ?? [];
   const bundle = await build({
@@ -79,8 +87,8 @@ export async function startPluginPreview(settings: PluginSettings, port = 0): Pr
     const target = `${renderTemplate(route.url, settings).replace(/\/$/, '')}/${tail.join('/')}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = renderTemplate(h.content, settings);
-    forwarded.push({ path: new URL(target).pathname + new URL(target).search, authorization: headers.authorization });
     try {
+      if (record) forwarded.push({ path: new URL(target).pathname + new URL(target).search, authorization: headers.authorization });
       const answer = await fetch(target, { method: req.method, headers });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
       res.end(Buffer.from(await answer.arrayBuffer()));
@@ -109,8 +117,8 @@ export async function startPluginPreview(settings: PluginSettings, port = 0): Pr
       return;
     }
     if (path.startsWith('/public/build/img/icons/')) {
-      const file = normalize(join(iconDir, path.slice('/public/build/img/icons/'.length)));
-      if (file.startsWith(iconDir) && existsSync(file)) {
+      const file = fileUnder(iconDir, path.slice('/public/build/img/icons/'.length));
+      if (file) {
         res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(readFileSync(file));
         return;
       }
@@ -118,8 +126,8 @@ export async function startPluginPreview(settings: PluginSettings, port = 0): Pr
       return;
     }
     if (path.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
-      const file = normalize(join(dist, path.slice(`/public/plugins/${PLUGIN_ID}/`.length)));
-      if (file.startsWith(dist) && existsSync(file)) {
+      const file = fileUnder(dist, path.slice(`/public/plugins/${PLUGIN_ID}/`.length));
+      if (file) {
         res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
         return;
       }

@@ -19,6 +19,8 @@ let harness: PluginPreview;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+/** Every request the walk's page made: none may carry the key, or go around the proxy. */
+const browserRequests: Array<{ url: string; authorization: string | undefined }> = [];
 const timings: Record<string, number> = {};
 const screenshots: string[] = [];
 
@@ -63,7 +65,7 @@ beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
   stack = await startTestStack('browser');
   demo = await loadDemoRuns(stack);
-  harness = await startPluginPreview({ jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } });
+  harness = await startPluginPreview({ jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } }, 0, { record: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -71,6 +73,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await watchFirstRender(page);
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('request', (req) => browserRequests.push({ url: req.url(), authorization: req.headers().authorization }));
 }, 180_000);
 
 afterAll(async () => {
@@ -162,11 +165,19 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('never hands the read key to the browser: the proxy adds it', async () => {
-    expect(harness.forwarded.length).toBeGreaterThan(5);
-    for (const f of harness.forwarded) expect(f.authorization).toBe(`Bearer ${stack.keys.readKey}`);
-    const html = await page.content();
+  it('never hands the read key to the browser: the proxy route adds it', async () => {
     const key = stack.keys.readKey;
+    const apiCalls = browserRequests.filter((r) => r.url.includes('/api/plugin-proxy/xray-pipeline-app/xray/v1/'));
+    expect(apiCalls.length).toBeGreaterThan(5);
+    for (const r of browserRequests) {
+      expect(r.authorization, r.url).toBeUndefined();
+      expect(r.url.includes(key), r.url).toBe(false);
+      expect(r.url.startsWith(stack.queryUrl), `${r.url} goes around Grafana's proxy`).toBe(false);
+    }
+    // What reached the query API carried the key the route template put there.
+    expect(harness.forwarded.length).toBeGreaterThanOrEqual(apiCalls.length);
+    for (const f of harness.forwarded) expect(f.authorization).toBe(`Bearer ${key}`);
+    const html = await page.content();
     expect(html.includes(key)).toBe(false);
     const seenByPage = await page.evaluate<string>('JSON.stringify({ storage: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })');
     expect(seenByPage.includes(key)).toBe(false);

@@ -23,10 +23,11 @@ export interface XRayApi {
   readonly apiUrl: string;
 }
 
-export function withParams(path: string, params: Params = {}): string {
+/** `path?name=value&…`, leaving out undefined, null and empty values. */
+export function withParams(path: string, params: Record<string, string | number | undefined | null> = {}): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') {
+    if (value !== undefined && value !== null && value !== '') {
       search.set(name, String(value));
     }
   }
@@ -58,6 +59,9 @@ export function proxyApi(proxyUrl: string, apiUrl: string, settings = APP_SETTIN
   };
 }
 
+/** What Grafana's data source proxy answers (400) when the upstream answered 401. */
+const DS_PROXY_AUTH_FAILED = 'Authentication to data source failed';
+
 interface ErrorBody {
   error?: { code?: string; message?: string };
   message?: string;
@@ -69,9 +73,10 @@ export function toApiError(err: unknown, apiUrl: string, settings = APP_SETTINGS
   if (!isFetchError(err)) {
     return new XRayApiError(`Query API unreachable at ${where}: ${err instanceof Error ? err.message : String(err)}.`, 0, 'unreachable');
   }
-  const body = (err.data ?? {}) as ErrorBody;
+  const body = (typeof err.data === 'object' && err.data !== null ? err.data : {}) as ErrorBody;
   const apiMessage = body.error?.message;
-  switch (err.status) {
+  const refusedKey = err.status === 401 || (err.status === 400 && (err.data === DS_PROXY_AUTH_FAILED || body.message === DS_PROXY_AUTH_FAILED));
+  switch (refusedKey ? 401 : err.status) {
     case 401:
       return new XRayApiError(
         `The query API refused the read key (401). Set a read key (xrr_…) ${settings}.`,

@@ -164,6 +164,14 @@ describe('query', () => {
     expect(errors).toEqual([expect.objectContaining({ refId: 'B', message: expect.stringContaining('Per-step series need a pipeline') })]);
   });
 
+  it("reads Grafana's data source proxy answer to an upstream 401 (a 400 'Authentication to data source failed') as a refused key", async () => {
+    stubProxy({ error: { status: 400, statusText: 'Bad Request', data: 'Authentication to data source failed' } });
+    const { errors } = await dataSource().query(request([{}]));
+    expect(errors?.[0].message).toBe('The query API refused the read key (401). Set a read key (xrr_…) in the X-Ray data source settings.');
+    stubProxy({ error: { status: 400, statusText: 'Bad Request', data: { message: 'Authentication to data source failed' } } });
+    expect((await dataSource().testDatasource()).message).toBe('The query API refused the read key (401). Set a read key (xrr_…) in the X-Ray data source settings.');
+  });
+
   it('shows the sentence for a refused key (401), pointing at the data source settings', async () => {
     stubProxy({ error: { status: 401, statusText: 'Unauthorized', data: { error: { code: 'unauthorized', message: 'unknown key' } } } });
     const { data, errors } = await dataSource().query(request([{}]));

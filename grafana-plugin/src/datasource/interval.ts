@@ -1,7 +1,7 @@
 /**
- * The bucket size of a trend query. The query API takes 30s..1d and at most 10,000 points per
- * series; panels ask for anything from 1 ms up, so the panel's interval is rounded up to the next
- * bucket size that lines up with clock minutes, hours and days.
+ * The bucket size of a trend query. The query API returns at most 10,000 points per series; panels
+ * ask for anything from 1 ms up, so the panel's interval is rounded up to the next bucket size, from
+ * 30s to 1d (this data source's choice), that lines up with clock minutes, hours and days.
  */
 
 /** Bucket sizes offered, ascending: the first is the smallest the API serves, the last the largest. */

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { APP_PROXY_URL } from '../constants';
-import { demo, fixture, serveFixtures } from '../../test/fixtures';
+import { defaultFixture, demo, fixture, serveFixtures } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 describe('Item page', () => {
@@ -16,6 +16,14 @@ describe('Item page', () => {
     for (const d of inRun.decisions) {
       expect(screen.getByRole('link', { name: d.stepName })).toHaveAttribute('href', expect.stringContaining(`/steps/${d.stepId}?item=${demo.itemId}`));
     }
+  });
+
+  it('says the run recorded nothing about the item when the API answers 404, with its sentence', async () => {
+    serveFixtures(APP_PROXY_URL, (url) => (url.pathname.includes('/items/') && url.pathname.startsWith('/v1/runs/') ? 'not-found-run' : defaultFixture(url)));
+    renderApp(`items/${demo.itemId}?run=${demo.buggy}`);
+    expect(await screen.findByText(`No recorded decision about ${demo.itemId} in this run`)).toBeInTheDocument();
+    expect(screen.getByText(fixture('not-found-run').body.error.message)).toBeInTheDocument();
+    expect(screen.queryByTestId('eliminated-at')).toBeNull();
   });
 
   it('lists every run of the time range with the item fate in each', async () => {

@@ -66,13 +66,10 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
       <Text element="h3">
         In run <AppLink to={urls.run(runId)}>{shortId(runId)}</AppLink>
       </Text>
-      {error && <ErrorState error={error} onRetry={reload} />}
+      {/* The API answers 404 both for an unknown run and for an item the run did not record. */}
+      {error && error.status !== 404 && <ErrorState error={error} onRetry={reload} />}
+      {error?.status === 404 && <Empty message={`No recorded decision about ${itemId} in this run`}>{error.message}</Empty>}
       {loading && !data && <Loading what="the item's decisions" />}
-      {data && data.decisions.length === 0 && (
-        <Empty message={`No recorded decision about ${itemId} in this run`}>
-          The run may not have seen this item, or its steps recorded a sample that left it out.
-        </Empty>
-      )}
       {data && data.decisions.length > 0 && (
         <Stack direction="column" gap={1}>
           {data.eliminatedAt ? (
@@ -90,7 +87,13 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
 };
 
 const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: string }) => {
-  const { data, error, loading, reload } = useApiQuery<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { from, to });
+  // "Load more" pages belong to the range they were loaded for.
+  const rangeKey = `${from}/${to}`;
+  const [more, setMore] = useState<{ rangeKey: string; cursor: string; earlier: ItemRun[] }>();
+  const cursor = more?.rangeKey === rangeKey ? more.cursor : undefined;
+  const earlier = more?.rangeKey === rangeKey ? more.earlier : [];
+  const { data, error, loading, reload } = useApiQuery<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { from, to, cursor });
+  const runs = [...earlier, ...(data?.runs ?? [])];
   const columns = [
     {
       id: 'runId',
@@ -114,13 +117,22 @@ const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: st
   if (error) {
     return <ErrorState error={error} onRetry={reload} />;
   }
-  if (loading && !data) {
+  if (loading && runs.length === 0) {
     return <Loading what="runs with this item" />;
   }
-  if (!data || data.runs.length === 0) {
+  if (runs.length === 0) {
     return <Empty message={`No run recorded ${itemId} in this time range`}>Widen the time range, or check the item id.</Empty>;
   }
-  return <InteractiveTable columns={columns} data={data.runs} getRowId={(r) => r.runId} pageSize={0} />;
+  return (
+    <Stack direction="column" gap={1}>
+      <InteractiveTable columns={columns} data={runs} getRowId={(r) => r.runId} pageSize={0} />
+      {data?.nextCursor && (
+        <Button variant="secondary" onClick={() => setMore({ rangeKey, cursor: data.nextCursor!, earlier: runs })}>
+          Load more runs
+        </Button>
+      )}
+    </Stack>
+  );
 };
 
 const ItemSearch = () => {

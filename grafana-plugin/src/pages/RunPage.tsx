@@ -29,7 +29,7 @@ const RunPage = () => {
       pageNav={{ text: `Run ${shortId(runId)}`, subTitle: run.data ? `${run.data.pipeline} · ${timestamp(run.data.startedAt)} UTC` : undefined }}
     >
       <Stack direction="column" gap={2}>
-        <AppLink to={urls.runs(run.data ? { pipeline: run.data.pipeline } : {})}>← Runs</AppLink>
+        <AppLink to={urls.runs(run.data ? runsAround(run.data) : {})}>← Runs</AppLink>
         {error && <ErrorState error={error} onRetry={() => (run.error ? run.reload() : steps.reload())} />}
         {!error && (run.loading || steps.loading) && !(run.data && steps.data) && <Loading what="the run" />}
         {run.data && steps.data && (
@@ -83,6 +83,11 @@ const RunPage = () => {
     </PluginPage>
   );
 };
+
+/** The Runs page for this run's pipeline, from six hours before it started until now: it lists this run. */
+function runsAround(run: RunSummary) {
+  return { pipeline: run.pipeline, from: String(Date.parse(run.startedAt) - 6 * 3600_000), to: 'now' };
+}
 
 const Fact = ({ label, value }: { label: string; value: React.ReactNode }) => {
   const s = useStyles2(getStyles);

@@ -31,8 +31,8 @@ const RunsPage = () => {
   const [refreshes, setRefreshes] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const range = useMemo(() => toTimeRange(from, to), [from, to, refreshes]);
-  // "Load more" pages belong to the filters they were loaded with; new filters start from the top.
-  const filterKey = search.toString();
+  // "Load more" pages belong to the filters (and refresh) they were loaded with; others start from the top.
+  const filterKey = `${search.toString()}#${refreshes}`;
   const [more, setMore] = useState<{ filterKey: string; cursor: string; earlier: RunSummary[] }>();
   const cursor = more?.filterKey === filterKey ? more.cursor : undefined;
   const earlier = more?.filterKey === filterKey ? more.earlier : [];

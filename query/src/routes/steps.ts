@@ -16,6 +16,9 @@ import { Hono } from 'hono';
 import { type Env, exactParam, isSeqCursor, notFound, paginate, payloadOf, type QueryStores, stepIdParam, stepNotFound } from '../http.js';
 import { BadRequest, decodeCursor, limitParam, numberParam, outcomeParam, textParam } from '../params.js';
 
+/** Reasons are free text (an LLM's explanation, say); a filter on one may be as long as a URL allows. */
+const MAX_REASON_LENGTH = 16_384;
+
 export function stepRoutes({ rows, payloads }: QueryStores): Hono<Env> {
   const app = new Hono<Env>();
 
@@ -32,7 +35,7 @@ export function stepRoutes({ rows, payloads }: QueryStores): Hono<Env> {
         outcome: outcomeParam(c.req.query('outcome')),
         itemId: textParam('itemId', c.req.query('itemId')),
         reasonCode: textParam('reasonCode', c.req.query('reasonCode')),
-        reason: textParam('reason', c.req.query('reason')),
+        reason: textParam('reason', c.req.query('reason'), MAX_REASON_LENGTH),
         minScore: numberParam('minScore', c.req.query('minScore')),
         maxScore: numberParam('maxScore', c.req.query('maxScore')),
         ...(afterSeq !== undefined ? { afterSeq } : {}),

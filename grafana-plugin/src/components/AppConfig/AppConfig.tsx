@@ -2,7 +2,7 @@ import React, { type ChangeEvent, useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
 import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
+import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
 import type { AppSettings } from '../../constants';
 
@@ -40,7 +40,8 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       // The app reads its settings when Grafana loads it.
       window.location.reload();
     } catch (e) {
-      setError(`Grafana did not save the settings: ${e instanceof Error ? e.message : String(e)}`);
+      const reason = isFetchError<{ message?: string }>(e) ? (e.data?.message ?? `${e.status} ${e.statusText ?? ''}`.trim()) : e instanceof Error ? e.message : String(e);
+      setError(`Grafana did not save the settings: ${reason}`);
     }
   };
 
