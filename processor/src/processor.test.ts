@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type Server } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
@@ -101,6 +102,41 @@ function newProcessor(consumer = 'c1', options: Partial<ConstructorParameters<ty
     new RedisDeadLetters(redis, deadLetterStream(stream)),
     { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000, ...options },
   );
+}
+
+/**
+ * Redis behind a TCP relay that can lose one answer together with its connection, as when Redis is
+ * killed after running a command (and, with appendfsync always, logging it) but before replying.
+ */
+async function lossyRelay(target: string): Promise<{ url: string; loseAnswerContaining(text: string): void; lost: () => number; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  let needle: Buffer | undefined;
+  let lost = 0;
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (needle && chunk.includes(needle)) {
+        needle = undefined;
+        lost++;
+        return drop();
+      }
+      client.write(chunk);
+    });
+    client.on('close', drop).on('error', drop);
+    upstream.on('close', drop).on('error', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as { port: number }).port}`,
+    loseAnswerContaining: (text) => (needle = Buffer.from(text)),
+    lost: () => lost,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function drain(p: Processor): Promise<void> {
@@ -307,6 +343,33 @@ describe('processor', () => {
     expect(p.stats.entries).toBe(6);
     expect((await redis.xpending(stream, 'g'))[0]).toBe(0);
     for (let i = 0; i < 6; i++) expect((await counts(`proj-loop-${i}`)).runs).toBe(1);
+  });
+
+  it('processes an entry whose delivery was lost with the connection to Redis', async () => {
+    const relay = await lossyRelay(inject('redisUrl'));
+    const lossy = new Redis(relay.url, { maxRetriesPerRequest: null }); // as in main.ts
+    const p = new Processor(
+      new GroupConsumer(lossy, { stream, group: 'g', consumer: 'lossy' }),
+      { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
+      new RedisDeadLetters(lossy, deadLetterStream(stream)),
+      // Claiming idle entries would rescue it only after a minute: not what this is about.
+      { batchEntries: 10, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 },
+    );
+    try {
+      p.start();
+      const entryId = await enqueue(message('proj-lost-answer', [runSpan]));
+      relay.loseAnswerContaining(entryId);
+      const deadline = Date.now() + 10_000;
+      while (p.stats.entries < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(relay.lost()).toBe(1);
+      expect(p.stats.entries).toBe(1);
+      expect((await counts('proj-lost-answer')).runs).toBe(1);
+      expect((await redis.xpending(stream, 'g', '-', '+', 10, 'lossy')).length).toBe(0);
+    } finally {
+      await p.stop();
+      lossy.disconnect();
+      await relay.close();
+    }
   });
 
   it('sets aside an entry whose data storage keeps refusing, and the rest flows', async () => {

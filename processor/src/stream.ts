@@ -16,6 +16,19 @@ export interface StreamOptions {
 
 type RawEntry = [id: Buffer, fields: Buffer[] | null];
 
+/** Connections each Redis client has lost, counted by one listener per client. */
+const connectionLosses = new WeakMap<Redis, { count: number }>();
+
+function lossesOf(redis: Redis): { count: number } {
+  let losses = connectionLosses.get(redis);
+  if (!losses) {
+    const counter = { count: 0 };
+    redis.on('close', () => counter.count++);
+    connectionLosses.set(redis, (losses = counter));
+  }
+  return losses;
+}
+
 /**
  * A consumer in a Redis Stream consumer group. Reading starts with this consumer's own pending
  * entries (left unacknowledged by a crash or a failed write), one at a time so that an entry that
@@ -27,10 +40,14 @@ export class GroupConsumer {
   readonly #o: StreamOptions;
   /** While re-reading own pending entries: the id after which to continue; undefined once caught up. */
   #pendingAfter: string | undefined = '0';
+  readonly #losses: { count: number };
+  #lossesSeen: number;
 
   constructor(redis: Redis, options: StreamOptions) {
     this.#redis = redis;
     this.#o = options;
+    this.#losses = lossesOf(redis);
+    this.#lossesSeen = this.#losses.count;
   }
 
   /** Creates the consumer group (and the stream) if missing. */
@@ -49,6 +66,14 @@ export class GroupConsumer {
 
   /** Next entries to process: own pending first, then new ones (waiting up to `blockMillis`). */
   async read(count: number, blockMillis: number): Promise<StreamEntry[]> {
+    if (this.#losses.count !== this.#lossesSeen) {
+      // Redis may have run a read (or claim) and lost its answer with the connection: the entries
+      // it delivered are pending on this consumer, unseen. The client resends the command after
+      // reconnecting, which delivers only newer entries; so look at our pending entries again.
+      // Re-reading one still being written only writes it twice, which is idempotent.
+      this.#lossesSeen = this.#losses.count;
+      this.#pendingAfter = '0';
+    }
     if (this.#pendingAfter !== undefined) {
       // Continue after the last pending entry handed out, so entries still being written are not
       // handed out twice.
