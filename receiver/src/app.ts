@@ -78,7 +78,7 @@ export function createApp(deps: ReceiverDeps): Receiver {
     // Credentials and quota are checked before a byte of the body is read.
     const auth = await deps.authenticate(req.headers.get('authorization'));
     if (!auth.ok) {
-      const res = refuse(req, auth.status, AUTH_RPC_CODES[auth.status], auth.message);
+      const res = refuse(req, deps.maxBodyBytes, auth.status, AUTH_RPC_CODES[auth.status], auth.message);
       if (auth.status === 401) res.headers.set('www-authenticate', 'Bearer realm="xray"');
       if (auth.status === 503) res.headers.set('retry-after', '1');
       return res;
@@ -86,7 +86,7 @@ export function createApp(deps: ReceiverDeps): Receiver {
     const { id: keyId, projectId, limits } = auth.key;
     const wait = deps.rateLimiter.retryAfter(keyId, limits);
     if (wait > 0) {
-      const res = refuse(req, 429, RpcCodes.RESOURCE_EXHAUSTED, `Key ${keyId} is over its rate limit; retry after ${wait} s.`);
+      const res = refuse(req, deps.maxBodyBytes, 429, RpcCodes.RESOURCE_EXHAUSTED, `Key ${keyId} is over its rate limit; retry after ${wait} s.`);
       res.headers.set('retry-after', String(wait));
       return res;
     }
@@ -181,9 +181,18 @@ function formatOf(contentType: string | null): OtlpFormat | undefined {
  * body (up to 64 MiB within 500 ms, then closes), so the client reads the answer instead of getting a
  * broken pipe in mid-upload, which exporters would retry.
  */
-function refuse(req: Request, httpStatus: number, code: number, message: string): Response {
+/**
+ * An answer given before a byte of the body is read. Node then reads and discards the body to keep
+ * the connection: right for a declared length within the limit (an OTLP exporter gets its answer
+ * and reuses the connection), but a chunked or over-limit body from a client that may not even
+ * hold a key is not read at all: the connection closes instead.
+ */
+function refuse(req: Request, limit: number, httpStatus: number, code: number, message: string): Response {
   const format = formatOf(req.headers.get('content-type'));
-  return format ? status(format, httpStatus, code, message) : text(httpStatus, message);
+  const res = format ? status(format, httpStatus, code, message) : text(httpStatus, message);
+  const declared = Number(req.headers.get('content-length') ?? 0);
+  if (req.headers.has('transfer-encoding') || !(declared <= limit)) res.headers.set('connection', 'close');
+  return res;
 }
 
 function tooLarge(format: OtlpFormat, message: string): Response {

@@ -1,7 +1,7 @@
 import { ATTR_XRAY_SPAN_KIND, SpanKinds } from '@xray/otel';
 // The app behind a real @hono/node-server listener: bodies arrive as Node streams, not in memory.
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Redis } from 'ioredis';
@@ -66,5 +66,47 @@ describe('the receiver over HTTP', () => {
     });
     expect(status).toBe(413);
     expect(sent).toBeLessThan(100 * LIMIT);
+  });
+
+  it('refuses a chunked upload without a key and closes the connection instead of reading on', async () => {
+    const { status, connection, closedByServer } = await new Promise<{ status: number; connection?: string; closedByServer: boolean }>((resolve, reject) => {
+      const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } });
+      req.on('response', (res) => {
+        res.resume();
+        // The client keeps its end open: only the server can close the connection.
+        const closed = setTimeout(() => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, closedByServer: false }), 2000);
+        req.socket?.once('close', () => {
+          clearTimeout(closed);
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, closedByServer: true });
+        });
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(16 * 1024));
+    });
+    expect(status).toBe(401);
+    expect(connection).toBe('close');
+    expect(closedByServer).toBe(true);
+  });
+
+  it('answers a wrong key on a declared body within the limit and keeps the connection for the next export', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (headers: Record<string, string>) =>
+      new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+        const req = httpRequest(`${url}/v1/traces`, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json' } });
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const refused = await send({ authorization: 'Bearer xri_wrong_key' });
+      const accepted = await send(tenant.auth);
+      expect([refused.status, accepted.status]).toEqual([401, 200]);
+      expect(accepted.socket).toBe(refused.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 });
