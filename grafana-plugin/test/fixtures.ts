@@ -61,15 +61,19 @@ export interface FakeBackend {
 
 /**
  * Installs a backendSrv whose fetch answers proxy requests from fixtures. `answer` may return a
- * fixture name, or a status (answered with no body, as Grafana's proxy does for 502).
+ * fixture name, a status (answered with no body, as Grafana's proxy does for 502), or null for an
+ * answer that never comes (a request still loading).
  */
-export function serveFixtures(proxyPrefix: string, answer: (url: URL) => string | number = defaultFixture): FakeBackend {
+export function serveFixtures(proxyPrefix: string, answer: (url: URL) => string | number | null = defaultFixture): FakeBackend {
   const requests: URL[] = [];
   const fetch = <T,>(options: BackendSrvRequest) =>
     new Observable<FetchResponse<T>>((subscriber) => {
       const url = new URL(options.url.slice(proxyPrefix.length), 'http://query.test');
       requests.push(url);
       const chosen = answer(url);
+      if (chosen === null) {
+        return;
+      }
       const { status, body } = typeof chosen === 'number' ? { status: chosen, body: undefined } : fixture(chosen);
       const response = { data: body as T, status, statusText: '', ok: status < 300, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options } as FetchResponse<T>;
       // Answer asynchronously, as a network would.

@@ -119,6 +119,10 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     await expect(reasons.getByRole('listitem').first().textContent()).resolves.toContain('Missing required keywords: security, compliance');
     await page.getByRole('button', { name: /^Show payload of / }).first().waitFor();
     await shot('step');
+    // More decisions: asked again from the top, and how many is in the link.
+    await page.getByRole('button', { name: 'Load more decisions' }).click();
+    await expect.poll(() => page.getByRole('button', { name: /^Show payload of / }).count()).toBe(100);
+    expect(new URL(page.url()).searchParams.get('rows')).toBe('100');
     await page.getByRole('button', { name: /^Show payload of / }).first().click();
     const drawer = page.getByRole('dialog');
     const input = drawer.getByRole('region', { name: 'Input' });

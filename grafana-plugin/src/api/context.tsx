@@ -20,6 +20,8 @@ export interface QueryState<T> {
   error?: XRayApiError;
   data?: T;
   reload: () => void;
+  /** While a newer request loads: the last answer this hook had, and what it asked for. */
+  previous?: { path: string; params: Params; data: T };
 }
 
 /**
@@ -30,7 +32,7 @@ export interface QueryState<T> {
 export function useApiQuery<T>(path: string | null, params?: Params): QueryState<T> {
   const api = useApi();
   const [generation, setGeneration] = useState(0);
-  const [result, setResult] = useState<{ key: string; data?: T; error?: XRayApiError }>();
+  const [result, setResult] = useState<{ key: string; path: string; params: Params; data?: T; error?: XRayApiError }>();
   const key = path === null ? null : JSON.stringify([path, params ?? {}, generation]);
 
   useEffect(() => {
@@ -39,9 +41,10 @@ export function useApiQuery<T>(path: string | null, params?: Params): QueryState
     }
     let current = true;
     api.get<T>(path, params).then(
-      (data) => current && setResult({ key, data }),
+      (data) => current && setResult({ key, path, params: params ?? {}, data }),
       (error: unknown) =>
-        current && setResult({ key, error: error instanceof XRayApiError ? error : new XRayApiError(String(error), 0, 'error') })
+        current &&
+        setResult({ key, path, params: params ?? {}, error: error instanceof XRayApiError ? error : new XRayApiError(String(error), 0, 'error') })
     );
     return () => {
       current = false;
@@ -52,5 +55,6 @@ export function useApiQuery<T>(path: string | null, params?: Params): QueryState
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const fresh = key !== null && result?.key === key;
-  return { loading: key !== null && !fresh, data: fresh ? result.data : undefined, error: fresh ? result.error : undefined, reload };
+  const previous = !fresh && result?.data !== undefined ? { path: result.path, params: result.params, data: result.data } : undefined;
+  return { loading: key !== null && !fresh, data: fresh ? result.data : undefined, error: fresh ? result.error : undefined, reload, previous };
 }

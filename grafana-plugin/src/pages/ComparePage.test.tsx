@@ -27,8 +27,15 @@ describe('Compare page', () => {
     expect(row).toHaveTextContent(`eliminated at ${first.a.stepName}: ${first.a.reason}`);
     expect(row).toHaveTextContent('not eliminated');
     expect(screen.getAllByRole('link', { name: /^vendor-doc-/ })).toHaveLength(diff.items.length);
-    // More pages are one click away.
-    expect(screen.getByRole('button', { name: 'Load more items' })).toBeInTheDocument();
+  });
+
+  it('loads more items into the same link, keeping the step table on screen', async () => {
+    const backend = serveFixtures(APP_PROXY_URL);
+    renderApp(`compare/${demo.buggy}/${demo.fixed}`);
+    await userEvent.click(await screen.findByRole('button', { name: 'Load more items' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/compare/${demo.buggy}/${demo.fixed}?rows=200`));
+    await waitFor(() => expect(backend.requests.at(-1)!.searchParams.get('limit')).toBe('200'));
+    expect(screen.getByText('filter-by-keywords')).toBeInTheDocument();
   });
 
   it('picks two runs in a form', async () => {

@@ -2,13 +2,17 @@ import React, { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Button, InlineField, InlineFieldRow, Input, InteractiveTable, Stack, Text } from '@grafana/ui';
-import { useApiQuery } from '../api/context';
 import type { RunDiffResponse, StepDelta } from '../api/types';
 import { AppLink } from '../components/AppLink';
+import { LoadMore } from '../components/LoadMore';
 import { Ratio } from '../components/Ratio';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, points, shortId } from '../format';
+import { useRowList } from '../rowList';
 import { urls } from '../urls';
+
+/** Items per "Load more" (the query API's default page). */
+const PAGE_SIZE = 100;
 
 type ItemChange = RunDiffResponse['items'][number];
 type Side = ItemChange['a'];
@@ -27,18 +31,15 @@ const ComparePage = () => {
 };
 
 const Diff = ({ runA, runB }: { runA: string; runB: string }) => {
-  const [pages, setPages] = useState<{ cursor: string; earlier: ItemChange[] }>();
-  const { data, error, loading, reload } = useApiQuery<RunDiffResponse>(
-    `/v1/runs/${encodeURIComponent(runA)}/diff/${encodeURIComponent(runB)}`,
-    { cursor: pages?.cursor }
-  );
+  const list = useRowList<RunDiffResponse>(`/v1/runs/${encodeURIComponent(runA)}/diff/${encodeURIComponent(runB)}`, {}, PAGE_SIZE);
+  const { data, error, loading, reload } = list;
   if (error) {
     return <ErrorState error={error} onRetry={reload} />;
   }
   if (!data) {
     return loading ? <Loading what="the comparison" /> : null;
   }
-  const items = [...(pages?.earlier ?? []), ...data.items];
+  const items = data.items;
   const stepColumns = [
     { id: 'name', header: 'Step' },
     ...(['a', 'b'] as const).map((side) => ({
@@ -86,11 +87,7 @@ const Diff = ({ runA, runB }: { runA: string; runB: string }) => {
         ) : (
           <InteractiveTable columns={itemColumns} data={items} getRowId={(c) => c.itemId} pageSize={0} />
         )}
-        {data.nextCursor && (
-          <Button variant="secondary" onClick={() => setPages({ cursor: data.nextCursor!, earlier: items })}>
-            Load more items
-          </Button>
-        )}
+        <LoadMore list={list} what="items" beyond="the step deltas above count them all" />
       </section>
     </Stack>
   );

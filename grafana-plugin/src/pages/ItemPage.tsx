@@ -5,13 +5,18 @@ import { Alert, Button, InlineField, InlineFieldRow, Input, InteractiveTable, St
 import { useApiQuery } from '../api/context';
 import type { ItemInRunResponse, ItemRunsResponse } from '../api/types';
 import { AppLink } from '../components/AppLink';
+import { LoadMore } from '../components/LoadMore';
 import { OutcomeBadge } from '../components/DecisionDrawer';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { shortId, timestamp } from '../format';
 import { TimePicker } from '../components/TimePicker';
+import { useRowList } from '../rowList';
 import { toTimeRange } from '../timeRange';
 import { urls } from '../urls';
 import { useUrlState } from '../urlState';
+
+/** Runs per "Load more" (the query API's default page). */
+const PAGE_SIZE = 50;
 
 type ItemRun = ItemRunsResponse['runs'][number];
 type ItemDecision = ItemInRunResponse['decisions'][number];
@@ -87,13 +92,9 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
 };
 
 const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: string }) => {
-  // "Load more" pages belong to the range they were loaded for.
-  const rangeKey = `${from}/${to}`;
-  const [more, setMore] = useState<{ rangeKey: string; cursor: string; earlier: ItemRun[] }>();
-  const cursor = more?.rangeKey === rangeKey ? more.cursor : undefined;
-  const earlier = more?.rangeKey === rangeKey ? more.earlier : [];
-  const { data, error, loading, reload } = useApiQuery<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { from, to, cursor });
-  const runs = [...earlier, ...(data?.runs ?? [])];
+  const list = useRowList<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { from, to }, PAGE_SIZE);
+  const { error, loading, reload } = list;
+  const runs = list.data?.runs ?? [];
   const columns = [
     {
       id: 'runId',
@@ -126,11 +127,7 @@ const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: st
   return (
     <Stack direction="column" gap={1}>
       <InteractiveTable columns={columns} data={runs} getRowId={(r) => r.runId} pageSize={0} />
-      {data?.nextCursor && (
-        <Button variant="secondary" onClick={() => setMore({ rangeKey, cursor: data.nextCursor!, earlier: runs })}>
-          Load more runs
-        </Button>
-      )}
+      <LoadMore list={list} what="runs" beyond="narrow the time range to see the others" />
     </Stack>
   );
 };

@@ -5,10 +5,12 @@ import { useApiQuery } from '../api/context';
 import type { PipelineListResponse, RunListResponse, RunSummary } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { CommitInput } from '../components/CommitInput';
+import { LoadMore } from '../components/LoadMore';
 import { Ratio } from '../components/Ratio';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, duration, percent, shortId, timestamp } from '../format';
 import { TimePicker } from '../components/TimePicker';
+import { useRowList } from '../rowList';
 import { toTimeRange } from '../timeRange';
 import { urls } from '../urls';
 import { useUrlState } from '../urlState';
@@ -31,25 +33,17 @@ const RunsPage = () => {
   const [refreshes, setRefreshes] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const range = useMemo(() => toTimeRange(from, to), [from, to, refreshes]);
-  // "Load more" pages belong to the filters (and refresh) they were loaded with; others start from the top.
-  const filterKey = `${search.toString()}#${refreshes}`;
-  const [more, setMore] = useState<{ filterKey: string; cursor: string; earlier: RunSummary[] }>();
-  const cursor = more?.filterKey === filterKey ? more.cursor : undefined;
-  const earlier = more?.filterKey === filterKey ? more.earlier : [];
-
-
   const params = {
     pipeline: pipeline || undefined,
     minEliminationRatio: minRatio ? Number(minRatio) / 100 : undefined,
     sort,
     from: range.from.toISOString(),
     to: range.to.toISOString(),
-    limit: PAGE_SIZE,
-    cursor,
   };
-  const { data, error, loading, reload } = useApiQuery<RunListResponse>('/v1/runs', params);
+  const list = useRowList<RunListResponse>('/v1/runs', params, PAGE_SIZE);
+  const { error, loading, reload } = list;
   const pipelines = useApiQuery<PipelineListResponse>('/v1/pipelines', { from: params.from, to: params.to });
-  const runs = [...earlier, ...(data?.runs ?? [])];
+  const runs = list.data?.runs ?? [];
 
   return (
     <PluginPage subTitle="Every run of your pipelines: find the ones that eliminated more than they should.">
@@ -96,14 +90,7 @@ const RunsPage = () => {
         {runs.length > 0 && (
           <>
             <InteractiveTable columns={columns} data={runs} getRowId={(r) => r.runId} pageSize={0} />
-            {data?.nextCursor && (
-              <Button
-                variant="secondary"
-                onClick={() => setMore({ filterKey, cursor: data.nextCursor!, earlier: runs })}
-              >
-                Load more runs
-              </Button>
-            )}
+            <LoadMore list={list} what="runs" beyond="narrow the time range or the filters to see the others" />
           </>
         )}
       </Stack>

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { APP_PROXY_URL } from '../constants';
-import { demo, fixture, serveFixtures } from '../../test/fixtures';
+import { defaultFixture, demo, fixture, serveFixtures } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const stepUrl = `runs/${demo.buggy}/steps/${demo.worstStepId}`;
@@ -64,4 +64,37 @@ describe('Step page', () => {
     renderApp(`${stepUrl}?decision=${demo.eventId}`);
     expect(await screen.findByText(`Decision on ${fixture('decision').body.itemId}`)).toBeInTheDocument();
   });
+
+  it('keeps how many decisions it shows in the URL: Load more asks again from the top for more', async () => {
+    // The bigger page never arrives here: what matters is what is asked and what stays on screen.
+    const backend = serveFixtures(APP_PROXY_URL, (url) => (url.searchParams.get('limit') === '100' ? null : defaultFixture(url)));
+    renderApp(stepUrl);
+    const shown = fixture('step-decisions').body.decisions.length;
+    await userEvent.click(await screen.findByRole('button', { name: 'Load more decisions' }));
+    await waitFor(() => expect(query().get('rows')).toBe('100'));
+    const asked = backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!;
+    expect(asked.searchParams.get('limit')).toBe('100');
+    expect(asked.searchParams.get('cursor')).toBeNull();
+    // While they load, the decisions already shown stay, and the button waits.
+    expect(screen.getAllByRole('button', { name: /^Show payload of / })).toHaveLength(shown);
+    expect(screen.getByRole('button', { name: 'Load more decisions' })).toBeDisabled();
+  });
+
+  it('opens a link on the number of decisions it names, up to the 1,000 a page shows', async () => {
+    const backend = serveFixtures(APP_PROXY_URL);
+    const { unmount } = renderApp(`${stepUrl}?rows=150`);
+    await screen.findByRole('button', { name: 'Load more decisions' });
+    expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))).toEqual(['150']);
+    unmount();
+
+    const capped = serveFixtures(APP_PROXY_URL);
+    renderApp(`${stepUrl}?rows=5000`);
+    expect(await screen.findByText('Showing the first 1,000 decisions; filter by outcome, reason or item to see the others.')).toBeInTheDocument();
+    expect(capped.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))).toEqual(['1000']);
+    expect(screen.queryByRole('button', { name: 'Load more decisions' })).toBeNull();
+  });
 });
+
+function query(): URLSearchParams {
+  return new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]);
+}

@@ -1,16 +1,18 @@
-import React, { useState } from 'react';
+import React from 'react';
 import { useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, IconButton, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, Tag, Text } from '@grafana/ui';
+import { Alert, IconButton, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, Tag, Text } from '@grafana/ui';
 import { useApiQuery } from '../api/context';
 import type { DecisionListResponse, DecisionSummary, ReasonHistogramResponse, StepListResponse } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { CommitInput } from '../components/CommitInput';
+import { LoadMore } from '../components/LoadMore';
 import { DecisionDrawer, OutcomeBadge } from '../components/DecisionDrawer';
 import { Ratio } from '../components/Ratio';
 import { ReasonHistogram } from '../components/ReasonHistogram';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, percent, shortId } from '../format';
+import { useRowList } from '../rowList';
 import { urls } from '../urls';
 import { useUrlState } from '../urlState';
 
@@ -37,19 +39,12 @@ const StepPage = () => {
   const step = steps.data?.steps.find((st) => st.stepId === stepId);
   const reasons = useApiQuery<ReasonHistogramResponse>(`/v1/steps/${encodeURIComponent(stepId)}/reasons`, { outcome: outcome || undefined });
 
-  const filterKey = [outcome, reason, reasonCode, itemId].join('\n');
-  const [more, setMore] = useState<{ filterKey: string; cursor: string; earlier: DecisionSummary[] }>();
-  const cursor = more?.filterKey === filterKey ? more.cursor : undefined;
-  const earlier = more?.filterKey === filterKey ? more.earlier : [];
-  const page = useApiQuery<DecisionListResponse>(`/v1/steps/${encodeURIComponent(stepId)}/decisions`, {
-    outcome: outcome || undefined,
-    reason: reason || undefined,
-    reasonCode: reasonCode || undefined,
-    itemId: itemId || undefined,
-    limit: PAGE_SIZE,
-    cursor,
-  });
-  const decisions = [...earlier, ...(page.data?.decisions ?? [])];
+  const page = useRowList<DecisionListResponse>(
+    `/v1/steps/${encodeURIComponent(stepId)}/decisions`,
+    { outcome: outcome || undefined, reason: reason || undefined, reasonCode: reasonCode || undefined, itemId: itemId || undefined },
+    PAGE_SIZE
+  );
+  const decisions = page.data?.decisions ?? [];
   const selectedReason = reasonCode || reason || undefined;
 
   const columns = [
@@ -144,11 +139,7 @@ const StepPage = () => {
             <Empty message="No recorded decisions match these filters">Clear a filter to see more.</Empty>
           )}
           {decisions.length > 0 && <InteractiveTable columns={columns} data={decisions} getRowId={(d) => d.eventId} pageSize={0} />}
-          {page.data?.nextCursor && (
-            <Button variant="secondary" onClick={() => setMore({ filterKey, cursor: page.data!.nextCursor!, earlier: decisions })}>
-              Load more decisions
-            </Button>
-          )}
+          {decisions.length > 0 && <LoadMore list={page} what="decisions" beyond="filter by outcome, reason or item to see the others" />}
         </section>
       </Stack>
       {decision && <DecisionDrawer eventId={decision} onClose={() => update({ decision: undefined })} />}
