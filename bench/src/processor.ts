@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
-import { encodeOtlpJson, encodeQueueEntry, loadMigrations, mapSpans, QUEUE_MESSAGE_VERSION, type XSpan } from '@xray/core';
+import { encodeOtlpJson, encodeQueueEntry, loadMigrations, mapSpans, QUEUE_MESSAGE_VERSION, Tables, type XSpan } from '@xray/core';
 import * as C from '@xray/otel';
 import { Redis } from 'ioredis';
 import type { BenchStack } from './util.js';
@@ -86,7 +86,10 @@ function chunk(fields: unknown[]): [string, unknown][] {
   return out;
 }
 
-/** Baseline: the same rows in one bulk insert per table through the same client, into a twin schema. */
+/**
+ * Baseline: the same rows in one bulk insert per table the processor writes (decision rows go to
+ * both decision_events and item_decisions) through the same client, into a twin schema.
+ */
 export async function bulkInsert(clickhouseUrl: string, database: string, messages: SyntheticMessage[]): Promise<{ rows: number; seconds: number }> {
   const admin = createClient({ url: clickhouseUrl });
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
@@ -95,8 +98,9 @@ export async function bulkInsert(clickhouseUrl: string, database: string, messag
   for (const m of loadMigrations()) await ch.command({ query: m.sql });
   const batch = mapSpans(messages[0]!.projectId, messages.flatMap((m) => m.spans));
   const started = performance.now();
-  await ch.insert({ table: 'steps', values: batch.steps, format: 'JSONEachRow' });
-  await ch.insert({ table: 'decision_events', values: batch.decisions, format: 'JSONEachRow' });
+  await ch.insert({ table: Tables.STEPS, values: batch.steps, format: 'JSONEachRow' });
+  await ch.insert({ table: Tables.DECISIONS, values: batch.decisions, format: 'JSONEachRow' });
+  await ch.insert({ table: Tables.ITEM_DECISIONS, values: batch.decisions, format: 'JSONEachRow' });
   const seconds = (performance.now() - started) / 1000;
   await ch.close();
   return { rows: batch.steps.length + batch.decisions.length, seconds };

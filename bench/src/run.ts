@@ -51,8 +51,8 @@ try {
   ]);
   process.stdout.write(
     `\nwhole path: ${reps} x ${5 * scale} runs x 10,000 decisions, SDK in this process, services as processes on the same 2 cores\n` +
-      `processor: ${reps} x ${20 * scale} stream entries x 2,500 decisions, decode + map + S3 PUT per span + 2 inserts + ack; ` +
-      `baseline: the same rows mapped beforehand, one bulk JSONEachRow insert per table, same client, same engine\n` +
+      `processor: ${reps} x ${20 * scale} stream entries x 2,500 decisions, decode + map + S3 PUT per span + inserts into steps, decision_events and item_decisions + ack; ` +
+      `baseline: the same rows mapped beforehand, one bulk JSONEachRow insert per table the processor writes, same client, same engine\n` +
       `freshness: ${fresh.length} sequential runs of 100 decisions, polled every 5 ms\n`,
   );
 } finally {
