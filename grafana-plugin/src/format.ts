@@ -18,11 +18,6 @@ export function duration(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
-/** 2026-11-26 09:47:06.493 in UTC, the way the query API stores times. */
-export function timestamp(iso: string): string {
-  return iso.replace('T', ' ').replace(/Z$/, '');
-}
-
 export function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }

@@ -1,19 +1,17 @@
 import type { Params, XRayApiError } from './api/client';
 import { useApiQuery } from './api/context';
-import { useUrlState } from './urlState';
+import { ROWS_PARAM, useUrlState } from './urlState';
 
 /** The query API's largest page, and so the most rows a list shows. */
 export const MAX_ROWS = 1000;
-/** The URL parameter that holds how many rows a page's list shows. */
-export const ROWS_PARAM = 'rows';
 
 export interface RowList<T> {
-  /** The answer for the rows asked for; while more rows load, the answer they extend. */
+  /** The answer for the rows asked for; while it loads (or when more rows failed), the one shown before. */
   data?: T;
   loading: boolean;
   error?: XRayApiError;
   reload: () => void;
-  /** Asks for another page of rows; undefined when there are no more, or while they load. */
+  /** Asks for another page of rows (or again, after that failed); undefined when there are no more, or while they load. */
   loadMore?: () => void;
   /** More rows are loading below the ones shown. */
   loadingMore: boolean;
@@ -24,7 +22,8 @@ export interface RowList<T> {
 /**
  * A list whose length is part of the page's state: `?rows=` in the URL, so a pasted link shows the
  * rows its sender saw. "Load more" asks again from the top for `pageSize` more rows (one request,
- * up to MAX_ROWS), and the rows already shown stay on screen while they load.
+ * up to MAX_ROWS). The rows on screen stay while more load, while the list refreshes or its time
+ * range changes (same filters otherwise), and when more rows fail, so an error does not take them away.
  */
 export function useRowList<T extends { nextCursor: string | null }>(path: string, params: Params, pageSize: number): RowList<T> {
   const [search, update] = useUrlState();
@@ -32,23 +31,28 @@ export function useRowList<T extends { nextCursor: string | null }>(path: string
   const limit = Number.isInteger(asked) && asked > pageSize ? Math.min(asked, MAX_ROWS) : pageSize;
   const query = useApiQuery<T>(path, { ...params, limit });
   const previous = query.previous;
-  const loadingMore =
-    query.loading && previous !== undefined && previous.path === path && Number(previous.params.limit) < limit && sameFilters(previous.params, params);
-  const data = query.data ?? (loadingMore ? previous!.data : undefined);
+  const sameList = previous !== undefined && previous.path === path && sameFilters(previous.params, params);
+  const growing = sameList && Number(previous.params.limit) < limit;
+  const failedMore = growing && query.error !== undefined;
+  const data = query.data ?? ((sameList && query.loading) || failedMore ? previous?.data : undefined);
   const more = Boolean(data?.nextCursor);
+  const askMore = () => update({ [ROWS_PARAM]: String(Math.min(limit + pageSize, MAX_ROWS)) });
   return {
     data,
     loading: query.loading,
     error: query.error,
     reload: query.reload,
-    loadMore: more && limit < MAX_ROWS && !query.loading ? () => update({ [ROWS_PARAM]: String(Math.min(limit + pageSize, MAX_ROWS)) }) : undefined,
-    loadingMore,
+    loadMore: failedMore ? query.reload : more && limit < MAX_ROWS && !query.loading ? askMore : undefined,
+    loadingMore: growing && query.loading,
     capped: more && limit >= MAX_ROWS,
   };
 }
 
+/** The same list: the same filters, whatever the page size and however the time range moved on. */
 function sameFilters(before: Params, now: Params): boolean {
   const names = new Set([...Object.keys(before), ...Object.keys(now)]);
-  names.delete('limit');
+  for (const moving of ['limit', 'from', 'to']) {
+    names.delete(moving);
+  }
   return [...names].every((name) => before[name] === now[name]);
 }

@@ -20,7 +20,7 @@ export interface QueryState<T> {
   error?: XRayApiError;
   data?: T;
   reload: () => void;
-  /** While a newer request loads: the last answer this hook had, and what it asked for. */
+  /** While a newer request loads or after it failed: the last answer this hook had, and what it asked for. */
   previous?: { path: string; params: Params; data: T };
 }
 
@@ -32,7 +32,8 @@ export interface QueryState<T> {
 export function useApiQuery<T>(path: string | null, params?: Params): QueryState<T> {
   const api = useApi();
   const [generation, setGeneration] = useState(0);
-  const [result, setResult] = useState<{ key: string; path: string; params: Params; data?: T; error?: XRayApiError }>();
+  const [result, setResult] = useState<{ key: string; data?: T; error?: XRayApiError }>();
+  const [answered, setAnswered] = useState<{ key: string; path: string; params: Params; data: T }>();
   const key = path === null ? null : JSON.stringify([path, params ?? {}, generation]);
 
   useEffect(() => {
@@ -41,10 +42,13 @@ export function useApiQuery<T>(path: string | null, params?: Params): QueryState
     }
     let current = true;
     api.get<T>(path, params).then(
-      (data) => current && setResult({ key, path, params: params ?? {}, data }),
-      (error: unknown) =>
-        current &&
-        setResult({ key, path, params: params ?? {}, error: error instanceof XRayApiError ? error : new XRayApiError(String(error), 0, 'error') })
+      (data) => {
+        if (current) {
+          setResult({ key, data });
+          setAnswered({ key, path, params: params ?? {}, data });
+        }
+      },
+      (error: unknown) => current && setResult({ key, error: error instanceof XRayApiError ? error : new XRayApiError(String(error), 0, 'error') })
     );
     return () => {
       current = false;
@@ -55,6 +59,6 @@ export function useApiQuery<T>(path: string | null, params?: Params): QueryState
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const fresh = key !== null && result?.key === key;
-  const previous = !fresh && result?.data !== undefined ? { path: result.path, params: result.params, data: result.data } : undefined;
+  const previous = answered && answered.key !== key ? { path: answered.path, params: answered.params, data: answered.data } : undefined;
   return { loading: key !== null && !fresh, data: fresh ? result.data : undefined, error: fresh ? result.error : undefined, reload, previous };
 }

@@ -5,7 +5,7 @@ import { Badge, Drawer, Stack, useStyles2 } from '@grafana/ui';
 import { AppLink } from './AppLink';
 import { useApiQuery } from '../api/context';
 import type { DecisionDetail } from '../api/types';
-import { timestamp } from '../format';
+import { Time } from '../timeZone';
 import { urls } from '../urls';
 import { ErrorState, Loading } from './States';
 
@@ -47,7 +47,9 @@ export const DecisionDrawer = ({ eventId, onClose }: Props) => {
               </AppLink>
             </dd>
             <dt>Time</dt>
-            <dd>{timestamp(data.timestamp)}</dd>
+            <dd>
+              <Time iso={data.timestamp} />
+            </dd>
           </dl>
           <Payload label="Input" value={data.input} />
           <Payload label="Output" value={data.output} />

@@ -44,12 +44,21 @@ export const FunnelChart = ({ steps, worstStepId, onSelect }: Props) => {
         return (
           <div
             key={step.stepId}
-            className={s.row}
+            className={onSelect ? `${s.row} ${s.clickable}` : s.row}
             data-testid={`funnel-${step.name}`}
             onClick={onSelect ? () => onSelect(step) : undefined}
             role={onSelect ? 'button' : undefined}
             tabIndex={onSelect ? 0 : undefined}
-            onKeyDown={onSelect ? (e) => e.key === 'Enter' && onSelect(step) : undefined}
+            onKeyDown={
+              onSelect
+                ? (e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault(); // Space would scroll the page
+                      onSelect(step);
+                    }
+                  }
+                : undefined
+            }
           >
             <div className={s.name} style={{ paddingLeft: step.parentStepId ? 16 : 0 }}>
               {step.name}
@@ -90,11 +99,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gridTemplateColumns: 'minmax(160px, 1fr) 3fr minmax(200px, 1fr)',
     alignItems: 'center',
     gap: theme.spacing(2),
-    cursor: 'pointer',
     padding: theme.spacing(0.5),
     borderRadius: theme.shape.radius.default,
-    '&:hover': { background: theme.colors.action.hover },
   }),
+  clickable: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
   name: css({ fontFamily: theme.typography.fontFamilyMonospace, display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
   badge: css({ fontFamily: theme.typography.fontFamily }),
   track: css({ background: theme.colors.background.secondary, borderRadius: theme.shape.radius.default, height: 20 }),

@@ -17,32 +17,34 @@ export const ReasonHistogram = ({ reasons, selected, onSelect }: Props) => {
   const s = useStyles2(getStyles);
   const most = Math.max(1, ...reasons.map((r) => r.decisions));
   return (
-    <div className={s.list} role="list" aria-label="Reasons">
+    <ul className={s.list} aria-label="Reasons">
       {reasons.map((r) => (
-        <button
-          key={r.reason}
-          type="button"
-          role="listitem"
-          className={`${s.row} ${selected === r.reason ? s.selected : ''}`}
-          onClick={() => onSelect(selected === r.reason ? undefined : r.reason)}
-          title={selected === r.reason ? 'Show all reasons' : 'Show only these decisions'}
-        >
-          <span className={s.reason}>{r.reason}</span>
-          <span className={s.track}>
-            <span className={s.bar} style={{ width: `${(r.decisions / most) * 100}%` }} />
-          </span>
-          <span className={s.count}>
-            {count(r.decisions)} <span className={s.share}>({percent(r.share)})</span>
-          </span>
-        </button>
+        <li key={r.reason}>
+          <button
+            type="button"
+            aria-pressed={selected === r.reason}
+            className={`${s.row} ${selected === r.reason ? s.selected : ''}`}
+            onClick={() => onSelect(selected === r.reason ? undefined : r.reason)}
+            title={selected === r.reason ? 'Show all reasons' : 'Show only these decisions'}
+          >
+            <span className={s.reason}>{r.reason}</span>
+            <span className={s.track}>
+              <span className={s.bar} style={{ width: `${(r.decisions / most) * 100}%` }} />
+            </span>
+            <span className={s.count}>
+              {count(r.decisions)} <span className={s.share}>({percent(r.share)})</span>
+            </span>
+          </button>
+        </li>
       ))}
-    </div>
+    </ul>
   );
 };
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  list: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
+  list: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5), listStyle: 'none', margin: 0, padding: 0 }),
   row: css({
+    width: '100%',
     display: 'grid',
     gridTemplateColumns: 'minmax(240px, 2fr) 3fr 140px',
     gap: theme.spacing(2),

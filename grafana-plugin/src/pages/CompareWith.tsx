@@ -5,12 +5,14 @@ import { useApiQuery } from '../api/context';
 import type { RunListResponse, RunSummary } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { Ratio } from '../components/Ratio';
-import { shortId, timestamp } from '../format';
+import { shortId } from '../format';
+import { Time, useTimeZone, zoneLabel } from '../timeZone';
 import { urls } from '../urls';
 
 /** Recent runs of the same pipeline to compare with, or any run id. */
 export const CompareWith = ({ run }: { run: RunSummary }) => {
   const navigate = useNavigate();
+  const [timeZone] = useTimeZone();
   const [other, setOther] = useState('');
   const recent = useApiQuery<RunListResponse>('/v1/runs', { pipeline: run.pipeline, limit: 6 });
   const others = (recent.data?.runs ?? []).filter((r) => r.runId !== run.runId).slice(0, 5);
@@ -23,7 +25,7 @@ export const CompareWith = ({ run }: { run: RunSummary }) => {
               <AppLink to={urls.compare(run.runId, r.runId)}>
                 Compare with {shortId(r.runId)}
               </AppLink>{' '}
-              started {timestamp(r.startedAt)} UTC, eliminated <Ratio value={r.eliminationRatio} />
+              started <Time iso={r.startedAt} /> {zoneLabel(timeZone)}, eliminated <Ratio value={r.eliminationRatio} />
             </li>
           ))}
         </ul>

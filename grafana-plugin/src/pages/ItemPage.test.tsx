@@ -35,7 +35,17 @@ describe('Item page', () => {
     const fixedRow = rows.find((r) => within(r).queryByText(`${demo.fixed.slice(0, 8)}…`))!;
     expect(within(fixedRow).getByText('not eliminated')).toBeInTheDocument();
     const asked = backend.requests.find((u) => u.pathname === `/v1/items/${demo.itemId}/runs`)!;
-    expect(Date.parse(asked.searchParams.get('to')!) - Date.parse(asked.searchParams.get('from')!)).toBeGreaterThan(3_599_000);
+    const span = Date.parse(asked.searchParams.get('to')!) - Date.parse(asked.searchParams.get('from')!);
+    expect(Math.abs(span - 3_600_000)).toBeLessThan(1000);
+  });
+
+  it('opens a run picked in the list on the same time range and rows', async () => {
+    serveFixtures(APP_PROXY_URL);
+    renderApp(`items/${demo.itemId}?from=now-30d&to=now&rows=150`);
+    await userEvent.click(await screen.findByRole('link', { name: `${demo.fixed.slice(0, 8)}…` }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toContain(`run=${demo.fixed}`));
+    const query = new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]);
+    expect(Object.fromEntries(query)).toEqual({ from: 'now-30d', to: 'now', rows: '150', run: demo.fixed });
   });
 
   it('finds an item from the search form', async () => {

@@ -8,15 +8,18 @@ import { AppLink } from '../components/AppLink';
 import { LoadMore } from '../components/LoadMore';
 import { OutcomeBadge } from '../components/DecisionDrawer';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { shortId, timestamp } from '../format';
+import { shortId } from '../format';
 import { TimePicker } from '../components/TimePicker';
 import { useRowList } from '../rowList';
 import { toTimeRange } from '../timeRange';
+import { Time, useTimeZone, zoneLabel } from '../timeZone';
 import { urls } from '../urls';
 import { useUrlState } from '../urlState';
 
 /** Runs per "Load more" (the query API's default page). */
 const PAGE_SIZE = 50;
+/** An item's fate is a question about the last days, not hours. */
+const DEFAULT_RANGE = { from: 'now-7d', to: 'now' };
 
 type ItemRun = ItemRunsResponse['runs'][number];
 type ItemDecision = ItemInRunResponse['decisions'][number];
@@ -26,9 +29,10 @@ const ItemPage = () => {
   const { itemId = '' } = useParams();
   const [search, update] = useUrlState();
   const runId = search.get('run') ?? '';
-  const from = search.get('from') ?? 'now-7d';
-  const to = search.get('to') ?? 'now';
-  const range = useMemo(() => toTimeRange(from, to), [from, to]);
+  const from = search.get('from') ?? undefined;
+  const to = search.get('to') ?? undefined;
+  const [timeZone] = useTimeZone();
+  const range = useMemo(() => toTimeRange(from, to, DEFAULT_RANGE, timeZone), [from, to, timeZone]);
 
   if (!itemId) {
     return <ItemSearch />;
@@ -92,6 +96,9 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
 };
 
 const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: string }) => {
+  // A run picked here opens on the same range and rows, so the list stays as it was.
+  const [search] = useUrlState();
+  const [timeZone] = useTimeZone();
   const list = useRowList<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { from, to }, PAGE_SIZE);
   const { error, loading, reload } = list;
   const runs = list.data?.runs ?? [];
@@ -100,13 +107,13 @@ const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: st
       id: 'runId',
       header: 'Run',
       cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => (
-        <AppLink to={urls.item(itemId, { run: r.runId })} title={r.runId}>
+        <AppLink to={urls.item(itemId, { ...Object.fromEntries(search), run: r.runId })} title={r.runId}>
           {shortId(r.runId)}
         </AppLink>
       ),
     },
     { id: 'pipeline', header: 'Pipeline' },
-    { id: 'runStartedAt', header: 'Started (UTC)', cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => timestamp(r.runStartedAt) },
+    { id: 'runStartedAt', header: `Started (${zoneLabel(timeZone)})`, cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => <Time iso={r.runStartedAt} /> },
     { id: 'decisions', header: 'Decisions' },
     {
       id: 'eliminatedAt',

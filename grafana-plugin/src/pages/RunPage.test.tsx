@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { APP_PROXY_URL } from '../constants';
-import { demo, fixture, serveFixtures } from '../../test/fixtures';
+import { defaultFixture, demo, fixture, serveFixtures } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
 const steps = fixture('run-steps').body.steps as Array<{ name: string; stepId: string; eliminatedCount: number; inputCount: number }>;
@@ -50,5 +50,26 @@ describe('Run page', () => {
     renderApp('runs/00000000000000000000000000000000');
     expect(await screen.findByText('Not found')).toBeInTheDocument();
     expect(screen.getByText(fixture('not-found-run').body.error.message)).toBeInTheDocument();
+  });
+
+  it('opens a step from the funnel with the keyboard too', async () => {
+    serveFixtures(APP_PROXY_URL);
+    renderApp(`runs/${demo.buggy}`);
+    const funnel = await screen.findByRole('figure', { name: 'Step funnel' });
+    within(funnel).getByTestId('funnel-filter-by-keywords').focus();
+    await userEvent.keyboard(' ');
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/runs/${demo.buggy}/steps/${demo.worstStepId}`));
+  });
+
+  it('retries both the run and its steps when both failed', async () => {
+    let down = true;
+    const backend = serveFixtures(APP_PROXY_URL, (url) => (down ? 502 : defaultFixture(url)));
+    renderApp(`runs/${demo.buggy}`);
+    const retry = await screen.findByRole('button', { name: /Retry|Try again/ });
+    await waitFor(() => expect(backend.requests.filter((u) => u.pathname === `/v1/runs/${demo.buggy}/steps`)).toHaveLength(1));
+    down = false;
+    await userEvent.click(retry);
+    expect(await screen.findByTestId('worst-step')).toHaveTextContent('Worst step: filter-by-keywords');
+    expect(backend.requests.filter((u) => u.pathname === `/v1/runs/${demo.buggy}/steps`)).toHaveLength(2);
   });
 });

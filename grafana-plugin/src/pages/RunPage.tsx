@@ -10,27 +10,38 @@ import { AppLink } from '../components/AppLink';
 import { FunnelChart } from '../components/FunnelChart';
 import { Ratio } from '../components/Ratio';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { count, duration, percent, shortId, timestamp } from '../format';
+import { count, duration, percent, shortId } from '../format';
+import { formatTime, useTimeZone, zoneLabel } from '../timeZone';
 import { urls } from '../urls';
 import { CompareWith } from './CompareWith';
 
 /** One run: its step funnel, the step that eliminated most, and the way to compare it with another run. */
 const RunPage = () => {
   const { runId = '' } = useParams();
+  const [timeZone] = useTimeZone();
   const navigate = useNavigate();
   const s = useStyles2(getStyles);
   const run = useApiQuery<RunSummary>(`/v1/runs/${encodeURIComponent(runId)}`);
   const steps = useApiQuery<StepListResponse>(`/v1/runs/${encodeURIComponent(runId)}/steps`);
   const error = run.error ?? steps.error;
   const worst = steps.data?.steps.find((step) => step.stepId === steps.data?.worstStepId);
+  // Both may have failed (the API was down): ask again for whatever did.
+  const retry = () => {
+    if (run.error) {
+      run.reload();
+    }
+    if (steps.error) {
+      steps.reload();
+    }
+  };
 
   return (
     <PluginPage
-      pageNav={{ text: `Run ${shortId(runId)}`, subTitle: run.data ? `${run.data.pipeline} · ${timestamp(run.data.startedAt)} UTC` : undefined }}
+      pageNav={{ text: `Run ${shortId(runId)}`, subTitle: run.data ? `${run.data.pipeline} · ${formatTime(run.data.startedAt, timeZone)} ${zoneLabel(timeZone)}` : undefined }}
     >
       <Stack direction="column" gap={2}>
         <AppLink to={urls.runs(run.data ? runsAround(run.data) : {})}>← Runs</AppLink>
-        {error && <ErrorState error={error} onRetry={() => (run.error ? run.reload() : steps.reload())} />}
+        {error && <ErrorState error={error} onRetry={retry} />}
         {!error && (run.loading || steps.loading) && !(run.data && steps.data) && <Loading what="the run" />}
         {run.data && steps.data && (
           <>

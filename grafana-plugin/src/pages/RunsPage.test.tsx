@@ -1,8 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { APP_PROXY_URL } from '../constants';
-import { demo, fixture, serveFixtures } from '../../test/fixtures';
+import { defaultFixture, demo, fixture, serveFixtures } from '../../test/fixtures';
 import { API_URL, renderApp } from '../../test/render';
 
 describe('Runs page', () => {
@@ -74,5 +74,35 @@ describe('Runs page', () => {
     serveFixtures(APP_PROXY_URL);
     renderApp('runs', {});
     expect(await screen.findByText('X-Ray is not configured yet')).toBeInTheDocument();
+  });
+
+  it('refreshes an absolute range by asking again, keeping the runs on screen meanwhile', async () => {
+    let hold = false;
+    const backend = serveFixtures(APP_PROXY_URL, (url) => (hold && url.pathname === '/v1/runs' ? null : defaultFixture(url)));
+    renderApp('runs?from=1764115200000&to=1764118800000');
+    await screen.findByText('86.6%');
+    const asked = () => backend.requests.filter((u) => u.pathname === '/v1/runs');
+    const before = asked().length;
+    hold = true;
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(asked().length).toBe(before + 1));
+    expect(asked().at(-1)!.searchParams.get('from')).toBe('2025-11-26T00:00:00.000Z');
+    expect(backend.requests.filter((u) => u.pathname === '/v1/pipelines').length).toBeGreaterThan(1);
+    expect(screen.getByText('86.6%')).toBeInTheDocument();
+    expect(screen.queryByText(/Loading/)).toBeNull();
+  });
+
+  it('shows times in the zone of the link (tz), and keeps it on the next page', async () => {
+    serveFixtures(APP_PROXY_URL);
+    renderApp('runs?tz=America/New_York');
+    const buggy = fixture('runs').body.runs.find((r: { runId: string }) => r.runId === demo.buggy)!;
+    // November: New York is 5 hours behind UTC.
+    const local = new Date(Date.parse(buggy.startedAt) - 5 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
+    expect(await screen.findByRole('columnheader', { name: /Started \(America\/New_York\)/ })).toBeInTheDocument();
+    expect(screen.getByText(local)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('link', { name: demo.buggy.slice(0, 8) + '…' }));
+    const fixed = fixture('runs').body.runs.find((r: { runId: string }) => r.runId === demo.fixed)!;
+    const fixedLocal = new Date(Date.parse(fixed.startedAt) - 5 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
+    expect(await screen.findByRole('list', { name: 'Recent runs to compare with' })).toHaveTextContent(`started ${fixedLocal} America/New_York`);
   });
 });

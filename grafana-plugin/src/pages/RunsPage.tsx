@@ -8,10 +8,11 @@ import { CommitInput } from '../components/CommitInput';
 import { LoadMore } from '../components/LoadMore';
 import { Ratio } from '../components/Ratio';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { count, duration, percent, shortId, timestamp } from '../format';
+import { count, duration, percent, shortId } from '../format';
 import { TimePicker } from '../components/TimePicker';
 import { useRowList } from '../rowList';
 import { toTimeRange } from '../timeRange';
+import { Time, useTimeZone, zoneLabel } from '../timeZone';
 import { urls } from '../urls';
 import { useUrlState } from '../urlState';
 
@@ -31,8 +32,10 @@ const RunsPage = () => {
   const to = search.get('to') ?? undefined;
   // "now" is read when the range or the refresh count changes, not on every render.
   const [refreshes, setRefreshes] = useState(0);
+  const [timeZone] = useTimeZone();
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const range = useMemo(() => toTimeRange(from, to), [from, to, refreshes]);
+  const range = useMemo(() => toTimeRange(from, to, undefined, timeZone), [from, to, refreshes, timeZone]);
+  const columns = useMemo(() => columnsIn(zoneLabel(timeZone)), [timeZone]);
   const params = {
     pipeline: pipeline || undefined,
     minEliminationRatio: minRatio ? Number(minRatio) / 100 : undefined,
@@ -69,7 +72,18 @@ const RunsPage = () => {
             <RadioButtonGroup options={SORTS} value={sort} onChange={(value) => update({ sort: value === 'time' ? undefined : value })} />
           </InlineField>
           <TimePicker range={range} onChange={update} />
-          <Button variant="secondary" icon="sync" onClick={() => setRefreshes((n) => n + 1)} aria-label="Refresh" style={{ marginLeft: 8 }} />
+          <Button
+            variant="secondary"
+            icon={loading && runs.length > 0 ? 'spinner' : 'sync'}
+            onClick={() => {
+              // A relative range moves on to "now"; an absolute one asks again for the same times.
+              setRefreshes((n) => n + 1);
+              reload();
+              pipelines.reload();
+            }}
+            aria-label="Refresh"
+            style={{ marginLeft: 8 }}
+          />
         </InlineFieldRow>
 
         {error && <ErrorState error={error} onRetry={reload} />}
@@ -100,7 +114,8 @@ const RunsPage = () => {
 
 type Cell = { row: { original: RunSummary } };
 
-const columns = [
+/** The runs table; times in the zone the user chose. */
+const columnsIn = (zone: string) => [
   {
     id: 'runId',
     header: 'Run',
@@ -111,7 +126,7 @@ const columns = [
     ),
   },
   { id: 'pipeline', header: 'Pipeline' },
-  { id: 'startedAt', header: 'Started (UTC)', cell: ({ row: { original: r } }: Cell) => timestamp(r.startedAt) },
+  { id: 'startedAt', header: `Started (${zone})`, cell: ({ row: { original: r } }: Cell) => <Time iso={r.startedAt} /> },
   { id: 'status', header: 'Status' },
   { id: 'totalSteps', header: 'Steps' },
   {

@@ -24,6 +24,7 @@ describe('Step page', () => {
     const list = await screen.findByRole('list', { name: 'Reasons' });
     await userEvent.click(within(list).getByText('Missing required keywords: security'));
     await waitFor(() => expect(new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]).get('reason')).toBe('Missing required keywords: security'));
+    expect(within(list).getByRole('button', { name: /^Missing required keywords: security\s*\d/ })).toHaveAttribute('aria-pressed', 'true');
     await waitFor(() => expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!.searchParams.get('reason')).toBeTruthy());
     const asked = backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!;
     expect(asked.searchParams.get('reason')).toBe('Missing required keywords: security');
@@ -92,6 +93,34 @@ describe('Step page', () => {
     expect(await screen.findByText('Showing the first 1,000 decisions; filter by outcome, reason or item to see the others.')).toBeInTheDocument();
     expect(capped.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))).toEqual(['1000']);
     expect(screen.queryByRole('button', { name: 'Load more decisions' })).toBeNull();
+  });
+
+  it('keeps the decisions shown when more fail to load, and asks again from the same button', async () => {
+    const backend = serveFixtures(APP_PROXY_URL, (url) => (url.searchParams.get('limit') === '100' ? 502 : defaultFixture(url)));
+    renderApp(stepUrl);
+    const shown = fixture('step-decisions').body.decisions.length;
+    await userEvent.click(await screen.findByRole('button', { name: 'Load more decisions' }));
+    expect((await screen.findAllByText(/Query API unreachable/))[0]).toBeInTheDocument();
+    expect(screen.getAllByRole('button', { name: /^Show payload of / })).toHaveLength(shown);
+    const tries = () => backend.requests.filter((u) => u.searchParams.get('limit') === '100').length;
+    expect(tries()).toBe(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Load more decisions' }));
+    await waitFor(() => expect(tries()).toBe(2));
+    expect(query().get('rows')).toBe('100');
+  });
+
+  it('starts the list over when a filter changes', async () => {
+    const backend = serveFixtures(APP_PROXY_URL);
+    renderApp(`${stepUrl}?rows=150`);
+    await screen.findByRole('button', { name: 'Load more decisions' });
+    await userEvent.click(screen.getByRole('radio', { name: 'Kept' }));
+    await waitFor(() => expect(query().get('outcome')).toBe('kept'));
+    expect(query().get('rows')).toBeNull();
+    await waitFor(() => expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!.searchParams.get('limit')).toBe('50'));
+    // Opening a decision keeps the list as it is.
+    await userEvent.click((await screen.findAllByRole('button', { name: /^Show payload of / }))[0]!);
+    await waitFor(() => expect(query().get('decision')).toBeTruthy());
+    expect(query().get('outcome')).toBe('kept');
   });
 });
 

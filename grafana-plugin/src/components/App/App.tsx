@@ -4,6 +4,7 @@ import type { AppRootProps } from '@grafana/data';
 import { ApiProvider } from '../../api/context';
 import { proxyApi } from '../../api/client';
 import { APP_PROXY_URL, type AppSettings } from '../../constants';
+import { TimeZoneProvider } from '../../timeZone';
 import { ROUTES } from '../../urls';
 import { Empty } from '../States';
 
@@ -26,6 +27,7 @@ function App({ meta }: AppRootProps<AppSettings>) {
   }
   return (
     <ApiProvider api={api}>
+      <TimeZoneProvider>
       <Routes>
         <Route path={ROUTES.runs} element={<RunsPage />} />
         <Route path={ROUTES.run} element={<RunPage />} />
@@ -36,6 +38,7 @@ function App({ meta }: AppRootProps<AppSettings>) {
         <Route path={ROUTES.compareRuns} element={<ComparePage />} />
         <Route path="*" element={<Navigate to={ROUTES.runs} replace />} />
       </Routes>
+      </TimeZoneProvider>
     </ApiProvider>
   );
 }
