@@ -176,16 +176,12 @@ function formatOf(contentType: string | null): OtlpFormat | undefined {
 }
 
 /**
- * An answer given before the body is read, in the request's encoding when it has a known one. The
- * connection stays open: once the answer is sent, @hono/node-server reads and discards the unread
- * body (up to 64 MiB within 500 ms, then closes), so the client reads the answer instead of getting a
- * broken pipe in mid-upload, which exporters would retry.
- */
-/**
- * An answer given before a byte of the body is read. Node then reads and discards the body to keep
- * the connection: right for a declared length within the limit (an OTLP exporter gets its answer
- * and reuses the connection), but a chunked or over-limit body from a client that may not even
- * hold a key is not read at all: the connection closes instead.
+ * An answer given before a byte of the body is read, in the request's encoding when it has a known
+ * one. For a declared length within the limit the connection stays open: @hono/node-server then
+ * reads and discards the body (up to 64 MiB within 500 ms), so an OTLP exporter reads its answer
+ * instead of a broken pipe in mid-upload, which it would retry, and reuses the connection. A
+ * chunked or over-limit body, from a client that may not even hold a key, is not read at all:
+ * the connection closes instead.
  */
 function refuse(req: Request, limit: number, httpStatus: number, code: number, message: string): Response {
   const format = formatOf(req.headers.get('content-type'));
