@@ -108,6 +108,8 @@ export class ClickHouseWriter {
           clickhouse_settings: {
             insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
             ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
+            // item_decisions keeps fewer columns than the rows it shares with decision_events (migration 007).
+            ...(table === Tables.ITEM_DECISIONS ? { input_format_skip_unknown_fields: 1 } : {}),
           },
         }),
       ),

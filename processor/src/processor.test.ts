@@ -189,6 +189,17 @@ describe('processor', () => {
     s3.destroy();
   });
 
+  it('writes the decisions sorted by item too, without the payload reference that table does not keep', async () => {
+    await enqueue(message('proj-items', [runSpan, stepSpan, chunkSpan]));
+    await drain(newProcessor());
+    const q = async <T,>(query: string) => (await (await ch.query({ query, format: 'JSONEachRow' })).json()) as T[];
+    const [byItem] = await q<{ c: string; e: string }>(`SELECT count() c, countIf(outcome = 'eliminated') e FROM item_decisions FINAL WHERE project_id = 'proj-items'`);
+    expect([Number(byItem!.c), Number(byItem!.e)]).toEqual([300, 225]);
+    const [one] = await q<Record<string, unknown>>(`SELECT * FROM item_decisions FINAL WHERE project_id = 'proj-items' AND item_id = 'item-250'`);
+    expect(one).toMatchObject({ run_id: RUN, step_id: STEP, seq: 250, outcome: 'eliminated', reason: 'because 250' });
+    expect(Object.keys(one!).filter((name) => name.startsWith('payload'))).toEqual([]);
+  });
+
   it('processing the same entry twice changes nothing visible', async () => {
     const m = message('proj-b', [runSpan, stepSpan, chunkSpan]);
     await enqueue(m);
