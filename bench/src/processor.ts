@@ -100,7 +100,8 @@ export async function bulkInsert(clickhouseUrl: string, database: string, messag
   const started = performance.now();
   await ch.insert({ table: Tables.STEPS, values: batch.steps, format: 'JSONEachRow' });
   await ch.insert({ table: Tables.DECISIONS, values: batch.decisions, format: 'JSONEachRow' });
-  await ch.insert({ table: Tables.ITEM_DECISIONS, values: batch.decisions, format: 'JSONEachRow' });
+  // As the processor does: item_decisions keeps fewer columns than decision rows carry.
+  await ch.insert({ table: Tables.ITEM_DECISIONS, values: batch.decisions, format: 'JSONEachRow', clickhouse_settings: { input_format_skip_unknown_fields: 1 } });
   const seconds = (performance.now() - started) / 1000;
   await ch.close();
   return { rows: batch.steps.length + batch.decisions.length, seconds };
