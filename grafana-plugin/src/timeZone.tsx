@@ -1,4 +1,4 @@
-import React, { createContext, useContext, useState } from 'react';
+import React, { createContext, useContext, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { dateTimeFormat } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
@@ -13,13 +13,29 @@ type TimeZoneState = [TimeZone, (timeZone: TimeZone) => void];
 const TimeZoneContext = createContext<TimeZoneState>([DEFAULT_TIME_ZONE, () => {}]);
 
 /**
- * The time zone of every time the pages show: the URL's `tz`, else UTC. A zone picked in a time
- * picker holds while the user moves between pages.
+ * The time zone of every time the pages show: the URL's `tz`, else the zone picked last, else UTC.
+ * A zone picked in a time picker holds while the user moves between pages, and every page's URL
+ * carries it, so a pasted link shows the same times.
  */
 export const TimeZoneProvider = ({ children }: { children: React.ReactNode }) => {
-  const [search] = useSearchParams();
-  const state = useState<TimeZone>(() => search.get(TZ_PARAM) || DEFAULT_TIME_ZONE);
-  return <TimeZoneContext.Provider value={state}>{children}</TimeZoneContext.Provider>;
+  const [search, setSearch] = useSearchParams();
+  const inUrl = search.get(TZ_PARAM);
+  const [chosen, setChosen] = useState<TimeZone>(() => inUrl || DEFAULT_TIME_ZONE);
+  useEffect(() => {
+    if (!inUrl && chosen !== DEFAULT_TIME_ZONE) {
+      setSearch(
+        (current) => {
+          const next = new URLSearchParams(current);
+          next.set(TZ_PARAM, chosen);
+          return next;
+        },
+        { replace: true }
+      );
+    }
+    // Only a new URL or a new choice is a reason to look again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [inUrl, chosen]);
+  return <TimeZoneContext.Provider value={[inUrl || chosen, setChosen]}>{children}</TimeZoneContext.Provider>;
 };
 
 export function useTimeZone(): TimeZoneState {

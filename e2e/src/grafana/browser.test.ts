@@ -169,6 +169,33 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows times in the zone picked in the time picker, and keeps it in the links', async () => {
+    const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    p.on('pageerror', (err) => pageErrors.push(err.message));
+    try {
+      await p.goto(`${harness.url}${APP}/runs?from=now-7d&to=now`);
+      await p.getByRole('columnheader', { name: 'Started (UTC)' }).waitFor();
+      await p.getByTestId('data-testid TimePicker Open Button').click();
+      await p.getByRole('button', { name: 'Change time settings' }).click();
+      const zone = p.getByTestId('data-testid Time zone picker select container').getByRole('combobox');
+      await zone.click();
+      await zone.fill('Tokyo');
+      await p.getByRole('option', { name: /Tokyo/ }).first().click();
+      await p.getByRole('columnheader', { name: 'Started (Asia/Tokyo)' }).waitFor();
+      expect(new URL(p.url()).searchParams.get('tz')).toBe('Asia/Tokyo');
+      // Tokyo is 9 hours ahead of UTC all year: the buggy run's start moves with it.
+      const startedAt = (await stack.get<{ startedAt: string }>(`/v1/runs/${demo.buggy}`)).body.startedAt;
+      const tokyo = new Date(Date.parse(startedAt) + 9 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
+      await p.getByRole('cell', { name: tokyo }).waitFor();
+      await p.getByRole('link', { name: `${demo.buggy.slice(0, 8)}…` }).click();
+      await p.getByTestId('worst-step').waitFor();
+      expect(new URL(p.url()).searchParams.get('tz')).toBe('Asia/Tokyo');
+    } finally {
+      await p.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('never hands the read key to the browser: the proxy route adds it', async () => {
     const key = stack.keys.readKey;
     const apiCalls = browserRequests.filter((r) => r.url.includes('/api/plugin-proxy/xray-pipeline-app/xray/v1/'));

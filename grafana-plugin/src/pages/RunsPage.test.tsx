@@ -104,5 +104,7 @@ describe('Runs page', () => {
     const fixed = fixture('runs').body.runs.find((r: { runId: string }) => r.runId === demo.fixed)!;
     const fixedLocal = new Date(Date.parse(fixed.startedAt) - 5 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
     expect(await screen.findByRole('list', { name: 'Recent runs to compare with' })).toHaveTextContent(`started ${fixedLocal} America/New_York`);
+    // The run page's own link carries the zone too, so pasting it shows the same times.
+    await waitFor(() => expect(new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]).get('tz')).toBe('America/New_York'));
   });
 });
