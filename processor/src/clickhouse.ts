@@ -4,6 +4,7 @@ import {
   type ClusterTarget,
   createDatabaseStatement,
   loadMigrations,
+  PAYLOAD_REF_FIELDS,
   SCHEMA_MIGRATIONS_DDL,
   SCHEMA_MIGRATIONS_TABLE,
   schemaStatements,
@@ -108,9 +109,10 @@ export class ClickHouseWriter {
           clickhouse_settings: {
             insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
             ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
-            // item_decisions keeps fewer columns than the rows it shares with decision_events (migration 007).
+            // Sent the same rows, item_decisions takes every column but the payload reference.
             ...(table === Tables.ITEM_DECISIONS ? { input_format_skip_unknown_fields: 1 } : {}),
           },
+          ...(table === Tables.ITEM_DECISIONS ? { columns: { except: [...PAYLOAD_REF_FIELDS] } } : {}),
         }),
       ),
     );
