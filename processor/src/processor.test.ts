@@ -370,8 +370,10 @@ describe('processor', () => {
     );
     try {
       p.start();
-      const entryId = await enqueue(message('proj-lost-answer', [runSpan]));
+      // Armed before the entry exists: Redis answers the waiting read as soon as it is added.
+      const entryId = `${Date.now() + 1}-7`;
       relay.loseAnswerContaining(entryId);
+      await redis.xadd(stream, entryId, ...encodeQueueEntry(message('proj-lost-answer', [runSpan])));
       const deadline = Date.now() + 10_000;
       while (p.stats.entries < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(relay.lost()).toBe(1);

@@ -232,6 +232,12 @@ export class Processor {
     while (this.#running) {
       try {
         await this.#maybeTrim();
+        if (this.#consumer.lostConnection()) {
+          // Answers lost with the connection left entries pending here: read them again, after
+          // the write in flight, so none of its entries is handed out a second time.
+          await settle();
+          this.#consumer.rewind();
+        }
         const entries = await this.#next();
         const prepared = entries.length > 0 ? await this.#prepare(entries) : undefined;
         await settle();

@@ -64,16 +64,20 @@ export class GroupConsumer {
     this.#pendingAfter = '0';
   }
 
+  /**
+   * Whether the connection to Redis dropped since the last call. Redis may have run a read (or a
+   * claim) and lost its answer with the connection: the entries it delivered are pending on this
+   * consumer, unseen, and the client's resent command delivers only newer ones. The caller then
+   * rewinds, once nothing it holds is still being written.
+   */
+  lostConnection(): boolean {
+    const lost = this.#losses.count !== this.#lossesSeen;
+    this.#lossesSeen = this.#losses.count;
+    return lost;
+  }
+
   /** Next entries to process: own pending first, then new ones (waiting up to `blockMillis`). */
   async read(count: number, blockMillis: number): Promise<StreamEntry[]> {
-    if (this.#losses.count !== this.#lossesSeen) {
-      // Redis may have run a read (or claim) and lost its answer with the connection: the entries
-      // it delivered are pending on this consumer, unseen. The client resends the command after
-      // reconnecting, which delivers only newer entries; so look at our pending entries again.
-      // Re-reading one still being written only writes it twice, which is idempotent.
-      this.#lossesSeen = this.#losses.count;
-      this.#pendingAfter = '0';
-    }
     if (this.#pendingAfter !== undefined) {
       // Continue after the last pending entry handed out, so entries still being written are not
       // handed out twice.
