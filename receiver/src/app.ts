@@ -78,15 +78,23 @@ export function createApp(deps: ReceiverDeps): Receiver {
     // Credentials and quota are checked before a byte of the body is read.
     const auth = await deps.authenticate(req.headers.get('authorization'));
     if (!auth.ok) {
-      const res = refuse(req, deps.maxBodyBytes, auth.status, AUTH_RPC_CODES[auth.status], auth.message);
-      if (auth.status === 401) res.headers.set('www-authenticate', 'Bearer realm="xray"');
+      const res = refuse(req, auth.status, AUTH_RPC_CODES[auth.status], auth.message);
+      if (auth.status === 401) {
+        res.headers.set('www-authenticate', 'Bearer realm="xray"');
+        // A body of a declared length within the limit is discarded after the answer, as for any
+        // refusal. A chunked or over-limit one, from a client without a key, is not read at all:
+        // the connection closes once the answer is sent (an exporter with a wrong key still reads
+        // its 401; it cannot reuse the connection).
+        const declared = Number(req.headers.get('content-length') ?? 0);
+        if (req.headers.has('transfer-encoding') || !(declared <= deps.maxBodyBytes)) res.headers.set('connection', 'close');
+      }
       if (auth.status === 503) res.headers.set('retry-after', '1');
       return res;
     }
     const { id: keyId, projectId, limits } = auth.key;
     const wait = deps.rateLimiter.retryAfter(keyId, limits);
     if (wait > 0) {
-      const res = refuse(req, deps.maxBodyBytes, 429, RpcCodes.RESOURCE_EXHAUSTED, `Key ${keyId} is over its rate limit; retry after ${wait} s.`);
+      const res = refuse(req, 429, RpcCodes.RESOURCE_EXHAUSTED, `Key ${keyId} is over its rate limit; retry after ${wait} s.`);
       res.headers.set('retry-after', String(wait));
       return res;
     }
@@ -177,18 +185,13 @@ function formatOf(contentType: string | null): OtlpFormat | undefined {
 
 /**
  * An answer given before a byte of the body is read, in the request's encoding when it has a known
- * one. For a declared length within the limit the connection stays open: @hono/node-server then
- * reads and discards the body (up to 64 MiB within 500 ms), so an OTLP exporter reads its answer
- * instead of a broken pipe in mid-upload, which it would retry, and reuses the connection. A
- * chunked or over-limit body, from a client that may not even hold a key, is not read at all:
- * the connection closes instead.
+ * one. The connection stays open: once the answer is sent, @hono/node-server reads and discards
+ * the unread body (up to 64 MiB within 500 ms, then closes), so the client reads the answer instead
+ * of a broken pipe in mid-upload, which exporters would retry.
  */
-function refuse(req: Request, limit: number, httpStatus: number, code: number, message: string): Response {
+function refuse(req: Request, httpStatus: number, code: number, message: string): Response {
   const format = formatOf(req.headers.get('content-type'));
-  const res = format ? status(format, httpStatus, code, message) : text(httpStatus, message);
-  const declared = Number(req.headers.get('content-length') ?? 0);
-  if (req.headers.has('transfer-encoding') || !(declared <= limit)) res.headers.set('connection', 'close');
-  return res;
+  return format ? status(format, httpStatus, code, message) : text(httpStatus, message);
 }
 
 function tooLarge(format: OtlpFormat, message: string): Response {
