@@ -45,4 +45,10 @@ describe('time ranges in the URL', () => {
     expect(today.from.toISOString()).toMatch(/T00:00:00\.000Z$/);
     expect(today.to.toISOString()).toMatch(/T23:59:59\.999Z$/);
   });
+
+  it('rounds in the zone the user picked', () => {
+    process.env.TZ = 'UTC';
+    const today = toTimeRange('now/d', 'now/d', undefined, 'Asia/Tokyo');
+    expect(today.from.toISOString()).toMatch(/T15:00:00\.000Z$/); // midnight in Tokyo
+  });
 });

@@ -20,7 +20,7 @@ export function toTimeRange(from?: string, to?: string, defaults = { from: DEFAU
   return { from: parsedFrom, to: parsedTo, raw };
 }
 
-/** Grafana's date math rounds ("now/d") in UTC for 'utc' and in the browser's zone for any other. */
+/** Grafana's date math rounds ("now/d") in `timeZone` ('browser' meaning the browser's own). */
 function parse(value: string, roundUp: boolean, timeZone: TimeZone): DateTime | undefined {
   const parsed = dateMath.toDateTime(/^\d+$/.test(value) ? dateTime(Number(value)).toISOString() : value, { roundUp, timezone: timeZone });
   return parsed?.isValid() ? parsed : undefined;
