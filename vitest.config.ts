@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages from source, so a test run never depends on a stale build.
 // (Tests that start services as processes run the built files; `npm test` builds first.)
 const src = (pkg: string) => fileURLToPath(new URL(`./${pkg}/src/index.ts`, import.meta.url));
-const alias = { '@xray/otel': src('otel'), '@xray/core': src('core'), '@xray/auth': src('auth'), '@xray/cli': src('cli'), '@xray/sdk': src('sdk'), '@xray/stack': src('stack') };
+const alias = [
+  // @xray/core has one entry point per purpose (`@xray/core/api`, ...): core/src/<purpose>/index.ts.
+  { find: /^@xray\/core\/([a-z]+)$/, replacement: fileURLToPath(new URL('./core/src/$1/index.ts', import.meta.url)) },
+  ...['otel', 'auth', 'cli', 'sdk', 'stack'].map((pkg) => ({ find: `@xray/${pkg}`, replacement: src(pkg) })),
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -1,5 +1,5 @@
 /** Managing projects and keys: what the CLI and the local stack do. */
-import { PROJECT_ID_RE } from '@xray/core';
+import { PROJECT_ID_RE } from '@xray/core/model';
 import { fileKeyStore } from './file-store.js';
 import { generateKey, type KeyKind, parseKey, hashSecret } from './keys.js';
 import { redisKeyStore } from './redis-store.js';

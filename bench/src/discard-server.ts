@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { serve } from '@hono/node-server';
-import { PROMETHEUS_CONTENT_TYPE, processMetrics, renderMetrics } from '@xray/core';
+import { PROMETHEUS_CONTENT_TYPE, processMetrics, renderMetrics } from '@xray/core/service';
 import { Hono } from 'hono';
 
 // Baseline for the receiver benchmark: a Hono route on the same server library that reads each

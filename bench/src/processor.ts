@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
-import { encodeOtlpJson, encodeQueueEntry, loadMigrations, mapSpans, PAYLOAD_REF_FIELDS, QUEUE_MESSAGE_VERSION, Tables, type XSpan } from '@xray/core';
+import { encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
+import { type XSpan } from '@xray/core/model';
+import { loadMigrations, mapSpans, PAYLOAD_REF_FIELDS, Tables } from '@xray/core/storage';
+import { encodeOtlpJson } from '@xray/core/testing';
 import * as C from '@xray/otel';
 import { Redis } from 'ioredis';
 import type { BenchStack } from './util.js';

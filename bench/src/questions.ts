@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createClient } from '@clickhouse/client';
-import { decodeOtlpProtobuf, encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core';
+import { encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
+import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { Redis } from 'ioredis';
 import { DAY_MS, fate, Generator, itemName, PIPELINES, POOL, prng, type RunFacts, type RunSpec, runDecisions } from './questions-data.js';
 import { log, median, percentile, startBenchStack } from './util.js';

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { openKeyStore, provisionProject } from '@xray/auth';
-import { decodeQueueEntry } from '@xray/core';
+import { decodeQueueEntry } from '@xray/core/ingest';
 import { XRay, XRStepType, KEPT, ELIMINATED } from '@xray/sdk';
 import { ensureRedis, freePort, script, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeOtlpProtobuf } from '@xray/core';
+import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { freePort, type ServiceProcess, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';

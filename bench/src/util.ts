@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterStream } from '@xray/core';
+import { deadLetterStream } from '@xray/core/ingest';
 import { Redis } from 'ioredis';
 import { ensureRedis, freePort, type Services, startServices, startStorage, type Storage, stopRedis } from '@xray/stack';
 

@@ -1,5 +1,5 @@
 /** The query API from the terminal: GET with the read key, errors turned into sentences. */
-import type { ErrorResponse } from '@xray/core';
+import type { ErrorResponse } from '@xray/core/api';
 
 /** The query API answered with an error, or could not be reached; the message says what to do. */
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 /** `xray runs|steps|reasons|why|diff`: the debugging questions, answered by the query API. */
-import type { ItemInRunResponse, ItemRunsResponse, ReasonHistogramResponse, RunDiffResponse, RunListResponse, StepListResponse } from '@xray/core';
+import type { ItemInRunResponse, ItemRunsResponse, ReasonHistogramResponse, RunDiffResponse, RunListResponse, StepListResponse } from '@xray/core/api';
 import type { ApiClient } from './api-client.js';
 import type { Output } from './keys.js';
 import { type Cell, renderTable, type Style } from './table.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openKeyStore, type ProjectKeys, provisionProject } from '@xray/auth';
-import type { ErrorResponse } from '@xray/core';
+import type { ErrorResponse } from '@xray/core/api';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@xray/stack';

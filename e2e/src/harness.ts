@@ -1,4 +1,4 @@
-import { deadLetterStream } from '@xray/core';
+import { deadLetterStream } from '@xray/core/ingest';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { Redis } from 'ioredis';

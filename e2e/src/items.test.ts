@@ -1,4 +1,4 @@
-import type { ErrorResponse, ItemInRunResponse, ItemRunsResponse, RunDiffResponse, StepListResponse, TrendResponse } from '@xray/core';
+import type { ErrorResponse, ItemInRunResponse, ItemRunsResponse, RunDiffResponse, StepListResponse, TrendResponse } from '@xray/core/api';
 import { EXIT, run } from '@xray/cli';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { DecisionDetail, DecisionListResponse, ErrorResponse, PipelineListResponse, ReasonHistogramResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
+import type { DecisionDetail, DecisionListResponse, ErrorResponse, PipelineListResponse, ReasonHistogramResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core/api';
 import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';

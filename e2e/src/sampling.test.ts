@@ -1,4 +1,4 @@
-import type { DecisionListResponse, StepListResponse } from '@xray/core';
+import type { DecisionListResponse, StepListResponse } from '@xray/core/api';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';

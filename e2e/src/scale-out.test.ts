@@ -1,4 +1,4 @@
-import type { ErrorResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core';
+import type { ErrorResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core/api';
 import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
 import { freePort, waitForHttp } from '@xray/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

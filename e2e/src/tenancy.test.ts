@@ -1,5 +1,5 @@
 import { openKeyStore, type ProjectKeys, provisionProject, revokeKey } from '@xray/auth';
-import type { DecisionListResponse, ErrorResponse, RunListResponse, StepListResponse } from '@xray/core';
+import type { DecisionListResponse, ErrorResponse, RunListResponse, StepListResponse } from '@xray/core/api';
 import { createClient } from '@clickhouse/client';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

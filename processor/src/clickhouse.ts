@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import {
-  type ClusterTarget,
-  createDatabaseStatement,
-  loadMigrations,
-  PAYLOAD_REF_FIELDS,
-  SCHEMA_MIGRATIONS_DDL,
-  SCHEMA_MIGRATIONS_TABLE,
-  schemaStatements,
-  type StorageSettings,
-  Tables,
-  type WriteBatch,
-} from '@xray/core';
+import { type ClusterTarget, createDatabaseStatement, loadMigrations, PAYLOAD_REF_FIELDS, SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, schemaStatements, type StorageSettings, Tables, type WriteBatch } from '@xray/core/storage';
 
 export type ClickHouseOptions = StorageSettings['clickhouse'];
 
@@ -40,7 +29,7 @@ export class ClickHouseWriter {
   /**
    * Creates the database and applies the numbered migrations not applied yet. Safe to run
    * concurrently. With a cluster, every statement runs ON CLUSTER (on every host, through Keeper),
-   * in its cluster form from core/src/cluster.ts; the tables keep their names for the app.
+   * in its cluster form from core/src/storage/cluster.ts; the tables keep their names for the app.
    */
   async migrate(): Promise<number[]> {
     const admin = createClient({ url: this.#options.url, username: this.#options.username, password: this.#options.password });

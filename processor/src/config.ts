@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { readInteger, readStorageSettings, type StorageSettings } from '@xray/core';
+import { readInteger } from '@xray/core/service';
+import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
 /** Processor settings, parsed once at boot from the environment. */
 export interface ProcessorConfig extends StorageSettings {

@@ -11,7 +11,7 @@
  * The processor loop calls {@link faultPoint} and {@link faultAckBeforeWrite}; both do nothing
  * until main.ts has called {@link installFaults} with settings read by {@link readFaultSettings}.
  */
-import { readInteger } from '@xray/core';
+import { readInteger } from '@xray/core/service';
 
 /** Where in a batch a crash can be injected, in the order a batch passes them. */
 export const CRASH_STAGES = ['after-read', 'after-s3', 'after-clickhouse', 'before-ack'] as const;

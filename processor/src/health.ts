@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { processMetrics, PROMETHEUS_CONTENT_TYPE, readiness, renderMetrics } from '@xray/core';
+import { processMetrics, PROMETHEUS_CONTENT_TYPE, readiness, renderMetrics } from '@xray/core/service';
 import type { ProcessorStats } from './processor.js';
 import type { GroupConsumer } from './stream.js';
 

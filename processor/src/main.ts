@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { deadLetterStream } from '@xray/core';
+import { deadLetterStream } from '@xray/core/ingest';
 import { Redis } from 'ioredis';
 import { ClickHouseWriter } from './clickhouse.js';
 import { loadConfig } from './config.js';

@@ -3,20 +3,10 @@ import { connect, createServer, type Server } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
-import {
-  byteRange,
-  deadLetterStream,
-  encodeOtlpJson,
-  encodeQueueEntry,
-  encodeQueueMessageV1,
-  loadMigrations,
-  QUEUE_FIELD_V1,
-  QUEUE_FIELDS,
-  QUEUE_MESSAGE_VERSION,
-  type QueueMessage,
-  s3ClientConfig,
-  type XSpan,
-} from '@xray/core';
+import { deadLetterStream, encodeQueueEntry, QUEUE_FIELD_V1, QUEUE_FIELDS, QUEUE_MESSAGE_VERSION, type QueueMessage } from '@xray/core/ingest';
+import { type XSpan } from '@xray/core/model';
+import { byteRange, loadMigrations, s3ClientConfig } from '@xray/core/storage';
+import { encodeOtlpJson, encodeQueueMessageV1 } from '@xray/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClickHouseWriter } from './clickhouse.js';

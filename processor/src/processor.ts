@@ -1,4 +1,5 @@
-import { decodeQueueEntry, emptyBatch, mapSpans, type WriteBatch } from '@xray/core';
+import { decodeQueueEntry } from '@xray/core/ingest';
+import { emptyBatch, mapSpans, type WriteBatch } from '@xray/core/storage';
 import { isTransient } from './errors.js';
 import { faultAckBeforeWrite, faultPoint } from './faults.js';
 import type { GroupConsumer, StreamEntry } from './stream.js';

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type PayloadObject, s3ClientConfig, type StorageSettings } from '@xray/core';
+import { type PayloadObject, s3ClientConfig, type StorageSettings } from '@xray/core/storage';
 import { createHash } from 'node:crypto';
 
 export type S3Options = StorageSettings['s3'] & {

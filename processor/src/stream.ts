@@ -1,4 +1,4 @@
-import type { QueueEntryFields } from '@xray/core';
+import type { QueueEntryFields } from '@xray/core/ingest';
 import type { Redis } from 'ioredis';
 
 /** One stream entry: its id and its fields, as bytes (a queue message's body is binary). */

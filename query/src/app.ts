@@ -1,5 +1,5 @@
 import type { Authenticator } from '@xray/auth';
-import { PROMETHEUS_CONTENT_TYPE, processMetrics, readiness, renderMetrics } from '@xray/core';
+import { PROMETHEUS_CONTENT_TYPE, processMetrics, readiness, renderMetrics } from '@xray/core/service';
 import { Hono } from 'hono';
 import { registerAlertRoutes } from './alerts/routes.js';
 import type { AlertStore } from './alerts/store.js';

@@ -1,5 +1,6 @@
 import { parseStoreSetting } from '@xray/auth';
-import { readInteger, readStorageSettings, type StorageSettings } from '@xray/core';
+import { readInteger } from '@xray/core/service';
+import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
 /** Query API settings, parsed once at boot from the environment. */
 export interface QueryConfig extends StorageSettings {

@@ -1,5 +1,6 @@
 /** What every route module shares: the request's project, errors as sentences, ids, pages, payloads. */
-import { type ErrorResponse, RUN_ID_RE, STEP_ID_RE, type StepIndex } from '@xray/core';
+import { type ErrorResponse, type StepIndex } from '@xray/core/api';
+import { RUN_ID_RE, STEP_ID_RE } from '@xray/core/model';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { BadRequest, choiceParam, encodeCursor } from './params.js';

@@ -3,7 +3,7 @@ import { createClient } from '@clickhouse/client';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { createAuthenticator, openKeyStore } from '@xray/auth';
-import { s3ClientConfig } from '@xray/core';
+import { s3ClientConfig } from '@xray/core/storage';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { clickhouseRows, s3Payloads } from './store.js';

@@ -1,6 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type BoundQuery, byteRange } from '@xray/core';
+import { type BoundQuery } from '@xray/core/queries';
+import { byteRange } from '@xray/core/storage';
 
 /** Reads rows from ClickHouse. */
 export interface RowReader {

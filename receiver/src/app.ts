@@ -2,22 +2,9 @@
  * The receiver's HTTP app: OTLP/HTTP trace exports in, one queue message per accepted request out.
  * Status codes follow the OTLP/HTTP specification (opentelemetry-proto docs/specification.md).
  */
-import {
-  OTLP_CONTENT_TYPES,
-  PROMETHEUS_CONTENT_TYPE,
-  QUEUE_MESSAGE_VERSION,
-  RpcCodes,
-  checkOtlp,
-  encodeExportResponse,
-  encodeStatus,
-  byLabel,
-  processMetrics,
-  readiness,
-  rejectionMessage,
-  renderMetrics,
-  type MetricFamily,
-  type OtlpFormat,
-} from '@xray/core';
+import { QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
+import { OTLP_CONTENT_TYPES, RpcCodes, checkOtlp, encodeExportResponse, encodeStatus, rejectionMessage, type OtlpFormat } from '@xray/core/otlp';
+import { PROMETHEUS_CONTENT_TYPE, byLabel, processMetrics, readiness, renderMetrics, type MetricFamily } from '@xray/core/service';
 import type { Authenticator } from '@xray/auth';
 import { Hono } from 'hono';
 import { type BodyResult, gunzipLimited, readLimited, tooLargeMessage } from './body.js';
@@ -147,7 +134,7 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
     const { bytes } = body;
 
     // Checked, not decoded: the body itself is enqueued, and the processor's decode of the same
-    // bytes keeps exactly the spans accepted here (see @xray/core's queue.ts).
+    // bytes keeps exactly the spans accepted here (see core/src/ingest/queue.ts).
     const checked = checkOtlp(format, bytes);
     tenant.charge(checked.ok ? checked.value.acceptedSpans : 0, bytes.length);
     if (!checked.ok) {

@@ -1,5 +1,5 @@
 import { parseStoreSetting } from '@xray/auth';
-import { readInteger } from '@xray/core';
+import { readInteger } from '@xray/core/service';
 /** The receiver's settings, read from the environment once at boot. */
 
 /** Parsed, checked settings. */

@@ -1,6 +1,7 @@
 // RedisSpanQueue against the real redis-server on 127.0.0.1:6379 (a random stream, deleted after).
 import { randomUUID } from 'node:crypto';
-import { QUEUE_FIELDS, decodeQueueEntry, encodeOtlpJson, type QueueMessage } from '@xray/core';
+import { QUEUE_FIELDS, decodeQueueEntry, type QueueMessage } from '@xray/core/ingest';
+import { encodeOtlpJson } from '@xray/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger } from './logger.js';

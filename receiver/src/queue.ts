@@ -3,7 +3,7 @@
  * Stream implementation is wired in by main.ts.
  */
 import type { Socket } from 'node:net';
-import { encodeQueueEntry, type QueueMessage } from '@xray/core';
+import { encodeQueueEntry, type QueueMessage } from '@xray/core/ingest';
 import { Command, Redis } from 'ioredis';
 import { silentLogger, type Logger } from './logger.js';
 

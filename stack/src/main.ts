@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { openKeyStore } from '@xray/auth';
-import { readInteger } from '@xray/core';
+import { readInteger } from '@xray/core/service';
 import { DEV_KEYS_FILE, ensureDevProject } from './dev-project.js';
 import { type PluginPreview, startPluginPreview } from './plugin-preview.js';
 import { ensureRedis, stopRedis } from './redis.js';

@@ -2,7 +2,7 @@
  * Either OTLP encoding by name: the receiver checks a body with {@link checkOtlp}, the processor
  * decodes the same bytes with {@link decodeOtlp}, and both reach the same verdict.
  */
-import type { DecodeResult } from '../queue.js';
+import type { DecodeResult } from './result.js';
 import { checkOtlpJson, decodeOtlpJson } from './json.js';
 import type { OtlpTraces, OtlpVerdict } from './model.js';
 import { checkOtlpProtobuf, decodeOtlpProtobuf } from './protobuf.js';

@@ -1,8 +1,8 @@
 /** OTLP trace decoding and OTLP/HTTP response encoding: pure functions, no I/O. */
 export { checkOtlp, decodeOtlp } from './decode.js';
-export { encodeOtlpJson } from './encode.js';
 export { checkOtlpProtobuf, decodeOtlpProtobuf } from './protobuf.js';
 export { checkOtlpJson, decodeOtlpJson } from './json.js';
+export type { DecodeResult } from './result.js';
 export {
   MAX_ANY_VALUE_DEPTH,
   rejectionMessage,

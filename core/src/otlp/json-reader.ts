@@ -4,7 +4,7 @@
  * the decoder converts the few it needs. Bounds-checked against hostile input; any nesting depth.
  */
 import { Buffer, isAscii } from 'node:buffer';
-import type { AttrValue } from '../span.js';
+import type { AttrValue } from '../model/span.js';
 import { MAX_ANY_VALUE_DEPTH } from './model.js';
 
 /** Not JSON: the whole request is undecodable. */

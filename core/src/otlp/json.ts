@@ -12,8 +12,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { ATTR_XRAY_SPAN_KIND } from '@xray/otel';
-import type { DecodeResult } from '../queue.js';
-import type { AttrValue, Attributes, XEvent, XSpan } from '../span.js';
+import type { DecodeResult } from './result.js';
+import type { AttrValue, Attributes, XEvent, XSpan } from '../model/span.js';
 import { MAX_ANY_VALUE_DEPTH, doubleValue, newAttributes, rejectionReason, setAttribute, type OtlpTraces, type OtlpVerdict } from './model.js';
 import { JsonSyntaxError, Reader, isNumberStart, literal, scanNumber, scanString, skipValue, ws } from './json-reader.js';
 

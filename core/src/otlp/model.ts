@@ -3,9 +3,9 @@
  * encodings of one request always decode to the same result.
  */
 import { ATTR_XRAY_SPAN_KIND, SpanKinds } from '@xray/otel';
-import type { AttrValue, Attributes, XSpan } from '../span.js';
-import { RUN_ID_RE, STEP_ID_RE } from '../ids.js';
-import { isStorableNanos } from '../time.js';
+import type { AttrValue, Attributes, XSpan } from '../model/span.js';
+import { RUN_ID_RE, STEP_ID_RE } from '../model/ids.js';
+import { isStorableNanos } from '../model/time.js';
 
 /** An X-Ray span the receiver refused, and why (reported back in OTLP's partial_success). */
 export interface SpanRejection {

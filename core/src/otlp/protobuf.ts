@@ -5,8 +5,8 @@
  * like an unknown one, never misread.
  */
 import { ATTR_XRAY_SPAN_KIND } from '@xray/otel';
-import type { DecodeResult } from '../queue.js';
-import type { AttrValue, Attributes, XEvent, XSpan } from '../span.js';
+import type { DecodeResult } from './result.js';
+import type { AttrValue, Attributes, XEvent, XSpan } from '../model/span.js';
 import {
   MAX_ANY_VALUE_DEPTH,
   SpanRejectedError,

@@ -1,4 +1,4 @@
-import type { DecisionListResponse, RunSummary, StepListResponse } from '@xray/core';
+import type { DecisionListResponse, RunSummary, StepListResponse } from '@xray/core/api';
 import { XRay } from '@xray/sdk';
 import { makeDocs, runPipeline } from '@xray/stack';
 import { eventually, type TestStack } from '../harness.js';

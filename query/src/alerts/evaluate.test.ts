@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { loadMigrations } from '@xray/core';
+import { loadMigrations } from '@xray/core/storage';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { clickhouseRows, type RowReader } from '../store.js';
 import { evaluateRule } from './evaluate.js';
-import type { AlertRule } from './rules.js';
+import type { AlertRule } from '@xray/core/api';
 
 // Rule values computed by the real ClickHouse, over rows written with chosen times.
 const database = `t_alerts_${randomBytes(4).toString('hex')}`;

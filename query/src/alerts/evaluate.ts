@@ -1,7 +1,7 @@
 /** Computes a rule's value over its window from ClickHouse. */
 import type { RowReader } from '../store.js';
-import { eliminationRatioQuery, itemsEliminatedQuery, reasonShareQuery, stepIdsQuery } from './queries.js';
-import type { AlertRule } from './rules.js';
+import { eliminationRatioQuery, itemsEliminatedQuery, reasonShareQuery, stepIdsQuery } from '@xray/core/queries';
+import type { AlertRule } from '@xray/core/api';
 
 /** Watch-listed items named in one notification. */
 export const MAX_DETAILS = 20;

@@ -1,9 +1,9 @@
 /** The alert routes, under the read key's project: rules (create, list, get with state, delete) and transitions. */
-import type { ErrorResponse } from '@xray/core';
+import { type ErrorResponse, MAX_EVENTS, MAX_RULES } from '@xray/core/api';
 import type { Context, Hono } from 'hono';
 import { BadRequest, limitParam } from '../params.js';
 import { validateRule } from './rules.js';
-import { type AlertStore, MAX_EVENTS, MAX_RULES } from './store.js';
+import type { AlertStore } from './store.js';
 
 type Env = { Variables: { projectId: string } };
 

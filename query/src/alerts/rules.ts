@@ -1,53 +1,10 @@
+import { type AlertRuleSpec, MAX_WATCHED_ITEMS, MAX_WINDOW_SECONDS, RULE_KINDS } from '@xray/core/api';
+
 /**
  * Alert rules: their JSON shape and its validation. A rule body is validated once, here, when it is
  * created; everything downstream (store, evaluator, notifier) trusts it.
  */
 
-/** A step's elimination ratio (sum of eliminated / sum of input over the window's steps) crossing a threshold. */
-export interface EliminationRatioRule {
-  kind: 'elimination_ratio';
-  pipeline: string;
-  step: string;
-  condition: 'above' | 'below';
-}
-
-/**
- * The share of one reason (by code, or by text) among a step's recorded decisions: above or below a
- * threshold, or changed by more than `threshold` (a share: 0.2 = 20 points) against the previous window.
- */
-export interface ReasonShareRule {
-  kind: 'reason_share';
-  pipeline: string;
-  step: string;
-  condition: 'above' | 'below' | 'change';
-  reasonCode?: string;
-  reason?: string;
-  /** Count only decisions with this outcome (default: all). */
-  outcome?: 'kept' | 'eliminated' | 'scored';
-}
-
-/** Any watch-listed item eliminated (by any step of any pipeline of the project) in the window. */
-export interface ItemEliminatedRule {
-  kind: 'item_eliminated';
-  items: string[];
-}
-
-/** What a client sends to create a rule. */
-export type AlertRuleSpec = (EliminationRatioRule | ReasonShareRule | ItemEliminatedRule) & {
-  name: string;
-  /** 0–1 for ratios and shares; ignored (0) for item_eliminated, which fires on any eliminated item. */
-  threshold: number;
-  windowSeconds: number;
-  /** http or https URL that receives the notifications. */
-  webhook: string;
-};
-
-/** A stored rule. */
-export type AlertRule = AlertRuleSpec & { id: string; createdAt: string };
-
-export const RULE_KINDS = ['elimination_ratio', 'reason_share', 'item_eliminated'] as const;
-export const MAX_WATCHED_ITEMS = 1000;
-export const MAX_WINDOW_SECONDS = 30 * 24 * 3600;
 const MAX_TEXT = 512;
 const OUTCOMES = ['kept', 'eliminated', 'scored'] as const;
 

@@ -6,8 +6,9 @@
 import type { RowReader } from '../store.js';
 import { evaluateRule } from './evaluate.js';
 import type { AlertNotification, Notify } from './notify.js';
-import { type AlertRule, isFiring } from './rules.js';
-import type { AlertStore, RuleState } from './store.js';
+import type { AlertRule, RuleState } from '@xray/core/api';
+import { isFiring } from './rules.js';
+import type { AlertStore } from './store.js';
 
 export interface SchedulerOptions {
   store: AlertStore;

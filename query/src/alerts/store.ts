@@ -1,45 +1,9 @@
 /** Alert rules, their state and their recent transitions, in Redis under one prefix. */
 import { randomBytes } from 'node:crypto';
 import { lazyRedis } from '@xray/auth';
-import type { AlertRule, AlertRuleSpec } from './rules.js';
-
-/** Where a rule stands after its last evaluation. */
-export interface RuleState {
-  status: 'ok' | 'firing';
-  /** When the rule entered its current status (ISO-8601); null before its first evaluation. */
-  since: string | null;
-  /** The last evaluated value; null when the window held no data. */
-  lastValue: number | null;
-  lastEvaluatedAt: string | null;
-  /** Why the last evaluation failed, if it did (the status is then kept). */
-  evaluationError: string | null;
-}
-
-/** Webhook deliveries of a rule's notifications. */
-export interface DeliveryCounts {
-  sent: number;
-  failed: number;
-  lastError: string | null;
-}
-
-/** One firing or resolved transition, as notified. */
-export interface AlertEvent {
-  ruleId: string;
-  ruleName: string;
-  kind: AlertRule['kind'];
-  state: 'firing' | 'resolved';
-  value: number | null;
-  threshold: number;
-  at: string;
-  details: unknown[];
-}
+import { type AlertEvent, type AlertRule, type AlertRuleSpec, type DeliveryCounts, MAX_EVENTS, MAX_RULES, type RuleState } from '@xray/core/api';
 
 export const INITIAL_STATE: RuleState = { status: 'ok', since: null, lastValue: null, lastEvaluatedAt: null, evaluationError: null };
-/** Rules per project. */
-export const MAX_RULES = 100;
-/** Transitions kept per project. */
-export const MAX_EVENTS = 500;
-
 /**
  * The key layout, in one place. Per project: `<p>:<project>:rules` (hash rule id -> rule JSON),
  * `:state` (hash rule id -> state JSON), `:deliveries` (hash `<rule id>:sent|failed|error`),

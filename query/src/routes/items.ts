@@ -1,11 +1,6 @@
 /** Items across runs: where item X died in each run it went through. */
-import {
-  itemAcrossRunsQuery,
-  type ItemRunsResponse,
-  runsByIdQuery,
-  stepNamesQuery,
-  toItemRun,
-} from '@xray/core';
+import { type ItemRunsResponse, toItemRun } from '@xray/core/api';
+import { itemAcrossRunsQuery, runsByIdQuery, stepNamesQuery } from '@xray/core/queries';
 import { Hono } from 'hono';
 import { type Env, exactParam, isRunCursor, paginate, type QueryStores, stepIndex } from '../http.js';
 import { decodeCursor, limitParam, textParam, timeParam } from '../params.js';

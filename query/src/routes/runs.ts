@@ -1,25 +1,7 @@
 /** Pipelines, and runs: the list, one run, its funnel, its raw record, an item's way through it, and the diff of two runs. */
-import {
-  getRunQuery,
-  itemInRunQuery,
-  type ItemInRunResponse,
-  listRunsQuery,
-  listStepsQuery,
-  type PipelineListResponse,
-  pipelinesQuery,
-  RUN_ID_RE,
-  runDiffItemsQuery,
-  type RunDiffResponse,
-  type RunListResponse,
-  stepDeltas,
-  type StepListResponse,
-  toItemChange,
-  toItemInRun,
-  toPipelineSummary,
-  toRunSummary,
-  toStepList,
-  toStepSummary,
-} from '@xray/core';
+import { type ItemInRunResponse, type PipelineListResponse, type RunDiffResponse, type RunListResponse, stepDeltas, type StepListResponse, toItemChange, toItemInRun, toPipelineSummary, toRunSummary, toStepList, toStepSummary } from '@xray/core/api';
+import { RUN_ID_RE } from '@xray/core/model';
+import { getRunQuery, itemInRunQuery, listRunsQuery, listStepsQuery, pipelinesQuery, runDiffItemsQuery } from '@xray/core/queries';
 import { Hono } from 'hono';
 import { type Env, exactParam, idParam, isRunCursor, notFound, paginate, payloadOf, type QueryStores, runIdParam, runNotFound, stepIndex } from '../http.js';
 import { BadRequest, decodeCursor, choiceParam, limitParam, ratioParam, textParam, timeParam } from '../params.js';

@@ -1,17 +1,7 @@
 /** Steps and decisions: a step's decisions, its reason histogram, its raw record, and one decision with its payload. */
-import {
-  type DecisionDetail,
-  type DecisionListResponse,
-  getDecisionQuery,
-  getStepQuery,
-  listDecisionsQuery,
-  parseEventId,
-  reasonHistogramQuery,
-  type ReasonHistogramResponse,
-  toDecisionSummary,
-  toReasonHistogram,
-  toStepSummary,
-} from '@xray/core';
+import { type DecisionDetail, type DecisionListResponse, type ReasonHistogramResponse, toDecisionSummary, toReasonHistogram, toStepSummary } from '@xray/core/api';
+import { parseEventId } from '@xray/core/model';
+import { getDecisionQuery, getStepQuery, listDecisionsQuery, reasonHistogramQuery } from '@xray/core/queries';
 import { Hono } from 'hono';
 import { type Env, exactParam, isSeqCursor, notFound, paginate, payloadOf, type QueryStores, stepIdParam, stepNotFound } from '../http.js';
 import { BadRequest, decodeCursor, limitParam, numberParam, outcomeParam, textParam } from '../params.js';

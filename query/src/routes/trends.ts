@@ -1,10 +1,6 @@
 /** Trends for dashboards: elimination per pipeline, or per step of one pipeline, over time. */
-import {
-  parseInterval,
-  toTrendSeries,
-  trendQuery,
-  type TrendResponse,
-} from '@xray/core';
+import { parseInterval, toTrendSeries, type TrendResponse } from '@xray/core/api';
+import { trendQuery } from '@xray/core/queries';
 import { Hono } from 'hono';
 import { type Env, exactParam, type QueryStores } from '../http.js';
 import { BadRequest, choiceParam, textParam, timeParam } from '../params.js';

@@ -1,4 +1,4 @@
-import { payloadKey } from '@xray/core';
+import { payloadKey } from '@xray/core/storage';
 import { describe, expect, it } from 'vitest';
 import { hashCanonical, type SentSpan } from '../load/ledger.js';
 import { compare } from './compare.js';

@@ -1,4 +1,4 @@
-import { payloadKey } from '@xray/core';
+import { payloadKey } from '@xray/core/storage';
 import * as C from '@xray/otel';
 import { hashCanonical, type SentSpan } from '../load/ledger.js';
 import type { Stored } from './stored.js';

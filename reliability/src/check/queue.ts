@@ -1,4 +1,4 @@
-import { DEAD_LETTER_FIELDS, deadLetterStream } from '@xray/core';
+import { DEAD_LETTER_FIELDS, deadLetterStream } from '@xray/core/ingest';
 import { Redis } from 'ioredis';
 
 /** Where a deployment's queue is. */

@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createClient } from '@clickhouse/client';
-import { s3ClientConfig, Tables } from '@xray/core';
+import { s3ClientConfig, Tables } from '@xray/core/storage';
 
 /** Where a deployment stores its data. */
 export interface StorageTarget {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
-import { deadLetterStream } from '@xray/core';
+import { deadLetterStream } from '@xray/core/ingest';
 import { freePort, script, type ServiceProcess, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
 import { FaultProxy, type TapDirection } from '../proxy.js';

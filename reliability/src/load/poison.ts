@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QUEUE_FIELD_V1, QUEUE_FIELDS } from '@xray/core';
+import { QUEUE_FIELD_V1, QUEUE_FIELDS } from '@xray/core/ingest';
 import * as C from '@xray/otel';
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import type { DecisionDetail, DecisionListResponse, RunListResponse, RunSummary, StepListResponse, StepSummary } from '@xray/core';
+import type { DecisionDetail, DecisionListResponse, RunListResponse, RunSummary, StepListResponse, StepSummary } from '@xray/core/api';
 import { resolve } from 'node:path';
 import { XRay } from '@xray/sdk';
 import { DEV_KEYS_FILE, readDevKeys } from '../dev-project.js';

@@ -1,0 +1,79 @@
+/** Steps: `GET /v1/runs/{runId}/steps`, a run's funnel. */
+import { clickhouseTimeToIso } from '../model/time.js';
+import { n, type Row, s } from './convert.js';
+
+export interface StepSummary {
+  stepId: string;
+  runId: string;
+  index: number;
+  /** The enclosing step for a nested step. */
+  parentStepId?: string;
+  name: string;
+  type: string;
+  status: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  inputCount: number;
+  outputCount: number;
+  keptCount: number;
+  eliminatedCount: number;
+  scoredCount: number;
+  decisionCount: number;
+  /** Decisions recorded and listable; fewer than decisionCount when the step was sampled. */
+  recordedCount: number;
+  /** `metrics_only`, `sampled` or `full`. */
+  capture: string;
+  eliminationRatio: number;
+  /**
+   * This step's share of everything the run's top-level steps eliminated (0-1); a nested step's
+   * share is of the same total. 0 when nothing was eliminated.
+   */
+  eliminationShare: number;
+  error?: string;
+}
+
+/** `GET /v1/runs/{runId}/steps` */
+export interface StepListResponse {
+  runId: string;
+  /** In execution order: the run's funnel. */
+  steps: StepSummary[];
+  /** The top-level step that eliminated the most items (the first of equals); null when none eliminated any. */
+  worstStepId: string | null;
+}
+export function toStepSummary(r: Row): StepSummary {
+  return {
+    stepId: s(r.step_id),
+    runId: s(r.run_id),
+    index: n(r.step_index),
+    ...(r.parent_step_id ? { parentStepId: s(r.parent_step_id) } : {}),
+    name: s(r.name),
+    type: s(r.type),
+    status: s(r.status),
+    startedAt: clickhouseTimeToIso(s(r.started_text)),
+    endedAt: clickhouseTimeToIso(s(r.ended_text)),
+    durationMs: n(r.duration_ms),
+    inputCount: n(r.input_count),
+    outputCount: n(r.output_count),
+    keptCount: n(r.kept_count),
+    eliminatedCount: n(r.eliminated_count),
+    scoredCount: n(r.scored_count),
+    decisionCount: n(r.decision_count),
+    recordedCount: n(r.recorded_count),
+    capture: s(r.capture),
+    eliminationRatio: n(r.elimination_ratio),
+    eliminationShare: 0,
+    ...(r.error_message ? { error: s(r.error_message) } : {}),
+  };
+}
+
+/** A run's steps as a funnel: each step's share of the run's elimination, and the worst step. */
+export function toStepList(runId: string, rows: readonly Row[]): StepListResponse {
+  const steps = rows.map(toStepSummary);
+  const topLevel = steps.filter((st) => st.parentStepId === undefined);
+  const total = topLevel.reduce((sum, st) => sum + st.eliminatedCount, 0);
+  for (const st of steps) st.eliminationShare = total > 0 ? st.eliminatedCount / total : 0;
+  let worst: StepSummary | undefined;
+  for (const st of topLevel) if (st.eliminatedCount > 0 && (!worst || st.eliminatedCount > worst.eliminatedCount)) worst = st;
+  return { runId, steps, worstStepId: worst?.stepId ?? null };
+}

@@ -1,0 +1,14 @@
+/** The queue between receiver and processor: the Redis Stream message contract and its dead letters. */
+export {
+  QUEUE_FIELDS,
+  QUEUE_FIELD_V1,
+  QUEUE_MESSAGE_VERSION,
+  decodeQueueEntry,
+  decodeQueueMessageV1,
+  encodeQueueEntry,
+  type QueueEntryFields,
+  type QueueMessage,
+  type QueueMessageV1,
+  type QueuedSpans,
+} from './queue.js';
+export { DEAD_LETTER_FIELDS, deadLetterStream } from './dead-letters.js';

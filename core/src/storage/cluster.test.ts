@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { clusterStatements, createDatabaseStatement, parseCreateTable, schemaStatements, SHARDING_KEYS } from './cluster.js';
+import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import { readStorageSettings } from './settings.js';
+
+// Static checks of the generated cluster DDL: no ClickHouse cluster (shards, replicas, Keeper)
+// runs in this repository's tests, so these pin the text we would send, parsed back and compared
+// with the single-node DDL in core/migrations. The single-node path itself runs for real against
+// the embedded ClickHouse in processor/src/processor.test.ts.
+
+const target = { cluster: 'xray_cluster', database: 'xray' };
+
+// The sharding key each table must get: a function of the row's identity (its ORDER BY), so every
+// copy of a row lands on one shard and ReplacingMergeTree / FINAL stay exact per shard.
+const expectedKeys: Record<string, { key: string; column: string }> = {
+  runs: { key: 'cityHash64(run_id)', column: 'run_id' },
+  steps: { key: 'cityHash64(run_id)', column: 'run_id' },
+  decision_events: { key: 'cityHash64(step_id)', column: 'step_id' },
+  item_decisions: { key: 'cityHash64(item_id)', column: 'item_id' },
+  schema_migrations: { key: 'cityHash64(version)', column: 'version' },
+};
+
+const DISTRIBUTED = /^CREATE TABLE IF NOT EXISTS (\w+) ON CLUSTER (\w+) AS (\w+)\s+ENGINE = Distributed\((\w+), (\w+), (\w+), (.+)\)$/;
+
+function checkCreate(name: string, sql: string) {
+  const single = parseCreateTable(sql);
+  const statements = clusterStatements(sql, target);
+  expect(statements, name).toHaveLength(2);
+  const [localSql, distributedSql] = statements as [string, string];
+
+  // (a) the replicated table, under <t>_local, on every host of the cluster
+  expect(localSql).toMatch(new RegExp(`^CREATE TABLE IF NOT EXISTS ${single.table}_local ON CLUSTER xray_cluster\\s*\\(`));
+  const local = parseCreateTable(localSql);
+  expect(local.table).toBe(`${single.table}_local`);
+  expect(local.engine).toBe(`Replicated${single.engine}`);
+  expect(local.engineArgs).toBe(`'/clickhouse/tables/{shard}/xray/${single.table}_local', '{replica}'${single.engineArgs ? `, ${single.engineArgs}` : ''}`);
+  expect(local.columns).toEqual(single.columns);
+  expect(local.clauses.get('PARTITION BY')).toBe(single.clauses.get('PARTITION BY'));
+  expect(local.clauses.get('ORDER BY')).toBe(single.clauses.get('ORDER BY'));
+  expect(local.clauses).toEqual(single.clauses);
+  // Replicated tables de-duplicate inserts themselves; the non-replicated window must not be carried over.
+  // The de-duplication window keeps its size, as the replicated setting.
+  expect(local.settings).toEqual(single.settings.map(([n, v]) => [n === 'non_replicated_deduplication_window' ? 'replicated_deduplication_window' : n, v]));
+  expect(localSql).not.toContain('non_replicated_deduplication_window');
+
+  // (b) the Distributed table with the plain name, over the replicated one, sharded by identity
+  const d = DISTRIBUTED.exec(distributedSql);
+  expect(d, distributedSql).not.toBeNull();
+  const [, table, cluster, as, engineCluster, database, underlying, key] = d!;
+  expect({ table, cluster, as, engineCluster, database, underlying, key }).toEqual({
+    table: single.table,
+    cluster: 'xray_cluster',
+    as: `${single.table}_local`,
+    engineCluster: 'xray_cluster',
+    database: 'xray',
+    underlying: `${single.table}_local`,
+    key: expectedKeys[single.table]!.key,
+  });
+  // The key's column is part of the identity, so duplicates of a row always share a shard.
+  expect(single.clauses.get('ORDER BY')).toContain(expectedKeys[single.table]!.column);
+  return single.table;
+}
+
+describe('cluster DDL for every migration in core/migrations', () => {
+  const migrations = loadMigrations();
+
+  it('covers the migrations we have', () => {
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  for (const migration of migrations) {
+    it(`${String(migration.version).padStart(3, '0')}_${migration.name}`, () => {
+      const statements = clusterStatements(migration.sql, target);
+      for (const s of statements) expect(s).toContain('ON CLUSTER xray_cluster');
+      if (/^\s*CREATE TABLE/im.test(migration.sql.replace(/--.*$/gm, ''))) {
+        checkCreate(migration.name, migration.sql);
+      } else {
+        // ALTER: the same actions, on the replicated table first, then on the Distributed one.
+        const single = /ALTER TABLE (\w+)\s+([\s\S]+)$/.exec(migration.sql.replace(/--.*$/gm, '').trim());
+        expect(single, 'a migration is a CREATE TABLE or an ALTER TABLE').not.toBeNull();
+        const [, table, actions] = single!;
+        expect(statements).toHaveLength(2);
+        const parsed = statements.map((s) => /^ALTER TABLE (\w+) ON CLUSTER (\w+)\s+([\s\S]+)$/.exec(s));
+        expect(parsed.map((p) => [p?.[1], p?.[2], p?.[3]?.trim()])).toEqual([
+          [`${table}_local`, 'xray_cluster', actions!.trim()],
+          [table, 'xray_cluster', actions!.trim()],
+        ]);
+      }
+    });
+  }
+
+  it('creates each table of the data model, sharded by the documented key', () => {
+    const created = migrations.filter((m) => /CREATE TABLE/.test(m.sql)).map((m) => parseCreateTable(m.sql).table);
+    expect(created.sort()).toEqual(['decision_events', 'item_decisions', 'runs', 'steps']);
+    for (const t of created) expect(SHARDING_KEYS[t]).toBe(expectedKeys[t]!.key);
+  });
+
+  it('gives the schema_migrations bookkeeping table a replicated form too', () => {
+    expect(checkCreate('schema_migrations', SCHEMA_MIGRATIONS_DDL)).toBe('schema_migrations');
+    expect(clusterStatements(SCHEMA_MIGRATIONS_DDL, target)[0]).toContain('ENGINE = ReplicatedReplacingMergeTree(');
+  });
+
+  it('uses the configured cluster and database names', () => {
+    const [local, dist] = clusterStatements(migrations[0]!.sql, { cluster: 'analytics', database: 'xray_prod' }) as [string, string];
+    expect(local).toContain('runs_local ON CLUSTER analytics');
+    expect(local).toContain("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray_prod/runs_local', '{replica}')");
+    expect(dist).toContain('ENGINE = Distributed(analytics, xray_prod, runs_local, cityHash64(run_id))');
+  });
+});
+
+describe('the single-node path', () => {
+  it('runs each migration as written when no cluster is set', () => {
+    for (const m of loadMigrations()) expect(schemaStatements(m.sql)).toEqual([m.sql]);
+    expect(schemaStatements(SCHEMA_MIGRATIONS_DDL)).toEqual([SCHEMA_MIGRATIONS_DDL]);
+  });
+
+  it('creates the database on one server or on the cluster', () => {
+    expect(createDatabaseStatement('xray')).toBe('CREATE DATABASE IF NOT EXISTS xray');
+    expect(createDatabaseStatement('xray', 'xray_cluster')).toBe('CREATE DATABASE IF NOT EXISTS xray ON CLUSTER xray_cluster');
+  });
+});
+
+describe('what the cluster form refuses', () => {
+  const runs = loadMigrations()[0]!.sql;
+
+  it.each(['', 'my-cluster', 'a b', 'c; DROP TABLE runs', '1st', "c'"])('cluster name %j', (cluster) => {
+    expect(() => clusterStatements(runs, { cluster, database: 'xray' })).toThrow(/cluster name must be a plain identifier/);
+    if (cluster !== '') expect(() => createDatabaseStatement('xray', cluster)).toThrow(/cluster name must be a plain identifier/);
+  });
+
+  it('a bad database name', () => {
+    expect(() => clusterStatements(runs, { cluster: 'c', database: 'x-ray' })).toThrow(/database name must be a plain identifier/);
+  });
+
+  it.each([
+    ['another statement', 'DROP TABLE runs', /unsupported statement/],
+    ['a view', 'CREATE MATERIALIZED VIEW v TO runs AS SELECT * FROM steps', /unsupported statement/],
+    ['CREATE without IF NOT EXISTS', 'CREATE TABLE runs (a String) ENGINE = ReplacingMergeTree ORDER BY a', /IF NOT EXISTS/],
+    ['a non-MergeTree engine', 'CREATE TABLE IF NOT EXISTS runs (a String) ENGINE = Log', /engine Log/],
+    ['a table without a sharding key', 'CREATE TABLE IF NOT EXISTS other (a String) ENGINE = ReplacingMergeTree ORDER BY a', /no sharding key for table other/],
+    ['an unknown clause', 'CREATE TABLE IF NOT EXISTS runs (a String) ENGINE = ReplacingMergeTree WHATEVER a ORDER BY a', /unknown clause/],
+    ['a statement already on a cluster', 'CREATE TABLE IF NOT EXISTS runs ON CLUSTER c (a String) ENGINE = ReplacingMergeTree ORDER BY a', /already names a cluster/],
+    ['an index change', 'ALTER TABLE steps ADD INDEX idx_name name TYPE bloom_filter GRANULARITY 1', /unsupported ALTER action/],
+    ['a mixed ALTER', 'ALTER TABLE steps ADD COLUMN x UInt8, MODIFY ORDER BY (project_id)', /unsupported ALTER action/],
+    ['an ALTER already on a cluster', 'ALTER TABLE steps ON CLUSTER c ADD COLUMN x UInt8', /single-node form/],
+    ['an ALTER of an unknown table', 'ALTER TABLE other ADD COLUMN x UInt8', /no sharding key for table other/],
+  ])('%s', (_, sql, error) => {
+    expect(() => clusterStatements(sql, target)).toThrow(error);
+  });
+
+  it('is not misled by comments, strings or nested parentheses', () => {
+    const sql = `-- a comment with ORDER BY x and a ( paren
+CREATE TABLE IF NOT EXISTS runs
+(
+    run_id String DEFAULT 'a, b) ORDER BY c', /* SETTINGS in a block comment */
+    t      Tuple(a UInt8, b String),
+    v      UInt64
+)
+ENGINE = ReplacingMergeTree(v)
+ORDER BY (run_id, tupleElement(t, 1))
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000`;
+    const single = parseCreateTable(sql);
+    expect(single.columns).toEqual(["run_id String DEFAULT 'a, b) ORDER BY c'", 't Tuple(a UInt8, b String)', 'v UInt64']);
+    expect([...single.clauses]).toEqual([['ORDER BY', '(run_id, tupleElement(t, 1))']]);
+    const [local] = clusterStatements(sql, target) as [string];
+    expect(local).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray/runs_local', '{replica}', v)");
+    expect(local).toMatch(/SETTINGS index_granularity = 8192, replicated_deduplication_window = 10000$/);
+    expect(parseCreateTable(local).columns).toEqual(single.columns);
+  });
+});
+
+describe('CLICKHOUSE_CLUSTER', () => {
+  it('is unset or empty for one server', () => {
+    expect(readStorageSettings({}).clickhouse.cluster).toBeUndefined();
+    expect(readStorageSettings({ CLICKHOUSE_CLUSTER: '' }).clickhouse.cluster).toBeUndefined();
+  });
+
+  it('names the cluster', () => {
+    expect(readStorageSettings({ CLICKHOUSE_CLUSTER: 'xray_cluster' }).clickhouse.cluster).toBe('xray_cluster');
+  });
+
+  it('must be a plain identifier', () => {
+    expect(() => readStorageSettings({ CLICKHOUSE_CLUSTER: 'my-cluster' })).toThrow(/CLICKHOUSE_CLUSTER must be a plain identifier.*"my-cluster"/);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Where and how X-Ray stores what it receives: the ClickHouse rows and schema (numbered migrations,
+ * their cluster form), the mapping of spans to rows and payload objects, the S3 keys, and the
+ * storage settings every service reads the same way.
+ */
+export { PAYLOAD_REF_FIELDS, Tables, eliminationRatio, type DecisionRow, type PayloadRef, type RunRow, type StepRow } from './rows.js';
+export { emptyBatch, mapSpans, type PayloadObject, type WriteBatch } from './mapping/index.js';
+export { byteRange, payloadKey } from './s3-keys.js';
+export { SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, loadMigrations, type Migration } from './migrations.js';
+export {
+  LOCAL_SUFFIX,
+  SHARDING_KEYS,
+  assertIdentifier,
+  clusterStatements,
+  createDatabaseStatement,
+  parseCreateTable,
+  schemaStatements,
+  type ClusterTarget,
+  type ParsedCreateTable,
+} from './cluster.js';
+export { readStorageSettings, s3ClientConfig, type StorageSettings } from './settings.js';
