@@ -82,7 +82,14 @@ function resolve(from, specifier) {
     base = join(root, pkg, 'src', purpose ?? '', 'index.js');
   } else return undefined;
   const stem = base.replace(/\.(js|mjs|ts|tsx)$/, '');
-  for (const candidate of [`${stem}.ts`, `${stem}.tsx`, `${stem}.mjs`, `${stem}.js`, join(stem, 'index.ts'), join(stem, 'index.tsx')]) {
+  for (const candidate of [
+    `${stem}.ts`,
+    `${stem}.tsx`,
+    `${stem}.mjs`,
+    `${stem}.js`,
+    join(stem, 'index.ts'),
+    join(stem, 'index.tsx'),
+  ]) {
     if (exists(candidate)) return candidate;
   }
   return undefined;
@@ -111,12 +118,19 @@ for (const [pkg, deps] of Object.entries(allowed)) {
         if (!specifier.startsWith('@xray/')) continue;
         const [name, purpose] = specifier.slice('@xray/'.length).split('/');
         const entry = purpose ? `${name}/${purpose}` : name;
-        if (name === 'core' && !purpose) problems.push(`${at} imports @xray/core; import it by purpose (${CORE_ALL.map((c) => '@xray/' + c).join(', ')})`);
+        if (name === 'core' && !purpose)
+          problems.push(
+            `${at} imports @xray/core; import it by purpose (${CORE_ALL.map((c) => '@xray/' + c).join(', ')})`
+          );
         else if (name !== pkg && !mayUse.includes(entry)) {
-          problems.push(`${at} imports @xray/${entry}; ${pkg} may import only ${deps.map((d) => '@xray/' + d).join(', ') || 'no workspace package'}`);
+          problems.push(
+            `${at} imports @xray/${entry}; ${pkg} may import only ${deps.map((d) => '@xray/' + d).join(', ') || 'no workspace package'}`
+          );
         }
         if (typesOnly.has(pkg) && match[1] !== undefined && match[2] === undefined) {
-          problems.push(`${at} imports @xray/${entry} for more than types; ${pkg} runs in the browser and may import only types`);
+          problems.push(
+            `${at} imports @xray/${entry} for more than types; ${pkg} runs in the browser and may import only types`
+          );
         }
       }
       graph.set(file, edges);
@@ -126,7 +140,8 @@ for (const [pkg, deps] of Object.entries(allowed)) {
   for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
     if (!dep.startsWith('@xray/')) continue;
     const name = dep.slice('@xray/'.length);
-    if (!deps.some((d) => d === name || d.startsWith(`${name}/`))) problems.push(`${pkg}/package.json depends on ${dep}, which ${pkg} may not use`);
+    if (!deps.some((d) => d === name || d.startsWith(`${name}/`)))
+      problems.push(`${pkg}/package.json depends on ${dep}, which ${pkg} may not use`);
   }
 }
 
@@ -137,7 +152,9 @@ function checkCoreFolder(at, target) {
   const to = relative(root, target).split('/')[2];
   if (from === to || !(from in coreFolders) || (isTest(at) && to === 'testing')) return;
   if (!coreFolders[from].includes(to)) {
-    problems.push(`${at} imports core/src/${to}; core/src/${from} may import only ${coreFolders[from].map((f) => `core/src/${f}`).join(', ') || 'itself'}`);
+    problems.push(
+      `${at} imports core/src/${to}; core/src/${from} may import only ${coreFolders[from].map((f) => `core/src/${f}`).join(', ') || 'itself'}`
+    );
   }
 }
 
@@ -150,7 +167,9 @@ if (problems.length > 0) {
   process.stderr.write(`Dependency direction violated:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stdout.write(`dependency directions ok (${Object.keys(allowed).length} packages, ${graph.size} files, no import cycle)\n`);
+process.stdout.write(
+  `dependency directions ok (${Object.keys(allowed).length} packages, ${graph.size} files, no import cycle)\n`
+);
 
 /** One cycle per strongly connected component of more than one file (or a file importing itself): Tarjan's algorithm. */
 function cycles(edges) {

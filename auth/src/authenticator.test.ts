@@ -19,10 +19,23 @@ describe('authenticator', () => {
     const ingest = createAuthenticator(store, { kind: 'ingest' });
     const ok = await ingest(bearer(keys.ingestKey));
     expect(ok.ok && ok.key.projectId).toBe('acme');
-    expect(await ingest(undefined)).toMatchObject({ ok: false, status: 401, message: expect.stringMatching(/Authorization header/) });
-    expect(await ingest('Bearer xri_nonsense')).toMatchObject({ status: 401, message: expect.stringMatching(/malformed/) });
-    expect(await ingest(bearer(`${keys.ingestKey.slice(0, -3)}abc`))).toMatchObject({ status: 401, message: 'The API key is not valid.' });
-    expect(await ingest(bearer(keys.readKey))).toMatchObject({ status: 403, message: expect.stringMatching(/read key/) });
+    expect(await ingest(undefined)).toMatchObject({
+      ok: false,
+      status: 401,
+      message: expect.stringMatching(/Authorization header/),
+    });
+    expect(await ingest('Bearer xri_nonsense')).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/malformed/),
+    });
+    expect(await ingest(bearer(`${keys.ingestKey.slice(0, -3)}abc`))).toMatchObject({
+      status: 401,
+      message: 'The API key is not valid.',
+    });
+    expect(await ingest(bearer(keys.readKey))).toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/read key/),
+    });
   });
 
   it('trusts a record for the cache time, then sees its revocation', async () => {
@@ -43,7 +56,10 @@ describe('authenticator', () => {
     const real = fileKeyStore(join(dir, 'c.json'));
     const keys = await provisionProject(real, 'acme');
     let down = false;
-    const flaky: KeyStore = { ...real, getKey: (id) => (down ? Promise.reject(new Error('ECONNREFUSED')) : real.getKey(id)) };
+    const flaky: KeyStore = {
+      ...real,
+      getKey: (id) => (down ? Promise.reject(new Error('ECONNREFUSED')) : real.getKey(id)),
+    };
     let now = 0;
     const ingest = createAuthenticator(flaky, { kind: 'ingest', cacheMillis: 10, now: () => now });
     expect((await ingest(bearer(keys.ingestKey))).ok).toBe(true);

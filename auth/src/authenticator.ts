@@ -9,9 +9,7 @@ import { type KeyKind, parseKey, secretMatches } from './keys.js';
 import type { KeyRecord, KeyStore } from './store.js';
 
 /** The verdict on one request's credentials. */
-export type AuthResult =
-  | { ok: true; key: KeyRecord }
-  | { ok: false; status: 401 | 403 | 503; message: string };
+export type AuthResult = { ok: true; key: KeyRecord } | { ok: false; status: 401 | 403 | 503; message: string };
 
 export interface AuthenticatorOptions {
   /** The kind of key this service takes. */
@@ -55,11 +53,17 @@ export function createAuthenticator(store: KeyStore, options: AuthenticatorOptio
 
   return async (authorization) => {
     const key = keyFromHeader(authorization);
-    if (key === undefined) return deny(401, `Send an API key in the Authorization header ("Bearer <key>"): ${USE[kind]}.`);
+    if (key === undefined)
+      return deny(401, `Send an API key in the Authorization header ("Bearer <key>"): ${USE[kind]}.`);
     const parsed = parseKey(key);
-    if (!parsed) return deny(401, `The API key is malformed: keys look like xri_… (ingest) or xrr_… (read), as printed when they were created.`);
+    if (!parsed)
+      return deny(
+        401,
+        `The API key is malformed: keys look like xri_… (ingest) or xrr_… (read), as printed when they were created.`
+      );
     const record = await lookup(parsed.keyId);
-    if (record === 'unavailable') return deny(503, 'API keys cannot be checked right now (key store unreachable); retry shortly.');
+    if (record === 'unavailable')
+      return deny(503, 'API keys cannot be checked right now (key store unreachable); retry shortly.');
     if (!record || !secretMatches(parsed.secret, record.hash)) return deny(401, 'The API key is not valid.');
     if (record.revokedAt) return deny(401, `The API key ${record.id} was revoked; create a new one (xray create key).`);
     if (record.kind !== kind) return deny(403, `This is a ${record.kind} key; this service needs ${USE[kind]}.`);

@@ -20,7 +20,15 @@ describe('API keys', () => {
 
   it('refuses malformed keys', () => {
     const { key } = generateKey('ingest');
-    for (const bad of ['', 'xri_', key.slice(0, -1), `${key}x`, key.replace('xri_', 'xrx_'), key.toUpperCase(), ` ${key}`]) {
+    for (const bad of [
+      '',
+      'xri_',
+      key.slice(0, -1),
+      `${key}x`,
+      key.replace('xri_', 'xrx_'),
+      key.toUpperCase(),
+      ` ${key}`,
+    ]) {
       expect(parseKey(bad)).toBeUndefined();
     }
   });

@@ -9,12 +9,18 @@ export interface LazyRedis {
 
 /** `url` as in REDIS_URL. Connection errors surface in the failing command, not as events. */
 export function lazyRedis(url: string): LazyRedis {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+  });
   redis.on('error', () => undefined);
   let connecting: Promise<void> | undefined;
   return {
     async ready() {
-      if (redis.status === 'wait' || redis.status === 'end') connecting ??= redis.connect().finally(() => (connecting = undefined));
+      if (redis.status === 'wait' || redis.status === 'end')
+        connecting ??= redis.connect().finally(() => (connecting = undefined));
       if (connecting) await connecting;
       return redis;
     },

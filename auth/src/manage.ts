@@ -30,7 +30,9 @@ export interface CreateKeyOptions {
 /** Creates a project; throws when the id is malformed or taken. */
 export async function createProject(store: KeyStore, projectId: string, name = projectId): Promise<void> {
   if (!PROJECT_ID_RE.test(projectId)) {
-    throw new ManageError(`"${projectId}" cannot be a project id: use 1-63 lowercase letters, digits, '_' or '-', starting with a letter or digit.`);
+    throw new ManageError(
+      `"${projectId}" cannot be a project id: use 1-63 lowercase letters, digits, '_' or '-', starting with a letter or digit.`
+    );
   }
   if (!(await store.addProject({ id: projectId, name, createdAt: new Date().toISOString() }))) {
     throw new ManageError(`Project "${projectId}" already exists.`);
@@ -38,8 +40,14 @@ export async function createProject(store: KeyStore, projectId: string, name = p
 }
 
 /** Creates a key of `kind` for an existing project. */
-export async function createKey(store: KeyStore, projectId: string, kind: KeyKind, options: CreateKeyOptions = {}): Promise<CreatedKey> {
-  if (!(await store.getProject(projectId))) throw new ManageError(`No project "${projectId}"; create it first (xray create project ${projectId}).`);
+export async function createKey(
+  store: KeyStore,
+  projectId: string,
+  kind: KeyKind,
+  options: CreateKeyOptions = {}
+): Promise<CreatedKey> {
+  if (!(await store.getProject(projectId)))
+    throw new ManageError(`No project "${projectId}"; create it first (xray create project ${projectId}).`);
   const { key, keyId, hash } = generateKey(kind);
   const record: KeyRecord = {
     id: keyId,
@@ -73,7 +81,11 @@ export interface ProjectKeys {
 }
 
 /** Creates a project and its two keys (the local stack and the tests start this way). */
-export async function provisionProject(store: KeyStore, projectId: string, options: { name?: string; limits?: RateLimits } = {}): Promise<ProjectKeys> {
+export async function provisionProject(
+  store: KeyStore,
+  projectId: string,
+  options: { name?: string; limits?: RateLimits } = {}
+): Promise<ProjectKeys> {
   await createProject(store, projectId, options.name);
   const ingest = await createKey(store, projectId, 'ingest', { limits: options.limits });
   const read = await createKey(store, projectId, 'read');

@@ -56,7 +56,11 @@ export type StoreSetting = { type: 'redis'; prefix: string } | { type: 'file'; p
 export function parseStoreSetting(raw: string | undefined): StoreSetting {
   const value = raw?.trim() || 'redis';
   if (value === 'redis') return { type: 'redis', prefix: DEFAULT_REDIS_PREFIX };
-  if (value.startsWith('redis:') && value.length > 'redis:'.length) return { type: 'redis', prefix: value.slice('redis:'.length) };
-  if (value.startsWith('file:') && value.length > 'file:'.length) return { type: 'file', path: value.slice('file:'.length) };
-  throw new Error(`XRAY_AUTH_STORE must be "redis", "redis:<key prefix>" or "file:<path>"; got ${JSON.stringify(value)}`);
+  if (value.startsWith('redis:') && value.length > 'redis:'.length)
+    return { type: 'redis', prefix: value.slice('redis:'.length) };
+  if (value.startsWith('file:') && value.length > 'file:'.length)
+    return { type: 'file', path: value.slice('file:'.length) };
+  throw new Error(
+    `XRAY_AUTH_STORE must be "redis", "redis:<key prefix>" or "file:<path>"; got ${JSON.stringify(value)}`
+  );
 }

@@ -70,7 +70,13 @@ describe('file key store', () => {
 
   it('ignores malformed records and explains a corrupt file', async () => {
     const path = join(dir, 'odd.json');
-    await writeFile(path, JSON.stringify({ projects: { p: { id: 'p', name: 'p' } }, keys: { abcdefabcdef: { id: 'abcdefabcdef', kind: 'admin' } } }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        projects: { p: { id: 'p', name: 'p' } },
+        keys: { abcdefabcdef: { id: 'abcdefabcdef', kind: 'admin' } },
+      })
+    );
     expect(await fileKeyStore(path).getKey('abcdefabcdef')).toBeUndefined();
     expect(await fileKeyStore(path).getKey('__proto__')).toBeUndefined();
     await writeFile(path, '{ not json');

@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 
 // Load generator, in its own process: POSTs one body over keep-alive connections for a while.
 // argv: url bodyFile contentType contentEncoding|- concurrency seconds [authorization]. Prints JSON counts.
-const [url, file, contentType, encoding, concurrency, seconds, authorization] = process.argv.slice(2) as [string, string, string, string, string, string, string | undefined];
+const [url, file, contentType, encoding, concurrency, seconds, authorization] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
 const body = readFileSync(file);
 const headers: Record<string, string> = { 'content-type': contentType };
 if (encoding !== '-') headers['content-encoding'] = encoding;
@@ -22,6 +30,6 @@ await Promise.all(
       if (res?.status === 200) ok++;
       else failed++;
     }
-  }),
+  })
 );
 process.stdout.write(`${JSON.stringify({ ok, failed, statuses })}\n`);

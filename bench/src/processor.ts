@@ -54,7 +54,10 @@ export function syntheticMessages(projectId: string, entries: number, decisions:
 }
 
 /** The processor (a real process) draining pre-built entries: decode, map, S3, ClickHouse, ack. */
-export async function processorRun(stack: BenchStack, messages: SyntheticMessage[]): Promise<{ rows: number; seconds: number }> {
+export async function processorRun(
+  stack: BenchStack,
+  messages: SyntheticMessage[]
+): Promise<{ rows: number; seconds: number }> {
   const redis = new Redis(stack.settings.redisUrl);
   const rows = messages.reduce((n, m) => n + m.spans.reduce((k, s) => k + 1 + s.events.length, 0), 0);
   const group = 'xray-processors';
@@ -64,7 +67,18 @@ export async function processorRun(stack: BenchStack, messages: SyntheticMessage
   // As the receiver writes them: the OTLP body (JSON here) with the count of spans it accepted.
   for (const m of messages) {
     const body = Buffer.from(encodeOtlpJson(m.spans));
-    pipeline.xadd(stack.settings.stream, '*', ...encodeQueueEntry({ v: QUEUE_MESSAGE_VERSION, projectId: m.projectId, receivedAt: Date.now(), format: 'json', acceptedSpans: m.spans.length, body }));
+    pipeline.xadd(
+      stack.settings.stream,
+      '*',
+      ...encodeQueueEntry({
+        v: QUEUE_MESSAGE_VERSION,
+        projectId: m.projectId,
+        receivedAt: Date.now(),
+        format: 'json',
+        acceptedSpans: m.spans.length,
+        body,
+      })
+    );
   }
   await pipeline.exec();
   for (;;) {
@@ -93,13 +107,20 @@ function chunk(fields: unknown[]): [string, unknown][] {
  * Baseline: the same rows in one bulk insert per table the processor writes (decision rows go to
  * both decision_events and item_decisions) through the same client, into a twin schema.
  */
-export async function bulkInsert(clickhouseUrl: string, database: string, messages: SyntheticMessage[]): Promise<{ rows: number; seconds: number }> {
+export async function bulkInsert(
+  clickhouseUrl: string,
+  database: string,
+  messages: SyntheticMessage[]
+): Promise<{ rows: number; seconds: number }> {
   const admin = createClient({ url: clickhouseUrl });
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await admin.close();
   const ch = createClient({ url: clickhouseUrl, database });
   for (const m of loadMigrations()) await ch.command({ query: m.sql });
-  const batch = mapSpans(messages[0]!.projectId, messages.flatMap((m) => m.spans));
+  const batch = mapSpans(
+    messages[0]!.projectId,
+    messages.flatMap((m) => m.spans)
+  );
   const started = performance.now();
   await ch.insert({ table: Tables.STEPS, values: batch.steps, format: 'JSONEachRow' });
   // As the processor writes them: side by side, item_decisions without the payload reference.

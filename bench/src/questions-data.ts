@@ -38,49 +38,189 @@ export const PIPELINES: PipelineDef[] = [
   {
     name: 'search-ranking',
     steps: [
-      { name: 'retrieve', type: XRStepType.RETRIEVE, elim: 0.04, pass: KEPT, passReason: 'in index', reason: () => ({ code: 'OUT_OF_STOCK', text: 'Out of stock in every warehouse' }) },
       {
-        name: 'filter-by-keywords', type: XRStepType.FILTER, elim: 0.3, pass: KEPT, passReason: 'has the required keywords',
-        reason: (_i, u) => ({ code: 'MISSING_KEYWORDS', text: `Missing required keywords: ${KEYWORDS.slice(0, 1 + Math.floor(u * 1000) % 3).join(', ')}` }),
+        name: 'retrieve',
+        type: XRStepType.RETRIEVE,
+        elim: 0.04,
+        pass: KEPT,
+        passReason: 'in index',
+        reason: () => ({ code: 'OUT_OF_STOCK', text: 'Out of stock in every warehouse' }),
       },
-      { name: 'filter-by-price', type: XRStepType.FILTER, elim: 0.15, pass: KEPT, passReason: 'within budget', reason: (i) => ({ code: 'PRICE_TOO_HIGH', text: `Price ${price(i)} above max 100` }) },
-      { name: 'rerank', type: XRStepType.RANK, elim: 0.25, pass: SCORED, passReason: 'above cutoff', reason: (_i, u) => ({ code: 'BELOW_CUTOFF', text: `Score ${r2(u)} below cutoff 0.30` }) },
-      { name: 'dedupe', type: XRStepType.FILTER, elim: 0.03, pass: KEPT, passReason: 'unique', reason: (i) => ({ code: 'DUPLICATE', text: `Duplicate of ${itemName((i * 7919) % POOL)}` }) },
+      {
+        name: 'filter-by-keywords',
+        type: XRStepType.FILTER,
+        elim: 0.3,
+        pass: KEPT,
+        passReason: 'has the required keywords',
+        reason: (_i, u) => ({
+          code: 'MISSING_KEYWORDS',
+          text: `Missing required keywords: ${KEYWORDS.slice(0, 1 + (Math.floor(u * 1000) % 3)).join(', ')}`,
+        }),
+      },
+      {
+        name: 'filter-by-price',
+        type: XRStepType.FILTER,
+        elim: 0.15,
+        pass: KEPT,
+        passReason: 'within budget',
+        reason: (i) => ({ code: 'PRICE_TOO_HIGH', text: `Price ${price(i)} above max 100` }),
+      },
+      {
+        name: 'rerank',
+        type: XRStepType.RANK,
+        elim: 0.25,
+        pass: SCORED,
+        passReason: 'above cutoff',
+        reason: (_i, u) => ({ code: 'BELOW_CUTOFF', text: `Score ${r2(u)} below cutoff 0.30` }),
+      },
+      {
+        name: 'dedupe',
+        type: XRStepType.FILTER,
+        elim: 0.03,
+        pass: KEPT,
+        passReason: 'unique',
+        reason: (i) => ({ code: 'DUPLICATE', text: `Duplicate of ${itemName((i * 7919) % POOL)}` }),
+      },
     ],
   },
   {
     name: 'recommendations',
     steps: [
-      { name: 'candidates', type: XRStepType.RETRIEVE, elim: 0.02, pass: KEPT, passReason: 'candidate', reason: () => ({ code: 'BLOCKED_SELLER', text: 'Seller is blocked' }) },
-      { name: 'already-seen', type: XRStepType.FILTER, elim: 0.2, pass: KEPT, passReason: 'not seen', reason: (_i, u) => ({ code: 'SEEN_RECENTLY', text: `Seen ${1 + Math.floor(u * 30)} days ago` }) },
-      { name: 'score-affinity', type: XRStepType.SCORE, elim: 0.35, pass: SCORED, passReason: 'affinity ok', reason: (_i, u) => ({ code: 'LOW_AFFINITY', text: `Affinity ${r2(u)} below 0.35` }) },
-      { name: 'diversity', type: XRStepType.RANK, elim: 0.1, pass: KEPT, passReason: 'diverse', reason: () => ({ code: 'CATEGORY_CAP', text: 'Category already has 5 items' }) },
+      {
+        name: 'candidates',
+        type: XRStepType.RETRIEVE,
+        elim: 0.02,
+        pass: KEPT,
+        passReason: 'candidate',
+        reason: () => ({ code: 'BLOCKED_SELLER', text: 'Seller is blocked' }),
+      },
+      {
+        name: 'already-seen',
+        type: XRStepType.FILTER,
+        elim: 0.2,
+        pass: KEPT,
+        passReason: 'not seen',
+        reason: (_i, u) => ({ code: 'SEEN_RECENTLY', text: `Seen ${1 + Math.floor(u * 30)} days ago` }),
+      },
+      {
+        name: 'score-affinity',
+        type: XRStepType.SCORE,
+        elim: 0.35,
+        pass: SCORED,
+        passReason: 'affinity ok',
+        reason: (_i, u) => ({ code: 'LOW_AFFINITY', text: `Affinity ${r2(u)} below 0.35` }),
+      },
+      {
+        name: 'diversity',
+        type: XRStepType.RANK,
+        elim: 0.1,
+        pass: KEPT,
+        passReason: 'diverse',
+        reason: () => ({ code: 'CATEGORY_CAP', text: 'Category already has 5 items' }),
+      },
     ],
   },
   {
     name: 'fraud-rules',
     steps: [
-      { name: 'velocity', type: XRStepType.FILTER, elim: 0.05, pass: KEPT, passReason: 'velocity ok', reason: (_i, u) => ({ code: 'VELOCITY', text: `${3 + Math.floor(u * 20)} orders in 10 minutes` }) },
-      { name: 'geo-mismatch', type: XRStepType.FILTER, elim: 0.08, pass: KEPT, passReason: 'geo ok', reason: () => ({ code: 'GEO_MISMATCH', text: 'Billing and IP countries differ' }) },
-      { name: 'risk-score', type: XRStepType.SCORE, elim: 0.12, pass: SCORED, passReason: 'risk acceptable', reason: (_i, u) => ({ code: 'HIGH_RISK', text: `Risk ${r2(0.7 + u * 0.3)} above 0.70` }) },
+      {
+        name: 'velocity',
+        type: XRStepType.FILTER,
+        elim: 0.05,
+        pass: KEPT,
+        passReason: 'velocity ok',
+        reason: (_i, u) => ({ code: 'VELOCITY', text: `${3 + Math.floor(u * 20)} orders in 10 minutes` }),
+      },
+      {
+        name: 'geo-mismatch',
+        type: XRStepType.FILTER,
+        elim: 0.08,
+        pass: KEPT,
+        passReason: 'geo ok',
+        reason: () => ({ code: 'GEO_MISMATCH', text: 'Billing and IP countries differ' }),
+      },
+      {
+        name: 'risk-score',
+        type: XRStepType.SCORE,
+        elim: 0.12,
+        pass: SCORED,
+        passReason: 'risk acceptable',
+        reason: (_i, u) => ({ code: 'HIGH_RISK', text: `Risk ${r2(0.7 + u * 0.3)} above 0.70` }),
+      },
     ],
   },
   {
     name: 'llm-answer',
     steps: [
-      { name: 'retrieve-passages', type: XRStepType.RETRIEVE, elim: 0.1, pass: KEPT, passReason: 'retrieved', reason: () => ({ code: 'EMPTY_PASSAGE', text: 'Passage is empty after cleaning' }) },
-      { name: 'embed-similarity', type: XRStepType.SCORE, elim: 0.4, pass: SCORED, passReason: 'similar', reason: (_i, u) => ({ code: 'LOW_SIMILARITY', text: `Cosine ${r2(u * 0.5)} below 0.50` }) },
-      { name: 'llm-judge', type: XRStepType.LLM, elim: 0.3, pass: KEPT, passReason: 'relevant', reason: () => ({ code: 'JUDGED_IRRELEVANT', text: 'LLM judge: does not answer the question' }) },
-      { name: 'context-budget', type: XRStepType.FILTER, elim: 0.2, pass: KEPT, passReason: 'fits', reason: () => ({ code: 'TOKEN_BUDGET', text: 'Exceeds the 8k-token context budget' }) },
+      {
+        name: 'retrieve-passages',
+        type: XRStepType.RETRIEVE,
+        elim: 0.1,
+        pass: KEPT,
+        passReason: 'retrieved',
+        reason: () => ({ code: 'EMPTY_PASSAGE', text: 'Passage is empty after cleaning' }),
+      },
+      {
+        name: 'embed-similarity',
+        type: XRStepType.SCORE,
+        elim: 0.4,
+        pass: SCORED,
+        passReason: 'similar',
+        reason: (_i, u) => ({ code: 'LOW_SIMILARITY', text: `Cosine ${r2(u * 0.5)} below 0.50` }),
+      },
+      {
+        name: 'llm-judge',
+        type: XRStepType.LLM,
+        elim: 0.3,
+        pass: KEPT,
+        passReason: 'relevant',
+        reason: () => ({ code: 'JUDGED_IRRELEVANT', text: 'LLM judge: does not answer the question' }),
+      },
+      {
+        name: 'context-budget',
+        type: XRStepType.FILTER,
+        elim: 0.2,
+        pass: KEPT,
+        passReason: 'fits',
+        reason: () => ({ code: 'TOKEN_BUDGET', text: 'Exceeds the 8k-token context budget' }),
+      },
     ],
   },
   {
     name: 'catalog-quality',
     steps: [
-      { name: 'schema-check', type: XRStepType.FILTER, elim: 0.03, pass: KEPT, passReason: 'valid', reason: () => ({ code: 'SCHEMA_INVALID', text: 'Missing field: title' }) },
-      { name: 'image-check', type: XRStepType.FILTER, elim: 0.1, pass: KEPT, passReason: 'images ok', reason: (_i, u) => ({ code: 'IMAGE_TOO_SMALL', text: `Image ${200 + Math.floor(u * 300)}px below 600px` }) },
-      { name: 'duplicate-listing', type: XRStepType.FILTER, elim: 0.06, pass: KEPT, passReason: 'unique', reason: () => ({ code: 'DUPLICATE', text: 'Same GTIN as another listing' }) },
-      { name: 'policy', type: XRStepType.FILTER, elim: 0.02, pass: KEPT, passReason: 'policy ok', reason: () => ({ code: 'POLICY', text: 'Restricted product category' }) },
+      {
+        name: 'schema-check',
+        type: XRStepType.FILTER,
+        elim: 0.03,
+        pass: KEPT,
+        passReason: 'valid',
+        reason: () => ({ code: 'SCHEMA_INVALID', text: 'Missing field: title' }),
+      },
+      {
+        name: 'image-check',
+        type: XRStepType.FILTER,
+        elim: 0.1,
+        pass: KEPT,
+        passReason: 'images ok',
+        reason: (_i, u) => ({ code: 'IMAGE_TOO_SMALL', text: `Image ${200 + Math.floor(u * 300)}px below 600px` }),
+      },
+      {
+        name: 'duplicate-listing',
+        type: XRStepType.FILTER,
+        elim: 0.06,
+        pass: KEPT,
+        passReason: 'unique',
+        reason: () => ({ code: 'DUPLICATE', text: 'Same GTIN as another listing' }),
+      },
+      {
+        name: 'policy',
+        type: XRStepType.FILTER,
+        elim: 0.02,
+        pass: KEPT,
+        passReason: 'policy ok',
+        reason: () => ({ code: 'POLICY', text: 'Restricted product category' }),
+      },
     ],
   },
 ];
@@ -95,7 +235,10 @@ function price(i: number): string {
 
 /** A 32-bit integer hash of three integers. */
 export function hash3(a: number, b: number, c: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(c + 0x27d4eb2f, 0x165667b1);
+  let h =
+    Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^
+    Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^
+    Math.imul(c + 0x27d4eb2f, 0x165667b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
@@ -172,10 +315,19 @@ export interface RunFacts {
  */
 export class Generator {
   private readonly memory = new InMemorySpanExporter();
-  private readonly xray = new XRay({ exporter: this.memory, capture: 'full', flushTimeoutMillis: 60_000, maxQueueBytes: 512 * 1024 * 1024, maxQueueSpans: 100_000 });
+  private readonly xray = new XRay({
+    exporter: this.memory,
+    capture: 'full',
+    flushTimeoutMillis: 60_000,
+    maxQueueBytes: 512 * 1024 * 1024,
+    maxQueueSpans: 100_000,
+  });
 
   /** Runs `spec`; returns its facts and request bodies (each with its span count). */
-  async run(spec: RunSpec, spansPerRequest: number): Promise<{ facts: RunFacts; bodies: { body: Uint8Array; spans: number }[] }> {
+  async run(
+    spec: RunSpec,
+    spansPerRequest: number
+  ): Promise<{ facts: RunFacts; bodies: { body: Uint8Array; spans: number }[] }> {
     const { pipeline } = spec;
     const stepFacts = pipeline.steps.map((s) => ({ name: s.name, input: 0, eliminated: 0 }));
     const runId = await this.xray.startRun(pipeline.name, spec.items.map(itemName), { capture: 'full' });
@@ -183,25 +335,42 @@ export class Generator {
     for (let si = 0; si < pipeline.steps.length; si++) {
       const st = pipeline.steps[si]!;
       stepFacts[si]!.input = current.length;
-      current = await this.xray.step(runId, st.type, st.name, (input: number[], record) => {
-        const out: number[] = [];
-        for (const item of input) {
-          const u = uniform(spec.seed ^ 0x5bd1e995, item, si);
-          const score = Math.round(u * 1000) / 1000;
-          const input = { id: itemName(item), title: `Product ${item}`, price: Number(price(item)) };
-          if (fate(spec, item) === si) {
-            const r = st.reason(item, u);
-            stepFacts[si]!.eliminated++;
-            record({ itemId: itemName(item), outcome: ELIMINATED, reason: r.text, reasonCode: r.code, score, input });
-          } else {
-            out.push(item);
-            record({ itemId: itemName(item), outcome: st.pass, reason: st.passReason, reasonCode: 'PASS', score, input });
+      current = await this.xray.step(
+        runId,
+        st.type,
+        st.name,
+        (input: number[], record) => {
+          const out: number[] = [];
+          for (const item of input) {
+            const u = uniform(spec.seed ^ 0x5bd1e995, item, si);
+            const score = Math.round(u * 1000) / 1000;
+            const input = { id: itemName(item), title: `Product ${item}`, price: Number(price(item)) };
+            if (fate(spec, item) === si) {
+              const r = st.reason(item, u);
+              stepFacts[si]!.eliminated++;
+              record({ itemId: itemName(item), outcome: ELIMINATED, reason: r.text, reasonCode: r.code, score, input });
+            } else {
+              out.push(item);
+              record({
+                itemId: itemName(item),
+                outcome: st.pass,
+                reason: st.passReason,
+                reasonCode: 'PASS',
+                score,
+                input,
+              });
+            }
           }
-        }
-        return out;
-      }, current);
+          return out;
+        },
+        current
+      );
     }
-    await this.xray.endRun(runId, current.map(itemName), spec.error ? new Error('upstream timeout after the last step') : undefined);
+    await this.xray.endRun(
+      runId,
+      current.map(itemName),
+      spec.error ? new Error('upstream timeout after the last step') : undefined
+    );
     await this.xray.flush();
     const spans = this.memory.getFinishedSpans();
     this.memory.reset();
@@ -218,7 +387,18 @@ export class Generator {
       bodies.push({ body: ProtobufTraceSerializer.serializeRequest(chunk)!, spans: chunk.length });
     }
     const decisions = stepFacts.reduce((n, s) => n + s.input, 0);
-    return { facts: { runId, pipeline: pipeline.name, startMs: spec.startMs, decisions, error: spec.error, steps: stepFacts, ...(spec.label ? { label: spec.label } : {}) }, bodies };
+    return {
+      facts: {
+        runId,
+        pipeline: pipeline.name,
+        startMs: spec.startMs,
+        decisions,
+        error: spec.error,
+        steps: stepFacts,
+        ...(spec.label ? { label: spec.label } : {}),
+      },
+      bodies,
+    };
   }
 
   stats() {

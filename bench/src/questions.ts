@@ -3,7 +3,18 @@ import { createClient } from '@clickhouse/client';
 import { encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
 import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { Redis } from 'ioredis';
-import { DAY_MS, fate, Generator, itemName, PIPELINES, POOL, prng, type RunFacts, type RunSpec, runDecisions } from './questions-data.js';
+import {
+  DAY_MS,
+  fate,
+  Generator,
+  itemName,
+  PIPELINES,
+  POOL,
+  prng,
+  type RunFacts,
+  type RunSpec,
+  runDecisions,
+} from './questions-data.js';
 import { log, median, percentile, startBenchStack } from './util.js';
 
 // `npm run bench:questions`: loads a synthetic store of 10M decisions (x XRAY_BENCH_SCALE) through
@@ -40,7 +51,14 @@ function bigRunItems(): number[] {
   const perItem = runDecisions(probe) / POOL;
   return bigItems.slice(0, Math.min(POOL, Math.round(BIG / perItem)));
 }
-const bigA: RunSpec = { pipeline: bigPipeline, seed: 4242, items: bigRunItems(), startMs: NOW - 10 * DAY_MS + 3_600_000, error: false, label: 'big-A' };
+const bigA: RunSpec = {
+  pipeline: bigPipeline,
+  seed: 4242,
+  items: bigRunItems(),
+  startMs: NOW - 10 * DAY_MS + 3_600_000,
+  error: false,
+  label: 'big-A',
+};
 const flip = new Set(bigA.items.filter((i) => i % 47 === 3));
 const bigB: RunSpec = { ...bigA, startMs: NOW - 9 * DAY_MS + 3_600_000, flip, label: 'big-B' };
 
@@ -65,13 +83,16 @@ specs.sort((a, b) => a.startMs - b.startMs);
 
 // Items whose history is checked: the generator records their fate in every run.
 const tracked = [bigA.items[3]!, 12_345 % POOL, 777];
-const trackedHistory = new Map<number, Map<string, { eliminatedAt: string | null; decisions: number; startMs: number }>>(tracked.map((t) => [t, new Map()]));
+const trackedHistory = new Map<
+  number,
+  Map<string, { eliminatedAt: string | null; decisions: number; startMs: number }>
+>(tracked.map((t) => [t, new Map()]));
 
 // ---------------------------------------------------------------------------------------------
 
 process.stdout.write(
   `X-Ray questions benchmark — scale ${SCALE}: ${specs.length} runs over 30 days, ${planned.toLocaleString('en-US')} decisions planned (capture full), ` +
-    `${PIPELINES.length} pipelines, items from a pool of ${POOL.toLocaleString('en-US')}, two runs of ${bigPipeline.name} of ${runDecisions(bigA).toLocaleString('en-US')} / ${runDecisions(bigB).toLocaleString('en-US')} decisions (${flip.size} items flipped); ${PROCESSORS} processor(s)\n`,
+    `${PIPELINES.length} pipelines, items from a pool of ${POOL.toLocaleString('en-US')}, two runs of ${bigPipeline.name} of ${runDecisions(bigA).toLocaleString('en-US')} / ${runDecisions(bigB).toLocaleString('en-US')} decisions (${flip.size} items flipped); ${PROCESSORS} processor(s)\n`
 );
 const stack = await startBenchStack('questions', { PROCESSOR_BATCH_ENTRIES: '12' });
 const { services, storage, settings } = stack;
@@ -79,7 +100,12 @@ const projectId = services.keys.projectId;
 const readKey = services.keys.readKey;
 for (let i = 2; i <= PROCESSORS; i++) services.addProcessor(`processor-${i}`);
 const redis = new Redis(settings.redisUrl);
-const ch = createClient({ url: storage.clickhouseUrl, database: settings.database, request_timeout: 600_000, clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' } });
+const ch = createClient({
+  url: storage.clickhouseUrl,
+  database: settings.database,
+  request_timeout: 600_000,
+  clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
+});
 
 function fields(list: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -93,7 +119,13 @@ async function backlog(): Promise<number> {
   return Number(g.lag ?? 0) + Number(g.pending ?? 0);
 }
 async function storedDecisions(): Promise<number> {
-  const rows = await (await ch.query({ query: 'SELECT sum(rows) AS n FROM system.parts WHERE database = currentDatabase() AND table = \'decision_events\' AND active', format: 'JSONEachRow' })).json<{ n: string }>();
+  const rows = await (
+    await ch.query({
+      query:
+        "SELECT sum(rows) AS n FROM system.parts WHERE database = currentDatabase() AND table = 'decision_events' AND active",
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string }>();
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -116,7 +148,9 @@ try {
     const stored = await storedDecisions().catch(() => NaN);
     const rate = stored / t;
     const eta = (planned - stored) / rate;
-    log(`load ${t.toFixed(0)} s: enqueued ${(enqueued / 1e6).toFixed(2)}M, stored ${(stored / 1e6).toFixed(2)}M of ${(planned / 1e6).toFixed(2)}M decisions (${Math.round(rate).toLocaleString('en-US')} rows/s into decision_events, ETA ${Number.isFinite(eta) ? eta.toFixed(0) : '?'} s), backlog ${await backlog()} entries`);
+    log(
+      `load ${t.toFixed(0)} s: enqueued ${(enqueued / 1e6).toFixed(2)}M, stored ${(stored / 1e6).toFixed(2)}M of ${(planned / 1e6).toFixed(2)}M decisions (${Math.round(rate).toLocaleString('en-US')} rows/s into decision_events, ETA ${Number.isFinite(eta) ? eta.toFixed(0) : '?'} s), backlog ${await backlog()} entries`
+    );
   };
   for (const spec of specs) {
     const g0 = performance.now();
@@ -126,13 +160,22 @@ try {
     for (const t of tracked) {
       if (!spec.items.includes(t)) continue;
       const k = fate(spec, t);
-      trackedHistory.get(t)!.set(f.runId, { eliminatedAt: k < 0 ? null : spec.pipeline.steps[k]!.name, decisions: k < 0 ? spec.pipeline.steps.length : k + 1, startMs: spec.startMs });
+      trackedHistory
+        .get(t)!
+        .set(f.runId, {
+          eliminatedAt: k < 0 ? null : spec.pipeline.steps[k]!.name,
+          decisions: k < 0 ? spec.pipeline.steps.length : k + 1,
+          startMs: spec.startMs,
+        });
     }
     if (!checked) {
       // The bodies decode, with the receiver's decoder, to the spans they carry.
       for (const b of bodies) {
         const d = decodeOtlpProtobuf(b.body);
-        if (!d.ok || d.value.spans.length !== b.spans) throw new Error(`generated body does not decode to its ${b.spans} spans: ${d.ok ? d.value.spans.length : d.error}`);
+        if (!d.ok || d.value.spans.length !== b.spans)
+          throw new Error(
+            `generated body does not decode to its ${b.spans} spans: ${d.ok ? d.value.spans.length : d.error}`
+          );
       }
       checked = true;
     }
@@ -142,7 +185,18 @@ try {
     }
     const pipe = redis.pipeline();
     for (const b of bodies) {
-      pipe.xadd(settings.stream, '*', ...encodeQueueEntry({ v: QUEUE_MESSAGE_VERSION, projectId, receivedAt: Date.now(), format: 'protobuf', acceptedSpans: b.spans, body: b.body }));
+      pipe.xadd(
+        settings.stream,
+        '*',
+        ...encodeQueueEntry({
+          v: QUEUE_MESSAGE_VERSION,
+          projectId,
+          receivedAt: Date.now(),
+          format: 'protobuf',
+          acceptedSpans: b.spans,
+          body: b.body,
+        })
+      );
       bytes += b.body.byteLength;
     }
     await pipe.exec();
@@ -169,7 +223,7 @@ try {
   process.stdout.write(
     `\nload: ${generated.toLocaleString('en-US')} decisions in ${facts.length} runs, ${entries} queue entries (${(bytes / 1e6).toFixed(0)} MB OTLP/protobuf) in ${loadSeconds.toFixed(0)} s ` +
       `(${Math.round(generated / loadSeconds).toLocaleString('en-US')} decisions/s end to end; the SDK generating and encoding took ${genSeconds.toFixed(0)} s of it, same process, overlapped with the processor) — ` +
-      `stored (FINAL): decision_events ${Number(counts!.de).toLocaleString('en-US')}, item_decisions ${Number(counts!.idd).toLocaleString('en-US')}, runs ${counts!.runs}, steps ${counts!.steps}; dead letters ${dead}; SDK dropped ${JSON.stringify(sdkStats.decisionsDropped)}\n`,
+      `stored (FINAL): decision_events ${Number(counts!.de).toLocaleString('en-US')}, item_decisions ${Number(counts!.idd).toLocaleString('en-US')}, runs ${counts!.runs}, steps ${counts!.steps}; dead letters ${dead}; SDK dropped ${JSON.stringify(sdkStats.decisionsDropped)}\n`
   );
 
   // -------------------------------------------------------------------------------------------
@@ -179,7 +233,11 @@ try {
     const res = await fetch(`${services.queryUrl}${path}`, { headers: { authorization: `Bearer ${readKey}` } });
     const text = await res.text();
     const ms = performance.now() - t0;
-    return { ms, status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    return {
+      ms,
+      status: res.status,
+      body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+    };
   };
   const ok = async (path: string) => {
     const r = await api(path);
@@ -202,30 +260,96 @@ try {
     return itemName(spec.items[Math.floor(spec.items.length / 2)]!);
   });
   const eventIds: string[] = [];
-  for (const st of sampleSteps) eventIds.push((await ok(`/v1/steps/${st.stepId}/decisions?limit=5`)).decisions[2].eventId);
+  for (const st of sampleSteps)
+    eventIds.push((await ok(`/v1/steps/${st.stepId}/decisions?limit=5`)).decisions[2].eventId);
   const poolItems = Array.from({ length: 20 }, (_, i) => itemName((i * 1237 + 11) % POOL));
   const enc = encodeURIComponent;
 
-  interface Question { name: string; goal?: number; urls: string[]; reps?: number }
+  interface Question {
+    name: string;
+    goal?: number;
+    urls: string[];
+    reps?: number;
+  }
   const questions: Question[] = [
-    { name: 'run list: pipeline + from, newest first', goal: 50, urls: PIPELINES.map((p) => `/v1/runs?pipeline=${p.name}&from=${enc(from)}&limit=50`) },
-    { name: 'run list: pipeline, ratio >= 0.5, status ok, sort=ratio', goal: 50, urls: PIPELINES.map((p) => `/v1/runs?pipeline=${p.name}&minEliminationRatio=0.5&status=ok&from=${enc(from)}&sort=ratio&limit=50`) },
+    {
+      name: 'run list: pipeline + from, newest first',
+      goal: 50,
+      urls: PIPELINES.map((p) => `/v1/runs?pipeline=${p.name}&from=${enc(from)}&limit=50`),
+    },
+    {
+      name: 'run list: pipeline, ratio >= 0.5, status ok, sort=ratio',
+      goal: 50,
+      urls: PIPELINES.map(
+        (p) => `/v1/runs?pipeline=${p.name}&minEliminationRatio=0.5&status=ok&from=${enc(from)}&sort=ratio&limit=50`
+      ),
+    },
     { name: 'run list: all pipelines, sort=ratio', goal: 50, urls: [`/v1/runs?sort=ratio&limit=50`] },
     { name: 'one run', urls: sample.map((f) => `/v1/runs/${f.runId}`) },
     { name: 'step funnel (1-5k-decision run)', goal: 50, urls: sample.map((f) => `/v1/runs/${f.runId}/steps`) },
     { name: 'step funnel (50k-decision run)', goal: 50, urls: [A, B].map((f) => `/v1/runs/${f.runId}/steps`) },
-    { name: 'step decisions page: outcome=eliminated', goal: 50, urls: sampleSteps.map((s) => `/v1/steps/${s.stepId}/decisions?outcome=eliminated&limit=50`) },
-    { name: 'step decisions page: itemId', goal: 50, urls: sampleSteps.map((s, i) => `/v1/steps/${s.stepId}/decisions?itemId=${sampleItems[i]}`) },
-    { name: 'step decisions page: 50k run step, eliminated', goal: 50, urls: stepsOf.get(A.runId)!.map((s) => `/v1/steps/${s.stepId}/decisions?outcome=eliminated&limit=50`) },
-    { name: 'reason histogram (1-5k run step)', urls: sampleSteps.map((s) => `/v1/steps/${s.stepId}/reasons?outcome=eliminated`) },
-    { name: 'reason histogram (50k run step)', urls: stepsOf.get(A.runId)!.map((s) => `/v1/steps/${s.stepId}/reasons`) },
-    { name: 'item history in one run', goal: 50, urls: sample.map((f, i) => `/v1/runs/${f.runId}/items/${sampleItems[i]}`) },
-    { name: 'item history across a month (limit 50)', goal: 300, urls: poolItems.map((it) => `/v1/items/${it}/runs?from=${enc(from)}`) },
-    { name: 'item history across a month, pipeline, limit 1000', goal: 300, urls: poolItems.map((it, i) => `/v1/items/${it}/runs?pipeline=${PIPELINES[i % PIPELINES.length]!.name}&from=${enc(from)}&limit=1000`) },
-    { name: 'run diff of two 50k runs (first page, 100)', goal: 1000, urls: [`/v1/runs/${A.runId}/diff/${B.runId}`], reps: Math.min(REPS, 15) },
-    { name: 'run diff of two 50k runs (limit 1000)', goal: 1000, urls: [`/v1/runs/${A.runId}/diff/${B.runId}?limit=1000`], reps: Math.min(REPS, 15) },
-    { name: 'trends by pipeline, 1h, 30 days', urls: [`/v1/trends?by=pipeline&interval=1h&from=${enc(from)}`], reps: Math.min(REPS, 15) },
-    { name: 'trends by step of one pipeline, 1d, 30 days', urls: PIPELINES.map((p) => `/v1/trends?by=step&pipeline=${p.name}&interval=1d&from=${enc(from)}`), reps: Math.min(REPS, 15) },
+    {
+      name: 'step decisions page: outcome=eliminated',
+      goal: 50,
+      urls: sampleSteps.map((s) => `/v1/steps/${s.stepId}/decisions?outcome=eliminated&limit=50`),
+    },
+    {
+      name: 'step decisions page: itemId',
+      goal: 50,
+      urls: sampleSteps.map((s, i) => `/v1/steps/${s.stepId}/decisions?itemId=${sampleItems[i]}`),
+    },
+    {
+      name: 'step decisions page: 50k run step, eliminated',
+      goal: 50,
+      urls: stepsOf.get(A.runId)!.map((s) => `/v1/steps/${s.stepId}/decisions?outcome=eliminated&limit=50`),
+    },
+    {
+      name: 'reason histogram (1-5k run step)',
+      urls: sampleSteps.map((s) => `/v1/steps/${s.stepId}/reasons?outcome=eliminated`),
+    },
+    {
+      name: 'reason histogram (50k run step)',
+      urls: stepsOf.get(A.runId)!.map((s) => `/v1/steps/${s.stepId}/reasons`),
+    },
+    {
+      name: 'item history in one run',
+      goal: 50,
+      urls: sample.map((f, i) => `/v1/runs/${f.runId}/items/${sampleItems[i]}`),
+    },
+    {
+      name: 'item history across a month (limit 50)',
+      goal: 300,
+      urls: poolItems.map((it) => `/v1/items/${it}/runs?from=${enc(from)}`),
+    },
+    {
+      name: 'item history across a month, pipeline, limit 1000',
+      goal: 300,
+      urls: poolItems.map(
+        (it, i) => `/v1/items/${it}/runs?pipeline=${PIPELINES[i % PIPELINES.length]!.name}&from=${enc(from)}&limit=1000`
+      ),
+    },
+    {
+      name: 'run diff of two 50k runs (first page, 100)',
+      goal: 1000,
+      urls: [`/v1/runs/${A.runId}/diff/${B.runId}`],
+      reps: Math.min(REPS, 15),
+    },
+    {
+      name: 'run diff of two 50k runs (limit 1000)',
+      goal: 1000,
+      urls: [`/v1/runs/${A.runId}/diff/${B.runId}?limit=1000`],
+      reps: Math.min(REPS, 15),
+    },
+    {
+      name: 'trends by pipeline, 1h, 30 days',
+      urls: [`/v1/trends?by=pipeline&interval=1h&from=${enc(from)}`],
+      reps: Math.min(REPS, 15),
+    },
+    {
+      name: 'trends by step of one pipeline, 1d, 30 days',
+      urls: PIPELINES.map((p) => `/v1/trends?by=step&pipeline=${p.name}&interval=1d&from=${enc(from)}`),
+      reps: Math.min(REPS, 15),
+    },
     { name: "a decision's payload (row + S3)", urls: eventIds.map((e) => `/v1/decisions/${e}`) },
     { name: 'run payload (S3)', urls: sample.map((f) => `/v1/runs/${f.runId}/payload`) },
     { name: 'step payload (S3)', urls: sampleSteps.map((s) => `/v1/steps/${s.stepId}/payload`) },
@@ -237,7 +361,8 @@ try {
     const reps = q.reps ?? REPS;
     for (let i = 0; i < reps; i++) {
       const r = await api(q.urls[i % q.urls.length]!);
-      if (r.status !== 200) throw new Error(`${q.urls[i % q.urls.length]} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+      if (r.status !== 200)
+        throw new Error(`${q.urls[i % q.urls.length]} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
       times.push(r.ms);
     }
     results.push({ q, med: median(times), p99: percentile(times, 99), n: reps });
@@ -248,14 +373,20 @@ try {
   // Correctness spot checks.
   const checks: { check: string; ok: boolean; detail: string }[] = [];
   const check = (name: string, pass: boolean, detail: string) => checks.push({ check: name, ok: pass, detail });
-  check('decisions stored = generated (FINAL, both tables)', Number(counts!.de) === generated && Number(counts!.idd) === generated, `generated ${generated}, decision_events ${counts!.de}, item_decisions ${counts!.idd}`);
+  check(
+    'decisions stored = generated (FINAL, both tables)',
+    Number(counts!.de) === generated && Number(counts!.idd) === generated,
+    `generated ${generated}, decision_events ${counts!.de}, item_decisions ${counts!.idd}`
+  );
   check('runs stored = generated', Number(counts!.runs) === facts.length, `${facts.length} / ${counts!.runs}`);
   // The diff: every flipped item, and only those, with the right sides.
   const diffItems: { itemId: string; a: unknown; b: unknown }[] = [];
   let cursor: string | null = null;
   let diffSteps: { name: string; eliminatedDelta: number }[] = [];
   do {
-    const page: any = await ok(`/v1/runs/${A.runId}/diff/${B.runId}?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+    const page: any = await ok(
+      `/v1/runs/${A.runId}/diff/${B.runId}?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ''}`
+    );
     diffItems.push(...page.items);
     diffSteps = page.steps;
     cursor = page.nextCursor;
@@ -263,52 +394,85 @@ try {
   const expectFlip = new Set([...flip].map(itemName));
   const sidesOk = diffItems.every((it) => {
     const n = Number(it.itemId.slice(4));
-    return expectFlip.has(it.itemId) && (fate(bigA, n) >= 0) === (it.a !== null) && (fate(bigB, n) >= 0) === (it.b !== null);
+    return (
+      expectFlip.has(it.itemId) && fate(bigA, n) >= 0 === (it.a !== null) && fate(bigB, n) >= 0 === (it.b !== null)
+    );
   });
-  check('run diff: items whose fate changed = flipped by the generator', diffItems.length === flip.size && sidesOk, `${diffItems.length} items in the diff, ${flip.size} flipped; sides match the generator: ${sidesOk}`);
+  check(
+    'run diff: items whose fate changed = flipped by the generator',
+    diffItems.length === flip.size && sidesOk,
+    `${diffItems.length} items in the diff, ${flip.size} flipped; sides match the generator: ${sidesOk}`
+  );
   const deltaOk = diffSteps.every((d) => {
     const a = A.steps.find((s) => s.name === d.name)!;
     const b = B.steps.find((s) => s.name === d.name)!;
     return d.eliminatedDelta === b.eliminated - a.eliminated;
   });
-  check('run diff: per-step eliminated deltas', deltaOk, diffSteps.map((d) => `${d.name} ${d.eliminatedDelta >= 0 ? '+' : ''}${d.eliminatedDelta}`).join(', '));
+  check(
+    'run diff: per-step eliminated deltas',
+    deltaOk,
+    diffSteps.map((d) => `${d.name} ${d.eliminatedDelta >= 0 ? '+' : ''}${d.eliminatedDelta}`).join(', ')
+  );
   // Funnels of the sample runs.
   const funnelOk = [...sample, A, B].every((f) => {
     const got = stepsOf.get(f.runId)!;
-    return got.length === f.steps.length && got.every((s, i) => s.inputCount === f.steps[i]!.input && s.eliminatedCount === f.steps[i]!.eliminated);
+    return (
+      got.length === f.steps.length &&
+      got.every((s, i) => s.inputCount === f.steps[i]!.input && s.eliminatedCount === f.steps[i]!.eliminated)
+    );
   });
   check('step funnels of 22 runs = generator (input, eliminated per step)', funnelOk, '');
   // Reason histogram sums to the step's eliminated count.
   const st0 = stepsOf.get(A.runId)![1]!;
   const hist: any = await ok(`/v1/steps/${st0.stepId}/reasons?outcome=eliminated&limit=100`);
   const histSum = hist.reasons.reduce((n: number, r: any) => n + r.decisions, 0);
-  check('reason histogram (eliminated) sums to the step\'s eliminated count', histSum === st0.eliminatedCount, `${st0.name} of the 50k run: ${histSum} / ${st0.eliminatedCount}, ${hist.reasons.length} reasons`);
+  check(
+    "reason histogram (eliminated) sums to the step's eliminated count",
+    histSum === st0.eliminatedCount,
+    `${st0.name} of the 50k run: ${histSum} / ${st0.eliminatedCount}, ${hist.reasons.length} reasons`
+  );
   // Item histories.
   for (const t of tracked) {
     const want = trackedHistory.get(t)!;
     const got: any[] = [];
     let c: string | null = null;
     do {
-      const page: any = await ok(`/v1/items/${itemName(t)}/runs?from=${enc(new Date(MONTH_START - DAY_MS).toISOString())}&limit=1000${c ? `&cursor=${enc(c)}` : ''}`);
+      const page: any = await ok(
+        `/v1/items/${itemName(t)}/runs?from=${enc(new Date(MONTH_START - DAY_MS).toISOString())}&limit=1000${c ? `&cursor=${enc(c)}` : ''}`
+      );
       got.push(...page.runs);
       c = page.nextCursor;
     } while (c);
-    const same = got.length === want.size && got.every((r) => {
-      const w = want.get(r.runId);
-      return w !== undefined && (r.eliminatedAt?.stepName ?? null) === w.eliminatedAt && r.decisions === w.decisions;
-    });
-    check(`item history across the month: ${itemName(t)}`, same, `${got.length} runs returned, generator: ${want.size}; eliminated in ${[...want.values()].filter((w) => w.eliminatedAt).length}`);
+    const same =
+      got.length === want.size &&
+      got.every((r) => {
+        const w = want.get(r.runId);
+        return w !== undefined && (r.eliminatedAt?.stepName ?? null) === w.eliminatedAt && r.decisions === w.decisions;
+      });
+    check(
+      `item history across the month: ${itemName(t)}`,
+      same,
+      `${got.length} runs returned, generator: ${want.size}; eliminated in ${[...want.values()].filter((w) => w.eliminatedAt).length}`
+    );
     // One run where it was eliminated and one where it survived.
     for (const eliminated of [true, false]) {
       const entry = [...want.entries()].find(([, w]) => (w.eliminatedAt !== null) === eliminated);
       if (!entry) continue;
       const [runId, w] = entry;
       const one: any = await ok(`/v1/runs/${runId}/items/${itemName(t)}`);
-      check(`item history in one run: ${itemName(t)}`, one.decisions.length === w.decisions && (one.eliminatedAt?.stepName ?? null) === w.eliminatedAt, `${one.decisions.length} decisions, eliminated at ${one.eliminatedAt?.stepName ?? 'none'}; generator: ${w.decisions}, ${w.eliminatedAt ?? 'none'}`);
+      check(
+        `item history in one run: ${itemName(t)}`,
+        one.decisions.length === w.decisions && (one.eliminatedAt?.stepName ?? null) === w.eliminatedAt,
+        `${one.decisions.length} decisions, eliminated at ${one.eliminatedAt?.stepName ?? 'none'}; generator: ${w.decisions}, ${w.eliminatedAt ?? 'none'}`
+      );
     }
   }
   const dec: any = await ok(`/v1/decisions/${eventIds[0]}`);
-  check('decision payload from S3 has its input', typeof dec.input === 'object' && dec.input !== null && dec.input.id === dec.itemId, JSON.stringify(dec.input));
+  check(
+    'decision payload from S3 has its input',
+    typeof dec.input === 'object' && dec.input !== null && dec.input.id === dec.itemId,
+    JSON.stringify(dec.input)
+  );
 
   // -------------------------------------------------------------------------------------------
   // Storage.
@@ -332,38 +496,69 @@ try {
     const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
     return `${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`;
   };
-  process.stdout.write(`\nquestions through the HTTP API (read key; ${WARMUP} warm-up calls, then repetitions rotating over the URLs listed; one call at a time) — scale ${SCALE}, ${generated.toLocaleString('en-US')} decisions stored\n`);
+  process.stdout.write(
+    `\nquestions through the HTTP API (read key; ${WARMUP} warm-up calls, then repetitions rotating over the URLs listed; one call at a time) — scale ${SCALE}, ${generated.toLocaleString('en-US')} decisions stored\n`
+  );
   process.stdout.write(
     table(
       ['question', 'urls', 'reps', 'median ms', 'p99 ms (nearest rank)', 'goal (median)', 'verdict'],
-      results.map((r) => [r.q.name, String(r.q.urls.length), String(r.n), r.med.toFixed(1), r.p99.toFixed(1), r.q.goal ? `<= ${r.q.goal} ms` : '—', r.q.goal ? (r.med <= r.q.goal ? 'met' : 'NOT met') : '—']),
-    ),
+      results.map((r) => [
+        r.q.name,
+        String(r.q.urls.length),
+        String(r.n),
+        r.med.toFixed(1),
+        r.p99.toFixed(1),
+        r.q.goal ? `<= ${r.q.goal} ms` : '—',
+        r.q.goal ? (r.med <= r.q.goal ? 'met' : 'NOT met') : '—',
+      ])
+    )
   );
   process.stdout.write('\ncorrectness spot checks\n');
-  process.stdout.write(table(['check', 'result', 'detail'], checks.map((c) => [c.check, c.ok ? 'ok' : 'FAILED', c.detail])));
+  process.stdout.write(
+    table(
+      ['check', 'result', 'detail'],
+      checks.map((c) => [c.check, c.ok ? 'ok' : 'FAILED', c.detail])
+    )
+  );
   const bytesOf = (t: string) => Number(parts.find((p) => p.table === t)?.bytes ?? 0);
   const total = parts.reduce((n, p) => n + Number(p.bytes), 0);
-  process.stdout.write(`\nClickHouse storage (system.parts, active parts; per decision = bytes / ${generated.toLocaleString('en-US')} decisions)\n`);
+  process.stdout.write(
+    `\nClickHouse storage (system.parts, active parts; per decision = bytes / ${generated.toLocaleString('en-US')} decisions)\n`
+  );
   process.stdout.write(
     table(
       ['table', 'rows', 'parts', 'bytes on disk', 'uncompressed', 'bytes per decision'],
       [
-        ...parts.map((p) => [p.table, Number(p.rows).toLocaleString('en-US'), String(p.parts), `${(Number(p.bytes) / 1e6).toFixed(1)} MB`, `${(Number(p.raw) / 1e6).toFixed(1)} MB`, (Number(p.bytes) / generated).toFixed(1)]),
-        ['decision_events + item_decisions', '', '', `${((bytesOf('decision_events') + bytesOf('item_decisions')) / 1e6).toFixed(1)} MB`, '', ((bytesOf('decision_events') + bytesOf('item_decisions')) / generated).toFixed(1)],
+        ...parts.map((p) => [
+          p.table,
+          Number(p.rows).toLocaleString('en-US'),
+          String(p.parts),
+          `${(Number(p.bytes) / 1e6).toFixed(1)} MB`,
+          `${(Number(p.raw) / 1e6).toFixed(1)} MB`,
+          (Number(p.bytes) / generated).toFixed(1),
+        ]),
+        [
+          'decision_events + item_decisions',
+          '',
+          '',
+          `${((bytesOf('decision_events') + bytesOf('item_decisions')) / 1e6).toFixed(1)} MB`,
+          '',
+          ((bytesOf('decision_events') + bytesOf('item_decisions')) / generated).toFixed(1),
+        ],
         ['all tables', '', '', `${(total / 1e6).toFixed(1)} MB`, '', (total / generated).toFixed(1)],
-      ],
-    ),
+      ]
+    )
   );
   const s3Total = Number(s3!.d) + Number(s3!.s) + Number(s3!.r);
   process.stdout.write(
     `S3 payloads (sum of the byte ranges the rows reference): decisions ${(Number(s3!.d) / 1e6).toFixed(0)} MB = ${(Number(s3!.d) / generated).toFixed(1)} B per decision; ` +
-      `with run and step payloads ${(s3Total / 1e6).toFixed(0)} MB = ${(s3Total / generated).toFixed(1)} B per decision\n`,
+      `with run and step payloads ${(s3Total / 1e6).toFixed(0)} MB = ${(s3Total / generated).toFixed(1)} B per decision\n`
   );
   process.stdout.write(
     `\nshape: ${PIPELINES.map((p) => `${p.name} (${p.steps.length} steps)`).join(', ')}; runs of 400-2,000 input items (1-5k decisions), every item decided at each step it enters; ` +
       `items drawn from ${POOL.toLocaleString('en-US')} shared ids; decision input {id, title, price}, reason code + text, score; 2% of runs status error. ` +
       `Load: SDK (capture full, exporting to memory) -> OTLP/protobuf bodies of ${SPANS_PER_REQUEST} spans -> queue message v2 XADD (as the receiver enqueues) -> ${PROCESSORS} real processor process(es) (PROCESSOR_BATCH_ENTRIES 12) -> s3rver + embedded chDB; ` +
-      `at most ${MAX_BACKLOG} entries unacknowledged. Queries measured right after the load (background merges may still run).\n`,
+      `at most ${MAX_BACKLOG} entries unacknowledged. Queries measured right after the load (background merges may still run).\n`
   );
 } finally {
   await ch.close().catch(() => undefined);

@@ -30,8 +30,20 @@ const memory = new InMemorySpanExporter();
 const xray = new XRay({ exporter: memory, capture: 'full' });
 const runId = await xray.startRun('bench', undefined);
 const items = Array.from({ length: DECISIONS }, (_, i) => ({ id: `item-${i}`, title: `Item ${i}` }));
-await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>
-  input.map((it, i) => ({ itemId: it.id, outcome: i % 3 ? KEPT : ELIMINATED, reason: i % 3 ? 'passes' : 'Missing required keywords: security', score: i / DECISIONS, input: it })), items);
+await xray.step(
+  runId,
+  XRStepType.FILTER,
+  'filter',
+  (input: typeof items) =>
+    input.map((it, i) => ({
+      itemId: it.id,
+      outcome: i % 3 ? KEPT : ELIMINATED,
+      reason: i % 3 ? 'passes' : 'Missing required keywords: security',
+      score: i / DECISIONS,
+      input: it,
+    })),
+  items
+);
 await xray.endRun(runId, undefined);
 await xray.flush();
 const spans = memory.getFinishedSpans();
@@ -56,14 +68,29 @@ const stream = `bench:receiver:${process.pid}`;
 const receiverPort = await freePort();
 const discardPort = await freePort();
 const quiet = () => undefined;
-const receiverEnv = { REDIS_URL: redisUrl, XRAY_STREAM: stream, XRAY_AUTH_STORE: authStore, RECEIVER_RATE_SPANS_PER_SECOND: '0', RECEIVER_RATE_BYTES_PER_SECOND: '0' };
-const receiver = spawnService('receiver', script('receiver', 'main.js'), { env: { ...receiverEnv, RECEIVER_PORT: String(receiverPort) }, onLine: quiet });
+const receiverEnv = {
+  REDIS_URL: redisUrl,
+  XRAY_STREAM: stream,
+  XRAY_AUTH_STORE: authStore,
+  RECEIVER_RATE_SPANS_PER_SECOND: '0',
+  RECEIVER_RATE_BYTES_PER_SECOND: '0',
+};
+const receiver = spawnService('receiver', script('receiver', 'main.js'), {
+  env: { ...receiverEnv, RECEIVER_PORT: String(receiverPort) },
+  onLine: quiet,
+});
 // The same receiver given old-space headroom: without it V8 runs a full mark-compact every few
 // dozen requests in this process (see receiver/README.md). A node flag, so not through spawnService.
 const HEADROOM_FLAG = '--initial-old-space-size=64';
 const headroomPort = await freePort();
-const headroom = spawn(process.execPath, [HEADROOM_FLAG, script('receiver', 'main.js')], { env: { ...process.env, ...receiverEnv, RECEIVER_PORT: String(headroomPort) }, stdio: 'ignore' });
-const discard = spawnService('discard', fileURLToPath(new URL('./discard-server.js', import.meta.url)), { env: { PORT: String(discardPort) }, onLine: quiet });
+const headroom = spawn(process.execPath, [HEADROOM_FLAG, script('receiver', 'main.js')], {
+  env: { ...process.env, ...receiverEnv, RECEIVER_PORT: String(headroomPort) },
+  stdio: 'ignore',
+});
+const discard = spawnService('discard', fileURLToPath(new URL('./discard-server.js', import.meta.url)), {
+  env: { PORT: String(discardPort) },
+  onLine: quiet,
+});
 const redis = new Redis(redisUrl);
 const receiverPorts = new Set([receiverPort, headroomPort]);
 
@@ -91,7 +118,13 @@ async function measure(port: number, body: string, type: string, encoding = '-')
   const started = performance.now();
   const { stdout } = await run(process.execPath, [
     fileURLToPath(new URL('./load.js', import.meta.url)),
-    `http://127.0.0.1:${port}/v1/traces`, join(dir, body), type, encoding, String(CONCURRENCY), String(SECONDS), `Bearer ${ingestKey}`,
+    `http://127.0.0.1:${port}/v1/traces`,
+    join(dir, body),
+    type,
+    encoding,
+    String(CONCURRENCY),
+    String(SECONDS),
+    `Bearer ${ingestKey}`,
   ]);
   const seconds = (performance.now() - started) / 1000;
   const cpu = (await metric(port, 'process_cpu_seconds_total')) - before;
@@ -102,16 +135,31 @@ async function measure(port: number, body: string, type: string, encoding = '-')
     spansEnqueued = (await metric(port, 'xray_receiver_spans_accepted_total')) - acceptedBefore;
     entries = await redis.xlen(stream);
     // The first and last entries decode, as the processor decodes them, to every span and decision sent.
-    for (const [, f] of [...(await redis.xrangeBuffer(stream, '-', '+', 'COUNT', 1)), ...(await redis.xrevrangeBuffer(stream, '+', '-', 'COUNT', 1))]) {
-      const decoded = decodeQueueEntry(new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const)));
+    for (const [, f] of [
+      ...(await redis.xrangeBuffer(stream, '-', '+', 'COUNT', 1)),
+      ...(await redis.xrevrangeBuffer(stream, '+', '-', 'COUNT', 1)),
+    ]) {
+      const decoded = decodeQueueEntry(
+        new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const))
+      );
       const decisions = decoded.ok ? decoded.value.spans.reduce((n, s) => n + s.events.length, 0) : -1;
       if (!decoded.ok || decoded.value.spans.length !== SPANS_PER_BODY || decisions !== DECISIONS) {
-        throw new Error(`an entry of ${body} does not decode to the spans sent: ${decoded.ok ? `${decoded.value.spans.length} spans, ${decisions} decisions` : decoded.error}`);
+        throw new Error(
+          `an entry of ${body} does not decode to the spans sent: ${decoded.ok ? `${decoded.value.spans.length} spans, ${decisions} decisions` : decoded.error}`
+        );
       }
     }
     await redis.del(stream); // the receiver's entries are not processed here
   }
-  return { perSecond: (ok * DECISIONS) / seconds, perCpuSecond: (ok * DECISIONS) / cpu, failed, spansSent: ok * SPANS_PER_BODY, spansEnqueued, entries, ok };
+  return {
+    perSecond: (ok * DECISIONS) / seconds,
+    perCpuSecond: (ok * DECISIONS) / cpu,
+    failed,
+    spansSent: ok * SPANS_PER_BODY,
+    spansEnqueued,
+    entries,
+    ok,
+  };
 }
 
 function version(pkg: string): string {
@@ -133,14 +181,22 @@ try {
   const kb = (name: string) => `${bodies[name]!.length} B`;
   process.stdout.write(
     `X-Ray receiver benchmark — node ${process.version}, hono ${version('hono')}, @hono/node-server ${version('@hono/node-server')}, ioredis ${version('ioredis')}, bodies from @opentelemetry/otlp-transformer ${version('@opentelemetry/otlp-transformer')}\n` +
-      `${DECISIONS} decisions in ${SPANS_PER_BODY} spans per request: protobuf ${kb('protobuf')}, JSON ${kb('json')}, protobuf gzip ${kb('protobuf.gz')} (gzip off unless said); ${CONCURRENCY} connections, ${SECONDS} s per measurement, median of ${REPS}, interleaved\n`,
+      `${DECISIONS} decisions in ${SPANS_PER_BODY} spans per request: protobuf ${kb('protobuf')}, JSON ${kb('json')}, protobuf gzip ${kb('protobuf.gz')} (gzip off unless said); ${CONCURRENCY} connections, ${SECONDS} s per measurement, median of ${REPS}, interleaved\n`
   );
   log('warm-up ...');
   await measure(discardPort, 'protobuf', 'application/x-protobuf');
   await measure(receiverPort, 'protobuf', 'application/x-protobuf');
   await measure(receiverPort, 'json', 'application/json');
   await measure(headroomPort, 'protobuf', 'application/x-protobuf');
-  const r: Record<string, Measurement[]> = { discardProtobuf: [], protobuf: [], discardJson: [], json: [], gzip: [], headroomProtobuf: [], headroomJson: [] };
+  const r: Record<string, Measurement[]> = {
+    discardProtobuf: [],
+    protobuf: [],
+    discardJson: [],
+    json: [],
+    gzip: [],
+    headroomProtobuf: [],
+    headroomJson: [],
+  };
   for (let i = 0; i < REPS; i++) {
     log(`repetition ${i + 1} of ${REPS} ...`);
     r.discardProtobuf!.push(await measure(discardPort, 'protobuf', 'application/x-protobuf'));
@@ -162,22 +218,88 @@ try {
   const json = m('json', 'perCpuSecond');
   process.stdout.write('\n');
   printTable([
-    { figure: 'read-and-discard Hono handler, protobuf bodies, decisions/CPU-s', value: m('discardProtobuf', 'perCpuSecond').toFixed(0), baseline: `${m('discardProtobuf', 'perSecond').toFixed(0)} decisions/s` },
-    { figure: 'read-and-discard Hono handler, JSON bodies, decisions/CPU-s', value: m('discardJson', 'perCpuSecond').toFixed(0), baseline: `${m('discardJson', 'perSecond').toFixed(0)} decisions/s` },
-    { figure: 'receiver OTLP/protobuf, decisions/CPU-s', value: proto.toFixed(0), baseline: 'discard, protobuf', ratio: proto / m('discardProtobuf', 'perCpuSecond'), goal: '>= 0.5x, >= 120k', ok: proto / m('discardProtobuf', 'perCpuSecond') >= 0.5 && proto >= 120_000 },
-    { figure: 'receiver OTLP/JSON, decisions/CPU-s', value: json.toFixed(0), baseline: 'discard, JSON', ratio: json / m('discardJson', 'perCpuSecond'), goal: '>= 0.5x', ok: json / m('discardJson', 'perCpuSecond') >= 0.5 },
-    { figure: 'receiver OTLP/JSON against OTLP/protobuf, same content', value: json.toFixed(0), baseline: 'receiver protobuf', ratio: json / proto, goal: '>= 0.7x', ok: json / proto >= 0.7 },
-    { figure: 'receiver OTLP/protobuf, gzip on, decisions/CPU-s', value: m('gzip', 'perCpuSecond').toFixed(0), baseline: 'receiver protobuf', ratio: m('gzip', 'perCpuSecond') / proto },
-    { figure: `receiver OTLP/protobuf, node ${HEADROOM_FLAG}`, value: m('headroomProtobuf', 'perCpuSecond').toFixed(0), baseline: 'discard, protobuf', ratio: m('headroomProtobuf', 'perCpuSecond') / m('discardProtobuf', 'perCpuSecond'), goal: '>= 0.5x, >= 120k', ok: m('headroomProtobuf', 'perCpuSecond') / m('discardProtobuf', 'perCpuSecond') >= 0.5 && m('headroomProtobuf', 'perCpuSecond') >= 120_000 },
-    { figure: `receiver OTLP/JSON, node ${HEADROOM_FLAG}`, value: m('headroomJson', 'perCpuSecond').toFixed(0), baseline: 'discard, JSON', ratio: m('headroomJson', 'perCpuSecond') / m('discardJson', 'perCpuSecond'), goal: '>= 0.5x', ok: m('headroomJson', 'perCpuSecond') / m('discardJson', 'perCpuSecond') >= 0.5 },
-    { figure: 'receiver OTLP/protobuf, decisions/s (wall)', value: m('protobuf', 'perSecond').toFixed(0), baseline: `discard ${m('discardProtobuf', 'perSecond').toFixed(0)}`, ratio: m('protobuf', 'perSecond') / m('discardProtobuf', 'perSecond') },
-    { figure: 'spans sent (200) = spans enqueued; one entry per request', value: `${sent} = ${enqueued}`, goal: 'equal', ok: sent === enqueued && entriesOk },
+    {
+      figure: 'read-and-discard Hono handler, protobuf bodies, decisions/CPU-s',
+      value: m('discardProtobuf', 'perCpuSecond').toFixed(0),
+      baseline: `${m('discardProtobuf', 'perSecond').toFixed(0)} decisions/s`,
+    },
+    {
+      figure: 'read-and-discard Hono handler, JSON bodies, decisions/CPU-s',
+      value: m('discardJson', 'perCpuSecond').toFixed(0),
+      baseline: `${m('discardJson', 'perSecond').toFixed(0)} decisions/s`,
+    },
+    {
+      figure: 'receiver OTLP/protobuf, decisions/CPU-s',
+      value: proto.toFixed(0),
+      baseline: 'discard, protobuf',
+      ratio: proto / m('discardProtobuf', 'perCpuSecond'),
+      goal: '>= 0.5x, >= 120k',
+      ok: proto / m('discardProtobuf', 'perCpuSecond') >= 0.5 && proto >= 120_000,
+    },
+    {
+      figure: 'receiver OTLP/JSON, decisions/CPU-s',
+      value: json.toFixed(0),
+      baseline: 'discard, JSON',
+      ratio: json / m('discardJson', 'perCpuSecond'),
+      goal: '>= 0.5x',
+      ok: json / m('discardJson', 'perCpuSecond') >= 0.5,
+    },
+    {
+      figure: 'receiver OTLP/JSON against OTLP/protobuf, same content',
+      value: json.toFixed(0),
+      baseline: 'receiver protobuf',
+      ratio: json / proto,
+      goal: '>= 0.7x',
+      ok: json / proto >= 0.7,
+    },
+    {
+      figure: 'receiver OTLP/protobuf, gzip on, decisions/CPU-s',
+      value: m('gzip', 'perCpuSecond').toFixed(0),
+      baseline: 'receiver protobuf',
+      ratio: m('gzip', 'perCpuSecond') / proto,
+    },
+    {
+      figure: `receiver OTLP/protobuf, node ${HEADROOM_FLAG}`,
+      value: m('headroomProtobuf', 'perCpuSecond').toFixed(0),
+      baseline: 'discard, protobuf',
+      ratio: m('headroomProtobuf', 'perCpuSecond') / m('discardProtobuf', 'perCpuSecond'),
+      goal: '>= 0.5x, >= 120k',
+      ok:
+        m('headroomProtobuf', 'perCpuSecond') / m('discardProtobuf', 'perCpuSecond') >= 0.5 &&
+        m('headroomProtobuf', 'perCpuSecond') >= 120_000,
+    },
+    {
+      figure: `receiver OTLP/JSON, node ${HEADROOM_FLAG}`,
+      value: m('headroomJson', 'perCpuSecond').toFixed(0),
+      baseline: 'discard, JSON',
+      ratio: m('headroomJson', 'perCpuSecond') / m('discardJson', 'perCpuSecond'),
+      goal: '>= 0.5x',
+      ok: m('headroomJson', 'perCpuSecond') / m('discardJson', 'perCpuSecond') >= 0.5,
+    },
+    {
+      figure: 'receiver OTLP/protobuf, decisions/s (wall)',
+      value: m('protobuf', 'perSecond').toFixed(0),
+      baseline: `discard ${m('discardProtobuf', 'perSecond').toFixed(0)}`,
+      ratio: m('protobuf', 'perSecond') / m('discardProtobuf', 'perSecond'),
+    },
+    {
+      figure: 'spans sent (200) = spans enqueued; one entry per request',
+      value: `${sent} = ${enqueued}`,
+      goal: 'equal',
+      ok: sent === enqueued && entriesOk,
+    },
     { figure: 'failed requests (non-200)', value: String(failed), goal: '0', ok: failed === 0 },
   ]);
-  process.stdout.write('\nRedis AOF as configured on this machine (the local one: off); the load generator is a separate process on the same 2 cores.\n');
+  process.stdout.write(
+    '\nRedis AOF as configured on this machine (the local one: off); the load generator is a separate process on the same 2 cores.\n'
+  );
 } finally {
   redis.disconnect();
   headroom.kill('SIGTERM');
-  await Promise.all([receiver.stop(), discard.stop(), new Promise((resolve) => (headroom.exitCode !== null ? resolve(undefined) : headroom.once('exit', resolve)))]);
+  await Promise.all([
+    receiver.stop(),
+    discard.stop(),
+    new Promise((resolve) => (headroom.exitCode !== null ? resolve(undefined) : headroom.once('exit', resolve))),
+  ]);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,7 +9,9 @@ import { log, median, percentile, printTable, startBenchStack } from './util.js'
 const scale = Number(process.env.XRAY_BENCH_SCALE ?? 1);
 const reps = 3;
 
-process.stdout.write(`X-Ray benchmarks — node ${process.version}, ${(await import('node:os')).cpus().length} cores, scale ${scale}\n`);
+process.stdout.write(
+  `X-Ray benchmarks — node ${process.version}, ${(await import('node:os')).cpus().length} cores, scale ${scale}\n`
+);
 const stack = await startBenchStack('skeleton');
 try {
   log('warm-up ...');
@@ -33,7 +35,9 @@ try {
     const b = await bulkInsert(stack.storage.clickhouseUrl, `bench_bulk_${i}`, messages);
     proc.push(a.rows / a.seconds);
     bulk.push(b.rows / b.seconds);
-    log(`  processor ${a.rows} rows in ${a.seconds.toFixed(2)} s; bulk insert ${b.rows} rows in ${b.seconds.toFixed(2)} s`);
+    log(
+      `  processor ${a.rows} rows in ${a.seconds.toFixed(2)} s; bulk insert ${b.rows} rows in ${b.seconds.toFixed(2)} s`
+    );
   }
 
   log('freshness: SDK flush -> returned by the query API ...');
@@ -44,16 +48,38 @@ try {
   const bulkMedian = median(bulk);
   process.stdout.write('\n');
   printTable([
-    { figure: 'whole path (SDK -> queryable), decisions/s', value: median(path.map((p) => p.rate)).toFixed(0), goal: `lost = 0 (lost ${lost})`, ok: lost === 0 },
-    { figure: 'processor rows/s into ClickHouse (+S3, ack)', value: procMedian.toFixed(0), baseline: `bulk insert ${bulkMedian.toFixed(0)} rows/s`, ratio: procMedian / bulkMedian, goal: '>= 0.7x', ok: procMedian / bulkMedian >= 0.7 },
-    { figure: 'freshness p50, ms', value: percentile(fresh, 50).toFixed(0), goal: '<= 1500', ok: percentile(fresh, 50) <= 1500 },
-    { figure: 'freshness p99, ms', value: percentile(fresh, 99).toFixed(0), goal: '<= 3000', ok: percentile(fresh, 99) <= 3000 },
+    {
+      figure: 'whole path (SDK -> queryable), decisions/s',
+      value: median(path.map((p) => p.rate)).toFixed(0),
+      goal: `lost = 0 (lost ${lost})`,
+      ok: lost === 0,
+    },
+    {
+      figure: 'processor rows/s into ClickHouse (+S3, ack)',
+      value: procMedian.toFixed(0),
+      baseline: `bulk insert ${bulkMedian.toFixed(0)} rows/s`,
+      ratio: procMedian / bulkMedian,
+      goal: '>= 0.7x',
+      ok: procMedian / bulkMedian >= 0.7,
+    },
+    {
+      figure: 'freshness p50, ms',
+      value: percentile(fresh, 50).toFixed(0),
+      goal: '<= 1500',
+      ok: percentile(fresh, 50) <= 1500,
+    },
+    {
+      figure: 'freshness p99, ms',
+      value: percentile(fresh, 99).toFixed(0),
+      goal: '<= 3000',
+      ok: percentile(fresh, 99) <= 3000,
+    },
   ]);
   process.stdout.write(
     `\nwhole path: ${reps} x ${5 * scale} runs x 10,000 decisions, SDK in this process, services as processes on the same 2 cores\n` +
       `processor: ${reps} x ${20 * scale} stream entries x 2,500 decisions, decode + map + S3 PUT per span + inserts into steps, decision_events and item_decisions + ack; ` +
       `baseline: the same rows mapped beforehand, one bulk JSONEachRow insert per table the processor writes, same client, same engine\n` +
-      `freshness: ${fresh.length} sequential runs of 100 decisions, polled every 5 ms\n`,
+      `freshness: ${fresh.length} sequential runs of 100 decisions, polled every 5 ms\n`
   );
 } finally {
   await stack.close();

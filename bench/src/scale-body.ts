@@ -112,7 +112,10 @@ export function patchBody(t: BodyTemplate, tag: number, seq: number, nowMs: numb
 /** Writes the template to `dir` (body.bin, template.json) for the load generator. */
 export function saveTemplate(dir: string, t: BodyTemplate): void {
   writeFileSync(join(dir, 'body.bin'), t.body);
-  writeFileSync(join(dir, 'template.json'), JSON.stringify({ offsets: t.offsets, decisions: t.decisions, steps: t.steps, runs: t.runs }));
+  writeFileSync(
+    join(dir, 'template.json'),
+    JSON.stringify({ offsets: t.offsets, decisions: t.decisions, steps: t.steps, runs: t.runs })
+  );
 }
 
 export function loadTemplate(dir: string): BodyTemplate {

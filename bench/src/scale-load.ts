@@ -85,14 +85,15 @@ if (rate > 0) {
   await Promise.all(
     Array.from({ length: maxInFlight }, async () => {
       while (Date.now() < deadline) await send();
-    }),
+    })
   );
 }
 const sendingEnded = Date.now();
 await Promise.all(inflight);
 const cpu = process.cpuUsage(cpu0);
 latencies.sort((a, b) => a - b);
-const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))] ?? NaN;
+const q = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))] ?? NaN;
 process.stdout.write(
   `${JSON.stringify({
     requested: seq + skipped,
@@ -108,5 +109,5 @@ process.stdout.write(
     seconds: (Date.now() - started) / 1000,
     responseMs: { p50: q(0.5), p99: q(0.99) },
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  })}\n`,
+  })}\n`
 );

@@ -50,17 +50,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 async function buildTemplate(): Promise<BodyTemplate> {
   const memory = new InMemorySpanExporter();
   const xray = new XRay({ exporter: memory, capture: 'full' });
-  const items = Array.from({ length: DECISIONS }, (_, i) => ({ id: `item-${i}`, title: `Item number ${i}`, score: (i % 100) / 100 }));
+  const items = Array.from({ length: DECISIONS }, (_, i) => ({
+    id: `item-${i}`,
+    title: `Item number ${i}`,
+    score: (i % 100) / 100,
+  }));
   const runId = await xray.startRun('scale', items);
-  await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>
-    input.map((it) => ({ itemId: it.id, outcome: it.score >= 0.3 ? KEPT : ELIMINATED, reason: it.score >= 0.3 ? 'ok' : `Score ${it.score} below 0.3`, score: it.score, input: it })), items);
+  await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'filter',
+    (input: typeof items) =>
+      input.map((it) => ({
+        itemId: it.id,
+        outcome: it.score >= 0.3 ? KEPT : ELIMINATED,
+        reason: it.score >= 0.3 ? 'ok' : `Score ${it.score} below 0.3`,
+        score: it.score,
+        input: it,
+      })),
+    items
+  );
   await xray.endRun(runId, undefined);
   await xray.flush();
   const spans = memory.getFinishedSpans();
   await xray.shutdown();
   const step = spans.find((s) => s.events.length > 0);
   const run = spans.find((s) => s !== step);
-  if (spans.length !== 2 || !step || !run || step.events.length !== DECISIONS) throw new Error(`template: expected a run span and a step span of ${DECISIONS} decisions, got ${spans.length} spans`);
+  if (spans.length !== 2 || !step || !run || step.events.length !== DECISIONS)
+    throw new Error(
+      `template: expected a run span and a step span of ${DECISIONS} decisions, got ${spans.length} spans`
+    );
   const ns = (t: readonly [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
   const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
   const offsets = locate(body, {
@@ -128,7 +147,13 @@ interface ProcessorStats {
 async function processorStats(urls: readonly string[]): Promise<ProcessorStats> {
   const all = await Promise.all(urls.map(async (u) => (await (await fetch(`${u}/stats`)).json()) as ProcessorStats));
   const sum = (k: keyof ProcessorStats) => all.reduce((n, s) => n + Number(s[k] ?? 0), 0);
-  return { runs: sum('runs'), steps: sum('steps'), decisions: sum('decisions'), writes: sum('writes'), writeMillisTotal: sum('writeMillisTotal') };
+  return {
+    runs: sum('runs'),
+    steps: sum('steps'),
+    decisions: sum('decisions'),
+    writes: sum('writes'),
+    writeMillisTotal: sum('writeMillisTotal'),
+  };
 }
 
 function fields(list: unknown[]): Record<string, unknown> {
@@ -215,10 +240,30 @@ interface LoadResult {
 }
 
 /** Starts the load generator process; it begins sending at `startAt` (epoch ms). */
-function startLoad(o: { url: string; dir: string; tag: number; rate: number; seconds: number; startAt: number; maxInFlight?: number; authorization?: string }): { child: ChildProcess; result: Promise<LoadResult> } {
+function startLoad(o: {
+  url: string;
+  dir: string;
+  tag: number;
+  rate: number;
+  seconds: number;
+  startAt: number;
+  maxInFlight?: number;
+  authorization?: string;
+}): { child: ChildProcess; result: Promise<LoadResult> } {
   const args = [
     fileURLToPath(new URL('./scale-load.js', import.meta.url)),
-    ...['--url', o.url, '--template', o.dir, '--tag', String(o.tag), '--rate', String(o.rate), '--seconds', String(o.seconds)],
+    ...[
+      '--url',
+      o.url,
+      '--template',
+      o.dir,
+      '--tag',
+      String(o.tag),
+      '--rate',
+      String(o.rate),
+      '--seconds',
+      String(o.seconds),
+    ],
     ...['--start-at', String(o.startAt), '--max-in-flight', String(o.maxInFlight ?? MAX_IN_FLIGHT)],
   ];
   // The key travels in the environment, not on the command line (where `ps` shows it).
@@ -227,7 +272,9 @@ function startLoad(o: { url: string; dir: string; tag: number; rate: number; sec
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const result = new Promise<LoadResult>((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`)))),
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))
+    )
   );
   result.catch(() => undefined); // awaited by the caller; killed on an error path, nobody awaits it
   return { child, result };
@@ -236,7 +283,9 @@ function startLoad(o: { url: string; dir: string; tag: number; rate: number; sec
 // ---------------------------------------------------------------------------------------------
 
 const loadBefore = loadavg()[0]!;
-process.stdout.write(`X-Ray scale-out benchmark — starting (load ${SECONDS} s per measurement, ${REPS} repetitions of 1/2/3 processors)\n`);
+process.stdout.write(
+  `X-Ray scale-out benchmark — starting (load ${SECONDS} s per measurement, ${REPS} repetitions of 1/2/3 processors)\n`
+);
 const template = await buildTemplate();
 const dir = mkdtempSync(join(tmpdir(), 'xray-bench-scale-template-'));
 saveTemplate(dir, template);
@@ -271,17 +320,32 @@ async function chQuery<T>(query: string, params: Record<string, string>): Promis
 }
 
 /** What one run stored, by FINAL counts, and each step's lag (sent -> its row stored). */
-async function stored(tag: number): Promise<{ runs: number; steps: number; decisions: number; lagP50: number; lagP99: number; lagMax: number }> {
+async function stored(
+  tag: number
+): Promise<{ runs: number; steps: number; decisions: number; lagP50: number; lagP99: number; lagMax: number }> {
   const p = { p: projectId, t: tagPrefix(tag) };
-  const [d] = await chQuery<{ c: string }>('SELECT count() c FROM decision_events FINAL WHERE project_id = {p:String} AND startsWith(step_id, {t:String})', p);
-  const [r] = await chQuery<{ c: string }>('SELECT count() c FROM runs FINAL WHERE project_id = {p:String} AND startsWith(run_id, {t:String})', p);
+  const [d] = await chQuery<{ c: string }>(
+    'SELECT count() c FROM decision_events FINAL WHERE project_id = {p:String} AND startsWith(step_id, {t:String})',
+    p
+  );
+  const [r] = await chQuery<{ c: string }>(
+    'SELECT count() c FROM runs FINAL WHERE project_id = {p:String} AND startsWith(run_id, {t:String})',
+    p
+  );
   const [s] = await chQuery<{ c: string; p50: number; p99: number; mx: number }>(
     `SELECT count() c, quantileExact(0.5)(d) p50, quantileExact(0.99)(d) p99, max(d) mx
        FROM (SELECT toUnixTimestamp64Milli(ingested_at) - toUnixTimestamp64Milli(ended_at) AS d
                FROM steps FINAL WHERE project_id = {p:String} AND startsWith(run_id, {t:String}))`,
-    p,
+    p
   );
-  return { runs: Number(r!.c), steps: Number(s!.c), decisions: Number(d!.c), lagP50: Number(s!.p50), lagP99: Number(s!.p99), lagMax: Number(s!.mx) };
+  return {
+    runs: Number(r!.c),
+    steps: Number(s!.c),
+    decisions: Number(d!.c),
+    lagP50: Number(s!.p50),
+    lagP99: Number(s!.p99),
+    lagMax: Number(s!.mx),
+  };
 }
 
 interface Snapshot {
@@ -301,7 +365,10 @@ interface ClickHouseEvents {
 const CH_EVENTS = ['InsertQuery', 'InsertQueryTimeMicroseconds', 'Merge', 'MergesTimeMilliseconds'] as const;
 
 async function clickhouseEvents(): Promise<ClickHouseEvents> {
-  const rows = await chQuery<{ event: string; value: string }>(`SELECT event, value FROM system.events WHERE event IN (${CH_EVENTS.map((e) => `'${e}'`).join(', ')})`, {}).catch(() => []);
+  const rows = await chQuery<{ event: string; value: string }>(
+    `SELECT event, value FROM system.events WHERE event IN (${CH_EVENTS.map((e) => `'${e}'`).join(', ')})`,
+    {}
+  ).catch(() => []);
   const out = Object.fromEntries(CH_EVENTS.map((e) => [e, 0])) as unknown as ClickHouseEvents;
   for (const r of rows) out[r.event as keyof ClickHouseEvents] = Number(r.value);
   return out;
@@ -310,7 +377,10 @@ async function clickhouseEvents(): Promise<ClickHouseEvents> {
 const CPU_PARTS = ['processors', 'clickhouse', 'receiver', 'redis', 's3', 'query', 'load', 'bench', 'machine'] as const;
 type CpuPart = (typeof CPU_PARTS)[number];
 
-async function snapshot(processors: readonly { url: string; pid: number | undefined }[], loadPid: number | undefined): Promise<Snapshot> {
+async function snapshot(
+  processors: readonly { url: string; pid: number | undefined }[],
+  loadPid: number | undefined
+): Promise<Snapshot> {
   const byName = (name: string) => storage.processes.find((p) => p.name === name)?.child.pid;
   const self = process.cpuUsage();
   const cpu: Record<CpuPart, number> = {
@@ -371,7 +441,7 @@ async function addProcessors(n: number): Promise<{ url: string; pid: number | un
       const url = `http://127.0.0.1:${port}`;
       await waitForHttp(`${url}/healthz`, 60_000, p);
       return { url, pid: p.child.pid, process: p };
-    }),
+    })
   );
   return out;
 }
@@ -400,8 +470,14 @@ async function measure(n: number, rate: number, seconds: number): Promise<RunRes
 
       const wall = (b.at - a.at) / 1000;
       const rowsOf = (s: ProcessorStats) => s.runs + s.steps + s.decisions;
-      const cores = Object.fromEntries(CPU_PARTS.map((k) => [k, (b.cpu[k]! - a.cpu[k]!) / wall])) as Record<CpuPart, number>;
-      const known = CPU_PARTS.filter((k) => k !== 'machine').reduce((n, k) => n + (Number.isNaN(cores[k]) ? 0 : cores[k]), 0);
+      const cores = Object.fromEntries(CPU_PARTS.map((k) => [k, (b.cpu[k]! - a.cpu[k]!) / wall])) as Record<
+        CpuPart,
+        number
+      >;
+      const known = CPU_PARTS.filter((k) => k !== 'machine').reduce(
+        (n, k) => n + (Number.isNaN(cores[k]) ? 0 : cores[k]),
+        0
+      );
       const writes = b.stats.writes - a.stats.writes;
       const sentDecisions = sent.ok * template.decisions;
       return {
@@ -421,7 +497,10 @@ async function measure(n: number, rate: number, seconds: number): Promise<RunRes
         sentDecisions,
         storedDecisions: rows.decisions,
         lostDecisions: sentDecisions - rows.decisions,
-        rowsMismatch: rows.runs !== sent.ok || rows.steps !== sent.ok ? `runs ${rows.runs}/${sent.ok}, steps ${rows.steps}/${sent.ok}` : '',
+        rowsMismatch:
+          rows.runs !== sent.ok || rows.steps !== sent.ok
+            ? `runs ${rows.runs}/${sent.ok}, steps ${rows.steps}/${sent.ok}`
+            : '',
         failedRequests: sent.failed,
         skippedRequests: sent.skipped,
         responseP99: sent.responseMs.p99,
@@ -432,7 +511,10 @@ async function measure(n: number, rate: number, seconds: number): Promise<RunRes
         mbPerSecond: sent.bytes / sent.sendingSeconds / 1e6,
         chInsertsPerSecond: (b.events.InsertQuery - a.events.InsertQuery) / wall,
         chInsertBusy: (b.events.InsertQueryTimeMicroseconds - a.events.InsertQueryTimeMicroseconds) / 1e6 / wall,
-        chInsertMs: (b.events.InsertQueryTimeMicroseconds - a.events.InsertQueryTimeMicroseconds) / 1000 / Math.max(1, b.events.InsertQuery - a.events.InsertQuery),
+        chInsertMs:
+          (b.events.InsertQueryTimeMicroseconds - a.events.InsertQueryTimeMicroseconds) /
+          1000 /
+          Math.max(1, b.events.InsertQuery - a.events.InsertQuery),
         chMergesPerSecond: (b.events.Merge - a.events.Merge) / wall,
       };
     } finally {
@@ -455,7 +537,15 @@ async function calibrate(): Promise<{ decisionsPerSecond: number; offered: numbe
   const processors = [services.processorUrl];
   const tag = tagBase + ++tags;
   const startAt = Date.now() + 1000;
-  const load = startLoad({ url: ingestUrl, dir, tag, rate: CALIBRATION_RATE, seconds: CALIBRATION_SECONDS, startAt, authorization });
+  const load = startLoad({
+    url: ingestUrl,
+    dir,
+    tag,
+    rate: CALIBRATION_RATE,
+    seconds: CALIBRATION_SECONDS,
+    startAt,
+    authorization,
+  });
   const changes: { t: number; v: number }[] = [];
   let last = NaN;
   await sleep(startAt + 1500 - Date.now());
@@ -466,20 +556,27 @@ async function calibrate(): Promise<{ decisionsPerSecond: number; offered: numbe
     await sleep(100);
   }
   const sent = await load.result;
-  if (!(await drained(redis, settings.stream, DRAIN_TIMEOUT_MS))) throw new Error('calibration: the backlog did not drain');
+  if (!(await drained(redis, settings.stream, DRAIN_TIMEOUT_MS)))
+    throw new Error('calibration: the backlog did not drain');
   const rows = await stored(tag);
-  if (rows.decisions !== sent.ok * template.decisions) log(`calibration: sent ${sent.ok * template.decisions} decisions, stored ${rows.decisions}`);
+  if (rows.decisions !== sent.ok * template.decisions)
+    log(`calibration: sent ${sent.ok * template.decisions} decisions, stored ${rows.decisions}`);
   const first = changes[1]; // changes[0] is the counter's value when sampling began
   const end = changes.at(-1);
   const offered = (sent.ok * template.decisions) / sent.sendingSeconds;
   const decisionsPerSecond = first && end && end.t > first.t ? ((end.v - first.v) * 1000) / (end.t - first.t) : NaN;
-  if (Number.isNaN(decisionsPerSecond)) throw new Error('calibration: the processor completed too few batches to measure its rate');
+  if (Number.isNaN(decisionsPerSecond))
+    throw new Error('calibration: the processor completed too few batches to measure its rate');
   return { decisionsPerSecond, offered, keptUp: decisionsPerSecond >= 0.9 * offered };
 }
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`;
 }
 
@@ -488,7 +585,11 @@ const f1 = (n: number) => (Number.isNaN(n) ? '?' : n.toFixed(2));
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return '?';
   }
@@ -498,11 +599,13 @@ try {
   const redisInfo = fields(
     String(await redis.info('server'))
       .split(/\r?\n/)
-      .flatMap((l) => (l.includes(':') ? [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)] : [])),
+      .flatMap((l) => (l.includes(':') ? [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)] : []))
   );
   const aof = ((await redis.config('GET', 'appendonly')) as string[])[1] ?? '?';
   redisPid = redisLocal ? Number(redisInfo.process_id) : undefined;
-  const clickhouseVersion = await (await fetch(`${storage.clickhouseUrl}/?query=${encodeURIComponent('SELECT version()')}`)).text();
+  const clickhouseVersion = await (
+    await fetch(`${storage.clickhouseUrl}/?query=${encodeURIComponent('SELECT version()')}`)
+  ).text();
   log('warm-up ...');
   await measure(1, 20, 3);
   const fixed = Number(process.env.XRAY_BENCH_RATE ?? 0);
@@ -512,22 +615,28 @@ try {
     // Calibrated again in every repetition: what else runs on a shared machine changes over minutes.
     let offered = fixed;
     if (!(fixed > 0)) {
-      log(`repetition ${rep + 1}/${REPS}: calibration, one processor under ${CALIBRATION_RATE}k decisions/s for ${CALIBRATION_SECONDS} s ...`);
+      log(
+        `repetition ${rep + 1}/${REPS}: calibration, one processor under ${CALIBRATION_RATE}k decisions/s for ${CALIBRATION_SECONDS} s ...`
+      );
       const cal = await calibrate();
-      log(`  offered ${k(cal.offered)} decisions/s, one processor stored ${k(cal.decisionsPerSecond)} decisions/s${cal.keptUp ? ' (it kept up: the calibration rate is below its capacity)' : ''}`);
+      log(
+        `  offered ${k(cal.offered)} decisions/s, one processor stored ${k(cal.decisionsPerSecond)} decisions/s${cal.keptUp ? ' (it kept up: the calibration rate is below its capacity)' : ''}`
+      );
       calibrations.push(`${k(cal.decisionsPerSecond)}${cal.keptUp ? ' (kept up)' : ''}`);
       offered = LOAD_FACTOR * cal.decisionsPerSecond;
     }
     const rate = Math.max(1, Math.round((offered / DECISIONS) * 10) / 10); // requests/s
     const order = CONFIGS.map((_, i) => CONFIGS[(i + rep) % CONFIGS.length]!);
     for (const n of order) {
-      log(`repetition ${rep + 1}/${REPS}: ${n} processor(s), ${rate} requests/s x ${DECISIONS} decisions for ${SECONDS} s ...`);
+      log(
+        `repetition ${rep + 1}/${REPS}: ${n} processor(s), ${rate} requests/s x ${DECISIONS} decisions for ${SECONDS} s ...`
+      );
       const r = { ...(await measure(n, rate, SECONDS)), rep };
       results.push(r);
       log(
         `  achieved ${k(r.achieved)} dec/s, stored ${k(r.storedRowsPerSecond)} rows/s, lag p50/p99 ${r.lagP50}/${r.lagP99} ms, oldest ${r.maxOldestS.toFixed(1)} s, ` +
           `backlog ${r.backlogEntries}, drained in ${r.drainSeconds.toFixed(1)} s, lost ${r.lostDecisions}${r.rowsMismatch ? ` (${r.rowsMismatch})` : ''}; ` +
-          `cores: proc ${f1(r.cores.processors)} ch ${f1(r.cores.clickhouse)} recv ${f1(r.cores.receiver)} other ${f1(r.cores.other)} busy ${f1(r.cores.machine)}`,
+          `cores: proc ${f1(r.cores.processors)} ch ${f1(r.cores.clickhouse)} recv ${f1(r.cores.receiver)} other ${f1(r.cores.other)} busy ${f1(r.cores.machine)}`
       );
     }
   }
@@ -536,7 +645,11 @@ try {
   const med = (n: number, f: (r: RunResult) => number) => median(of(n).map(f));
   // Each configuration against 1 processor in the same repetition (same offered rate, minutes apart at most).
   const vsOne = (n: number) =>
-    median(of(n).map((r) => r.storedRowsPerSecond / results.find((b) => b.processors === 1 && b.rep === r.rep)!.storedRowsPerSecond));
+    median(
+      of(n).map(
+        (r) => r.storedRowsPerSecond / results.find((b) => b.processors === 1 && b.rep === r.rep)!.storedRowsPerSecond
+      )
+    );
   process.stdout.write(
     `\nnode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ClickHouse ${clickhouseVersion.trim()} (chDB ${packageVersion('chdb')}, embedded), ` +
       `Redis ${String(redisInfo.redis_version)} (AOF ${aof}), @clickhouse/client ${packageVersion('@clickhouse/client')}, ioredis ${packageVersion('ioredis')}, ` +
@@ -545,12 +658,24 @@ try {
       `${SECONDS} s per measurement, ${REPS} repetitions interleaved (order rotated), medians; ` +
       `${fixed > 0 ? 'rate set by XRAY_BENCH_RATE' : `rate per repetition = ${LOAD_FACTOR} x what one processor stored per second under ${CALIBRATION_RATE}k decisions/s of ingest, measured at the start of that repetition: ${calibrations.join(', ')} decisions/s`}` +
       `${authorization ? '; ingest key sent' : ''}\n` +
-      `machine load average (1 min) just before the benchmark started: ${loadBefore.toFixed(2)} (other work on the machine shows in the "other" column)\n\n`,
+      `machine load average (1 min) just before the benchmark started: ${loadBefore.toFixed(2)} (other work on the machine shows in the "other" column)\n\n`
   );
   const us = (cpu: number, rows: number) => (rows > 0 ? ((cpu * 1e6) / rows).toFixed(1) : '?');
   process.stdout.write(
     table(
-      ['processors', 'offered dec/s', 'achieved dec/s', 'stored rows/s', 'vs 1 proc', 'rows/(proc+CH) CPU-s', 'lag p50 / p99 ms', 'oldest unacked max s', 'backlog at end', 'drain s', 'lost'],
+      [
+        'processors',
+        'offered dec/s',
+        'achieved dec/s',
+        'stored rows/s',
+        'vs 1 proc',
+        'rows/(proc+CH) CPU-s',
+        'lag p50 / p99 ms',
+        'oldest unacked max s',
+        'backlog at end',
+        'drain s',
+        'lost',
+      ],
       CONFIGS.map((n) => [
         String(n),
         k(med(n, (r) => r.offered)),
@@ -563,13 +688,27 @@ try {
         `${med(n, (r) => r.backlogEntries).toFixed(0)} entries`,
         med(n, (r) => r.drainSeconds).toFixed(1),
         `${of(n).reduce((s, r) => s + r.lostDecisions, 0)}${of(n).some((r) => r.rowsMismatch || !r.drainedOk) ? ' (!)' : ''}`,
-      ]),
-    ),
+      ])
+    )
   );
-  process.stdout.write('\nwhere the CPU went during the load window (cores = CPU-seconds per second of wall time, medians; 2.00 = both cores):\n');
+  process.stdout.write(
+    '\nwhere the CPU went during the load window (cores = CPU-seconds per second of wall time, medians; 2.00 = both cores):\n'
+  );
   process.stdout.write(
     table(
-      ['processors', 'machine busy', 'processors', 'clickhouse', 'receiver', 's3', 'redis', 'load gen', 'other', 'processor µs/row', 'ClickHouse µs/row'],
+      [
+        'processors',
+        'machine busy',
+        'processors',
+        'clickhouse',
+        'receiver',
+        's3',
+        'redis',
+        'load gen',
+        'other',
+        'processor µs/row',
+        'ClickHouse µs/row',
+      ],
       CONFIGS.map((n) => [
         String(n),
         f1(med(n, (r) => r.cores.machine)),
@@ -580,15 +719,30 @@ try {
         f1(med(n, (r) => r.cores.redis)),
         f1(med(n, (r) => r.cores.load)),
         f1(med(n, (r) => r.cores.other + r.cores.bench + r.cores.query)),
-        us(med(n, (r) => r.cores.processors / r.storedRowsPerSecond), 1),
-        us(med(n, (r) => r.cores.clickhouse / r.storedRowsPerSecond), 1),
-      ]),
-    ),
+        us(
+          med(n, (r) => r.cores.processors / r.storedRowsPerSecond),
+          1
+        ),
+        us(
+          med(n, (r) => r.cores.clickhouse / r.storedRowsPerSecond),
+          1
+        ),
+      ])
+    )
   );
   process.stdout.write('\nhow the work was cut (medians over the load window):\n');
   process.stdout.write(
     table(
-      ['processors', 'batches/s', 'rows/batch', 'batch write ms', 'CH inserts/s', 'CH ms/insert', 'CH inserting', 'CH merges/s'],
+      [
+        'processors',
+        'batches/s',
+        'rows/batch',
+        'batch write ms',
+        'CH inserts/s',
+        'CH ms/insert',
+        'CH inserting',
+        'CH merges/s',
+      ],
       CONFIGS.map((n) => [
         String(n),
         med(n, (r) => r.writesPerSecond).toFixed(1),
@@ -598,15 +752,22 @@ try {
         med(n, (r) => r.chInsertMs).toFixed(0),
         `${(med(n, (r) => r.chInsertBusy) * 100).toFixed(0)}%`,
         med(n, (r) => r.chMergesPerSecond).toFixed(1),
-      ]),
-    ),
+      ])
+    )
   );
   const lost = results.reduce((s, r) => s + r.lostDecisions, 0);
   const failed = results.reduce((s, r) => s + r.failedRequests, 0);
   const skipped = results.reduce((s, r) => s + r.skippedRequests, 0);
   process.stdout.write(
     `\ncorrectness: ${results.reduce((s, r) => s + r.sentDecisions, 0)} decisions accepted, ${results.reduce((s, r) => s + r.storedDecisions, 0)} stored (FINAL), lost ${lost}` +
-      `${results.some((r) => r.rowsMismatch) ? `; row mismatches: ${results.map((r) => r.rowsMismatch).filter(Boolean).join('; ')}` : ''}` +
+      `${
+        results.some((r) => r.rowsMismatch)
+          ? `; row mismatches: ${results
+              .map((r) => r.rowsMismatch)
+              .filter(Boolean)
+              .join('; ')}`
+          : ''
+      }` +
       `${results.some((r) => !r.drainedOk) ? '; a backlog did NOT drain in time' : ''}; requests refused ${failed}, skipped by the load generator (${MAX_IN_FLIGHT} in flight) ${skipped}\n` +
       `stored rows/s: runs + steps + decisions written by all processors during the ${SECONDS} s load window (their counters); achieved = decisions the receiver answered 200 per second of sending; ` +
       `vs 1 proc: median over repetitions of stored rows/s divided by the same repetition's 1-processor figure; rows/(proc+CH) CPU-s: the same rows per CPU-second of the processors and ClickHouse\n` +
@@ -615,7 +776,7 @@ try {
       `backlog at end: stream entries not yet acknowledged (lag + pending, as on the processor's /metrics) when the load stopped; each is ${DECISIONS} decisions\n` +
       `machine busy: all processes and the kernel; other: what no listed process used (kernel, this script, anything else running on this machine); the load generator is a separate process on the same cores\n` +
       `batch: one processor write (S3 PUTs, then one ClickHouse insert per table, then XACK); CH inserting: share of wall time ClickHouse spent executing inserts (system.events) — ` +
-      `the embedded server runs one query at a time, so at 100% inserts queue behind each other whatever the number of processors\n`,
+      `the embedded server runs one query at a time, so at 100% inserts queue behind each other whatever the number of processors\n`
   );
 } finally {
   await ch.close();

@@ -74,7 +74,9 @@ async function loopDelay(withXRay: boolean, seconds: number): Promise<{ p99: num
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const deadPort = await freePort(); // nothing listens here: the receiver is unreachable
-  const xray = withXRay ? new XRay({ endpoint: `http://127.0.0.1:${deadPort}/v1/traces`, flushTimeoutMillis: 1000 }) : undefined;
+  const xray = withXRay
+    ? new XRay({ endpoint: `http://127.0.0.1:${deadPort}/v1/traces`, flushTimeoutMillis: 1000 })
+    : undefined;
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   let served = 0;
   let running = true;
@@ -128,7 +130,11 @@ async function memoryPerDecision(): Promise<{ xray: number; bare: number; stats:
   gc();
   before = retainedBytes();
   const deadPort = await freePort();
-  const xray = new XRay({ endpoint: `http://127.0.0.1:${deadPort}/v1/traces`, capture: C.CaptureLevels.FULL, flushTimeoutMillis: 500 });
+  const xray = new XRay({
+    endpoint: `http://127.0.0.1:${deadPort}/v1/traces`,
+    capture: C.CaptureLevels.FULL,
+    flushTimeoutMillis: 500,
+  });
   const runId = await xray.startRun('memory', undefined);
   await xray.step(runId, XRStepType.FILTER, 'filter', () => many, undefined);
   await xray.endRun(runId, undefined);
@@ -154,13 +160,52 @@ process.stdout.write('\n');
 const ratio = (level: string) => c[level]! / c.bare!;
 printTable([
   { figure: 'bare span.addEvent, µs/decision', value: c.bare!.toFixed(2) },
-  { figure: 'full, µs/decision', value: c.full!.toFixed(2), baseline: 'bare addEvent', ratio: ratio('full'), goal: '<= 2x', ok: ratio('full') <= 2 },
-  { figure: 'sampled, µs/decision', value: c.sampled!.toFixed(2), baseline: 'bare addEvent', ratio: ratio('sampled'), goal: '<= 0.5x', ok: ratio('sampled') <= 0.5 },
-  { figure: 'metrics_only, µs/decision', value: c.metrics_only!.toFixed(2), baseline: 'bare addEvent', ratio: ratio('metrics_only'), goal: '<= 0.2x', ok: ratio('metrics_only') <= 0.2 },
-  { figure: 'event-loop delay p99, ms (HTTP host + X-Ray)', value: busy.p99.toFixed(2), baseline: `without X-Ray ${quiet.p99.toFixed(2)} ms`, goal: '<= +2 ms', ok: busy.p99 - quiet.p99 <= 2 },
+  {
+    figure: 'full, µs/decision',
+    value: c.full!.toFixed(2),
+    baseline: 'bare addEvent',
+    ratio: ratio('full'),
+    goal: '<= 2x',
+    ok: ratio('full') <= 2,
+  },
+  {
+    figure: 'sampled, µs/decision',
+    value: c.sampled!.toFixed(2),
+    baseline: 'bare addEvent',
+    ratio: ratio('sampled'),
+    goal: '<= 0.5x',
+    ok: ratio('sampled') <= 0.5,
+  },
+  {
+    figure: 'metrics_only, µs/decision',
+    value: c.metrics_only!.toFixed(2),
+    baseline: 'bare addEvent',
+    ratio: ratio('metrics_only'),
+    goal: '<= 0.2x',
+    ok: ratio('metrics_only') <= 0.2,
+  },
+  {
+    figure: 'event-loop delay p99, ms (HTTP host + X-Ray)',
+    value: busy.p99.toFixed(2),
+    baseline: `without X-Ray ${quiet.p99.toFixed(2)} ms`,
+    goal: '<= +2 ms',
+    ok: busy.p99 - quiet.p99 <= 2,
+  },
   ...(memory
-    ? [{ figure: 'memory per buffered decision (heap + buffers), B', value: memory.xray.toFixed(0), baseline: `bare OTel event ${memory.bare.toFixed(0)} B`, ratio: memory.xray / memory.bare, goal: '<= 2x', ok: memory.xray / memory.bare <= 2 }]
+    ? [
+        {
+          figure: 'memory per buffered decision (heap + buffers), B',
+          value: memory.xray.toFixed(0),
+          baseline: `bare OTel event ${memory.bare.toFixed(0)} B`,
+          ratio: memory.xray / memory.bare,
+          goal: '<= 2x',
+          ok: memory.xray / memory.bare <= 2,
+        },
+      ]
     : []),
 ]);
 process.stdout.write(`\nrequests served in 3 s: ${quiet.served} without X-Ray, ${busy.served} with\n`);
-if (memory) process.stdout.write(`SDK stats after buffering 50,000 decisions with the receiver unreachable: ${JSON.stringify(memory.stats)}\n`);
+if (memory)
+  process.stdout.write(
+    `SDK stats after buffering 50,000 decisions with the receiver unreachable: ${JSON.stringify(memory.stats)}\n`
+  );

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterStream } from '@xray/core/ingest';
 import { Redis } from 'ioredis';
-import { ensureRedis, freePort, type Services, startServices, startStorage, type Storage, stopRedis } from '@xray/stack';
+import {
+  ensureRedis,
+  freePort,
+  type Services,
+  startServices,
+  startStorage,
+  type Storage,
+  stopRedis,
+} from '@xray/stack';
 
 /** Median of numbers. */
 export function median(values: readonly number[]): number {
@@ -35,8 +43,20 @@ export async function startBenchStack(label: string, env: Record<string, string>
   const quiet = (name: string, line: string) => {
     if (/error|fail/i.test(line)) log(`[${name}] ${line}`);
   };
-  const storage = await startStorage({ dataDir, clickhousePort: await freePort(), s3Port: await freePort(), bucket: 'bench', onLine: quiet });
-  const settings = { database: `bench_${label}`, stream: `bench:${label}:${process.pid}`, bucket: 'bench', projectId: 'bench', redisUrl };
+  const storage = await startStorage({
+    dataDir,
+    clickhousePort: await freePort(),
+    s3Port: await freePort(),
+    bucket: 'bench',
+    onLine: quiet,
+  });
+  const settings = {
+    database: `bench_${label}`,
+    stream: `bench:${label}:${process.pid}`,
+    bucket: 'bench',
+    projectId: 'bench',
+    redisUrl,
+  };
   const services = await startServices({
     ...settings,
     // Keys of this run only, in its data folder; rate limits off (the benchmarks measure capacity).
@@ -66,10 +86,21 @@ export async function startBenchStack(label: string, env: Record<string, string>
 }
 
 /** Prints the benchmark table: figure, value, baseline, ratio, goal, verdict. */
-export function printTable(rows: { figure: string; value: string; baseline?: string; ratio?: number; goal?: string; ok?: boolean }[]): void {
+export function printTable(
+  rows: { figure: string; value: string; baseline?: string; ratio?: number; goal?: string; ok?: boolean }[]
+): void {
   const header = ['figure', 'value', 'baseline (same run)', 'ratio', 'goal', 'verdict'];
-  const cells = rows.map((r) => [r.figure, r.value, r.baseline ?? '—', r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}x`, r.goal ?? '—', r.ok === undefined ? '—' : r.ok ? 'met' : 'NOT met']);
+  const cells = rows.map((r) => [
+    r.figure,
+    r.value,
+    r.baseline ?? '—',
+    r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}x`,
+    r.goal ?? '—',
+    r.ok === undefined ? '—' : r.ok ? 'met' : 'NOT met',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(line).join('\n')}\n`);
+  process.stdout.write(
+    `${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(line).join('\n')}\n`
+  );
 }

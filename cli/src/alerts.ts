@@ -17,7 +17,13 @@ interface Rule {
   threshold: number;
   windowSeconds: number;
   webhook: string;
-  state?: { status: string; since: string | null; lastValue: number | null; lastEvaluatedAt: string | null; evaluationError: string | null };
+  state?: {
+    status: string;
+    since: string | null;
+    lastValue: number | null;
+    lastEvaluatedAt: string | null;
+    evaluationError: string | null;
+  };
 }
 
 interface AlertEvent {
@@ -30,15 +36,23 @@ interface AlertEvent {
 }
 
 const what = (r: Rule) =>
-  r.kind === 'item_eliminated' ? `${r.items?.length ?? 0} watched item(s)` : `${r.pipeline}/${r.step}${r.reasonCode || r.reason ? ` [${r.reasonCode ?? r.reason}]` : ''}`;
+  r.kind === 'item_eliminated'
+    ? `${r.items?.length ?? 0} watched item(s)`
+    : `${r.pipeline}/${r.step}${r.reasonCode || r.reason ? ` [${r.reasonCode ?? r.reason}]` : ''}`;
 const when = (r: Rule) => (r.kind === 'item_eliminated' ? 'any eliminated' : `${r.condition} ${r.threshold}`);
-const windowText = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
-const value = (v: number | null | undefined) => (v === null || v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(3));
+const windowText = (seconds: number) =>
+  seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+const value = (v: number | null | undefined) =>
+  v === null || v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(3);
 
 export async function alertsListCommand(api: ApiClient, style: Style): Promise<Output> {
   const { rules } = await api.get<{ rules: Rule[] }>('/v1/alerts/rules');
   const withState = await Promise.all(rules.map((r) => api.get<Rule>(`/v1/alerts/rules/${encodeURIComponent(r.id)}`)));
-  if (withState.length === 0) return { json: { rules: withState }, text: 'No alert rules; create one with: xray alerts create --rule \'{"kind": …}\'' };
+  if (withState.length === 0)
+    return {
+      json: { rules: withState },
+      text: 'No alert rules; create one with: xray alerts create --rule \'{"kind": …}\'',
+    };
   const rows: Cell[][] = withState.map((r) => [
     r.id,
     r.name,
@@ -46,10 +60,15 @@ export async function alertsListCommand(api: ApiClient, style: Style): Promise<O
     what(r),
     when(r),
     windowText(r.windowSeconds),
-    r.state?.status === 'firing' ? { text: 'FIRING', paint: style.red } : { text: r.state?.status ?? '-', paint: style.green },
+    r.state?.status === 'firing'
+      ? { text: 'FIRING', paint: style.red }
+      : { text: r.state?.status ?? '-', paint: style.green },
     value(r.state?.lastValue),
   ]);
-  return { json: { rules: withState }, text: renderTable(['RULE', 'NAME', 'KIND', 'WATCHES', 'FIRES WHEN', 'WINDOW', 'STATE', 'LAST VALUE'], rows, style) };
+  return {
+    json: { rules: withState },
+    text: renderTable(['RULE', 'NAME', 'KIND', 'WATCHES', 'FIRES WHEN', 'WINDOW', 'STATE', 'LAST VALUE'], rows, style),
+  };
 }
 
 export async function alertsShowCommand(api: ApiClient, ruleId: string, style: Style): Promise<Output> {

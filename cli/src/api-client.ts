@@ -21,8 +21,14 @@ export interface ApiOptions {
 
 export function apiClient(o: ApiOptions): ApiClient {
   const base = o.url.replace(/\/+$/, '');
-  const call = async <T>(method: string, path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> => {
-    if (!o.key) throw new ApiError('no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).');
+  const call = async <T>(
+    method: string,
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+    body?: unknown
+  ): Promise<T> => {
+    if (!o.key)
+      throw new ApiError('no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).');
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const url = `${base}${path}${params.size ? `?${params}` : ''}`;
@@ -30,12 +36,17 @@ export function apiClient(o: ApiOptions): ApiClient {
     try {
       res = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${o.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${o.key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(o.timeoutMillis ?? 30_000),
       });
     } catch (err) {
-      throw new ApiError(`the query API does not answer at ${base} (${(err as Error).message}); start X-Ray (npm start) or pass --url.`);
+      throw new ApiError(
+        `the query API does not answer at ${base} (${(err as Error).message}); start X-Ray (npm start) or pass --url.`
+      );
     }
     const answer = (await res.json().catch(() => undefined)) as T | ErrorResponse | undefined;
     if (!res.ok) {

@@ -11,7 +11,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function xray(store: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t), env: { XRAY_AUTH_STORE: `file:${join(dir, store)}` }, colour: false });
+  const code = await run(argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    env: { XRAY_AUTH_STORE: `file:${join(dir, store)}` },
+    colour: false,
+  });
   return { code, out, err };
 }
 
@@ -23,7 +28,18 @@ describe('xray keys', () => {
     expect(ingestKey).toMatch(/^xri_/);
     expect(readKey).toMatch(/^xrr_/);
 
-    const extra = await xray('a.json', 'create', 'key', 'acme', '--kind', 'ingest', '--name', 'ci', '--spans-per-second', '500');
+    const extra = await xray(
+      'a.json',
+      'create',
+      'key',
+      'acme',
+      '--kind',
+      'ingest',
+      '--name',
+      'ci',
+      '--spans-per-second',
+      '500'
+    );
     expect(extra.code).toBe(EXIT.ok);
     expect(extra.out).toMatch(/Created ingest key [0-9a-f]{12} for project acme:\n {2}xri_/);
 
@@ -34,7 +50,10 @@ describe('xray keys', () => {
 
     const revoked = await xray('a.json', 'revoke', 'key', ingestKey);
     expect(revoked.code).toBe(EXIT.ok);
-    const json = JSON.parse((await xray('a.json', 'list', '--json')).out) as { id: string; keys: { kind: string; revokedAt?: string; hash?: string }[] }[];
+    const json = JSON.parse((await xray('a.json', 'list', '--json')).out) as {
+      id: string;
+      keys: { kind: string; revokedAt?: string; hash?: string }[];
+    }[];
     expect(json[0]!.id).toBe('acme');
     expect(json[0]!.keys.filter((k) => k.revokedAt).map((k) => k.kind)).toEqual(['ingest']);
     expect(json[0]!.keys.every((k) => k.hash === undefined)).toBe(true);
@@ -42,13 +61,30 @@ describe('xray keys', () => {
 
   it('explains mistakes with exit code 2 for usage and 1 for failures', async () => {
     expect(await xray('b.json')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('Usage: xray') });
-    expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'admin')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('--kind must be ingest or read, not "admin"') });
-    expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'read', '--bytes-per-second', '-1')).toMatchObject({ code: EXIT.usage });
-    expect(await xray('b.json', 'frobnicate')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('Unknown command "frobnicate"') });
-    expect(await xray('b.json', 'create', 'project')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('needs a project id') });
-    expect(await xray('b.json', 'create', 'key', 'nobody', '--kind', 'read')).toMatchObject({ code: EXIT.failed, err: 'xray: No project "nobody"; create it first (xray create project nobody).\n' });
+    expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'admin')).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('--kind must be ingest or read, not "admin"'),
+    });
+    expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'read', '--bytes-per-second', '-1')).toMatchObject({
+      code: EXIT.usage,
+    });
+    expect(await xray('b.json', 'frobnicate')).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('Unknown command "frobnicate"'),
+    });
+    expect(await xray('b.json', 'create', 'project')).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('needs a project id'),
+    });
+    expect(await xray('b.json', 'create', 'key', 'nobody', '--kind', 'read')).toMatchObject({
+      code: EXIT.failed,
+      err: 'xray: No project "nobody"; create it first (xray create project nobody).\n',
+    });
     expect(await xray('b.json', 'revoke', 'key', 'abcdefabcdef')).toMatchObject({ code: EXIT.failed });
-    expect(await xray('b.json', 'list', '--store', 'mysql')).toMatchObject({ code: EXIT.usage, err: expect.stringContaining('XRAY_AUTH_STORE must be') });
+    expect(await xray('b.json', 'list', '--store', 'mysql')).toMatchObject({
+      code: EXIT.usage,
+      err: expect.stringContaining('XRAY_AUTH_STORE must be'),
+    });
     expect((await xray('b.json', 'list')).out).toMatch(/^No projects yet/);
   });
 

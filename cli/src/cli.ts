@@ -2,9 +2,22 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ManageError, openKeyStore, type RateLimits } from '@xray/auth';
-import { alertsCreateCommand, alertsDeleteCommand, alertsEventsCommand, alertsListCommand, alertsShowCommand } from './alerts.js';
+import {
+  alertsCreateCommand,
+  alertsDeleteCommand,
+  alertsEventsCommand,
+  alertsListCommand,
+  alertsShowCommand,
+} from './alerts.js';
 import { ApiError, type ApiClient, apiClient } from './api-client.js';
-import { createKeyCommand, createProjectCommand, listCommand, type Output, revokeKeyCommand, UsageError } from './keys.js';
+import {
+  createKeyCommand,
+  createProjectCommand,
+  listCommand,
+  type Output,
+  revokeKeyCommand,
+  UsageError,
+} from './keys.js';
 import { diffCommand, reasonsCommand, runsCommand, stepsCommand, whyCommand } from './questions.js';
 import { COLOUR, PLAIN } from './table.js';
 
@@ -95,9 +108,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const style = io.colour && !values.json ? COLOUR : PLAIN;
-  const print = (output: Output) => io.out(values.json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
+  const print = (output: Output) =>
+    io.out(values.json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
   if (QUESTIONS.has(positionals[0]!)) {
-    const api = apiClient({ url: values.url ?? io.env.XRAY_QUERY_URL ?? 'http://127.0.0.1:8080', key: values.key ?? io.env.XRAY_READ_KEY });
+    const api = apiClient({
+      url: values.url ?? io.env.XRAY_QUERY_URL ?? 'http://127.0.0.1:8080',
+      key: values.key ?? io.env.XRAY_READ_KEY,
+    });
     const stop = io.progress ? spinner(io) : () => undefined;
     try {
       const output = await ask(positionals, values, api, style);
@@ -143,7 +160,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-type Values = { name?: string; kind?: string; project?: string; 'spans-per-second'?: string; 'bytes-per-second'?: string } & Record<string, string | boolean | undefined>;
+type Values = {
+  name?: string;
+  kind?: string;
+  project?: string;
+  'spans-per-second'?: string;
+  'bytes-per-second'?: string;
+} & Record<string, string | boolean | undefined>;
 
 const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'alerts']);
 
@@ -159,13 +182,31 @@ async function ask(positionals: string[], values: Values, api: ApiClient, style:
   switch (command) {
     case 'runs':
       take(0, 'no arguments');
-      return runsCommand(api, { pipeline: text('pipeline'), minRatio: text('min-ratio'), maxRatio: text('max-ratio'), status: text('status'), sort: text('sort'), from: text('from'), to: text('to'), limit: text('limit') }, style);
+      return runsCommand(
+        api,
+        {
+          pipeline: text('pipeline'),
+          minRatio: text('min-ratio'),
+          maxRatio: text('max-ratio'),
+          status: text('status'),
+          sort: text('sort'),
+          from: text('from'),
+          to: text('to'),
+          limit: text('limit'),
+        },
+        style
+      );
     case 'steps':
       return stepsCommand(api, take(1, 'a run id')[0]!, style);
     case 'reasons':
       return reasonsCommand(api, take(1, 'a step id')[0]!, text('outcome'), style);
     case 'why':
-      return whyCommand(api, take(1, 'an item id')[0]!, { run: text('run'), pipeline: text('pipeline'), from: text('from'), to: text('to'), limit: text('limit') }, style);
+      return whyCommand(
+        api,
+        take(1, 'an item id')[0]!,
+        { run: text('run'), pipeline: text('pipeline'), from: text('from'), to: text('to'), limit: text('limit') },
+        style
+      );
     default: {
       const [a, b] = take(2, 'two run ids');
       return diffCommand(api, a!, b!, text('limit'), style);
@@ -190,10 +231,15 @@ async function alerts(args: string[], values: Values, api: ApiClient, style: typ
     case 'events':
       return alertsEventsCommand(api, typeof values.limit === 'string' ? values.limit : undefined, style);
     case 'create': {
-      const rule = typeof values.rule === 'string' ? values.rule : typeof values.file === 'string' ? await readFile(values.file, 'utf8').catch((err: Error) => {
-        throw new UsageError(`cannot read ${String(values.file)}: ${err.message}`);
-      }) : undefined;
-      if (rule === undefined) throw new UsageError('`xray alerts create` needs --rule \'<JSON>\' or --file <rule.json>.');
+      const rule =
+        typeof values.rule === 'string'
+          ? values.rule
+          : typeof values.file === 'string'
+            ? await readFile(values.file, 'utf8').catch((err: Error) => {
+                throw new UsageError(`cannot read ${String(values.file)}: ${err.message}`);
+              })
+            : undefined;
+      if (rule === undefined) throw new UsageError("`xray alerts create` needs --rule '<JSON>' or --file <rule.json>.");
       try {
         return await alertsCreateCommand(api, rule, style);
       } catch (err) {
@@ -223,7 +269,12 @@ function spinner(io: Io): () => void {
   };
 }
 
-function dispatch(positionals: string[], values: Values, store: Parameters<typeof listCommand>[0], style: typeof PLAIN): Promise<Output> {
+function dispatch(
+  positionals: string[],
+  values: Values,
+  store: Parameters<typeof listCommand>[0],
+  style: typeof PLAIN
+): Promise<Output> {
   const [verb, noun, arg, ...extra] = positionals;
   const command = noun === undefined ? verb : `${verb} ${noun}`;
   const needs = (what: string) => {
@@ -235,11 +286,18 @@ function dispatch(positionals: string[], values: Values, store: Parameters<typeo
     case 'create project':
       return createProjectCommand(store, needs('a project id'), values.name, style);
     case 'create key':
-      return createKeyCommand(store, needs('a project id'), values.kind, { name: values.name, limits: limits(values) }, style);
+      return createKeyCommand(
+        store,
+        needs('a project id'),
+        values.kind,
+        { name: values.name, limits: limits(values) },
+        style
+      );
     case 'revoke key':
       return revokeKeyCommand(store, needs('a key id'), style);
     case 'list':
-      if (positionals.length > 1) throw new UsageError(`\`xray list\` takes no arguments; use --project <id> to pick one.`);
+      if (positionals.length > 1)
+        throw new UsageError(`\`xray list\` takes no arguments; use --project <id> to pick one.`);
       return listCommand(store, values.project, style);
     default:
       throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
@@ -251,11 +309,15 @@ function limits(values: Values): RateLimits | undefined {
     const raw = values[flag];
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number ≥ 0 (0 = unlimited), not "${raw}".`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new UsageError(`--${flag} must be a whole number ≥ 0 (0 = unlimited), not "${raw}".`);
     return n;
   };
   const spansPerSecond = read('spans-per-second');
   const bytesPerSecond = read('bytes-per-second');
   if (spansPerSecond === undefined && bytesPerSecond === undefined) return undefined;
-  return { ...(spansPerSecond !== undefined && { spansPerSecond }), ...(bytesPerSecond !== undefined && { bytesPerSecond }) };
+  return {
+    ...(spansPerSecond !== undefined && { spansPerSecond }),
+    ...(bytesPerSecond !== undefined && { bytesPerSecond }),
+  };
 }

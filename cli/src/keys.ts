@@ -1,5 +1,14 @@
 /** `xray create project|key`, `xray revoke key`, `xray list`: projects and API keys. */
-import { createKey, createProject, type KeyKind, KEY_KINDS, type KeyRecord, type KeyStore, type RateLimits, revokeKey } from '@xray/auth';
+import {
+  createKey,
+  createProject,
+  type KeyKind,
+  KEY_KINDS,
+  type KeyRecord,
+  type KeyStore,
+  type RateLimits,
+  revokeKey,
+} from '@xray/auth';
 import { type Cell, renderTable, type Style } from './table.js';
 
 /** What a command prints: text for people, a value for `--json`. */
@@ -13,7 +22,12 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export async function createProjectCommand(store: KeyStore, projectId: string, name: string | undefined, style: Style): Promise<Output> {
+export async function createProjectCommand(
+  store: KeyStore,
+  projectId: string,
+  name: string | undefined,
+  style: Style
+): Promise<Output> {
   await createProject(store, projectId, name);
   const ingest = await createKey(store, projectId, 'ingest');
   const read = await createKey(store, projectId, 'read');
@@ -34,9 +48,10 @@ export async function createKeyCommand(
   projectId: string,
   kindText: string | undefined,
   options: { name?: string; limits?: RateLimits },
-  style: Style,
+  style: Style
 ): Promise<Output> {
-  if (!KEY_KINDS.includes(kindText as KeyKind)) throw new UsageError(`--kind must be ingest or read${kindText ? `, not "${kindText}"` : ''}.`);
+  if (!KEY_KINDS.includes(kindText as KeyKind))
+    throw new UsageError(`--kind must be ingest or read${kindText ? `, not "${kindText}"` : ''}.`);
   const created = await createKey(store, projectId, kindText as KeyKind, options);
   return {
     json: { key: created.key, ...publicRecord(created.record) },
@@ -57,22 +72,42 @@ export async function revokeKeyCommand(store: KeyStore, keyId: string, style: St
 }
 
 export async function listCommand(store: KeyStore, projectFilter: string | undefined, style: Style): Promise<Output> {
-  const projects = (await store.listProjects()).filter((p) => !projectFilter || p.id === projectFilter).sort((a, b) => a.id.localeCompare(b.id));
+  const projects = (await store.listProjects())
+    .filter((p) => !projectFilter || p.id === projectFilter)
+    .sort((a, b) => a.id.localeCompare(b.id));
   const keys = (await store.listKeys()).filter((k) => !projectFilter || k.projectId === projectFilter);
   const json = projects.map((p) => ({ ...p, keys: keys.filter((k) => k.projectId === p.id).map(publicRecord) }));
   if (projects.length === 0) {
-    return { json, text: projectFilter ? `No project "${projectFilter}" in ${store.description}.` : `No projects yet in ${store.description}; create one with: xray create project <id>` };
+    return {
+      json,
+      text: projectFilter
+        ? `No project "${projectFilter}" in ${store.description}.`
+        : `No projects yet in ${store.description}; create one with: xray create project <id>`,
+    };
   }
   const rows: Cell[][] = [];
   for (const project of projects) {
     const own = keys.filter((k) => k.projectId === project.id).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     if (own.length === 0) rows.push([project.id, { text: '(no keys)', paint: style.dim }, '', '', '', '', '']);
     for (const key of own) {
-      const status: Cell = key.revokedAt ? { text: `revoked ${key.revokedAt.slice(0, 10)}`, paint: style.red } : { text: 'active', paint: style.green };
-      rows.push([project.id, key.id, key.kind, key.name, key.createdAt.slice(0, 19).replace('T', ' '), status, limitsText(key.limits)]);
+      const status: Cell = key.revokedAt
+        ? { text: `revoked ${key.revokedAt.slice(0, 10)}`, paint: style.red }
+        : { text: 'active', paint: style.green };
+      rows.push([
+        project.id,
+        key.id,
+        key.kind,
+        key.name,
+        key.createdAt.slice(0, 19).replace('T', ' '),
+        status,
+        limitsText(key.limits),
+      ]);
     }
   }
-  return { json, text: renderTable(['PROJECT', 'KEY ID', 'KIND', 'NAME', 'CREATED (UTC)', 'STATUS', 'LIMITS'], rows, style) };
+  return {
+    json,
+    text: renderTable(['PROJECT', 'KEY ID', 'KIND', 'NAME', 'CREATED (UTC)', 'STATUS', 'LIMITS'], rows, style),
+  };
 }
 
 /** A key record without its hash (nothing secret, but nobody's business). */

@@ -1,5 +1,12 @@
 /** `xray runs|steps|reasons|why|diff`: the debugging questions, answered by the query API. */
-import type { ItemInRunResponse, ItemRunsResponse, ReasonHistogramResponse, RunDiffResponse, RunListResponse, StepListResponse } from '@xray/core/api';
+import type {
+  ItemInRunResponse,
+  ItemRunsResponse,
+  ReasonHistogramResponse,
+  RunDiffResponse,
+  RunListResponse,
+  StepListResponse,
+} from '@xray/core/api';
 import type { ApiClient } from './api-client.js';
 import type { Output } from './keys.js';
 import { type Cell, renderTable, type Style } from './table.js';
@@ -41,7 +48,12 @@ export async function runsCommand(api: ApiClient, o: RunsOptions, style: Style):
     r.eliminationRatio >= 0.5 ? { text: pct(r.eliminationRatio), paint: style.red } : pct(r.eliminationRatio),
   ]);
   const more = body.nextCursor ? `\n${style.dim('more: raise --limit, or narrow with --from/--to')}` : '';
-  return { json: body, text: renderTable(['RUN', 'PIPELINE', 'STARTED (UTC)', 'STATUS', 'STEPS', 'IN → OUT', 'ELIMINATED'], rows, style) + more };
+  return {
+    json: body,
+    text:
+      renderTable(['RUN', 'PIPELINE', 'STARTED (UTC)', 'STATUS', 'STEPS', 'IN → OUT', 'ELIMINATED'], rows, style) +
+      more,
+  };
 }
 
 /** A run's funnel; the step that eliminated most is marked. */
@@ -62,32 +74,67 @@ export async function stepsCommand(api: ApiClient, runId: string, style: Style):
       st.capture,
     ];
   });
-  return { json: body, text: renderTable(['', 'STEP', 'NAME', 'TYPE', 'IN → OUT', 'ELIMINATED', 'RATIO', 'SHARE OF RUN', 'TIME', 'CAPTURE'], rows, style) };
+  return {
+    json: body,
+    text: renderTable(
+      ['', 'STEP', 'NAME', 'TYPE', 'IN → OUT', 'ELIMINATED', 'RATIO', 'SHARE OF RUN', 'TIME', 'CAPTURE'],
+      rows,
+      style
+    ),
+  };
 }
 
 /** Why a step decided as it did: reasons, most frequent first, with example items. */
-export async function reasonsCommand(api: ApiClient, stepId: string, outcome: string | undefined, style: Style): Promise<Output> {
+export async function reasonsCommand(
+  api: ApiClient,
+  stepId: string,
+  outcome: string | undefined,
+  style: Style
+): Promise<Output> {
   const body = await api.get<ReasonHistogramResponse>(`/v1/steps/${encodeURIComponent(stepId)}/reasons`, { outcome });
-  if (body.reasons.length === 0) return { json: body, text: `No recorded decisions${outcome ? ` with outcome ${outcome}` : ''} in step ${stepId}.` };
-  const rows: Cell[][] = body.reasons.map((r) => [String(r.decisions), pct(r.share), r.byCode ? r.reason : `"${r.reason}"`, r.examples.map((e) => e.itemId).join(', ')]);
-  const note = body.recordedCount < body.decisionCount ? `\n${style.dim(`counts are of the ${body.recordedCount} recorded of ${body.decisionCount} decisions (capture ${body.capture})`)}` : '';
+  if (body.reasons.length === 0)
+    return { json: body, text: `No recorded decisions${outcome ? ` with outcome ${outcome}` : ''} in step ${stepId}.` };
+  const rows: Cell[][] = body.reasons.map((r) => [
+    String(r.decisions),
+    pct(r.share),
+    r.byCode ? r.reason : `"${r.reason}"`,
+    r.examples.map((e) => e.itemId).join(', '),
+  ]);
+  const note =
+    body.recordedCount < body.decisionCount
+      ? `\n${style.dim(`counts are of the ${body.recordedCount} recorded of ${body.decisionCount} decisions (capture ${body.capture})`)}`
+      : '';
   return { json: body, text: renderTable(['DECISIONS', 'SHARE', 'REASON', 'FOR EXAMPLE'], rows, style) + note };
 }
 
 /** Where an item died: in one run step by step, or across runs. */
-export async function whyCommand(api: ApiClient, itemId: string, o: { run?: string; pipeline?: string; from?: string; to?: string; limit?: string }, style: Style): Promise<Output> {
+export async function whyCommand(
+  api: ApiClient,
+  itemId: string,
+  o: { run?: string; pipeline?: string; from?: string; to?: string; limit?: string },
+  style: Style
+): Promise<Output> {
   if (o.run) {
-    const body = await api.get<ItemInRunResponse>(`/v1/runs/${encodeURIComponent(o.run)}/items/${encodeURIComponent(itemId)}`);
+    const body = await api.get<ItemInRunResponse>(
+      `/v1/runs/${encodeURIComponent(o.run)}/items/${encodeURIComponent(itemId)}`
+    );
     const rows: Cell[][] = body.decisions.map((d) => [
       d.stepName,
       d.outcome === 'eliminated' ? { text: d.outcome, paint: style.red } : d.outcome,
       d.score === null ? '' : String(d.score),
       d.reason,
     ]);
-    const verdict = body.eliminatedAt ? `${itemId} was eliminated at ${style.bold(body.eliminatedAt.stepName)}: ${body.eliminatedAt.reason}` : `${itemId} was not eliminated in this run.`;
+    const verdict = body.eliminatedAt
+      ? `${itemId} was eliminated at ${style.bold(body.eliminatedAt.stepName)}: ${body.eliminatedAt.reason}`
+      : `${itemId} was not eliminated in this run.`;
     return { json: body, text: `${verdict}\n\n${renderTable(['STEP', 'OUTCOME', 'SCORE', 'REASON'], rows, style)}` };
   }
-  const body = await api.get<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, { pipeline: o.pipeline, from: o.from, to: o.to, limit: o.limit ?? 20 });
+  const body = await api.get<ItemRunsResponse>(`/v1/items/${encodeURIComponent(itemId)}/runs`, {
+    pipeline: o.pipeline,
+    from: o.from,
+    to: o.to,
+    limit: o.limit ?? 20,
+  });
   if (body.runs.length === 0) return { json: body, text: `No recorded decision about ${itemId} in this time range.` };
   const rows: Cell[][] = body.runs.map((r) => [
     r.runId,
@@ -100,8 +147,16 @@ export async function whyCommand(api: ApiClient, itemId: string, o: { run?: stri
 }
 
 /** What changed between two runs: step deltas, then the items whose fate changed. */
-export async function diffCommand(api: ApiClient, runA: string, runB: string, limit: string | undefined, style: Style): Promise<Output> {
-  const body = await api.get<RunDiffResponse>(`/v1/runs/${encodeURIComponent(runA)}/diff/${encodeURIComponent(runB)}`, { limit: limit ?? 50 });
+export async function diffCommand(
+  api: ApiClient,
+  runA: string,
+  runB: string,
+  limit: string | undefined,
+  style: Style
+): Promise<Output> {
+  const body = await api.get<RunDiffResponse>(`/v1/runs/${encodeURIComponent(runA)}/diff/${encodeURIComponent(runB)}`, {
+    limit: limit ?? 50,
+  });
   const signed = (x: number, digits = 0) => `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
   const steps = renderTable(
     ['STEP', 'A ELIMINATED', 'B ELIMINATED', 'CHANGE', 'A RATIO', 'B RATIO', 'CHANGE'],
@@ -114,11 +169,16 @@ export async function diffCommand(api: ApiClient, runA: string, runB: string, li
       st.b ? pct(st.b.eliminationRatio) : '-',
       `${signed(st.ratioDeltaPoints, 1)} pts`,
     ]),
-    style,
+    style
   );
-  const fateOf = (side: RunDiffResponse['items'][number]['a']) => (side ? `${side.stepName}: ${side.reason}` : 'survived');
+  const fateOf = (side: RunDiffResponse['items'][number]['a']) =>
+    side ? `${side.stepName}: ${side.reason}` : 'survived';
   const items = body.items.length
-    ? renderTable(['ITEM', `IN ${runA.slice(0, 8)}…`, `IN ${runB.slice(0, 8)}…`], body.items.map((x) => [x.itemId, fateOf(x.a), fateOf(x.b)]), style)
+    ? renderTable(
+        ['ITEM', `IN ${runA.slice(0, 8)}…`, `IN ${runB.slice(0, 8)}…`],
+        body.items.map((x) => [x.itemId, fateOf(x.a), fateOf(x.b)]),
+        style
+      )
     : 'No item changed fate (among items recorded in both runs).';
   const more = body.nextCursor ? `\n${style.dim('more items: raise --limit')}` : '';
   return { json: body, text: `${style.bold(`${body.pipeline}: ${runA} → ${runB}`)}\n\n${steps}\n\n${items}${more}` };

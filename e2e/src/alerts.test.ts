@@ -23,7 +23,13 @@ interface Rule {
   id: string;
   name: string;
   kind: string;
-  state?: { status: string; since: string | null; lastValue: number | null; lastEvaluatedAt: string | null; notifications: { sent: number; failed: number; lastError: string | null } };
+  state?: {
+    status: string;
+    since: string | null;
+    lastValue: number | null;
+    lastEvaluatedAt: string | null;
+    notifications: { sent: number; failed: number; lastError: string | null };
+  };
 }
 
 let stack: TestStack;
@@ -33,7 +39,12 @@ let hookUrl: string;
 const received: Record<string, Notification[]> = {};
 const rules: Record<'ratio' | 'reason' | 'items' | 'unreachable', Rule> = {} as never;
 
-async function api<T>(method: string, path: string, body?: unknown, key = stack.keys.readKey): Promise<{ status: number; body: T }> {
+async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  key = stack.keys.readKey
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stack.queryUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -48,18 +59,28 @@ async function sendRun(prefix: string, count: number, eliminated: number): Promi
   const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
   const items = Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}` }));
   const runId = await xray.startRun('alerts-search', items);
-  const out = await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>
-    input.map((x, i) =>
-      i < eliminated
-        ? { itemId: x.id, outcome: ELIMINATED, reason: 'Missing required keywords', reasonCode: 'missing_keyword' }
-        : { itemId: x.id, outcome: KEPT, reason: 'All keywords present', reasonCode: 'ok' },
-    ), items);
-  await xray.endRun(runId, out.filter((d) => d.outcome === KEPT));
+  const out = await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'filter',
+    (input: typeof items) =>
+      input.map((x, i) =>
+        i < eliminated
+          ? { itemId: x.id, outcome: ELIMINATED, reason: 'Missing required keywords', reasonCode: 'missing_keyword' }
+          : { itemId: x.id, outcome: KEPT, reason: 'All keywords present', reasonCode: 'ok' }
+      ),
+    items
+  );
+  await xray.endRun(
+    runId,
+    out.filter((d) => d.outcome === KEPT)
+  );
   await xray.shutdown();
   expect(xray.stats().exportFailures).toBe(0);
 }
 
-const notifications = (rule: Rule, state?: 'firing' | 'resolved') => (received[rule.id] ?? []).filter((n) => state === undefined || n.state === state);
+const notifications = (rule: Rule, state?: 'firing' | 'resolved') =>
+  (received[rule.id] ?? []).filter((n) => state === undefined || n.state === state);
 const waitFor = (rule: Rule, state: 'firing' | 'resolved', timeout = 30_000) =>
   eventually(async () => notifications(rule, state)[0], timeout, `a ${state} notification of ${rule.name}`);
 
@@ -85,11 +106,42 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
     return res.body;
   };
-  rules.ratio = await create({ kind: 'elimination_ratio', name: 'filter too aggressive', pipeline: 'alerts-search', step: 'filter', condition: 'above', threshold: 0.5, windowSeconds: hour, webhook: hookUrl });
-  rules.reason = await create({ kind: 'reason_share', pipeline: 'alerts-search', step: 'filter', reasonCode: 'missing_keyword', condition: 'above', threshold: 0.5, windowSeconds: hour, webhook: hookUrl });
+  rules.ratio = await create({
+    kind: 'elimination_ratio',
+    name: 'filter too aggressive',
+    pipeline: 'alerts-search',
+    step: 'filter',
+    condition: 'above',
+    threshold: 0.5,
+    windowSeconds: hour,
+    webhook: hookUrl,
+  });
+  rules.reason = await create({
+    kind: 'reason_share',
+    pipeline: 'alerts-search',
+    step: 'filter',
+    reasonCode: 'missing_keyword',
+    condition: 'above',
+    threshold: 0.5,
+    windowSeconds: hour,
+    webhook: hookUrl,
+  });
   // A short window: the elimination leaves it by itself, which resolves the rule.
-  rules.items = await create({ kind: 'item_eliminated', items: ['bad-5', 'bad-95', 'never-seen'], windowSeconds: 20, webhook: hookUrl });
-  rules.unreachable = await create({ kind: 'elimination_ratio', pipeline: 'alerts-search', step: 'filter', condition: 'above', threshold: 0.5, windowSeconds: hour, webhook: `http://127.0.0.1:${await freePort()}/nobody` });
+  rules.items = await create({
+    kind: 'item_eliminated',
+    items: ['bad-5', 'bad-95', 'never-seen'],
+    windowSeconds: 20,
+    webhook: hookUrl,
+  });
+  rules.unreachable = await create({
+    kind: 'elimination_ratio',
+    pipeline: 'alerts-search',
+    step: 'filter',
+    condition: 'above',
+    threshold: 0.5,
+    windowSeconds: hour,
+    webhook: `http://127.0.0.1:${await freePort()}/nobody`,
+  });
   // 90 of 100 eliminated, all with the reason code missing_keyword; bad-5 is among them, bad-95 is kept.
   await sendRun('bad', 100, 90);
 }, 120_000);
@@ -102,14 +154,24 @@ afterAll(async () => {
 describe('alert rules', () => {
   it('notify once when the elimination ratio of a step crosses the threshold, and again when it resolves', async () => {
     const firing = await waitFor(rules.ratio, 'firing');
-    expect(firing).toMatchObject({ rule: { id: rules.ratio.id, name: 'filter too aggressive', kind: 'elimination_ratio' }, state: 'firing', threshold: 0.5, project: stack.projectId, window: { seconds: 3600 } });
+    expect(firing).toMatchObject({
+      rule: { id: rules.ratio.id, name: 'filter too aggressive', kind: 'elimination_ratio' },
+      state: 'firing',
+      threshold: 0.5,
+      project: stack.projectId,
+      window: { seconds: 3600 },
+    });
     expect(firing.value).toBeCloseTo(0.9, 10);
     expect(Date.parse(firing.window.to) - Date.parse(firing.window.from)).toBe(3_600_000);
     expect(firing.details).toEqual([{ steps: 1, input: 100, eliminated: 90 }]);
 
     const reason = await waitFor(rules.reason, 'firing');
     expect(reason.value).toBeCloseTo(0.9, 10);
-    expect(reason.details[0]).toMatchObject({ reason: 'missing_keyword', byCode: true, current: { decisions: 100, matching: 90 } });
+    expect(reason.details[0]).toMatchObject({
+      reason: 'missing_keyword',
+      byCode: true,
+      current: { decisions: 100, matching: 90 },
+    });
 
     const items = await waitFor(rules.items, 'firing');
     expect(items).toMatchObject({ state: 'firing', value: 1, threshold: 0, window: { seconds: 20 } });
@@ -117,9 +179,14 @@ describe('alert rules', () => {
 
     // The conditions hold for several more intervals: still one notification each.
     await new Promise((r) => setTimeout(r, 1500));
-    for (const rule of [rules.ratio, rules.reason, rules.items]) expect([rule.name, notifications(rule).length]).toEqual([rule.name, 1]);
+    for (const rule of [rules.ratio, rules.reason, rules.items])
+      expect([rule.name, notifications(rule).length]).toEqual([rule.name, 1]);
     const { body: state } = await api<Rule>('GET', `/v1/alerts/rules/${rules.ratio.id}`);
-    expect(state.state).toMatchObject({ status: 'firing', since: firing.at, notifications: { sent: 1, failed: 0, lastError: null } });
+    expect(state.state).toMatchObject({
+      status: 'firing',
+      since: firing.at,
+      notifications: { sent: 1, failed: 0, lastError: null },
+    });
     expect(state.state!.lastValue).toBeCloseTo(0.9, 10);
     expect(Date.parse(state.state!.lastEvaluatedAt!)).toBeGreaterThan(Date.parse(firing.at));
 
@@ -131,17 +198,22 @@ describe('alert rules', () => {
     expect((await waitFor(rules.reason, 'resolved')).value).toBeCloseTo(90 / 1100, 10);
     const itemsResolved = await waitFor(rules.items, 'resolved');
     expect([itemsResolved.value, itemsResolved.details]).toEqual([0, []]);
-    for (const rule of [rules.ratio, rules.reason, rules.items]) expect(notifications(rule).map((n) => n.state)).toEqual(['firing', 'resolved']);
+    for (const rule of [rules.ratio, rules.reason, rules.items])
+      expect(notifications(rule).map((n) => n.state)).toEqual(['firing', 'resolved']);
 
     const { body } = await api<{ events: { ruleId: string; state: string }[] }>('GET', '/v1/alerts/events?limit=100');
     expect(body.events.filter((e) => e.ruleId === rules.ratio.id).map((e) => e.state)).toEqual(['resolved', 'firing']);
   });
 
   it('count notifications a webhook did not take, in the rule state', async () => {
-    const state = await eventually(async () => {
-      const { body } = await api<Rule>('GET', `/v1/alerts/rules/${rules.unreachable.id}`);
-      return body.state!.notifications.failed > 0 ? body.state! : undefined;
-    }, 30_000, 'a failed delivery to be counted');
+    const state = await eventually(
+      async () => {
+        const { body } = await api<Rule>('GET', `/v1/alerts/rules/${rules.unreachable.id}`);
+        return body.state!.notifications.failed > 0 ? body.state! : undefined;
+      },
+      30_000,
+      'a failed delivery to be counted'
+    );
     expect(state.notifications.sent).toBe(0);
     expect(state.notifications.lastError).toMatch(/^webhook unreachable/);
   });
@@ -149,9 +221,19 @@ describe('alert rules', () => {
   it('lists, shows and deletes rules; unknown ids answer 404 and bad fields 400 with a sentence', async () => {
     const { status, body } = await api<{ rules: Rule[] }>('GET', '/v1/alerts/rules');
     expect(status).toBe(200);
-    expect(body.rules.map((r) => r.id)).toEqual(expect.arrayContaining([rules.ratio.id, rules.reason.id, rules.items.id]));
+    expect(body.rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining([rules.ratio.id, rules.reason.id, rules.items.id])
+    );
 
-    const valid = { kind: 'elimination_ratio', pipeline: 'p', step: 's', condition: 'below', threshold: 0.1, windowSeconds: 60, webhook: hookUrl };
+    const valid = {
+      kind: 'elimination_ratio',
+      pipeline: 'p',
+      step: 's',
+      condition: 'below',
+      threshold: 0.1,
+      windowSeconds: 60,
+      webhook: hookUrl,
+    };
     const bad: [unknown, string][] = [
       ['{not json', 'the body must be a JSON object describing the rule (it is not valid JSON)'],
       [{ ...valid, threshold: 2 }, 'threshold must be a number from 0 to 1 (a ratio or share); got 2'],
@@ -181,7 +263,9 @@ describe('alert rules', () => {
       const res = await api<ErrorResponse>(method, `/v1/alerts/rules/${rules.ratio.id}`, undefined, other.readKey);
       expect([method, res.status, res.body.error.code]).toEqual([method, 404, 'not_found']);
     }
-    expect((await api<{ events: unknown[] }>('GET', '/v1/alerts/events', undefined, other.readKey)).body.events).toEqual([]);
+    expect(
+      (await api<{ events: unknown[] }>('GET', '/v1/alerts/events', undefined, other.readKey)).body.events
+    ).toEqual([]);
     expect((await api('GET', `/v1/alerts/rules/${rules.ratio.id}`)).status).toBe(200);
   });
 });

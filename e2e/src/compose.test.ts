@@ -6,7 +6,18 @@ import { parse } from 'yaml';
 // No Docker engine runs here, so docker-compose.yml is checked by reading it against the code.
 const root = new URL('../../', import.meta.url).pathname;
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; environment?: Record<string, string>; ports?: string[]; depends_on?: string[] | Record<string, unknown>; command?: string[]; entrypoint?: string[]; volumes?: string[] }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      environment?: Record<string, string>;
+      ports?: string[];
+      depends_on?: string[] | Record<string, unknown>;
+      command?: string[];
+      entrypoint?: string[];
+      volumes?: string[];
+    }
+  >;
   volumes?: Record<string, unknown>;
 };
 
@@ -22,12 +33,14 @@ function sources(dir: string): string {
 
 /** Environment variable names a package reads (its own sources and core's). */
 function envNamesRead(pkg: string): Set<string> {
-  const text = sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src')) + sources(join(root, 'auth', 'src'));
+  const text =
+    sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src')) + sources(join(root, 'auth', 'src'));
   // `env.NAME`, `env['NAME']`, or a name passed to a config helper (`get('NAME')`, `int(env, 'NAME', ...)`).
   return new Set([...text.matchAll(/(?:env\.|env\[['"]|get\(['"]|\(env, ['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
 }
 
-const containerPorts = (service: string): number[] => (compose.services[service]?.ports ?? []).map((p) => Number(String(p).split(':').at(-1)));
+const containerPorts = (service: string): number[] =>
+  (compose.services[service]?.ports ?? []).map((p) => Number(String(p).split(':').at(-1)));
 
 describe('docker-compose.yml', () => {
   it('gives each X-Ray service only environment variables its code reads', () => {
@@ -44,7 +57,8 @@ describe('docker-compose.yml', () => {
     const keys = compose.services['xray-keys']!;
     expect(keys.entrypoint!.join(' ')).toContain('cli/dist/main.js create project');
     const read = envNamesRead('cli');
-    for (const name of Object.keys(keys.environment ?? {})) expect(read.has(name), `xray-keys is given ${name}`).toBe(true);
+    for (const name of Object.keys(keys.environment ?? {}))
+      expect(read.has(name), `xray-keys is given ${name}`).toBe(true);
     for (const service of ['receiver', 'query']) {
       expect(compose.services[service]!.environment!.XRAY_AUTH_STORE).toBe(keys.environment!.XRAY_AUTH_STORE);
       expect(compose.services[service]!.environment!.REDIS_URL).toBe(keys.environment!.REDIS_URL);
@@ -57,8 +71,11 @@ describe('docker-compose.yml', () => {
     const visit = (pkg: string) => {
       if (needed.has(pkg)) return;
       needed.add(pkg);
-      const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-      for (const dep of Object.keys(manifest.dependencies ?? {})) if (dep.startsWith('@xray/')) visit(dep.slice('@xray/'.length));
+      const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      };
+      for (const dep of Object.keys(manifest.dependencies ?? {}))
+        if (dep.startsWith('@xray/')) visit(dep.slice('@xray/'.length));
     };
     for (const pkg of ['receiver', 'processor', 'query', 'cli']) visit(pkg);
     const built = /RUN npx tsc -b ([a-z ]+)/.exec(dockerfile)![1]!.split(' ');
@@ -75,7 +92,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('points every URL at a defined service on a port it serves', () => {
-    const servicePort: Record<string, number> = { clickhouse: 8123, redis: 6379, minio: 9000, receiver: 4318, query: 8080 };
+    const servicePort: Record<string, number> = {
+      clickhouse: 8123,
+      redis: 6379,
+      minio: 9000,
+      receiver: 4318,
+      query: 8080,
+    };
     for (const [name, port] of Object.entries(servicePort)) {
       expect(containerPorts(name), name).toContain(port);
     }
@@ -90,7 +113,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('creates the bucket the services write to, and mounts files that exist', () => {
-    expect(compose.services['minio-init']!.entrypoint!.join(' ')).toContain(`local/${compose.services.processor!.environment!.S3_BUCKET}`);
+    expect(compose.services['minio-init']!.entrypoint!.join(' ')).toContain(
+      `local/${compose.services.processor!.environment!.S3_BUCKET}`
+    );
     expect(compose.services.query!.environment!.S3_BUCKET).toBe(compose.services.processor!.environment!.S3_BUCKET);
     const mount = compose.services['otel-collector']!.volumes![0]!.split(':')[0]!;
     expect(existsSync(join(root, mount))).toBe(true);
@@ -105,33 +130,48 @@ describe('docker-compose.yml', () => {
 
   describe('grafana', () => {
     const plugin = join(root, 'grafana-plugin');
-    const pluginIds = ['src/plugin.json', 'src/datasource/plugin.json'].map((f) => (JSON.parse(readFileSync(join(plugin, f), 'utf8')) as { id: string }).id);
+    const pluginIds = ['src/plugin.json', 'src/datasource/plugin.json'].map(
+      (f) => (JSON.parse(readFileSync(join(plugin, f), 'utf8')) as { id: string }).id
+    );
     const appId = pluginIds[0]!;
     const grafana = compose.services.grafana!;
     /** host or volume -> path in the container. */
-    const mounts = (service: string) => (compose.services[service]!.volumes ?? []).map((v) => ({ from: v.split(':')[0]!, to: v.split(':')[1]! }));
+    const mounts = (service: string) =>
+      (compose.services[service]!.volumes ?? []).map((v) => ({ from: v.split(':')[0]!, to: v.split(':')[1]! }));
     /** `$__file{path}` references in the provisioning files. */
-    const provisioningText = ['plugins', 'datasources'].map((d) => readFileSync(join(plugin, 'provisioning', d, 'xray.yaml'), 'utf8')).join('\n');
+    const provisioningText = ['plugins', 'datasources']
+      .map((d) => readFileSync(join(plugin, 'provisioning', d, 'xray.yaml'), 'utf8'))
+      .join('\n');
     const keyFiles = [...new Set([...provisioningText.matchAll(/\$__file\{([^}]+)\}/g)].map((m) => m[1]!))];
 
     it('runs Grafana 13 with the built plugin mounted where Grafana looks for the app', () => {
       expect(grafana.image).toMatch(/^grafana\/grafana(-enterprise)?:13\./);
-      expect(mounts('grafana')).toContainEqual({ from: './grafana-plugin/dist', to: `/var/lib/grafana/plugins/${appId}` });
+      expect(mounts('grafana')).toContainEqual({
+        from: './grafana-plugin/dist',
+        to: `/var/lib/grafana/plugins/${appId}`,
+      });
     });
 
     it('allows loading exactly the unsigned plugins the build holds (the app and its data source)', () => {
-      expect(grafana.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual([...pluginIds].sort());
+      expect(grafana.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual(
+        [...pluginIds].sort()
+      );
     });
 
     it('mounts each provisioning folder, and gives it the query URL it expands', () => {
       for (const dir of ['plugins', 'datasources']) {
-        expect(mounts('grafana')).toContainEqual({ from: `./grafana-plugin/provisioning/${dir}`, to: `/etc/grafana/provisioning/${dir}` });
+        expect(mounts('grafana')).toContainEqual({
+          from: `./grafana-plugin/provisioning/${dir}`,
+          to: `/etc/grafana/provisioning/${dir}`,
+        });
         expect(existsSync(join(plugin, 'provisioning', dir)), dir).toBe(true);
       }
       for (const name of provisioningText.matchAll(/\$([A-Z][A-Z0-9_]+)/g)) {
         expect(grafana.environment, `provisioning reads $${name[1]}`).toHaveProperty(name[1]!);
       }
-      expect(grafana.environment!.XRAY_QUERY_URL).toBe(`http://query:${compose.services.query!.environment!.QUERY_PORT}`);
+      expect(grafana.environment!.XRAY_QUERY_URL).toBe(
+        `http://query:${compose.services.query!.environment!.QUERY_PORT}`
+      );
     });
 
     it('reads the read key from the file xray-keys writes to a shared volume, after xray-keys has finished', () => {
@@ -155,4 +195,3 @@ describe('docker-compose.yml', () => {
 });
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-

@@ -19,10 +19,30 @@ beforeAll(async () => {
   const xray = new XRay({ exporter: memory, capture: 'full' });
   const items = Array.from({ length: DECISIONS }, (_, i) => ({ id: `i-${i}`, text: `naïve ✓ ${i}` }));
   const runId = await xray.startRun('conformance', items);
-  const kept = await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>
-    input.map((it, i) => ({ itemId: it.id, outcome: i % 3 === 0 ? ELIMINATED : KEPT, reason: `r${i % 7}`, input: it, metadata: { big: 2 ** 60 } })), items);
-  await xray.step(runId, XRStepType.SCORE, 'score', (input: typeof kept) =>
-    input.filter((d) => d.outcome === KEPT).map((d, i) => ({ itemId: d.itemId, outcome: SCORED, score: i / 7, reason: 'scored' })), kept);
+  const kept = await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'filter',
+    (input: typeof items) =>
+      input.map((it, i) => ({
+        itemId: it.id,
+        outcome: i % 3 === 0 ? ELIMINATED : KEPT,
+        reason: `r${i % 7}`,
+        input: it,
+        metadata: { big: 2 ** 60 },
+      })),
+    items
+  );
+  await xray.step(
+    runId,
+    XRStepType.SCORE,
+    'score',
+    (input: typeof kept) =>
+      input
+        .filter((d) => d.outcome === KEPT)
+        .map((d, i) => ({ itemId: d.itemId, outcome: SCORED, score: i / 7, reason: 'scored' })),
+    kept
+  );
   await xray.endRun(runId, kept);
   await xray.flush();
   spans = memory.getFinishedSpans();
@@ -61,7 +81,9 @@ async function truncate(): Promise<void> {
 
 function send(exporter: SpanExporter): Promise<void> {
   return new Promise((resolve, reject) =>
-    exporter.export(spans, (result) => (result.code === ExportResultCode.SUCCESS ? resolve() : reject(result.error ?? new Error('export failed')))),
+    exporter.export(spans, (result) =>
+      result.code === ExportResultCode.SUCCESS ? resolve() : reject(result.error ?? new Error('export failed'))
+    )
   );
 }
 
@@ -69,11 +91,15 @@ async function ingest(exporter: SpanExporter): Promise<string> {
   await truncate();
   await send(exporter);
   await exporter.shutdown();
-  return eventually(async () => {
-    const snap = await snapshot();
-    const [runs, steps, decisions] = JSON.parse(snap) as unknown[][];
-    return runs!.length === 1 && steps!.length === 2 && decisions!.length === DECISIONS + 1000 ? snap : undefined;
-  }, 30_000, 'all rows to be stored');
+  return eventually(
+    async () => {
+      const snap = await snapshot();
+      const [runs, steps, decisions] = JSON.parse(snap) as unknown[][];
+      return runs!.length === 1 && steps!.length === 2 && decisions!.length === DECISIONS + 1000 ? snap : undefined;
+    },
+    30_000,
+    'all rows to be stored'
+  );
 }
 
 describe('OTLP conformance with the reference exporters', () => {

@@ -47,14 +47,17 @@ export async function startTestStack(label: string, env: Record<string, string> 
     // Alert rules under the stack's own prefix: no stack evaluates another's (or a developer's) rules.
     env: { PROCESSOR_BLOCK_MS: '100', XRAY_ALERTS_PREFIX: `test:${id}:alerts`, ...env },
     onLine: (name, line) => {
-      if (process.env.XRAY_TEST_VERBOSE || /error|fail|cannot/i.test(line)) process.stderr.write(`[${id} ${name}] ${line}\n`);
+      if (process.env.XRAY_TEST_VERBOSE || /error|fail|cannot/i.test(line))
+        process.stderr.write(`[${id} ${name}] ${line}\n`);
     },
   });
   return {
     ...services,
     ...settings,
     async get<T>(path: string) {
-      const res = await fetch(`${services.queryUrl}${path}`, { headers: { authorization: `Bearer ${services.keys.readKey}` } });
+      const res = await fetch(`${services.queryUrl}${path}`, {
+        headers: { authorization: `Bearer ${services.keys.readKey}` },
+      });
       return { status: res.status, body: (await res.json()) as T };
     },
     async close() {
@@ -64,13 +67,19 @@ export async function startTestStack(label: string, env: Record<string, string> 
       const redis = new Redis(redisUrl);
       const auth = settings.authStore.slice('redis:'.length);
       const alertKeys = await redis.keys(`test:${id}:alerts:*`).catch(() => []);
-      await redis.del(settings.stream, deadLetterStream(settings.stream), `${auth}:keys`, `${auth}:projects`, ...alertKeys).finally(() => redis.disconnect());
+      await redis
+        .del(settings.stream, deadLetterStream(settings.stream), `${auth}:keys`, `${auth}:projects`, ...alertKeys)
+        .finally(() => redis.disconnect());
     },
   };
 }
 
 /** Polls `probe` until it returns a value other than `undefined`, or fails after `timeoutMillis`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMillis = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMillis = 20_000,
+  what = 'condition'
+): Promise<T> {
   const deadline = Date.now() + timeoutMillis;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -82,5 +91,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMillis} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMillis} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`
+  );
 }

@@ -1,4 +1,13 @@
-import type { DecisionDetail, DecisionListResponse, ErrorResponse, PipelineListResponse, ReasonHistogramResponse, RunListResponse, RunSummary, StepListResponse } from '@xray/core/api';
+import type {
+  DecisionDetail,
+  DecisionListResponse,
+  ErrorResponse,
+  PipelineListResponse,
+  ReasonHistogramResponse,
+  RunListResponse,
+  RunSummary,
+  StepListResponse,
+} from '@xray/core/api';
 import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';
@@ -32,15 +41,16 @@ beforeAll(async () => {
         input: doc,
         metadata: { threshold: 137 },
       })),
-    items,
+    items
   );
   const survivors = filtered.filter((d) => d.outcome !== ELIMINATED).map((d) => d.input as Doc);
   const ranked = await xray.step(
     runId,
     XRStepType.RANK,
     'rank-by-score',
-    async (input: Doc[]) => input.map((doc) => ({ itemId: doc.id, outcome: SCORED, reason: 'scored', score: doc.rank / 1000, input: doc })),
-    survivors,
+    async (input: Doc[]) =>
+      input.map((doc) => ({ itemId: doc.id, outcome: SCORED, reason: 'scored', score: doc.rank / 1000, input: doc })),
+    survivors
   );
   const top = [...ranked].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 10);
   const topIds = new Set(top.map((d) => d.itemId));
@@ -48,10 +58,18 @@ beforeAll(async () => {
     runId,
     XRStepType.FILTER,
     'select-top-10',
-    (input: Doc[]) => input.map((doc) => ({ itemId: doc.id, outcome: topIds.has(doc.id) ? KEPT : ELIMINATED, reason: topIds.has(doc.id) ? 'in top 10' : 'not in top 10' })),
-    survivors,
+    (input: Doc[]) =>
+      input.map((doc) => ({
+        itemId: doc.id,
+        outcome: topIds.has(doc.id) ? KEPT : ELIMINATED,
+        reason: topIds.has(doc.id) ? 'in top 10' : 'not in top 10',
+      })),
+    survivors
   );
-  await xray.endRun(runId, selected.filter((d) => d.outcome === KEPT));
+  await xray.endRun(
+    runId,
+    selected.filter((d) => d.outcome === KEPT)
+  );
   await xray.shutdown();
 }, 120_000);
 
@@ -60,19 +78,33 @@ afterAll(async () => {
 });
 
 async function stepsOf(id: string) {
-  return eventually(async () => {
-    const { status, body } = await stack.get<StepListResponse>(`/v1/runs/${id}/steps`);
-    return status === 200 && body.steps.length === 3 ? body.steps : undefined;
-  }, 30_000, 'three steps to be queryable');
+  return eventually(
+    async () => {
+      const { status, body } = await stack.get<StepListResponse>(`/v1/runs/${id}/steps`);
+      return status === 200 && body.steps.length === 3 ? body.steps : undefined;
+    },
+    30_000,
+    'three steps to be queryable'
+  );
 }
 
 describe('a pipeline run through the whole stack', () => {
   it('lists the run with exact run metrics', async () => {
-    const run = await eventually(async () => {
-      const { body } = await stack.get<RunListResponse>('/v1/runs');
-      return body.runs.find((r) => r.runId === runId);
-    }, 30_000, 'the run to be listed');
-    expect(run).toMatchObject({ pipeline: 'e2e-search', status: 'ok', totalSteps: 3, inputCount: 1000, outputCount: 10 });
+    const run = await eventually(
+      async () => {
+        const { body } = await stack.get<RunListResponse>('/v1/runs');
+        return body.runs.find((r) => r.runId === runId);
+      },
+      30_000,
+      'the run to be listed'
+    );
+    expect(run).toMatchObject({
+      pipeline: 'e2e-search',
+      status: 'ok',
+      totalSteps: 3,
+      inputCount: 1000,
+      outputCount: 10,
+    });
     expect(run.eliminationRatio).toBeCloseTo(0.99, 10);
     const { body: one } = await stack.get<RunSummary>(`/v1/runs/${runId}`);
     expect(one).toEqual(run);
@@ -80,8 +112,12 @@ describe('a pipeline run through the whole stack', () => {
 
   it('lists the pipelines that ran in a time range, with run counts and elimination ratio', async () => {
     const { body } = await stack.get<PipelineListResponse>('/v1/pipelines');
-    expect(body.pipelines).toEqual([{ name: 'e2e-search', runs: 1, lastRunAt: expect.any(String), eliminationRatio: expect.closeTo(0.99, 10) }]);
-    const { body: none } = await stack.get<PipelineListResponse>(`/v1/pipelines?to=${Date.parse(body.pipelines[0]!.lastRunAt)}`);
+    expect(body.pipelines).toEqual([
+      { name: 'e2e-search', runs: 1, lastRunAt: expect.any(String), eliminationRatio: expect.closeTo(0.99, 10) },
+    ]);
+    const { body: none } = await stack.get<PipelineListResponse>(
+      `/v1/pipelines?to=${Date.parse(body.pipelines[0]!.lastRunAt)}`
+    );
     expect(none.pipelines).toEqual([]);
     const bad = await stack.get<ErrorResponse>('/v1/pipelines?from=yesterday');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_parameter']);
@@ -89,7 +125,9 @@ describe('a pipeline run through the whole stack', () => {
 
   it('gives the step timeline in execution order with exact counts and ratios', async () => {
     const steps = await stepsOf(runId);
-    expect(steps.map((s) => [s.name, s.type, s.inputCount, s.outputCount, s.keptCount, s.eliminatedCount, s.scoredCount])).toEqual([
+    expect(
+      steps.map((s) => [s.name, s.type, s.inputCount, s.outputCount, s.keptCount, s.eliminatedCount, s.scoredCount])
+    ).toEqual([
       ['filter-by-rank', 'filter', 1000, 863, 863, 137, 0],
       ['rank-by-score', 'rank', 863, 863, 0, 0, 863],
       ['select-top-10', 'filter', 863, 10, 10, 853, 0],
@@ -123,8 +161,12 @@ describe('a pipeline run through the whole stack', () => {
     ]);
     const { body: example } = await stack.get<DecisionDetail>(`/v1/decisions/${body.reasons[0]!.examples[0]!.eventId}`);
     expect(example.itemId).toBe('doc-137');
-    const kept = await stack.get<ReasonHistogramResponse>(`/v1/steps/${select!.stepId}/reasons?outcome=kept&examples=1`);
-    expect(kept.body.reasons.map((r) => [r.reason, r.decisions, r.examples.length, r.share])).toEqual([['in top 10', 10, 1, 1]]);
+    const kept = await stack.get<ReasonHistogramResponse>(
+      `/v1/steps/${select!.stepId}/reasons?outcome=kept&examples=1`
+    );
+    expect(kept.body.reasons.map((r) => [r.reason, r.decisions, r.examples.length, r.share])).toEqual([
+      ['in top 10', 10, 1, 1],
+    ]);
     const bad = await stack.get<ErrorResponse>(`/v1/steps/${select!.stepId}/reasons?examples=11`);
     expect([bad.status, bad.body.error.message]).toEqual([400, 'examples must be an integer from 1 to 10, got "11"']);
     expect((await stack.get(`/v1/steps/${'0'.repeat(16)}/reasons`)).status).toBe(404);
@@ -132,7 +174,9 @@ describe('a pipeline run through the whole stack', () => {
 
   it('filters decisions by score range', async () => {
     const [, rank] = await stepsOf(runId);
-    const { body } = await stack.get<DecisionListResponse>(`/v1/steps/${rank!.stepId}/decisions?minScore=0.995&maxScore=0.998`);
+    const { body } = await stack.get<DecisionListResponse>(
+      `/v1/steps/${rank!.stepId}/decisions?minScore=0.995&maxScore=0.998`
+    );
     expect(body.decisions.map((d) => d.itemId)).toEqual(['doc-995', 'doc-996', 'doc-997', 'doc-998']);
     const bad = await stack.get<ErrorResponse>(`/v1/steps/${rank!.stepId}/decisions?minScore=high`);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_parameter']);
@@ -140,7 +184,9 @@ describe('a pipeline run through the whole stack', () => {
 
   it('filters decisions by their exact reason text', async () => {
     const [filter] = await stepsOf(runId);
-    const { body } = await stack.get<DecisionListResponse>(`/v1/steps/${filter!.stepId}/decisions?reason=${encodeURIComponent('Rank 42 below 137')}`);
+    const { body } = await stack.get<DecisionListResponse>(
+      `/v1/steps/${filter!.stepId}/decisions?reason=${encodeURIComponent('Rank 42 below 137')}`
+    );
     expect(body.decisions.map((d) => d.itemId)).toEqual(['doc-42']);
     const { body: none } = await stack.get<DecisionListResponse>(`/v1/steps/${filter!.stepId}/decisions?reason=Rank`);
     expect(none.decisions).toEqual([]);
@@ -170,7 +216,9 @@ describe('a pipeline run through the whole stack', () => {
 
   it("returns one decision's full payload from S3", async () => {
     const steps = await stepsOf(runId);
-    const { body: list } = await stack.get<DecisionListResponse>(`/v1/steps/${steps[0]!.stepId}/decisions?itemId=doc-42`);
+    const { body: list } = await stack.get<DecisionListResponse>(
+      `/v1/steps/${steps[0]!.stepId}/decisions?itemId=doc-42`
+    );
     expect(list.decisions).toHaveLength(1);
     const { status, body } = await stack.get<DecisionDetail>(`/v1/decisions/${list.decisions[0]!.eventId}`);
     expect(status).toBe(200);
@@ -181,9 +229,13 @@ describe('a pipeline run through the whole stack', () => {
       input: { id: 'doc-42', rank: 42, title: 'Document 42' },
       metadata: { threshold: 137 },
     });
-    const hostile = await stack.get<DecisionListResponse>(`/v1/steps/${steps[0]!.stepId}/decisions?itemId=${encodeURIComponent("doc-42' OR '1'='1")}`);
+    const hostile = await stack.get<DecisionListResponse>(
+      `/v1/steps/${steps[0]!.stepId}/decisions?itemId=${encodeURIComponent("doc-42' OR '1'='1")}`
+    );
     expect([hostile.status, hostile.body.decisions]).toEqual([200, []]);
-    const { body: scored } = await stack.get<DecisionListResponse>(`/v1/steps/${steps[1]!.stepId}/decisions?itemId=doc-999`);
+    const { body: scored } = await stack.get<DecisionListResponse>(
+      `/v1/steps/${steps[1]!.stepId}/decisions?itemId=doc-999`
+    );
     expect(scored.decisions[0]).toMatchObject({ outcome: 'scored', score: 0.999 });
   });
 
@@ -198,7 +250,10 @@ describe('a pipeline run through the whole stack', () => {
       ['/v1/runs?minEliminationRatio=2', 400],
       ['/v1/runs?from=yesterday', 400],
       ['/v1/runs?cursor=%%%', 400],
-      [`/v1/runs?cursor=${Buffer.from(JSON.stringify({ t: 'yesterday', r: 'f'.repeat(32) })).toString('base64url')}`, 400],
+      [
+        `/v1/runs?cursor=${Buffer.from(JSON.stringify({ t: 'yesterday', r: 'f'.repeat(32) })).toString('base64url')}`,
+        400,
+      ],
       [`/v1/steps/${'f'.repeat(16)}/decisions?cursor=${Buffer.from('99999999999').toString('base64url')}`, 400],
       ['/v1/runs?from=99999999999999999999', 400],
       [`/v1/steps/${'f'.repeat(16)}/decisions?outcome=maybe`, 400],
@@ -212,8 +267,14 @@ describe('a pipeline run through the whole stack', () => {
   });
 
   it('filters runs by pipeline and elimination ratio', async () => {
-    await eventually(async () => ((await stack.get<RunListResponse>('/v1/runs')).body.runs.length > 0 ? true : undefined));
-    expect((await stack.get<RunListResponse>('/v1/runs?pipeline=e2e-search&minEliminationRatio=0.9')).body.runs.map((r) => r.runId)).toEqual([runId]);
+    await eventually(async () =>
+      (await stack.get<RunListResponse>('/v1/runs')).body.runs.length > 0 ? true : undefined
+    );
+    expect(
+      (await stack.get<RunListResponse>('/v1/runs?pipeline=e2e-search&minEliminationRatio=0.9')).body.runs.map(
+        (r) => r.runId
+      )
+    ).toEqual([runId]);
     expect((await stack.get<RunListResponse>('/v1/runs?minEliminationRatio=0.995')).body.runs).toEqual([]);
     expect((await stack.get<RunListResponse>('/v1/runs?pipeline=other')).body.runs).toEqual([]);
     expect((await stack.get<RunListResponse>('/v1/runs?from=2000-01-01&to=2000-01-02')).body.runs).toEqual([]);
@@ -236,6 +297,8 @@ describe('a pipeline run through the whole stack', () => {
     expect(await metric(stack.processorUrl, 'xray_processor_decisions_total')).toBe(1000 + 863 + 863);
     expect(await metric(stack.processorUrl, 'xray_processor_queue_pending')).toBe(0);
     expect(await metric(stack.processorUrl, 'xray_processor_queue_lag')).toBe(0);
-    expect(await metric(stack.queryUrl, 'xray_query_requests_total{route="/v1/runs/:runId/steps",status="200"}')).toBeGreaterThan(0);
+    expect(
+      await metric(stack.queryUrl, 'xray_query_requests_total{route="/v1/runs/:runId/steps",status="200"}')
+    ).toBeGreaterThan(0);
   });
 });

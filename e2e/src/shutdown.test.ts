@@ -15,7 +15,9 @@ async function pendingOf(consumer: string): Promise<number> {
   try {
     const consumers = (await redis.xinfo('CONSUMERS', stack.stream, 'xray-processors')) as unknown[][];
     for (const fields of consumers) {
-      const info = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
+      const info = Object.fromEntries(
+        Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])
+      );
       if (info.name === consumer) return Number(info.pending);
     }
     return 0;
@@ -35,12 +37,23 @@ afterAll(async () => {
 
 describe('graceful shutdown', () => {
   it('acknowledges what it read, exits 0, and leaves the rest to the next processor', async () => {
-    const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full', decisionsPerSpan: 100 });
+    const xray = new XRay({
+      endpoint: `${stack.receiverUrl}/v1/traces`,
+      apiKey: stack.keys.ingestKey,
+      capture: 'full',
+      decisionsPerSpan: 100,
+    });
     for (let r = 0; r < RUNS; r++) {
       const items = Array.from({ length: ITEMS }, (_, i) => ({ id: `r${r}-${i}` }));
       await xray.run('shutdown', items, async (runId) => {
-        const out = await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>
-          input.map((x, i) => ({ itemId: x.id, outcome: i % 3 === 0 ? ELIMINATED : KEPT, reason: 'every third' })), items);
+        const out = await xray.step(
+          runId,
+          XRStepType.FILTER,
+          'filter',
+          (input: typeof items) =>
+            input.map((x, i) => ({ itemId: x.id, outcome: i % 3 === 0 ? ELIMINATED : KEPT, reason: 'every third' })),
+          items
+        );
         return out.filter((d) => d.outcome === KEPT);
       });
     }
@@ -57,11 +70,18 @@ describe('graceful shutdown', () => {
     stack.addProcessor('processor-2');
     const ch = createClient({ url: stack.clickhouseUrl, database: stack.database });
     try {
-      const stored = await eventually(async () => {
-        const result = await ch.query({ query: 'SELECT count() AS c, uniqExact(step_id, seq) AS u FROM decision_events FINAL', format: 'JSONEachRow' });
-        const [row] = (await result.json()) as { c: string; u: string }[];
-        return Number(row!.c) === RUNS * ITEMS ? row : undefined;
-      }, 60_000, 'every decision to be stored');
+      const stored = await eventually(
+        async () => {
+          const result = await ch.query({
+            query: 'SELECT count() AS c, uniqExact(step_id, seq) AS u FROM decision_events FINAL',
+            format: 'JSONEachRow',
+          });
+          const [row] = (await result.json()) as { c: string; u: string }[];
+          return Number(row!.c) === RUNS * ITEMS ? row : undefined;
+        },
+        60_000,
+        'every decision to be stored'
+      );
       expect(Number(stored.u)).toBe(RUNS * ITEMS);
     } finally {
       await ch.close();

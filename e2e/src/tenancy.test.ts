@@ -15,15 +15,32 @@ async function send(keys: ProjectKeys, pipeline: string): Promise<string> {
   const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: keys.ingestKey, capture: 'full' });
   const items = Array.from({ length: 50 }, (_, i) => ({ id: `shared-item-${i}` }));
   const runId = await xray.startRun(pipeline, items);
-  const out = await xray.step(runId, XRStepType.FILTER, 'filter', (input: typeof items) =>
-    input.map((x, i) => ({ itemId: x.id, outcome: i % 5 === 0 ? ELIMINATED : KEPT, reason: `${pipeline} rule`, input: x })), items);
-  await xray.endRun(runId, out.filter((d) => d.outcome === KEPT));
+  const out = await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'filter',
+    (input: typeof items) =>
+      input.map((x, i) => ({
+        itemId: x.id,
+        outcome: i % 5 === 0 ? ELIMINATED : KEPT,
+        reason: `${pipeline} rule`,
+        input: x,
+      })),
+    items
+  );
+  await xray.endRun(
+    runId,
+    out.filter((d) => d.outcome === KEPT)
+  );
   await xray.shutdown();
   expect(xray.stats().exportFailures).toBe(0);
   return runId;
 }
 
-async function api<T>(keys: ProjectKeys | string | undefined, path: string): Promise<{ status: number; body: T; headers: Headers }> {
+async function api<T>(
+  keys: ProjectKeys | string | undefined,
+  path: string
+): Promise<{ status: number; body: T; headers: Headers }> {
   const key = typeof keys === 'string' ? keys : keys?.readKey;
   const res = await fetch(`${stack.queryUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
@@ -54,7 +71,10 @@ afterAll(async () => {
 
 describe('tenant isolation', () => {
   it("lists only the key's own project's runs", async () => {
-    for (const [keys, own, other] of [[a, runs.a, runs.b], [b, runs.b, runs.a]] as const) {
+    for (const [keys, own, other] of [
+      [a, runs.a, runs.b],
+      [b, runs.b, runs.a],
+    ] as const) {
       const { status, body } = await api<RunListResponse>(keys, '/v1/runs');
       expect(status).toBe(200);
       expect(body.runs.map((r) => r.runId)).toEqual([own]);
@@ -67,7 +87,12 @@ describe('tenant isolation', () => {
     const { body: decisionsB } = await api<DecisionListResponse>(b, `/v1/steps/${stepB!.stepId}/decisions?limit=5`);
     const eventB = decisionsB.decisions[0]!.eventId;
     expect((await api(b, `/v1/decisions/${eventB}`)).status).toBe(200);
-    for (const path of [`/v1/runs/${runs.b}`, `/v1/runs/${runs.b}/steps`, `/v1/steps/${stepB!.stepId}/decisions`, `/v1/decisions/${eventB}`]) {
+    for (const path of [
+      `/v1/runs/${runs.b}`,
+      `/v1/runs/${runs.b}/steps`,
+      `/v1/steps/${stepB!.stepId}/decisions`,
+      `/v1/decisions/${eventB}`,
+    ]) {
       const res = await api<ErrorResponse>(a, path);
       expect([path, res.status, res.body.error.code]).toEqual([path, 404, 'not_found']);
     }
@@ -77,7 +102,13 @@ describe('tenant isolation', () => {
     const ch = createClient({ url: stack.clickhouseUrl, database: stack.database });
     try {
       for (const table of ['runs', 'steps', 'decision_events']) {
-        const rows = (await (await ch.query({ query: `SELECT run_id, project_id, payload_key FROM {t:Identifier} FINAL`, query_params: { t: table }, format: 'JSONEachRow' })).json()) as {
+        const rows = (await (
+          await ch.query({
+            query: `SELECT run_id, project_id, payload_key FROM {t:Identifier} FINAL`,
+            query_params: { t: table },
+            format: 'JSONEachRow',
+          })
+        ).json()) as {
           run_id: string;
           project_id: string;
           payload_key: string;
@@ -93,8 +124,13 @@ describe('tenant isolation', () => {
       await ch.close();
     }
     // The bucket itself: each project's prefix holds only its own run's objects.
-    for (const [keys, own, other] of [[a, runs.a, runs.b], [b, runs.b, runs.a]] as const) {
-      const listing = await (await fetch(`${stack.s3Endpoint}/${stack.bucket}?prefix=${encodeURIComponent(`${keys.projectId}/`)}`)).text();
+    for (const [keys, own, other] of [
+      [a, runs.a, runs.b],
+      [b, runs.b, runs.a],
+    ] as const) {
+      const listing = await (
+        await fetch(`${stack.s3Endpoint}/${stack.bucket}?prefix=${encodeURIComponent(`${keys.projectId}/`)}`)
+      ).text();
       const objectKeys = [...listing.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]!);
       expect(objectKeys.length).toBeGreaterThan(0);
       expect(objectKeys.every((k) => k.includes(`/${own}/`) && !k.includes(other))).toBe(true);
@@ -105,7 +141,11 @@ describe('tenant isolation', () => {
 describe('API keys on the query API and the receiver', () => {
   it('answers 401 without a key or with a wrong one, and 403 for a key of the wrong kind', async () => {
     const none = await api<ErrorResponse>(undefined, '/v1/runs');
-    expect([none.status, none.body.error.code, none.headers.get('www-authenticate')]).toEqual([401, 'unauthorized', 'Bearer realm="xray"']);
+    expect([none.status, none.body.error.code, none.headers.get('www-authenticate')]).toEqual([
+      401,
+      'unauthorized',
+      'Bearer realm="xray"',
+    ]);
     expect(none.body.error.message).toMatch(/Authorization/);
     const forged = `${a.readKey.slice(0, -4)}AAAA`;
     expect((await api(forged, '/v1/runs')).status).toBe(401);

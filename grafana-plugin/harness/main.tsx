@@ -138,13 +138,26 @@ async function main() {
       <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <nav
           aria-label="X-Ray"
-          style={{ display: 'flex', gap: theme.spacing(3), alignItems: 'baseline', padding: theme.spacing(1.5, 3), background: theme.colors.background.primary, borderBottom: `1px solid ${theme.colors.border.weak}` }}
+          style={{
+            display: 'flex',
+            gap: theme.spacing(3),
+            alignItems: 'baseline',
+            padding: theme.spacing(1.5, 3),
+            background: theme.colors.background.primary,
+            borderBottom: `1px solid ${theme.colors.border.weak}`,
+          }}
         >
           <strong>X-Ray</strong>
           <Link to={`/a/${PLUGIN_ID}/runs`}>Runs</Link>
           <Link to={`/a/${PLUGIN_ID}/items`}>Item</Link>
           <Link to={`/a/${PLUGIN_ID}/compare`}>Compare runs</Link>
-          <span style={{ marginLeft: 'auto', color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }}>
+          <span
+            style={{
+              marginLeft: 'auto',
+              color: theme.colors.text.secondary,
+              fontSize: theme.typography.bodySmall.fontSize,
+            }}
+          >
             plugin preview without Grafana: in Grafana these pages are under Apps → X-Ray
           </span>
         </nav>
@@ -159,6 +172,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  document.body.textContent = `Harness failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+  document.body.textContent = `Harness failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
   throw err;
 });

@@ -25,7 +25,11 @@ export interface RowList<T> {
  * up to MAX_ROWS). The rows on screen stay while more load, while the list refreshes or its time
  * range changes (same filters otherwise), and when more rows fail, so an error does not take them away.
  */
-export function useRowList<T extends { nextCursor: string | null }>(path: string, params: Params, pageSize: number): RowList<T> {
+export function useRowList<T extends { nextCursor: string | null }>(
+  path: string,
+  params: Params,
+  pageSize: number
+): RowList<T> {
   const [search, update] = useUrlState();
   const asked = Number(search.get(ROWS_PARAM));
   const limit = Number.isInteger(asked) && asked > pageSize ? Math.min(asked, MAX_ROWS) : pageSize;

@@ -13,7 +13,10 @@ describe('time ranges in the URL', () => {
   it('reads relative and epoch-millisecond ranges', () => {
     expect(Math.abs(span(toTimeRange('now-6h', 'now')) - 6 * HOUR)).toBeLessThan(1000);
     const absolute = toTimeRange('1764115200000', '1764118800000');
-    expect([absolute.from.toISOString(), absolute.to.toISOString()]).toEqual(['2025-11-26T00:00:00.000Z', '2025-11-26T01:00:00.000Z']);
+    expect([absolute.from.toISOString(), absolute.to.toISOString()]).toEqual([
+      '2025-11-26T00:00:00.000Z',
+      '2025-11-26T01:00:00.000Z',
+    ]);
   });
 
   it('falls back to the default range, not to no range, for a value that is not a time', () => {

@@ -10,7 +10,12 @@ export const DEFAULT_TO = 'now';
  * UTC, the default, "today" starts at 00:00 UTC). A value that is not a time (a typo in a pasted
  * link) gives the page's default range rather than no range at all.
  */
-export function toTimeRange(from?: string, to?: string, defaults = { from: DEFAULT_FROM, to: DEFAULT_TO }, timeZone: TimeZone = 'utc'): TimeRange {
+export function toTimeRange(
+  from?: string,
+  to?: string,
+  defaults = { from: DEFAULT_FROM, to: DEFAULT_TO },
+  timeZone: TimeZone = 'utc'
+): TimeRange {
   const raw = { from: from ?? defaults.from, to: to ?? defaults.to };
   const parsedFrom = parse(raw.from, false, timeZone);
   const parsedTo = parse(raw.to, true, timeZone);
@@ -22,7 +27,10 @@ export function toTimeRange(from?: string, to?: string, defaults = { from: DEFAU
 
 /** Grafana's date math rounds ("now/d") in `timeZone` ('browser' meaning the browser's own). */
 function parse(value: string, roundUp: boolean, timeZone: TimeZone): DateTime | undefined {
-  const parsed = dateMath.toDateTime(/^\d+$/.test(value) ? dateTime(Number(value)).toISOString() : value, { roundUp, timezone: timeZone });
+  const parsed = dateMath.toDateTime(/^\d+$/.test(value) ? dateTime(Number(value)).toISOString() : value, {
+    roundUp,
+    timezone: timeZone,
+  });
   return parsed?.isValid() ? parsed : undefined;
 }
 

@@ -33,5 +33,7 @@ export const urls = {
     withQuery(`${PLUGIN_BASE_URL}/runs/${enc(runId)}/steps/${enc(stepId)}`, query),
   item: (itemId: string, query: Query = {}) => withQuery(`${PLUGIN_BASE_URL}/items/${enc(itemId)}`, query),
   compare: (runA?: string, runB?: string) =>
-    runA && runB ? `${PLUGIN_BASE_URL}/compare/${enc(runA)}/${enc(runB)}` : withQuery(`${PLUGIN_BASE_URL}/compare`, { a: runA }),
+    runA && runB
+      ? `${PLUGIN_BASE_URL}/compare/${enc(runA)}/${enc(runB)}`
+      : withQuery(`${PLUGIN_BASE_URL}/compare`, { a: runA }),
 };

@@ -12,7 +12,9 @@ export interface Fixture<T = unknown> {
 }
 
 // Tests run with the repository root as the working directory (jsdom hides this file's own path).
-const FIXTURE_DIR = [join(process.cwd(), 'grafana-plugin/test/fixtures'), join(process.cwd(), 'test/fixtures')].find((d) => existsSync(d))!;
+const FIXTURE_DIR = [join(process.cwd(), 'grafana-plugin/test/fixtures'), join(process.cwd(), 'test/fixtures')].find(
+  (d) => existsSync(d)
+)!;
 
 export function fixture<T = any>(name: string): Fixture<T> {
   return JSON.parse(readFileSync(join(FIXTURE_DIR, `${name}.json`), 'utf8')) as Fixture<T>;
@@ -38,9 +40,16 @@ const ROUTES: Array<[RegExp, (url: URL) => string]> = [
   [/^\/v1\/runs\/[^/]+\/items\/[^/]+$/, () => 'item-in-run'],
   [/^\/v1\/runs\/[^/]+\/diff\/[^/]+$/, () => 'diff'],
   [/^\/v1\/runs\/[^/]+$/, (u) => (u.pathname.endsWith(demo.buggy) ? 'run' : 'not-found-run')],
-  [/^\/v1\/runs$/, (u) => (u.searchParams.get('pipeline') && u.searchParams.get('pipeline') !== 'vendor-search' ? 'runs-empty' : 'runs')],
+  [
+    /^\/v1\/runs$/,
+    (u) =>
+      u.searchParams.get('pipeline') && u.searchParams.get('pipeline') !== 'vendor-search' ? 'runs-empty' : 'runs',
+  ],
   [/^\/v1\/steps\/[^/]+\/reasons$/, () => 'step-reasons'],
-  [/^\/v1\/steps\/[^/]+\/decisions$/, (u) => (u.searchParams.get('outcome') === 'eliminated' ? 'step-decisions-eliminated' : 'step-decisions')],
+  [
+    /^\/v1\/steps\/[^/]+\/decisions$/,
+    (u) => (u.searchParams.get('outcome') === 'eliminated' ? 'step-decisions-eliminated' : 'step-decisions'),
+  ],
   [/^\/v1\/decisions\/[^/]+$/, () => 'decision'],
   [/^\/v1\/items\/[^/]+\/runs$/, () => 'item-runs'],
   [/^\/v1\/trends$/, (u) => (u.searchParams.get('by') === 'step' ? 'trends-steps' : 'trends-pipeline')],
@@ -64,9 +73,12 @@ export interface FakeBackend {
  * fixture name, a status (answered with no body, as Grafana's proxy does for 502), or null for an
  * answer that never comes (a request still loading).
  */
-export function serveFixtures(proxyPrefix: string, answer: (url: URL) => string | number | null = defaultFixture): FakeBackend {
+export function serveFixtures(
+  proxyPrefix: string,
+  answer: (url: URL) => string | number | null = defaultFixture
+): FakeBackend {
   const requests: URL[] = [];
-  const fetch = <T,>(options: BackendSrvRequest) =>
+  const fetch = <T>(options: BackendSrvRequest) =>
     new Observable<FetchResponse<T>>((subscriber) => {
       const url = new URL(options.url.slice(proxyPrefix.length), 'http://query.test');
       requests.push(url);
@@ -75,9 +87,25 @@ export function serveFixtures(proxyPrefix: string, answer: (url: URL) => string 
         return;
       }
       const { status, body } = typeof chosen === 'number' ? { status: chosen, body: undefined } : fixture(chosen);
-      const response = { data: body as T, status, statusText: '', ok: status < 300, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options } as FetchResponse<T>;
+      const response = {
+        data: body as T,
+        status,
+        statusText: '',
+        ok: status < 300,
+        headers: new Headers(),
+        redirected: false,
+        type: 'basic',
+        url: options.url,
+        config: options,
+      } as FetchResponse<T>;
       // Answer asynchronously, as a network would.
-      setTimeout(() => (status < 300 ? (subscriber.next(response), subscriber.complete()) : subscriber.error({ ...response, data: body })), 0);
+      setTimeout(
+        () =>
+          status < 300
+            ? (subscriber.next(response), subscriber.complete())
+            : subscriber.error({ ...response, data: body }),
+        0
+      );
     });
   setBackendSrv({ fetch } as unknown as BackendSrv);
   return { requests };

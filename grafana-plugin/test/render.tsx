@@ -15,10 +15,26 @@ const LocationProbe = () => {
 
 /** Mounts the app's root page at `path` (relative to the app) as Grafana mounts it under /a/<id>/. */
 export function renderApp(path: string, settings: AppSettings = { apiUrl: API_URL }) {
-  const meta = { id: PLUGIN_ID, name: 'X-Ray', type: 'app', enabled: true, jsonData: settings, info: {} } as unknown as AppPluginMeta<AppSettings>;
-  const props = { meta, basename: PLUGIN_BASE_URL, path: PLUGIN_BASE_URL, query: {}, onNavChanged: () => {} } as unknown as AppRootProps<AppSettings>;
+  const meta = {
+    id: PLUGIN_ID,
+    name: 'X-Ray',
+    type: 'app',
+    enabled: true,
+    jsonData: settings,
+    info: {},
+  } as unknown as AppPluginMeta<AppSettings>;
+  const props = {
+    meta,
+    basename: PLUGIN_BASE_URL,
+    path: PLUGIN_BASE_URL,
+    query: {},
+    onNavChanged: () => {},
+  } as unknown as AppRootProps<AppSettings>;
   return render(
-    <MemoryRouter initialEntries={[`${PLUGIN_BASE_URL}/${path}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+    <MemoryRouter
+      initialEntries={[`${PLUGIN_BASE_URL}/${path}`]}
+      future={{ v7_startTransition: true, v7_relativeSplatPath: true }}
+    >
       <Routes>
         <Route path={`${PLUGIN_BASE_URL}/*`} element={<App {...props} />} />
       </Routes>

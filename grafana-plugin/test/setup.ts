@@ -39,5 +39,8 @@ if (typeof window !== 'undefined') {
   const computed = window.getComputedStyle.bind(window);
   window.getComputedStyle = (element: Element) => computed(element);
   // No canvas in jsdom: text measures as 7 px per character (Combobox sizes its menu with it).
-  HTMLCanvasElement.prototype.getContext = (() => ({ measureText: (text: string) => ({ width: text.length * 7 }), font: '' })) as never;
+  HTMLCanvasElement.prototype.getContext = (() => ({
+    measureText: (text: string) => ({ width: text.length * 7 }),
+    font: '',
+  })) as never;
 }

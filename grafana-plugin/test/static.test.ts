@@ -100,7 +100,9 @@ describe.each(pluginFiles)('$label', ({ label, root, file }) => {
         expect(ROLES).toContain(include.role);
       }
       if (include.type === 'page') {
-        expect(include.path.startsWith(`/a/${appId}/`) || include.path.startsWith('/plugins/'), include.path).toBe(true);
+        expect(include.path.startsWith(`/a/${appId}/`) || include.path.startsWith('/plugins/'), include.path).toBe(
+          true
+        );
       }
       if (include.type === 'dashboard') {
         const dashboard = readJson(join(dir, include.path));
@@ -120,7 +122,9 @@ describe.each(pluginFiles)('$label', ({ label, root, file }) => {
       expect(route.path).toBe(json.type === 'app' ? PROXY_ROUTE : DS_PROXY_ROUTE);
       expect(route.url).toBe('{{ .JsonData.apiUrl }}');
       const headers = route.headers as Array<{ name: string; content: string }>;
-      expect(headers.filter((h) => h.name.toLowerCase() === 'authorization').map((h) => h.content)).toEqual([KEY_HEADER]);
+      expect(headers.filter((h) => h.name.toLowerCase() === 'authorization').map((h) => h.content)).toEqual([
+        KEY_HEADER,
+      ]);
       const text = JSON.stringify(route);
       expect(text, 'the key never comes from jsonData (sent to browsers)').not.toMatch(/(?<!Secure)JsonData\.apiKey/);
       expect(text, 'no literal key in a route').not.toMatch(API_KEY);
@@ -175,7 +179,9 @@ describe('the Pipeline health dashboard', () => {
   });
 
   it('shows ratios in percent and in red above the high-ratio threshold', () => {
-    const ratioPanels = panels.filter((p) => p.targets.some((t: Record<string, any>) => t.metric === 'eliminationRatio'));
+    const ratioPanels = panels.filter((p) =>
+      p.targets.some((t: Record<string, any>) => t.metric === 'eliminationRatio')
+    );
     expect(ratioPanels.length).toBe(2);
     for (const panel of ratioPanels) {
       const defaults = panel.fieldConfig.defaults;
@@ -194,8 +200,11 @@ describe('the Pipeline health dashboard', () => {
 const provisioning = filesUnder(join(pluginDir, 'provisioning'))
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => ({ file: relative(pluginDir, f), doc: parse(readFileSync(f, 'utf8')) as Record<string, any> }));
-const provisioned = (kind: string) => provisioning.flatMap(({ doc }) => (doc[kind] ?? []) as Array<Record<string, any>>);
-const secretValues = [...provisioned('apps'), ...provisioned('datasources')].flatMap((p) => Object.values(p.secureJsonData ?? {}) as string[]);
+const provisioned = (kind: string) =>
+  provisioning.flatMap(({ doc }) => (doc[kind] ?? []) as Array<Record<string, any>>);
+const secretValues = [...provisioned('apps'), ...provisioned('datasources')].flatMap(
+  (p) => Object.values(p.secureJsonData ?? {}) as string[]
+);
 
 describe('provisioning', () => {
   it('enables the app and creates the data source with uid xray, both with the URL and read key from outside the repository', () => {
@@ -210,15 +219,18 @@ describe('provisioning', () => {
     expect(secretValues.length).toBe(2);
   });
 
-  it('leaves the dashboard to the app (Grafana imports an enabled app\'s dashboards): no second copy under the same uid', () => {
+  it("leaves the dashboard to the app (Grafana imports an enabled app's dashboards): no second copy under the same uid", () => {
     expect(provisioned('providers')).toEqual([]);
-    const include = (readJson(join(src, APP)).includes as Array<Record<string, string>>).find((i) => i.type === 'dashboard');
+    const include = (readJson(join(src, APP)).includes as Array<Record<string, string>>).find(
+      (i) => i.type === 'dashboard'
+    );
     expect(include?.uid).toBe(readJson(join(src, include!.path!)).uid);
   });
 });
 
 describe('the built bundle', () => {
-  const files = () => filesUnder(built()).map((path) => ({ name: relative(dist, path), text: readFileSync(path, 'utf8') }));
+  const files = () =>
+    filesUnder(built()).map((path) => ({ name: relative(dist, path), text: readFileSync(path, 'utf8') }));
 
   it('holds no API key', () => {
     for (const { name, text } of files()) {

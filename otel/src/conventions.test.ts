@@ -3,13 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as conventions from './index.js';
 
-const names = new Set(Object.entries(conventions).filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_')).map(([, v]) => v as string));
+const names = new Set(
+  Object.entries(conventions)
+    .filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_'))
+    .map(([, v]) => v as string)
+);
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const collectorText = readFileSync(new URL('../collector/xray-collector.yaml', import.meta.url), 'utf8');
 
 describe('semantic conventions', () => {
   it('every name is unique and lives under xray.', () => {
-    const values = Object.entries(conventions).filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_')).map(([, v]) => v);
+    const values = Object.entries(conventions)
+      .filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_'))
+      .map(([, v]) => v);
     expect(new Set(values).size).toBe(values.length);
     for (const name of names) expect(name).toMatch(/^xray\.[a-z_.]+$/);
   });

@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { type ClusterTarget, createDatabaseStatement, loadMigrations, PAYLOAD_REF_FIELDS, SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, schemaStatements, type StorageSettings, Tables, type WriteBatch } from '@xray/core/storage';
+import {
+  type ClusterTarget,
+  createDatabaseStatement,
+  loadMigrations,
+  PAYLOAD_REF_FIELDS,
+  SCHEMA_MIGRATIONS_DDL,
+  SCHEMA_MIGRATIONS_TABLE,
+  schemaStatements,
+  type StorageSettings,
+  Tables,
+  type WriteBatch,
+} from '@xray/core/storage';
 
 export type ClickHouseOptions = StorageSettings['clickhouse'];
 
@@ -22,7 +33,10 @@ export class ClickHouseWriter {
       request_timeout: 60_000,
       // Rows are serialised once, in #insert, so the de-duplication token is derived from the very
       // bytes sent; the client passes those strings through instead of serialising them again.
-      json: { parse: JSON.parse, stringify: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)) },
+      json: {
+        parse: JSON.parse,
+        stringify: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+      },
     });
   }
 
@@ -32,14 +46,21 @@ export class ClickHouseWriter {
    * in its cluster form from core/src/storage/cluster.ts; the tables keep their names for the app.
    */
   async migrate(): Promise<number[]> {
-    const admin = createClient({ url: this.#options.url, username: this.#options.username, password: this.#options.password });
+    const admin = createClient({
+      url: this.#options.url,
+      username: this.#options.username,
+      password: this.#options.password,
+    });
     try {
       await admin.command({ query: createDatabaseStatement(this.#options.database, this.#cluster?.cluster) });
     } finally {
       await admin.close();
     }
     for (const query of schemaStatements(SCHEMA_MIGRATIONS_DDL, this.#cluster)) await this.#client.command({ query });
-    const result = await this.#client.query({ query: `SELECT version FROM ${SCHEMA_MIGRATIONS_TABLE} FINAL`, format: 'JSONEachRow' });
+    const result = await this.#client.query({
+      query: `SELECT version FROM ${SCHEMA_MIGRATIONS_TABLE} FINAL`,
+      format: 'JSONEachRow',
+    });
     const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
     const done: number[] = [];
     for (const migration of loadMigrations()) {
@@ -102,8 +123,8 @@ export class ClickHouseWriter {
             ...(table === Tables.ITEM_DECISIONS ? { input_format_skip_unknown_fields: 1 } : {}),
           },
           ...(table === Tables.ITEM_DECISIONS ? { columns: { except: [...PAYLOAD_REF_FIELDS] } } : {}),
-        }),
-      ),
+        })
+      )
     );
   }
 

@@ -39,4 +39,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfi
     port: readInteger(env, 'PROCESSOR_PORT', 4320, 0),
   };
 }
-

@@ -10,12 +10,13 @@ import type { StreamEntry } from './stream.js';
 export class RedisDeadLetters implements DeadLetters {
   constructor(
     private readonly redis: Redis,
-    private readonly stream: string,
+    private readonly stream: string
   ) {}
 
   async add(entry: StreamEntry, error: string): Promise<void> {
     const original: (string | Buffer)[] = [];
-    for (const [name, value] of entry.fields) original.push(name, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    for (const [name, value] of entry.fields)
+      original.push(name, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
     await this.redis.xadd(this.stream, '*', F.ID, entry.id, F.ERROR, error, ...original);
   }
 }

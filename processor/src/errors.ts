@@ -4,7 +4,14 @@
  * storage reports about the data itself (a ClickHouse exception, an S3 4xx) does, after retries.
  */
 export function isTransient(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: string; type?: unknown; cause?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = err as {
+    code?: unknown;
+    name?: string;
+    type?: unknown;
+    cause?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
   if (typeof e !== 'object' || e === null) return false;
   const code = typeof e.code === 'string' ? e.code : '';
   if (/^(ECONN|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR_)/.test(code)) return true;

@@ -14,10 +14,22 @@ describe('test-only fault injection', () => {
   });
 
   it('reads the stage, the batch count and the broken acknowledgement', () => {
-    expect(readFaultSettings({ XRAY_FAULT_CRASH_AT: 'after-s3', XRAY_FAULT_CRASH_AFTER: '3' })).toEqual({ crashAt: 'after-s3', crashAfter: 3, ackBeforeWrite: false });
-    expect(readFaultSettings({ XRAY_FAULT_ACK_BEFORE_WRITE: '1' })).toEqual({ crashAt: undefined, crashAfter: 1, ackBeforeWrite: true });
-    expect(() => readFaultSettings({ XRAY_FAULT_CRASH_AT: 'sometime' })).toThrow(/XRAY_FAULT_CRASH_AT must be one of after-read/);
-    expect(() => readFaultSettings({ XRAY_FAULT_CRASH_AT: 'after-read', XRAY_FAULT_CRASH_AFTER: '0' })).toThrow(/XRAY_FAULT_CRASH_AFTER/);
+    expect(readFaultSettings({ XRAY_FAULT_CRASH_AT: 'after-s3', XRAY_FAULT_CRASH_AFTER: '3' })).toEqual({
+      crashAt: 'after-s3',
+      crashAfter: 3,
+      ackBeforeWrite: false,
+    });
+    expect(readFaultSettings({ XRAY_FAULT_ACK_BEFORE_WRITE: '1' })).toEqual({
+      crashAt: undefined,
+      crashAfter: 1,
+      ackBeforeWrite: true,
+    });
+    expect(() => readFaultSettings({ XRAY_FAULT_CRASH_AT: 'sometime' })).toThrow(
+      /XRAY_FAULT_CRASH_AT must be one of after-read/
+    );
+    expect(() => readFaultSettings({ XRAY_FAULT_CRASH_AT: 'after-read', XRAY_FAULT_CRASH_AFTER: '0' })).toThrow(
+      /XRAY_FAULT_CRASH_AFTER/
+    );
   });
 
   it('kills once, the n-th time a batch reaches the configured stage, and nowhere else', () => {

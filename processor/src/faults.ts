@@ -39,13 +39,21 @@ export function readFaultSettings(env: Readonly<Record<string, string | undefine
   if (at !== undefined && !(CRASH_STAGES as readonly string[]).includes(at)) {
     throw new Error(`${FAULT_ENV.CRASH_AT} must be one of ${CRASH_STAGES.join(', ')}, got ${JSON.stringify(at)}`);
   }
-  if (ack !== undefined && ack !== '0' && ack !== '1') throw new Error(`${FAULT_ENV.ACK_BEFORE_WRITE} must be 0 or 1, got ${JSON.stringify(ack)}`);
-  return { crashAt: at as CrashStage | undefined, crashAfter: readInteger(env, FAULT_ENV.CRASH_AFTER, 1, 1), ackBeforeWrite: ack === '1' };
+  if (ack !== undefined && ack !== '0' && ack !== '1')
+    throw new Error(`${FAULT_ENV.ACK_BEFORE_WRITE} must be 0 or 1, got ${JSON.stringify(ack)}`);
+  return {
+    crashAt: at as CrashStage | undefined,
+    crashAfter: readInteger(env, FAULT_ENV.CRASH_AFTER, 1, 1),
+    ackBeforeWrite: ack === '1',
+  };
 }
 
 /** A one-line description for the process log, so nobody mistakes a faulty processor for a real one. */
 export function describeFaults(s: FaultSettings): string {
-  const parts = [s.crashAt ? `SIGKILL at ${s.crashAt} of batch ${s.crashAfter}` : '', s.ackBeforeWrite ? 'acknowledge BEFORE writing' : ''];
+  const parts = [
+    s.crashAt ? `SIGKILL at ${s.crashAt} of batch ${s.crashAfter}` : '',
+    s.ackBeforeWrite ? 'acknowledge BEFORE writing' : '',
+  ];
   return `TEST-ONLY fault injection active: ${parts.filter(Boolean).join('; ')}`;
 }
 

@@ -21,7 +21,10 @@ export function createHealthServer(d: HealthDeps): Server {
   return createServer((req, res) => {
     void answer(req.url ?? '/', d).then(
       ({ status, body, type }) => res.writeHead(status, { 'Content-Type': type }).end(body),
-      (err: unknown) => res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal_error', message: (err as Error).message } })),
+      (err: unknown) =>
+        res
+          .writeHead(500, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'internal_error', message: (err as Error).message } }))
     );
   });
 }
@@ -49,8 +52,18 @@ async function metrics(d: HealthDeps): Promise<string> {
   const s = d.stats;
   const backlog = await d.queue.backlog().catch(() => undefined);
   const labels = { consumer: d.consumer };
-  const counter = (name: string, help: string, value: number) => ({ name: `xray_processor_${name}_total`, help, type: 'counter' as const, samples: [{ labels, value }] });
-  const gauge = (name: string, help: string, value: number) => ({ name: `xray_processor_${name}`, help, type: 'gauge' as const, samples: [{ labels: { stream: d.stream }, value }] });
+  const counter = (name: string, help: string, value: number) => ({
+    name: `xray_processor_${name}_total`,
+    help,
+    type: 'counter' as const,
+    samples: [{ labels, value }],
+  });
+  const gauge = (name: string, help: string, value: number) => ({
+    name: `xray_processor_${name}`,
+    help,
+    type: 'gauge' as const,
+    samples: [{ labels: { stream: d.stream }, value }],
+  });
   return renderMetrics([
     ...processMetrics(),
     counter('entries', 'Stream entries written and acknowledged.', s.entries),
@@ -61,13 +74,21 @@ async function metrics(d: HealthDeps): Promise<string> {
     counter('write_failures', 'Batches whose write or read failed (retried).', s.writeFailures),
     counter('trimmed', 'Acknowledged entries trimmed from the stream.', s.trimmed),
     counter('writes', 'Batch writes completed (S3 then ClickHouse).', s.writes),
-    counter('write_seconds', 'Time spent in completed batch writes; divide by writes for the mean insert latency.', s.writeMillisTotal / 1000),
+    counter(
+      'write_seconds',
+      'Time spent in completed batch writes; divide by writes for the mean insert latency.',
+      s.writeMillisTotal / 1000
+    ),
     ...(backlog
       ? [
           gauge('queue_length', 'Entries in the stream.', backlog.length),
           gauge('queue_pending', 'Entries delivered to the group and not yet acknowledged.', backlog.pending),
           gauge('queue_lag', 'Entries not yet delivered to the group: the processing lag.', backlog.lag),
-          gauge('lag_seconds', 'Age of the oldest entry not yet acknowledged (pending or undelivered); 0 when caught up.', backlog.oldestAgeMillis / 1000),
+          gauge(
+            'lag_seconds',
+            'Age of the oldest entry not yet acknowledged (pending or undelivered); 0 when caught up.',
+            backlog.oldestAgeMillis / 1000
+          ),
         ]
       : []),
   ]);

@@ -38,7 +38,13 @@ const processor = new Processor(
   consumer,
   { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => clickhouse.write(b) },
   new RedisDeadLetters(redis, deadLetterStream(config.stream)),
-  { batchEntries: config.batchEntries, blockMillis: config.blockMillis, claimIdleMillis: config.claimIdleMillis, maxAttempts: config.maxAttempts, log },
+  {
+    batchEntries: config.batchEntries,
+    blockMillis: config.blockMillis,
+    claimIdleMillis: config.claimIdleMillis,
+    maxAttempts: config.maxAttempts,
+    log,
+  }
 );
 processor.start();
 // Health and counters for the local stack, orchestrators and tests.
@@ -55,7 +61,9 @@ const health = createHealthServer({
 });
 health.on('error', (err) => log(`health endpoint unavailable: ${err.message}`));
 health.listen(config.port, config.host);
-log(`consuming ${config.stream} as ${config.group}/${config.consumer} -> ClickHouse ${config.clickhouse.url}/${config.clickhouse.database}, S3 ${config.s3.endpoint ?? 'AWS'}/${config.s3.bucket}`);
+log(
+  `consuming ${config.stream} as ${config.group}/${config.consumer} -> ClickHouse ${config.clickhouse.url}/${config.clickhouse.database}, S3 ${config.s3.endpoint ?? 'AWS'}/${config.s3.bucket}`
+);
 
 let stopping = false;
 const shutdown = async () => {

@@ -3,7 +3,14 @@ import { connect, createServer, type Server } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
-import { deadLetterStream, encodeQueueEntry, QUEUE_FIELD_V1, QUEUE_FIELDS, QUEUE_MESSAGE_VERSION, type QueueMessage } from '@xray/core/ingest';
+import {
+  deadLetterStream,
+  encodeQueueEntry,
+  QUEUE_FIELD_V1,
+  QUEUE_FIELDS,
+  QUEUE_MESSAGE_VERSION,
+  type QueueMessage,
+} from '@xray/core/ingest';
 import { type XSpan } from '@xray/core/model';
 import { byteRange, loadMigrations, s3ClientConfig } from '@xray/core/storage';
 import { encodeOtlpJson, encodeQueueMessageV1 } from '@xray/core/testing';
@@ -19,7 +26,13 @@ import { GroupConsumer } from './stream.js';
 const id = randomBytes(4).toString('hex');
 const database = `t_proc_${id}`;
 const stream = `test:proc:${id}`;
-const s3Settings = { endpoint: inject('s3Endpoint'), region: 'us-east-1', bucket: inject('bucket'), accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const s3Settings = {
+  endpoint: inject('s3Endpoint'),
+  region: 'us-east-1',
+  bucket: inject('bucket'),
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+};
 let redis: Redis;
 let ch: ClickHouseClient;
 let writer: ClickHouseWriter;
@@ -37,7 +50,12 @@ function xspan(kind: string, spanId: string, attributes: XSpan['attributes'], de
     name: kind,
     startTimeUnixNano: T,
     endTimeUnixNano: T,
-    attributes: { [C.ATTR_XRAY_SPAN_KIND]: kind, [C.ATTR_XRAY_RUN_ID]: RUN, [C.ATTR_XRAY_DECISIONS_OFFSET]: offset, ...attributes },
+    attributes: {
+      [C.ATTR_XRAY_SPAN_KIND]: kind,
+      [C.ATTR_XRAY_RUN_ID]: RUN,
+      [C.ATTR_XRAY_DECISIONS_OFFSET]: offset,
+      ...attributes,
+    },
     events: Array.from({ length: decisions }, (_, i) => ({
       timeUnixNano: T,
       name: C.EVENT_XRAY_DECISION,
@@ -69,14 +87,27 @@ const stepSpan = xspan(
     [C.ATTR_XRAY_STEP_KEPT_COUNT]: 75,
     [C.ATTR_XRAY_STEP_ELIMINATED_COUNT]: 225,
   },
-  200,
+  200
 );
-const chunkSpan = xspan(C.SpanKinds.DECISIONS, randomBytes(8).toString('hex'), { [C.ATTR_XRAY_STEP_ID]: STEP }, 100, 200);
+const chunkSpan = xspan(
+  C.SpanKinds.DECISIONS,
+  randomBytes(8).toString('hex'),
+  { [C.ATTR_XRAY_STEP_ID]: STEP },
+  100,
+  200
+);
 
 /** A message as the receiver writes it: the spans as an OTLP/JSON body, all of them accepted. */
 function message(projectId: string, spans: XSpan[]): QueueMessage {
   const body = new TextEncoder().encode(encodeOtlpJson(spans));
-  return { v: QUEUE_MESSAGE_VERSION, projectId, receivedAt: Date.now(), format: 'json', acceptedSpans: spans.length, body };
+  return {
+    v: QUEUE_MESSAGE_VERSION,
+    projectId,
+    receivedAt: Date.now(),
+    format: 'json',
+    acceptedSpans: spans.length,
+    body,
+  };
 }
 
 /** Adds a message, or raw fields (e.g. a version 1 entry, or something broken). */
@@ -84,13 +115,17 @@ async function enqueue(m: QueueMessage | (string | Buffer)[]): Promise<string> {
   return (await redis.xadd(stream, '*', ...(Array.isArray(m) ? m : encodeQueueEntry(m))))!;
 }
 
-function newProcessor(consumer = 'c1', options: Partial<ConstructorParameters<typeof Processor>[3]> = {}, sink?: BatchSink): Processor {
+function newProcessor(
+  consumer = 'c1',
+  options: Partial<ConstructorParameters<typeof Processor>[3]> = {},
+  sink?: BatchSink
+): Processor {
   const group = new GroupConsumer(redis, { stream, group: 'g', consumer });
   return new Processor(
     group,
     sink ?? { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
     new RedisDeadLetters(redis, deadLetterStream(stream)),
-    { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000, ...options },
+    { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000, ...options }
   );
 }
 
@@ -98,7 +133,9 @@ function newProcessor(consumer = 'c1', options: Partial<ConstructorParameters<ty
  * Redis behind a TCP relay that can lose one answer together with its connection, as when Redis is
  * killed after running a command (and, with appendfsync always, logging it) but before replying.
  */
-async function lossyRelay(target: string): Promise<{ url: string; loseAnswerContaining(text: string): void; lost: () => number; close(): Promise<void> }> {
+async function lossyRelay(
+  target: string
+): Promise<{ url: string; loseAnswerContaining(text: string): void; lost: () => number; close(): Promise<void> }> {
   const { hostname, port } = new URL(target);
   let needle: Buffer | undefined;
   let lost = 0;
@@ -135,12 +172,21 @@ async function drain(p: Processor): Promise<void> {
 
 async function counts(projectId: string, final = true) {
   const f = final ? 'FINAL' : '';
-  const q = async (sql: string) => Number(((await (await ch.query({ query: sql, query_params: { p: projectId }, format: 'JSONEachRow' })).json()) as { c: string }[])[0]!.c);
+  const q = async (sql: string) =>
+    Number(
+      (
+        (await (await ch.query({ query: sql, query_params: { p: projectId }, format: 'JSONEachRow' })).json()) as {
+          c: string;
+        }[]
+      )[0]!.c
+    );
   return {
     runs: await q(`SELECT count() c FROM runs ${f} WHERE project_id = {p:String}`),
     steps: await q(`SELECT count() c FROM steps ${f} WHERE project_id = {p:String}`),
     decisions: await q(`SELECT count() c FROM decision_events ${f} WHERE project_id = {p:String}`),
-    eliminated: await q(`SELECT count() c FROM decision_events ${f} WHERE project_id = {p:String} AND outcome = 'eliminated'`),
+    eliminated: await q(
+      `SELECT count() c FROM decision_events ${f} WHERE project_id = {p:String} AND outcome = 'eliminated'`
+    ),
   };
 }
 
@@ -172,20 +218,35 @@ describe('processor', () => {
     await drain(newProcessor());
     expect(await counts('proj-a')).toEqual({ runs: 1, steps: 1, decisions: 300, eliminated: 225 });
     expect(await redis.xpending(stream, 'g')).toEqual([0, null, null, null]);
-    const [row] = (await (await ch.query({ query: `SELECT payload_key k, payload_offset o, payload_length l FROM decision_events FINAL WHERE project_id = 'proj-a' AND seq = 250`, format: 'JSONEachRow' })).json()) as { k: string; o: string; l: number }[];
+    const [row] = (await (
+      await ch.query({
+        query: `SELECT payload_key k, payload_offset o, payload_length l FROM decision_events FINAL WHERE project_id = 'proj-a' AND seq = 250`,
+        format: 'JSONEachRow',
+      })
+    ).json()) as { k: string; o: string; l: number }[];
     const s3 = new S3Client(s3ClientConfig(s3Settings));
-    const object = await s3.send(new GetObjectCommand({ Bucket: s3Settings.bucket, Key: row!.k, Range: byteRange(Number(row!.o), Number(row!.l)) }));
-    expect(JSON.parse(await object.Body!.transformToString())).toMatchObject({ itemId: 'item-250', seq: 250, input: { n: 250 } });
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: s3Settings.bucket, Key: row!.k, Range: byteRange(Number(row!.o), Number(row!.l)) })
+    );
+    expect(JSON.parse(await object.Body!.transformToString())).toMatchObject({
+      itemId: 'item-250',
+      seq: 250,
+      input: { n: 250 },
+    });
     s3.destroy();
   });
 
   it('writes the decisions sorted by item too, without the payload reference nobody reads there', async () => {
     await enqueue(message('proj-items', [runSpan, stepSpan, chunkSpan]));
     await drain(newProcessor());
-    const q = async <T,>(query: string) => (await (await ch.query({ query, format: 'JSONEachRow' })).json()) as T[];
-    const [byItem] = await q<{ c: string; e: string }>(`SELECT count() c, countIf(outcome = 'eliminated') e FROM item_decisions FINAL WHERE project_id = 'proj-items'`);
+    const q = async <T>(query: string) => (await (await ch.query({ query, format: 'JSONEachRow' })).json()) as T[];
+    const [byItem] = await q<{ c: string; e: string }>(
+      `SELECT count() c, countIf(outcome = 'eliminated') e FROM item_decisions FINAL WHERE project_id = 'proj-items'`
+    );
     expect([Number(byItem!.c), Number(byItem!.e)]).toEqual([300, 225]);
-    const [one] = await q<Record<string, unknown>>(`SELECT * FROM item_decisions FINAL WHERE project_id = 'proj-items' AND item_id = 'item-250'`);
+    const [one] = await q<Record<string, unknown>>(
+      `SELECT * FROM item_decisions FINAL WHERE project_id = 'proj-items' AND item_id = 'item-250'`
+    );
     expect(one).toMatchObject({ run_id: RUN, step_id: STEP, seq: 250, outcome: 'eliminated', reason: 'because 250' });
     // Left at their defaults (they cost nothing on disk); decision_events has the reference.
     expect(one).toMatchObject({ payload_key: '', payload_length: 0 });
@@ -216,11 +277,19 @@ describe('processor', () => {
       await drain(oneByOne);
     }
     const metrics = async (p: string) =>
-      ((await (await ch.query({ query: `SELECT r.*, s.* FROM (SELECT total_steps, input_count, output_count, elimination_ratio FROM runs FINAL WHERE project_id = {p:String}) r, (SELECT input_count si, eliminated_count se, elimination_ratio sr FROM steps FINAL WHERE project_id = {p:String}) s`, query_params: { p }, format: 'JSONEachRow' })).json()) as Record<string, unknown>[]).map((row) =>
-        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])),
-      );
+      (
+        (await (
+          await ch.query({
+            query: `SELECT r.*, s.* FROM (SELECT total_steps, input_count, output_count, elimination_ratio FROM runs FINAL WHERE project_id = {p:String}) r, (SELECT input_count si, eliminated_count se, elimination_ratio sr FROM steps FINAL WHERE project_id = {p:String}) s`,
+            query_params: { p },
+            format: 'JSONEachRow',
+          })
+        ).json()) as Record<string, unknown>[]
+      ).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])));
     expect(await metrics('proj-c')).toEqual(await metrics('proj-d'));
-    expect(await metrics('proj-c')).toEqual([{ total_steps: 1, input_count: 300, output_count: 75, elimination_ratio: 0.75, si: 300, se: 225, sr: 0.75 }]);
+    expect(await metrics('proj-c')).toEqual([
+      { total_steps: 1, input_count: 300, output_count: 75, elimination_ratio: 0.75, si: 300, se: 225, sr: 0.75 },
+    ]);
     expect(await counts('proj-c')).toEqual(await counts('proj-d'));
   });
 
@@ -260,7 +329,10 @@ describe('processor', () => {
   });
 
   it('dead-letters at once an entry its mapping throws on, instead of retrying it forever', async () => {
-    await enqueue([QUEUE_FIELD_V1, encodeQueueMessageV1({ v: 1, projectId: 'proj-null', receivedAt: Date.now(), spans: [null as never] })]);
+    await enqueue([
+      QUEUE_FIELD_V1,
+      encodeQueueMessageV1({ v: 1, projectId: 'proj-null', receivedAt: Date.now(), spans: [null as never] }),
+    ]);
     await enqueue(message('proj-after-null', [runSpan]));
     const p = newProcessor('c8');
     await drain(p);
@@ -271,7 +343,15 @@ describe('processor', () => {
   });
 
   it('still processes entries of the previous message version (in flight during an upgrade)', async () => {
-    await enqueue([QUEUE_FIELD_V1, encodeQueueMessageV1({ v: 1, projectId: 'proj-v1', receivedAt: Date.now(), spans: [runSpan, stepSpan, chunkSpan] })]);
+    await enqueue([
+      QUEUE_FIELD_V1,
+      encodeQueueMessageV1({
+        v: 1,
+        projectId: 'proj-v1',
+        receivedAt: Date.now(),
+        spans: [runSpan, stepSpan, chunkSpan],
+      }),
+    ]);
     await enqueue(message('proj-v1', [runSpan]));
     const p = newProcessor();
     await drain(p);
@@ -315,7 +395,7 @@ describe('processor', () => {
       new GroupConsumer(redis, { stream, group: 'g', consumer: 'c2' }),
       { writePayloads: async () => undefined, writeRows: async () => Promise.reject(new Error('ClickHouse down')) },
       new RedisDeadLetters(redis, deadLetterStream(stream)),
-      { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000 },
+      { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000 }
     );
     await enqueue(message('proj-f', [runSpan, stepSpan]));
     await expect(failing.runOnce()).rejects.toThrow('ClickHouse down');
@@ -335,9 +415,10 @@ describe('processor', () => {
         writeRows: (b) => (failuresLeft-- > 0 ? Promise.reject(new Error('ClickHouse down')) : writer.write(b)),
       },
       new RedisDeadLetters(redis, deadLetterStream(stream)),
-      { batchEntries: 2, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 },
+      { batchEntries: 2, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 }
     );
-    for (let i = 0; i < 6; i++) await enqueue(message(`proj-loop-${i}`, [{ ...runSpan, spanId: `${i + 1}`.repeat(16) }]));
+    for (let i = 0; i < 6; i++)
+      await enqueue(message(`proj-loop-${i}`, [{ ...runSpan, spanId: `${i + 1}`.repeat(16) }]));
     p.start();
     const deadline = Date.now() + 20_000;
     while (p.stats.entries < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -356,7 +437,7 @@ describe('processor', () => {
       { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
       new RedisDeadLetters(lossy, deadLetterStream(stream)),
       // Claiming idle entries would rescue it only after a minute: not what this is about.
-      { batchEntries: 10, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 },
+      { batchEntries: 10, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 }
     );
     try {
       p.start();
@@ -382,7 +463,9 @@ describe('processor', () => {
       writePayloads: (b) => payloads.write(b.objects),
       writeRows: (b) =>
         b.runs.some((r) => r.project_id === 'proj-poison')
-          ? Promise.reject(Object.assign(new Error('Cannot parse input'), { type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' }))
+          ? Promise.reject(
+              Object.assign(new Error('Cannot parse input'), { type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' })
+            )
           : writer.write(b),
     };
     await enqueue(message('proj-ok-1', [runSpan]));
@@ -392,7 +475,8 @@ describe('processor', () => {
     p.start();
     const deadline = Date.now() + 20_000;
     while (p.stats.deadLettered < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    while ((await redis.xpending(stream, 'g'))[0] !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await redis.xpending(stream, 'g'))[0] !== 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     await p.stop();
     expect(p.stats.deadLettered).toBe(1);
     expect((await counts('proj-ok-1')).runs).toBe(1);
@@ -406,7 +490,10 @@ describe('processor', () => {
     let down = true;
     const outage: BatchSink = {
       writePayloads: (b) => payloads.write(b.objects),
-      writeRows: (b) => (down ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) : writer.write(b)),
+      writeRows: (b) =>
+        down
+          ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+          : writer.write(b),
     };
     await enqueue(message('proj-outage', [runSpan]));
     const p = newProcessor('c5', { batchEntries: 10, maxAttempts: 2, retryBaseMillis: 5 }, outage);

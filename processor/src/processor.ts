@@ -163,7 +163,9 @@ export class Processor {
     }
     if (prepared.batch.skipped.length > 0) {
       const first = prepared.batch.skipped[0]!;
-      this.#o.log(`skipped ${prepared.batch.skipped.length} unusable span(s) or decision(s); first: span ${first.spanId}: ${first.reason}`);
+      this.#o.log(
+        `skipped ${prepared.batch.skipped.length} unusable span(s) or decision(s); first: span ${first.spanId}: ${first.reason}`
+      );
     }
     return prepared;
   }
@@ -242,7 +244,11 @@ export class Processor {
         const entries = await this.#next();
         const prepared = entries.length > 0 ? await this.#prepare(entries) : undefined;
         await settle();
-        if (prepared) writing = this.#commit(prepared).then(() => undefined, (err: unknown) => err as Error);
+        if (prepared)
+          writing = this.#commit(prepared).then(
+            () => undefined,
+            (err: unknown) => err as Error
+          );
         else failures = 0; // caught up and nothing failing: the next outage backs off from the start
       } catch (err) {
         // A read that failed while a write was in flight: let the write finish (or fail) first,
@@ -253,7 +259,10 @@ export class Processor {
         this.stats.writeFailures++;
         this.#consumer.rewind();
         const wait = Math.min(30_000, this.#o.retryBaseMillis * 2 ** Math.min(failures - 1, 7));
-        const cause = inFlight && inFlight !== err ? `${(err as Error).message}; and the write in flight: ${inFlight.message}` : (err as Error).message;
+        const cause =
+          inFlight && inFlight !== err
+            ? `${(err as Error).message}; and the write in flight: ${inFlight.message}`
+            : (err as Error).message;
         this.#o.log(`batch failed (${cause}); what it held stays pending, retrying in ${wait} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
@@ -264,7 +273,9 @@ export class Processor {
         });
       }
     }
-    await settle().catch((err: unknown) => this.#o.log(`last batch failed (${(err as Error).message}); left pending for redelivery`));
+    await settle().catch((err: unknown) =>
+      this.#o.log(`last batch failed (${(err as Error).message}); left pending for redelivery`)
+    );
   }
 
   /** Drops acknowledged entries from the stream now and then; never an unacknowledged one. */

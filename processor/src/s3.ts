@@ -54,7 +54,7 @@ export class PayloadWriter {
             Body: object.body,
             ContentType: 'application/x-ndjson',
             ContentMD5: createHash('md5').update(object.body).digest('base64'),
-          }),
+          })
         );
       }
     };

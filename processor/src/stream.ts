@@ -93,10 +93,16 @@ export class GroupConsumer {
 
   /** Takes over up to `count` entries idle longer than `minIdleMillis` on any consumer. */
   async claimIdle(minIdleMillis: number, count: number): Promise<StreamEntry[]> {
-    const reply = (await this.#redis.callBuffer('XAUTOCLAIM', this.#o.stream, this.#o.group, this.#o.consumer, minIdleMillis, '0-0', 'COUNT', count)) as [
-      Buffer,
-      RawEntry[],
-    ];
+    const reply = (await this.#redis.callBuffer(
+      'XAUTOCLAIM',
+      this.#o.stream,
+      this.#o.group,
+      this.#o.consumer,
+      minIdleMillis,
+      '0-0',
+      'COUNT',
+      count
+    )) as [Buffer, RawEntry[]];
     return toEntries(reply[1]);
   }
 
@@ -137,8 +143,17 @@ export class GroupConsumer {
     const group = groups.map(fields).find((g) => g.name === this.#o.group);
     const delivered = String(group?.['last-delivered-id'] ?? '0-0');
     // As bytes: only the id is needed, and an entry's body can be large binary.
-    const [next] = (await this.#redis.callBuffer('XRANGE', this.#o.stream, `(${delivered}`, '+', 'COUNT', 1)) as RawEntry[];
-    const oldest = [summary[1], next?.[0].toString('latin1')].filter((id): id is string => typeof id === 'string').map((id) => Number(id.split('-')[0]));
+    const [next] = (await this.#redis.callBuffer(
+      'XRANGE',
+      this.#o.stream,
+      `(${delivered}`,
+      '+',
+      'COUNT',
+      1
+    )) as RawEntry[];
+    const oldest = [summary[1], next?.[0].toString('latin1')]
+      .filter((id): id is string => typeof id === 'string')
+      .map((id) => Number(id.split('-')[0]));
     const oldestAgeMillis = oldest.length > 0 ? Math.max(0, now - Math.min(...oldest)) : 0;
     return { length, pending: Number(group?.pending ?? 0), lag: Number(group?.lag ?? 0), oldestAgeMillis };
   }

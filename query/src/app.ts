@@ -62,8 +62,18 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     });
     const body = renderMetrics([
       ...processMetrics(),
-      { name: 'xray_query_requests_total', help: 'Answered API requests, by route and HTTP status.', type: 'counter', samples: samples.map((x) => ({ labels: x.labels, value: x.count })) },
-      { name: 'xray_query_request_seconds_total', help: 'Time spent answering, by route and status; divide by requests for the mean latency.', type: 'counter', samples: samples.map((x) => ({ labels: x.labels, value: x.millis / 1000 })) },
+      {
+        name: 'xray_query_requests_total',
+        help: 'Answered API requests, by route and HTTP status.',
+        type: 'counter',
+        samples: samples.map((x) => ({ labels: x.labels, value: x.count })),
+      },
+      {
+        name: 'xray_query_request_seconds_total',
+        help: 'Time spent answering, by route and status; divide by requests for the mean latency.',
+        type: 'counter',
+        samples: samples.map((x) => ({ labels: x.labels, value: x.millis / 1000 })),
+      },
     ]);
     return c.body(body, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
@@ -73,16 +83,31 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
 
   if (deps.alerts) registerAlertRoutes(app, deps.alerts);
 
-  app.notFound((c) => notFound(c, `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/trends or /v1/alerts; GET /openapi.json lists them.`));
+  app.notFound((c) =>
+    notFound(
+      c,
+      `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/trends or /v1/alerts; GET /openapi.json lists them.`
+    )
+  );
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
     deps.log?.(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
     if (isConnectionError(err)) {
       c.header('Retry-After', '1');
-      return errorJson(c, 503, 'storage_unavailable', 'The query API could not reach its storage (ClickHouse or S3). Retry shortly; if it persists, check that they are running.');
+      return errorJson(
+        c,
+        503,
+        'storage_unavailable',
+        'The query API could not reach its storage (ClickHouse or S3). Retry shortly; if it persists, check that they are running.'
+      );
     }
-    return errorJson(c, 500, 'internal_error', 'The query failed inside X-Ray; the query API log has the details. Please report it.');
+    return errorJson(
+      c,
+      500,
+      'internal_error',
+      'The query failed inside X-Ray; the query API log has the details. Please report it.'
+    );
   });
 
   return app;
@@ -91,7 +116,11 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
 /** Network-level failures (storage down or unreachable), as opposed to a failing query. */
 function isConnectionError(err: Error): boolean {
   const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code) || err.name === 'TimeoutError';
+  return (
+    (typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code)) ||
+    err.name === 'TimeoutError'
+  );
 }
 
 const AUTH_ERROR_CODES = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth_unavailable' } as const;

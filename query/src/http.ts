@@ -25,13 +25,18 @@ export const isRunCursor = (v: unknown): v is RunCursor =>
   RUN_ID_RE.test(String((v as RunCursor).r)) &&
   ((v as RunCursor).x === undefined || Number.isFinite((v as RunCursor).x));
 /** A position among a step's decisions: a sequence number. */
-export const isSeqCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+export const isSeqCursor = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
 /**
  * One page of rows fetched with `limit + 1`: the extra row only says that another page exists, and
  * the cursor is the position of the last row returned.
  */
-export function paginate<R>(found: R[], limit: number, position: (last: R) => unknown): { items: R[]; nextCursor: string | null } {
+export function paginate<R>(
+  found: R[],
+  limit: number,
+  position: (last: R) => unknown
+): { items: R[]; nextCursor: string | null } {
   const items = found.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: found.length > limit && last !== undefined ? encodeCursor(position(last)) : null };
@@ -54,7 +59,8 @@ export function idParam(raw: string, re: RegExp, name: string, shape: string): s
 }
 
 export const runIdParam = (c: Context) => idParam(c.req.param('runId') ?? '', RUN_ID_RE, 'runId', '32 hex characters');
-export const stepIdParam = (c: Context) => idParam(c.req.param('stepId') ?? '', STEP_ID_RE, 'stepId', '16 hex characters');
+export const stepIdParam = (c: Context) =>
+  idParam(c.req.param('stepId') ?? '', STEP_ID_RE, 'stepId', '16 hex characters');
 
 export function runNotFound(c: Context, runId: string) {
   return notFound(c, `No run ${runId} in this project. Check the id, or wait a moment if the run just finished.`);
@@ -74,7 +80,11 @@ export function errorJson(c: Context, status: ContentfulStatusCode, code: string
 }
 
 /** The record a row points at in S3; only ever under the project's own prefix. */
-export async function payloadOf(payloads: PayloadReader, projectId: string, row: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+export async function payloadOf(
+  payloads: PayloadReader,
+  projectId: string,
+  row: Record<string, unknown>
+): Promise<Record<string, unknown> | undefined> {
   const key = String(row.payload_key);
   if (!key.startsWith(`${projectId}/`)) throw new Error(`payload key ${key} is outside project ${projectId}`);
   return payloads.read(key, Number(row.payload_offset), Number(row.payload_length));

@@ -33,9 +33,17 @@ const app = createApp({
   payloads: s3Payloads(s3, config.s3.bucket),
   authenticate: createAuthenticator(keys, { kind: 'read', cacheMillis: config.authCacheMillis }),
   checks: {
-    keys: () => keys.getKey('000000000000').then(() => true, () => false),
+    keys: () =>
+      keys.getKey('000000000000').then(
+        () => true,
+        () => false
+      ),
     clickhouse: async () => (await clickhouse.ping()).success,
-    s3: () => s3.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(() => true, () => false),
+    s3: () =>
+      s3.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(
+        () => true,
+        () => false
+      ),
   },
   log,
 });

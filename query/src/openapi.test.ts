@@ -23,12 +23,21 @@ describe('the OpenAPI document', () => {
   it('is served without a key, with every path parameter declared', async () => {
     const res = await app.request('/openapi.json');
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>>;
+    };
     expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
     expect(doc.openapi).toBe('3.1.0');
     for (const [path, methods] of Object.entries(doc.paths)) {
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      for (const op of Object.values(methods)) expect(op.parameters.filter((x) => x.in === 'path').map((x) => x.name).sort()).toEqual(inPath);
+      for (const op of Object.values(methods))
+        expect(
+          op.parameters
+            .filter((x) => x.in === 'path')
+            .map((x) => x.name)
+            .sort()
+        ).toEqual(inPath);
     }
     expect(Object.keys(doc.paths)).toContain(openApiPath('/v1/runs/:runId/diff/:otherRunId'));
   });

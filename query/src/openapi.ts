@@ -28,14 +28,29 @@ const str: Schema = { type: 'string' };
 const int = (min: number, max: number): Schema => ({ type: 'integer', minimum: min, maximum: max });
 const ratio: Schema = { type: 'number', minimum: 0, maximum: 1 };
 const time: Schema = { type: 'string', description: 'ISO-8601 time or milliseconds since the epoch' };
-const q = (name: string, description: string, schema: Schema = str): Param => ({ name, in: 'query', description, schema });
-const p = (name: string, description: string, schema: Schema = str): Param => ({ name, in: 'path', description, schema, required: true });
+const q = (name: string, description: string, schema: Schema = str): Param => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+});
+const p = (name: string, description: string, schema: Schema = str): Param => ({
+  name,
+  in: 'path',
+  description,
+  schema,
+  required: true,
+});
 const runId = p('runId', 'run id (32 hex characters)', { type: 'string', pattern: '^[0-9a-fA-F]{32}$' });
 const stepId = p('stepId', 'step id (16 hex characters)', { type: 'string', pattern: '^[0-9a-fA-F]{16}$' });
 const ruleId = p('ruleId', 'alert rule id (16 hex characters)', { type: 'string', pattern: '^[0-9a-fA-F]{16}$' });
 const limit = q('limit', 'page size', int(1, 1000));
 const cursor = q('cursor', 'nextCursor of the previous page');
-const consistency = q('consistency', 'exact (default: read with FINAL) or eventual (faster; a re-delivered row may count twice until merged)', { type: 'string', enum: ['exact', 'eventual'] });
+const consistency = q(
+  'consistency',
+  'exact (default: read with FINAL) or eventual (faster; a re-delivered row may count twice until merged)',
+  { type: 'string', enum: ['exact', 'eventual'] }
+);
 const outcome = q('outcome', 'kept, eliminated or scored', { type: 'string', enum: ['kept', 'eliminated', 'scored'] });
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -43,7 +58,15 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'get',
     path: '/v1/pipelines',
     summary: 'The pipelines that ran in a time range, with run counts and elimination ratio',
-    params: [q('from', 'runs started at or after', time), q('to', 'runs started before', time), q('limit', 'at most this many pipelines (1-10000, default 1000)', { type: 'integer', minimum: 1, maximum: 10000 })],
+    params: [
+      q('from', 'runs started at or after', time),
+      q('to', 'runs started before', time),
+      q('limit', 'at most this many pipelines (1-10000, default 1000)', {
+        type: 'integer',
+        minimum: 1,
+        maximum: 10000,
+      }),
+    ],
     answer: 'PipelineListResponse',
   },
   {
@@ -64,8 +87,20 @@ export const ROUTES: readonly RouteSpec[] = [
     answer: 'RunListResponse',
   },
   { method: 'get', path: '/v1/runs/:runId', summary: "One run's metrics", params: [runId], answer: 'RunSummary' },
-  { method: 'get', path: '/v1/runs/:runId/steps', summary: "The run's step funnel, with the worst step", params: [runId], answer: 'StepListResponse' },
-  { method: 'get', path: '/v1/runs/:runId/payload', summary: "The run's raw record (input, output) from S3", params: [runId], answer: 'Payload' },
+  {
+    method: 'get',
+    path: '/v1/runs/:runId/steps',
+    summary: "The run's step funnel, with the worst step",
+    params: [runId],
+    answer: 'StepListResponse',
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/:runId/payload',
+    summary: "The run's raw record (input, output) from S3",
+    params: [runId],
+    answer: 'Payload',
+  },
   {
     method: 'get',
     path: '/v1/runs/:runId/items/:itemId',
@@ -77,7 +112,13 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'get',
     path: '/v1/runs/:runId/diff/:otherRunId',
     summary: 'What changed between two runs of one pipeline',
-    params: [runId, p('otherRunId', 'the run to compare with', { type: 'string', pattern: '^[0-9a-fA-F]{32}$' }), q('limit', 'items per page (default 100)', int(1, 1000)), cursor, consistency],
+    params: [
+      runId,
+      p('otherRunId', 'the run to compare with', { type: 'string', pattern: '^[0-9a-fA-F]{32}$' }),
+      q('limit', 'items per page (default 100)', int(1, 1000)),
+      cursor,
+      consistency,
+    ],
     answer: 'RunDiffResponse',
   },
   {
@@ -101,15 +142,35 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'get',
     path: '/v1/steps/:stepId/reasons',
     summary: 'Why the step decided as it did: a reason histogram with example decisions',
-    params: [stepId, outcome, q('examples', 'example decisions per reason (default 3)', int(1, 10)), limit, consistency],
+    params: [
+      stepId,
+      outcome,
+      q('examples', 'example decisions per reason (default 3)', int(1, 10)),
+      limit,
+      consistency,
+    ],
     answer: 'ReasonHistogramResponse',
   },
-  { method: 'get', path: '/v1/steps/:stepId/payload', summary: "The step's raw record (input, output, metadata) from S3", params: [stepId], answer: 'Payload' },
+  {
+    method: 'get',
+    path: '/v1/steps/:stepId/payload',
+    summary: "The step's raw record (input, output, metadata) from S3",
+    params: [stepId],
+    answer: 'Payload',
+  },
   {
     method: 'get',
     path: '/v1/items/:itemId/runs',
     summary: 'The runs an item went through, with the step that eliminated it in each',
-    params: [p('itemId', 'the item id the SDK recorded'), q('pipeline', 'only this pipeline'), q('from', 'decisions at or after', time), q('to', 'decisions before', time), limit, cursor, consistency],
+    params: [
+      p('itemId', 'the item id the SDK recorded'),
+      q('pipeline', 'only this pipeline'),
+      q('from', 'decisions at or after', time),
+      q('to', 'decisions before', time),
+      limit,
+      cursor,
+      consistency,
+    ],
     answer: 'ItemRunsResponse',
   },
   {
@@ -127,15 +188,44 @@ export const ROUTES: readonly RouteSpec[] = [
     ],
     answer: 'TrendResponse',
   },
-  { method: 'post', path: '/v1/alerts/rules', summary: 'Create an alert rule (JSON body: see query/README.md)', params: [], answer: 'AlertRule' },
-  { method: 'get', path: '/v1/alerts/rules', summary: "The project's alert rules", params: [], answer: 'AlertRuleList' },
-  { method: 'get', path: '/v1/alerts/rules/:ruleId', summary: 'One alert rule with its state (ok or firing, since, last value)', params: [ruleId], answer: 'AlertRule' },
-  { method: 'delete', path: '/v1/alerts/rules/:ruleId', summary: 'Delete an alert rule (204, no body)', params: [ruleId] },
-  { method: 'get', path: '/v1/alerts/events', summary: 'Recent firing and resolved transitions, newest first', params: [q('limit', 'how many (default 50)', int(1, 500))], answer: 'AlertEventList' },
+  {
+    method: 'post',
+    path: '/v1/alerts/rules',
+    summary: 'Create an alert rule (JSON body: see query/README.md)',
+    params: [],
+    answer: 'AlertRule',
+  },
+  {
+    method: 'get',
+    path: '/v1/alerts/rules',
+    summary: "The project's alert rules",
+    params: [],
+    answer: 'AlertRuleList',
+  },
+  {
+    method: 'get',
+    path: '/v1/alerts/rules/:ruleId',
+    summary: 'One alert rule with its state (ok or firing, since, last value)',
+    params: [ruleId],
+    answer: 'AlertRule',
+  },
+  {
+    method: 'delete',
+    path: '/v1/alerts/rules/:ruleId',
+    summary: 'Delete an alert rule (204, no body)',
+    params: [ruleId],
+  },
+  {
+    method: 'get',
+    path: '/v1/alerts/events',
+    summary: 'Recent firing and resolved transitions, newest first',
+    params: [q('limit', 'how many (default 50)', int(1, 500))],
+    answer: 'AlertEventList',
+  },
   {
     method: 'get',
     path: '/v1/decisions/:eventId',
-    summary: "One decision with its full payload from S3",
+    summary: 'One decision with its full payload from S3',
     params: [p('eventId', '<step id>-<sequence number>', { type: 'string', pattern: '^[0-9a-fA-F]{16}-[0-9]{1,10}$' })],
     answer: 'DecisionDetail',
   },
@@ -159,7 +249,12 @@ export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): Record<s
       security: [{ readKey: [] }],
       responses: {
         ...(r.answer
-          ? { '200': { description: r.summary, content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.answer}` } } } } }
+          ? {
+              '200': {
+                description: r.summary,
+                content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.answer}` } } },
+              },
+            }
           : { '204': { description: r.summary } }),
         '400': ERROR_RESPONSE('A parameter is malformed; the message names it and what it accepts.'),
         '401': ERROR_RESPONSE('No key, or a malformed, unknown or revoked key.'),
@@ -171,13 +266,31 @@ export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): Record<s
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'X-Ray query API', version: '1', description: 'Which step of a pipeline eliminated which items, and why.' },
+    info: {
+      title: 'X-Ray query API',
+      version: '1',
+      description: 'Which step of a pipeline eliminated which items, and why.',
+    },
     paths,
     components: {
       securitySchemes: { readKey: { type: 'http', scheme: 'bearer', description: "The project's read key (xrr_…)" } },
       schemas: {
-        Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str } } } },
-        ...Object.fromEntries([...answers].map((name) => [name, { type: 'object', description: `See ${name} in core/src (api.ts, item-api.ts, trends.ts) or query/src/alerts.` }])),
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str } },
+          },
+        },
+        ...Object.fromEntries(
+          [...answers].map((name) => [
+            name,
+            {
+              type: 'object',
+              description: `See ${name} in core/src (api.ts, item-api.ts, trends.ts) or query/src/alerts.`,
+            },
+          ])
+        ),
       },
     },
   };

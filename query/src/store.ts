@@ -29,7 +29,9 @@ export function s3Payloads(s3: S3Client, bucket: string): PayloadReader {
   return {
     async read(key, offset, length) {
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: byteRange(offset, length) }));
+        const object = await s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: byteRange(offset, length) })
+        );
         const text = await object.Body?.transformToString('utf8');
         return text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
       } catch (err) {

@@ -4,10 +4,22 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { context, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { QUEUE_FIELDS, decodeQueueEntry, type QueuedSpans } from '@xray/core/ingest';
 import { decodeOtlpJson, decodeOtlpProtobuf } from '@xray/core/otlp';
-import { ATTR_XRAY_DECISION_ITEM_ID, ATTR_XRAY_DECISION_OUTCOME, ATTR_XRAY_SPAN_KIND, EVENT_XRAY_DECISION, Outcomes, SpanKinds } from '@xray/otel';
+import {
+  ATTR_XRAY_DECISION_ITEM_ID,
+  ATTR_XRAY_DECISION_OUTCOME,
+  ATTR_XRAY_SPAN_KIND,
+  EVENT_XRAY_DECISION,
+  Outcomes,
+  SpanKinds,
+} from '@xray/otel';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type Receiver } from './app.js';
@@ -21,10 +33,16 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 function recordSpans(): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('app-test');
-  const run = tracer.startSpan('run', { startTime: [1_700_000_000, 123_456_789], attributes: { [ATTR_XRAY_SPAN_KIND]: SpanKinds.RUN } });
+  const run = tracer.startSpan('run', {
+    startTime: [1_700_000_000, 123_456_789],
+    attributes: { [ATTR_XRAY_SPAN_KIND]: SpanKinds.RUN },
+  });
   const ctx = trace.setSpan(context.active(), run);
   const step = tracer.startSpan('step', { attributes: { [ATTR_XRAY_SPAN_KIND]: SpanKinds.STEP } }, ctx);
-  step.addEvent(EVENT_XRAY_DECISION, { [ATTR_XRAY_DECISION_ITEM_ID]: 'a', [ATTR_XRAY_DECISION_OUTCOME]: Outcomes.KEPT });
+  step.addEvent(EVENT_XRAY_DECISION, {
+    [ATTR_XRAY_DECISION_ITEM_ID]: 'a',
+    [ATTR_XRAY_DECISION_OUTCOME]: Outcomes.KEPT,
+  });
   step.end();
   tracer.startSpan('GET /', {}, ctx).end();
   run.end();
@@ -57,7 +75,9 @@ let lastId = '0-0';
 async function newRawEntries(): Promise<Map<string, Buffer>[]> {
   const entries = await redis.xrangeBuffer(stream, `(${lastId}`, '+');
   lastId = entries.at(-1)?.[0].toString() ?? lastId;
-  return entries.map(([, f]) => new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const)));
+  return entries.map(
+    ([, f]) => new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const))
+  );
 }
 
 /** The stream entries added since the last call, decoded as the processor decodes them. */
@@ -101,7 +121,11 @@ describe('POST /v1/traces', () => {
     await post(gzipSync(jsonBody), { ...JSON_TYPE, 'content-encoding': 'gzip' });
     const [proto, json] = await newRawEntries();
     const text = (fields: Map<string, Buffer> | undefined, name: string) => fields?.get(name)?.toString();
-    expect([text(proto, QUEUE_FIELDS.VERSION), text(proto, QUEUE_FIELDS.PROJECT_ID), text(proto, QUEUE_FIELDS.FORMAT)]).toEqual(['2', 'p1', 'protobuf']);
+    expect([
+      text(proto, QUEUE_FIELDS.VERSION),
+      text(proto, QUEUE_FIELDS.PROJECT_ID),
+      text(proto, QUEUE_FIELDS.FORMAT),
+    ]).toEqual(['2', 'p1', 'protobuf']);
     expect([text(proto, QUEUE_FIELDS.RECEIVED_AT), text(proto, QUEUE_FIELDS.ACCEPTED_SPANS)]).toEqual(['42', '2']);
     expect(Buffer.compare(proto!.get(QUEUE_FIELDS.BODY)!, protobufBody)).toBe(0);
     // Decompressed: the processor never inflates.
@@ -125,7 +149,10 @@ describe('POST /v1/traces', () => {
 
   it('answers 200 without enqueuing when no span is an X-Ray span', async () => {
     const before = receiver.stats.ignoredSpans;
-    const res = await post(ProtobufTraceSerializer.serializeRequest(spans.filter((s) => s.name === 'GET /'))!, PROTOBUF);
+    const res = await post(
+      ProtobufTraceSerializer.serializeRequest(spans.filter((s) => s.name === 'GET /'))!,
+      PROTOBUF
+    );
     expect(res.status).toBe(200);
     expect(await newEntries()).toEqual([]);
     expect(receiver.stats.ignoredSpans).toBe(before + 1);
@@ -147,25 +174,32 @@ describe('POST /v1/traces', () => {
   it.each([
     ['protobuf', PROTOBUF, (s: ReadableSpan[]) => ProtobufTraceSerializer.serializeRequest(s)!],
     ['JSON', JSON_TYPE, (s: ReadableSpan[]) => JsonTraceSerializer.serializeRequest(s)!],
-  ] as const)('accepts, rejects and ignores exactly the spans the processor keeps, drops and ignores (%s)', async (_, headers, serialize) => {
-    const body = serialize(withBadStep());
-    const before = { ...receiver.stats };
-    const res = await post(body, headers);
-    expect(res.status).toBe(200);
-    const counted = {
-      accepted: receiver.stats.acceptedSpans - before.acceptedSpans,
-      rejected: receiver.stats.rejectedSpans - before.rejectedSpans,
-      ignored: receiver.stats.ignoredSpans - before.ignoredSpans,
-    };
-    expect(counted).toEqual({ accepted: 1, rejected: 1, ignored: 1 });
-    // The processor's decode of the entry: the same decoder, so the same spans survive.
-    const [entry] = await newEntries();
-    const full = headers === PROTOBUF ? decodeOtlpProtobuf(body) : decodeOtlpJson(body);
-    if (!full.ok) throw new Error(full.error);
-    expect(entry!.spans).toEqual(full.value.spans);
-    expect(entry!.spans.map((s) => s.name)).toEqual(['run']);
-    expect({ accepted: full.value.acceptedSpans, rejected: full.value.rejected.length, ignored: full.value.ignoredSpans }).toEqual(counted);
-  });
+  ] as const)(
+    'accepts, rejects and ignores exactly the spans the processor keeps, drops and ignores (%s)',
+    async (_, headers, serialize) => {
+      const body = serialize(withBadStep());
+      const before = { ...receiver.stats };
+      const res = await post(body, headers);
+      expect(res.status).toBe(200);
+      const counted = {
+        accepted: receiver.stats.acceptedSpans - before.acceptedSpans,
+        rejected: receiver.stats.rejectedSpans - before.rejectedSpans,
+        ignored: receiver.stats.ignoredSpans - before.ignoredSpans,
+      };
+      expect(counted).toEqual({ accepted: 1, rejected: 1, ignored: 1 });
+      // The processor's decode of the entry: the same decoder, so the same spans survive.
+      const [entry] = await newEntries();
+      const full = headers === PROTOBUF ? decodeOtlpProtobuf(body) : decodeOtlpJson(body);
+      if (!full.ok) throw new Error(full.error);
+      expect(entry!.spans).toEqual(full.value.spans);
+      expect(entry!.spans.map((s) => s.name)).toEqual(['run']);
+      expect({
+        accepted: full.value.acceptedSpans,
+        rejected: full.value.rejected.length,
+        ignored: full.value.ignoredSpans,
+      }).toEqual(counted);
+    }
+  );
 
   it.each([
     ['text/plain', {}],
@@ -193,7 +227,12 @@ describe('POST /v1/traces', () => {
         controller.enqueue(new Uint8Array(16 * 1024));
       },
     });
-    const res = await receiver.app.request('/v1/traces', { method: 'POST', body: endless, headers: { ...tenant.auth, ...JSON_TYPE }, duplex: 'half' } as RequestInit);
+    const res = await receiver.app.request('/v1/traces', {
+      method: 'POST',
+      body: endless,
+      headers: { ...tenant.auth, ...JSON_TYPE },
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     expect(pulled).toBeLessThan(10); // reading stopped near the limit
@@ -248,7 +287,12 @@ describe('POST /v1/traces', () => {
     await post(ProtobufTraceSerializer.serializeRequest(withBadStep())!, PROTOBUF, app);
     await post('{', JSON_TYPE, app);
     await app.request('/v1/traces', { method: 'PUT' });
-    expect(stats).toEqual({ acceptedSpans: 3, rejectedSpans: 1, ignoredSpans: 2, requests: { 200: 2, 400: 1, 405: 1 } });
+    expect(stats).toEqual({
+      acceptedSpans: 3,
+      rejectedSpans: 1,
+      ignoredSpans: 2,
+      requests: { 200: 2, 400: 1, 405: 1 },
+    });
     await newEntries();
   });
 });

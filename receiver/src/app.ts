@@ -3,8 +3,23 @@
  * Status codes follow the OTLP/HTTP specification (opentelemetry-proto docs/specification.md).
  */
 import { QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
-import { OTLP_CONTENT_TYPES, RpcCodes, checkOtlp, encodeExportResponse, encodeStatus, rejectionMessage, type OtlpFormat } from '@xray/core/otlp';
-import { PROMETHEUS_CONTENT_TYPE, byLabel, processMetrics, readiness, renderMetrics, type MetricFamily } from '@xray/core/service';
+import {
+  OTLP_CONTENT_TYPES,
+  RpcCodes,
+  checkOtlp,
+  encodeExportResponse,
+  encodeStatus,
+  rejectionMessage,
+  type OtlpFormat,
+} from '@xray/core/otlp';
+import {
+  PROMETHEUS_CONTENT_TYPE,
+  byLabel,
+  processMetrics,
+  readiness,
+  renderMetrics,
+  type MetricFamily,
+} from '@xray/core/service';
 import type { Authenticator } from '@xray/auth';
 import { Hono } from 'hono';
 import { type BodyResult, gunzipLimited, readLimited, tooLargeMessage } from './body.js';
@@ -54,7 +69,11 @@ export function createApp(deps: ReceiverDeps): Receiver {
     const { ready, body } = await readiness({ redis: () => deps.queue.ready() });
     return c.json(body, ready ? 200 : 503);
   });
-  app.get('/metrics', (c) => c.body(renderMetrics([...receiverMetrics(stats), ...processMetrics()]), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
+  app.get('/metrics', (c) =>
+    c.body(renderMetrics([...receiverMetrics(stats), ...processMetrics()]), 200, {
+      'content-type': PROMETHEUS_CONTENT_TYPE,
+    })
+  );
   app.use('/v1/traces', async (c, next) => {
     await next();
     const status = String(c.res.status);
@@ -73,7 +92,8 @@ export function createApp(deps: ReceiverDeps): Receiver {
         // the connection closes once the answer is sent (an exporter with a wrong key still reads
         // its 401; it cannot reuse the connection).
         const declared = Number(req.headers.get('content-length') ?? 0);
-        if (req.headers.has('transfer-encoding') || !(declared <= deps.maxBodyBytes)) res.headers.set('connection', 'close');
+        if (req.headers.has('transfer-encoding') || !(declared <= deps.maxBodyBytes))
+          res.headers.set('connection', 'close');
       }
       if (auth.status === 503) res.headers.set('retry-after', '1');
       return res;
@@ -81,11 +101,19 @@ export function createApp(deps: ReceiverDeps): Receiver {
     const { id: keyId, projectId, limits } = auth.key;
     const wait = deps.rateLimiter.retryAfter(keyId, limits);
     if (wait > 0) {
-      const res = refuse(req, 429, RpcCodes.RESOURCE_EXHAUSTED, `Key ${keyId} is over its rate limit; retry after ${wait} s.`);
+      const res = refuse(
+        req,
+        429,
+        RpcCodes.RESOURCE_EXHAUSTED,
+        `Key ${keyId} is over its rate limit; retry after ${wait} s.`
+      );
       res.headers.set('retry-after', String(wait));
       return res;
     }
-    return exportTraces(req, { projectId, charge: (spans, bytes) => deps.rateLimiter.charge(keyId, spans, bytes, limits) });
+    return exportTraces(req, {
+      projectId,
+      charge: (spans, bytes) => deps.rateLimiter.charge(keyId, spans, bytes, limits),
+    });
   });
   app.all('/v1/traces', () => text(405, 'Use POST to send traces to /v1/traces.', { allow: 'POST' }));
   app.onError((err) => {
@@ -95,7 +123,11 @@ export function createApp(deps: ReceiverDeps): Receiver {
   return { app, stats };
 }
 
-const AUTH_RPC_CODES = { 401: RpcCodes.UNAUTHENTICATED, 403: RpcCodes.PERMISSION_DENIED, 503: RpcCodes.UNAVAILABLE } as const;
+const AUTH_RPC_CODES = {
+  401: RpcCodes.UNAUTHENTICATED,
+  403: RpcCodes.PERMISSION_DENIED,
+  503: RpcCodes.UNAVAILABLE,
+} as const;
 
 /** Who sent a request: the project of its key, and the key's rate-limit account. */
 interface Tenant {
@@ -104,7 +136,10 @@ interface Tenant {
   charge(spans: number, bytes: number): void;
 }
 
-function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Request, tenant: Tenant) => Promise<Response> {
+function createExportHandler(
+  deps: ReceiverDeps,
+  stats: ReceiverStats
+): (req: Request, tenant: Tenant) => Promise<Response> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? Date.now;
   const limit = deps.maxBodyBytes;
@@ -113,11 +148,19 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
   return async (req, tenant) => {
     const format = formatOf(req.headers.get('content-type'));
     if (format === undefined) {
-      return text(415, `Unsupported content type "${req.headers.get('content-type') ?? ''}"; send application/x-protobuf or application/json.`);
+      return text(
+        415,
+        `Unsupported content type "${req.headers.get('content-type') ?? ''}"; send application/x-protobuf or application/json.`
+      );
     }
     const encoding = (req.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
-      return status(format, 415, RpcCodes.INVALID_ARGUMENT, `Unsupported content encoding "${encoding}"; send gzip or identity.`);
+      return status(
+        format,
+        415,
+        RpcCodes.INVALID_ARGUMENT,
+        `Unsupported content encoding "${encoding}"; send gzip or identity.`
+      );
     }
     // A declared length over the limit is refused before a byte is read.
     const declared = Number(req.headers.get('content-length') ?? -1);
@@ -125,7 +168,8 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
 
     // Within a declared length (Node's HTTP parser reads no more than it) the body is read whole,
     // which @hono/node-server does straight from the socket, far cheaper than through a stream.
-    let body: BodyResult = declared >= 0 ? { ok: true, bytes: new Uint8Array(await req.arrayBuffer()) } : await readLimited(req.body, limit);
+    let body: BodyResult =
+      declared >= 0 ? { ok: true, bytes: new Uint8Array(await req.arrayBuffer()) } : await readLimited(req.body, limit);
     if (body.ok && encoding === 'gzip') body = await gunzipLimited(body.bytes, limit);
     if (!body.ok) {
       if (body.reason === 'too_large') return tooLarge(format, body.message);
@@ -143,11 +187,19 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
     const { acceptedSpans, rejected, ignoredSpans } = checked.value;
     if (acceptedSpans > 0) {
       try {
-        await deps.queue.enqueue({ v: QUEUE_MESSAGE_VERSION, projectId: tenant.projectId, receivedAt: now(), format, acceptedSpans, body: bytes });
+        await deps.queue.enqueue({
+          v: QUEUE_MESSAGE_VERSION,
+          projectId: tenant.projectId,
+          receivedAt: now(),
+          format,
+          acceptedSpans,
+          body: bytes,
+        });
         if (queueDown) logger.info('span queue available again');
         queueDown = false;
       } catch (err) {
-        if (!queueDown) logger.warn(`span queue unavailable (${(err as Error).message}); answering 503 until it is back`);
+        if (!queueDown)
+          logger.warn(`span queue unavailable (${(err as Error).message}); answering 503 until it is back`);
         queueDown = true;
         const res = status(format, 503, RpcCodes.UNAVAILABLE, 'The span queue is unavailable; retry shortly.');
         res.headers.set('retry-after', '1');
@@ -157,7 +209,8 @@ function createExportHandler(deps: ReceiverDeps, stats: ReceiverStats): (req: Re
     stats.acceptedSpans += acceptedSpans;
     stats.rejectedSpans += rejected.length;
     stats.ignoredSpans += ignoredSpans;
-    const partial = rejected.length > 0 ? { rejectedSpans: rejected.length, errorMessage: rejectionMessage(rejected) } : undefined;
+    const partial =
+      rejected.length > 0 ? { rejectedSpans: rejected.length, errorMessage: rejectionMessage(rejected) } : undefined;
     return respond(format, 200, encodeExportResponse(format, partial));
   };
 }
@@ -197,14 +250,37 @@ function respond(format: OtlpFormat, httpStatus: number, body: Uint8Array | stri
 }
 
 function text(httpStatus: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(message, { status: httpStatus, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+  return new Response(message, {
+    status: httpStatus,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+  });
 }
 
 function receiverMetrics(stats: ReceiverStats): MetricFamily[] {
   return [
-    { name: 'xray_receiver_requests_total', help: 'Answers to POST /v1/traces, by HTTP status.', type: 'counter', samples: byLabel('status', stats.requests) },
-    { name: 'xray_receiver_spans_accepted_total', help: 'X-Ray spans accepted and enqueued.', type: 'counter', samples: [{ value: stats.acceptedSpans }] },
-    { name: 'xray_receiver_spans_rejected_total', help: 'X-Ray spans rejected (partial success).', type: 'counter', samples: [{ value: stats.rejectedSpans }] },
-    { name: 'xray_receiver_spans_ignored_total', help: 'Spans without X-Ray attributes, accepted and dropped.', type: 'counter', samples: [{ value: stats.ignoredSpans }] },
+    {
+      name: 'xray_receiver_requests_total',
+      help: 'Answers to POST /v1/traces, by HTTP status.',
+      type: 'counter',
+      samples: byLabel('status', stats.requests),
+    },
+    {
+      name: 'xray_receiver_spans_accepted_total',
+      help: 'X-Ray spans accepted and enqueued.',
+      type: 'counter',
+      samples: [{ value: stats.acceptedSpans }],
+    },
+    {
+      name: 'xray_receiver_spans_rejected_total',
+      help: 'X-Ray spans rejected (partial success).',
+      type: 'counter',
+      samples: [{ value: stats.rejectedSpans }],
+    },
+    {
+      name: 'xray_receiver_spans_ignored_total',
+      help: 'Spans without X-Ray attributes, accepted and dropped.',
+      type: 'counter',
+      samples: [{ value: stats.ignoredSpans }],
+    },
   ];
 }

@@ -64,7 +64,12 @@ describe('authentication', () => {
       },
     });
     const before = await streamLength();
-    const res = await app.request('/v1/traces', { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' }, duplex: 'half' } as RequestInit);
+    const res = await app.request('/v1/traces', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-protobuf' },
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="xray"');
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
@@ -76,19 +81,35 @@ describe('authentication', () => {
 
   it('refuses wrong keys and read keys, accepts the ingest key as Bearer or Basic', async () => {
     const { app } = createApp({ queue, ...neighbour.deps, maxBodyBytes: 1 << 20 });
-    const post = (authorization?: string) => app.request('/v1/traces', { method: 'POST', body: exportOf(1), headers: { ...JSON_TYPE, ...(authorization && { authorization }) } });
+    const post = (authorization?: string) =>
+      app.request('/v1/traces', {
+        method: 'POST',
+        body: exportOf(1),
+        headers: { ...JSON_TYPE, ...(authorization && { authorization }) },
+      });
     expect((await post(`Bearer ${neighbour.keys.ingestKey.slice(0, -2)}xx`)).status).toBe(401);
     const read = await post(`Bearer ${neighbour.keys.readKey}`);
     expect(read.status).toBe(403);
     expect(((await read.json()) as { message: string }).message).toMatch(/read key/);
     expect((await post(`Bearer ${neighbour.keys.ingestKey}`)).status).toBe(200);
-    expect((await post(`Basic ${Buffer.from(`otel:${neighbour.keys.ingestKey}`).toString('base64')}`)).status).toBe(200);
+    expect((await post(`Basic ${Buffer.from(`otel:${neighbour.keys.ingestKey}`).toString('base64')}`)).status).toBe(
+      200
+    );
   });
 
   it('answers 503 with Retry-After when keys cannot be checked', async () => {
     const store = redisKeyStore('redis://127.0.0.1:1', 'nowhere');
-    const { app } = createApp({ queue, authenticate: createAuthenticator(store, { kind: 'ingest' }), rateLimiter: neighbour.deps.rateLimiter, maxBodyBytes: 1024 });
-    const res = await app.request('/v1/traces', { method: 'POST', body: exportOf(1), headers: { ...JSON_TYPE, authorization: `Bearer ${neighbour.keys.ingestKey}` } });
+    const { app } = createApp({
+      queue,
+      authenticate: createAuthenticator(store, { kind: 'ingest' }),
+      rateLimiter: neighbour.deps.rateLimiter,
+      maxBodyBytes: 1024,
+    });
+    const res = await app.request('/v1/traces', {
+      method: 'POST',
+      body: exportOf(1),
+      headers: { ...JSON_TYPE, authorization: `Bearer ${neighbour.keys.ingestKey}` },
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     await store.close();
@@ -98,9 +119,20 @@ describe('authentication', () => {
 describe('rate limits', () => {
   it('answers 429 with Retry-After to a key past its quota, and not to its neighbour', async () => {
     const rateLimiter = createRateLimiter({ defaults: { spansPerSecond: 0, bytesPerSecond: 0 } });
-    const { app, stats } = createApp({ queue, authenticate: tenant.deps.authenticate, rateLimiter, maxBodyBytes: 1 << 20 });
-    const neighbourApp = createApp({ queue, authenticate: neighbour.deps.authenticate, rateLimiter, maxBodyBytes: 1 << 20 }).app;
-    const post = (target: typeof app, who: TestTenant) => target.request('/v1/traces', { method: 'POST', body: exportOf(3), headers: { ...JSON_TYPE, ...who.auth } });
+    const { app, stats } = createApp({
+      queue,
+      authenticate: tenant.deps.authenticate,
+      rateLimiter,
+      maxBodyBytes: 1 << 20,
+    });
+    const neighbourApp = createApp({
+      queue,
+      authenticate: neighbour.deps.authenticate,
+      rateLimiter,
+      maxBodyBytes: 1 << 20,
+    }).app;
+    const post = (target: typeof app, who: TestTenant) =>
+      target.request('/v1/traces', { method: 'POST', body: exportOf(3), headers: { ...JSON_TYPE, ...who.auth } });
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 4; i++) {

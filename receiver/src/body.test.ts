@@ -34,7 +34,7 @@ describe('readLimited', () => {
           cancelled = true;
         },
       },
-      { highWaterMark: 0 },
+      { highWaterMark: 0 }
     );
     const result = await readLimited(endless, 2500);
     expect(result).toMatchObject({ ok: false, reason: 'too_large' });

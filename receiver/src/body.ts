@@ -10,8 +10,7 @@ const gunzipAsync = promisify(gunzip);
 
 /** A body, or why there is none: too large (413) or not valid gzip (400). */
 export type BodyResult =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; reason: 'too_large' | 'bad_gzip'; message: string };
+  { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too_large' | 'bad_gzip'; message: string };
 
 /**
  * Reads `stream` to the end, or until more than `maxBytes` have arrived: then it stops reading

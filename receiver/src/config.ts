@@ -40,7 +40,7 @@ export class ConfigError extends Error {
   constructor(
     readonly variable: string,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions
   ) {
     super(`${variable}: ${message}`, options);
     this.name = 'ConfigError';
@@ -72,7 +72,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   };
 }
 
-function integer(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, min: number, max: number): number {
+function integer(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number
+): number {
   try {
     return readInteger(env, name, fallback, min, max);
   } catch (cause) {
@@ -98,7 +104,11 @@ function authStore(raw: string | undefined): string {
   try {
     parseStoreSetting(raw);
   } catch (cause) {
-    throw new ConfigError('XRAY_AUTH_STORE', (cause as Error).message.replace(/^XRAY_AUTH_STORE must be /, 'expected '), { cause });
+    throw new ConfigError(
+      'XRAY_AUTH_STORE',
+      (cause as Error).message.replace(/^XRAY_AUTH_STORE must be /, 'expected '),
+      { cause }
+    );
   }
   return raw ?? 'redis';
 }

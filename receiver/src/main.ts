@@ -38,7 +38,9 @@ async function main(): Promise<void> {
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    console.log(`receiver listening on http://${host}:${info.port} (stream ${config.stream}, keys in ${keys.description})`);
+    console.log(
+      `receiver listening on http://${host}:${info.port} (stream ${config.stream}, keys in ${keys.description})`
+    );
   });
   server.on('error', (err: Error) => {
     console.error(`receiver: cannot listen on ${host}:${config.port}: ${err.message}`);

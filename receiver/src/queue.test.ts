@@ -9,7 +9,14 @@ import { createRedisSpanQueue } from './queue.js';
 
 const stream = `test:recv:${randomUUID()}`;
 const redis = new Redis('redis://127.0.0.1:6379');
-const message: QueueMessage = { v: 2, projectId: 'p', receivedAt: 1, format: 'json', acceptedSpans: 0, body: new TextEncoder().encode(encodeOtlpJson([])) };
+const message: QueueMessage = {
+  v: 2,
+  projectId: 'p',
+  receivedAt: 1,
+  format: 'json',
+  acceptedSpans: 0,
+  body: new TextEncoder().encode(encodeOtlpJson([])),
+};
 
 afterAll(async () => {
   await redis.del(stream);
@@ -24,7 +31,10 @@ describe('RedisSpanQueue', () => {
       await queue.enqueue(message);
       await queue.enqueue({ ...message, receivedAt: 2 });
       const entries = await redis.xrangeBuffer(stream, '-', '+');
-      const fields = entries.map(([, f]) => new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const)));
+      const fields = entries.map(
+        ([, f]) =>
+          new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const))
+      );
       expect([...fields[0]!.keys()]).toEqual(Object.values(QUEUE_FIELDS));
       expect(Buffer.compare(fields[0]!.get(QUEUE_FIELDS.BODY)!, message.body)).toBe(0);
       expect(fields.map(decodeQueueEntry)).toEqual([

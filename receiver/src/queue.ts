@@ -30,7 +30,7 @@ export class RedisSpanQueue implements SpanQueue {
   constructor(
     private readonly redis: Redis,
     /** The stream key. */
-    readonly stream: string,
+    readonly stream: string
   ) {}
 
   async enqueue(message: QueueMessage): Promise<void> {

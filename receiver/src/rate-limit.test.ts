@@ -4,7 +4,11 @@ import { createRateLimiter } from './rate-limit.js';
 describe('rate limiter', () => {
   it('admits a burst, then asks to wait exactly as long as the debt takes to pay back', () => {
     let now = 0;
-    const limiter = createRateLimiter({ defaults: { spansPerSecond: 100, bytesPerSecond: 0 }, burstSeconds: 2, now: () => now });
+    const limiter = createRateLimiter({
+      defaults: { spansPerSecond: 100, bytesPerSecond: 0 },
+      burstSeconds: 2,
+      now: () => now,
+    });
     expect(limiter.retryAfter('k')).toBe(0);
     limiter.charge('k', 450, 0); // 200 of burst, 250 in debt
     expect(limiter.retryAfter('k')).toBe(3); // 250 spans at 100/s, rounded up
@@ -16,7 +20,11 @@ describe('rate limiter', () => {
 
   it('limits bytes the same way, and never refills beyond the burst', () => {
     let now = 0;
-    const limiter = createRateLimiter({ defaults: { spansPerSecond: 0, bytesPerSecond: 1000 }, burstSeconds: 1, now: () => now });
+    const limiter = createRateLimiter({
+      defaults: { spansPerSecond: 0, bytesPerSecond: 1000 },
+      burstSeconds: 1,
+      now: () => now,
+    });
     now = 60_000; // a long quiet spell
     limiter.charge('k', 1e6, 1500);
     expect(limiter.retryAfter('k')).toBe(1);

@@ -37,12 +37,31 @@ afterAll(async () => {
 
 const KIND = { key: ATTR_XRAY_SPAN_KIND, value: { stringValue: SpanKinds.RUN } };
 const body = JSON.stringify({
-  resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), startTimeUnixNano: '1700000000000000000', attributes: [KIND] }] }] }],
+  resourceSpans: [
+    {
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: 'ab'.repeat(16),
+              spanId: 'cd'.repeat(8),
+              startTimeUnixNano: '1700000000000000000',
+              attributes: [KIND],
+            },
+          ],
+        },
+      ],
+    },
+  ],
 });
 
 describe('the receiver over HTTP', () => {
   it('accepts an export and answers in its content type', async () => {
-    const res = await fetch(`${url}/v1/traces`, { method: 'POST', body, headers: { ...tenant.auth, 'content-type': 'application/json' } });
+    const res = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      body,
+      headers: { ...tenant.auth, 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('{}');
   });
@@ -50,7 +69,10 @@ describe('the receiver over HTTP', () => {
   it('answers 413 to a chunked body that never ends, without reading it all', async () => {
     const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
       let sent = 0;
-      const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { ...tenant.auth, 'content-type': 'application/x-protobuf' } });
+      const req = httpRequest(`${url}/v1/traces`, {
+        method: 'POST',
+        headers: { ...tenant.auth, 'content-type': 'application/x-protobuf' },
+      });
       const chunk = Buffer.alloc(16 * 1024);
       const pump = () => {
         while (sent < 100 * LIMIT && req.write(chunk)) sent += chunk.length;
@@ -69,24 +91,29 @@ describe('the receiver over HTTP', () => {
   });
 
   it('refuses a chunked upload without a key without reading on: the answer closes the connection', async () => {
-    const { status, connection, closed } = await new Promise<{ status: number; connection?: string; closed: boolean }>((resolve) => {
-      const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } });
-      let answer: { status: number; connection?: string } = { status: 0 };
-      // The client keeps its end open: only the server can close the connection.
-      const timer = setTimeout(() => resolve({ ...answer, closed: false }), 5000);
-      req.on('socket', (socket) =>
-        socket.on('close', () => {
-          clearTimeout(timer);
-          resolve({ ...answer, closed: true });
-        })
-      );
-      req.on('response', (res) => {
-        answer = { status: res.statusCode ?? 0, connection: res.headers.connection };
-        res.resume();
-      });
-      req.on('error', () => undefined);
-      req.write(Buffer.alloc(256 * 1024));
-    });
+    const { status, connection, closed } = await new Promise<{ status: number; connection?: string; closed: boolean }>(
+      (resolve) => {
+        const req = httpRequest(`${url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+        });
+        let answer: { status: number; connection?: string } = { status: 0 };
+        // The client keeps its end open: only the server can close the connection.
+        const timer = setTimeout(() => resolve({ ...answer, closed: false }), 5000);
+        req.on('socket', (socket) =>
+          socket.on('close', () => {
+            clearTimeout(timer);
+            resolve({ ...answer, closed: true });
+          })
+        );
+        req.on('response', (res) => {
+          answer = { status: res.statusCode ?? 0, connection: res.headers.connection };
+          res.resume();
+        });
+        req.on('error', () => undefined);
+        req.write(Buffer.alloc(256 * 1024));
+      }
+    );
     expect([status, connection, closed]).toEqual([401, 'close', true]);
   });
 
@@ -95,7 +122,10 @@ describe('the receiver over HTTP', () => {
     for (let i = 0; i < 10; i++) {
       statuses.push(
         await new Promise<number | string>((resolve) => {
-          const req = httpRequest(`${url}/v1/traces`, { method: 'POST', headers: { authorization: 'Bearer xri_wrong_key', 'content-type': 'application/json' } });
+          const req = httpRequest(`${url}/v1/traces`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer xri_wrong_key', 'content-type': 'application/json' },
+          });
           req.on('response', (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
@@ -114,7 +144,11 @@ describe('the receiver over HTTP', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (headers: Record<string, string>) =>
       new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
-        const req = httpRequest(`${url}/v1/traces`, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json' } });
+        const req = httpRequest(`${url}/v1/traces`, {
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-type': 'application/json' },
+        });
         req.on('response', (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));

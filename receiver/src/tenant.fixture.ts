@@ -2,7 +2,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Authenticator, createAuthenticator, fileKeyStore, type ProjectKeys, provisionProject, type RateLimits } from '@xray/auth';
+import {
+  type Authenticator,
+  createAuthenticator,
+  fileKeyStore,
+  type ProjectKeys,
+  provisionProject,
+  type RateLimits,
+} from '@xray/auth';
 import { createRateLimiter, type Limits, type RateLimiter } from './rate-limit.js';
 
 export interface TestTenant {
@@ -14,7 +21,10 @@ export interface TestTenant {
   close(): Promise<void>;
 }
 
-export async function testTenant(projectId: string, options: { keyLimits?: RateLimits; defaults?: Limits } = {}): Promise<TestTenant> {
+export async function testTenant(
+  projectId: string,
+  options: { keyLimits?: RateLimits; defaults?: Limits } = {}
+): Promise<TestTenant> {
   const dir = await mkdtemp(join(tmpdir(), 'xray-receiver-test-'));
   const store = fileKeyStore(join(dir, 'keys.json'));
   const keys = await provisionProject(store, projectId, { limits: options.keyLimits });

@@ -30,7 +30,11 @@ function scaleFromEnv(): number {
 
 /** Tests whose name contains one of the words given (all of them when none is). */
 function selected(words: string[]) {
-  const norm = (s: string) => s.toLowerCase().trim().replace(/[\s_]+/g, '-');
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .trim()
+      .replace(/[\s_]+/g, '-');
   const chosen = words.length === 0 ? TESTS : TESTS.filter((t) => words.some((w) => t.name.includes(norm(w))));
   if (chosen.length === 0) {
     process.stderr.write(`No test matches "${words.join(' ')}". Tests: ${TESTS.map((t) => t.name).join(', ')}\n`);

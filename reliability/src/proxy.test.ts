@@ -16,7 +16,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => echo.close(() => r())));
 
 /** Sends `text` through the proxy; resolves with what came back within `waitMillis`, and whether the connection failed. */
-function roundTrip(proxy: FaultProxy, text: string, waitMillis = 300): Promise<{ reply: string; failed: boolean; millis: number }> {
+function roundTrip(
+  proxy: FaultProxy,
+  text: string,
+  waitMillis = 300
+): Promise<{ reply: string; failed: boolean; millis: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     let reply = '';
@@ -54,7 +58,10 @@ describe('the fault proxy', () => {
 
   it('resets open connections when storage "goes away", and shows the traffic to a tap', async () => {
     const seen: string[] = [];
-    const proxy = await FaultProxy.start({ targetPort: port, tap: (direction, chunk) => seen.push(`${direction}:${chunk.toString()}`) });
+    const proxy = await FaultProxy.start({
+      targetPort: port,
+      tap: (direction, chunk) => seen.push(`${direction}:${chunk.toString()}`),
+    });
     try {
       const socket = connect(proxy.port, '127.0.0.1');
       const closed = new Promise<boolean>((r) => socket.on('close', (hadError) => r(hadError)));

@@ -38,7 +38,7 @@ export class FaultProxy {
 
   private constructor(
     private readonly server: Server,
-    private readonly o: FaultProxyOptions,
+    private readonly o: FaultProxyOptions
   ) {
     this.#mode = o.mode ?? 'pass';
     this.#latencyMillis = o.latencyMillis ?? 200;

@@ -58,7 +58,10 @@ export class Verdict {
 /** `name=value` pairs; numbers with at most 2 decimals. */
 export function formatFigures(figures: Figures): string {
   return Object.entries(figures)
-    .map(([name, value]) => `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : String(value)}`)
+    .map(
+      ([name, value]) =>
+        `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : String(value)}`
+    )
     .join(' ');
 }
 
@@ -71,7 +74,11 @@ export function formatLine(name: string, result: TestResult, seconds: number): s
 }
 
 /** Runs one test with its own log file, clean-ups and a time limit; never throws. */
-export async function runTest(test: ReliabilityTest, world: World, logDir: string): Promise<{ result: TestResult; seconds: number }> {
+export async function runTest(
+  test: ReliabilityTest,
+  world: World,
+  logDir: string
+): Promise<{ result: TestResult; seconds: number }> {
   const started = Date.now();
   const logFile = join(logDir, `${test.name}.log`);
   const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
@@ -90,7 +97,10 @@ export async function runTest(test: ReliabilityTest, world: World, logDir: strin
   const limitMillis = test.timeoutSeconds * 1000 * Math.max(1, world.scale);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<TestResult>((resolve) => {
-    timer = setTimeout(() => resolve({ figures: {}, failures: [`timed out after ${limitMillis / 1000} s`] }), limitMillis);
+    timer = setTimeout(
+      () => resolve({ figures: {}, failures: [`timed out after ${limitMillis / 1000} s`] }),
+      limitMillis
+    );
   });
   let result: TestResult;
   try {

@@ -45,20 +45,28 @@ describe('streaming, nesting, run()', () => {
   it('records decisions passed to record() as they stream, and returns what fn returned', async () => {
     const { xray, spans } = setup(100);
     const runId = await xray.startRun('stream', docs);
-    const summary = await xray.step<AsyncIterable<Doc>, { seen: number }, Doc>(runId, XRStepType.FILTER, 'long-docs', async (items, record) => {
-      let seen = 0;
-      for await (const doc of items) {
-        seen++;
-        record({ itemId: doc.id, outcome: doc.words >= 1000 ? KEPT : ELIMINATED, input: doc });
-      }
-      return { seen };
-    }, stream(docs));
+    const summary = await xray.step<AsyncIterable<Doc>, { seen: number }, Doc>(
+      runId,
+      XRStepType.FILTER,
+      'long-docs',
+      async (items, record) => {
+        let seen = 0;
+        for await (const doc of items) {
+          seen++;
+          record({ itemId: doc.id, outcome: doc.words >= 1000 ? KEPT : ELIMINATED, input: doc });
+        }
+        return { seen };
+      },
+      stream(docs)
+    );
     await xray.endRun(runId, undefined);
     expect(summary).toEqual({ seen: 2500 });
     const all = await spans();
     const step = byName(all, 'long-docs');
     expect(step.attributes).toMatchObject({ [ATTR_XRAY_STEP_DECISION_COUNT]: 2500, [ATTR_XRAY_STEP_KEPT_COUNT]: 1500 });
-    const events = all.filter((s) => s.attributes[ATTR_XRAY_STEP_ID] === step.spanContext().spanId).flatMap((s) => s.events);
+    const events = all
+      .filter((s) => s.attributes[ATTR_XRAY_STEP_ID] === step.spanContext().spanId)
+      .flatMap((s) => s.events);
     expect(events).toHaveLength(2500);
     expect(all.find((s) => s.name === 'stream')!.attributes[ATTR_XRAY_RUN_OUTPUT_COUNT]).toBe(1500);
   });
@@ -66,13 +74,22 @@ describe('streaming, nesting, run()', () => {
   it('does not read the return value as decisions once record() was called', async () => {
     const { xray, spans } = setup();
     const runId = await xray.startRun('p');
-    const returned: Decision[] = [{ itemId: 'x', outcome: KEPT }, { itemId: 'y', outcome: KEPT }];
+    const returned: Decision[] = [
+      { itemId: 'x', outcome: KEPT },
+      { itemId: 'y', outcome: KEPT },
+    ];
     let late: ((d: Decision) => void) | undefined;
-    const out = await xray.step(runId, XRStepType.FILTER, 'both', (_input: undefined, record) => {
-      record({ itemId: 'only', outcome: ELIMINATED });
-      late = record;
-      return returned;
-    }, undefined);
+    const out = await xray.step(
+      runId,
+      XRStepType.FILTER,
+      'both',
+      (_input: undefined, record) => {
+        record({ itemId: 'only', outcome: ELIMINATED });
+        late = record;
+        return returned;
+      },
+      undefined
+    );
     expect(out).toBe(returned);
     late!({ itemId: 'too-late', outcome: KEPT }); // after the step ended: dropped, counted
     const step = byName(await spans(), 'both');
@@ -82,15 +99,28 @@ describe('streaming, nesting, run()', () => {
 
   it('nests a step called inside another step of the same run, and parallel runs stay apart', async () => {
     const { xray, spans } = setup();
-    const pipeline = async (name: string) => xray.run(name, docs.slice(0, 10), async (runId) => {
-      const outer = await xray.step(runId, XRStepType.CUSTOM, `${name}-outer`, async (items: Doc[]) => {
-        await new Promise((r) => setTimeout(r, 5));
-        await xray.step(runId, XRStepType.LLM, `${name}-inner`, (its: Doc[]) => its.map((d) => ({ itemId: d.id, outcome: KEPT })), items);
-        return items.slice(0, 4).map((d) => ({ itemId: d.id, outcome: KEPT }));
-      }, docs.slice(0, 10));
-      await xray.step(runId, XRStepType.RANK, `${name}-after`, () => outer.slice(0, 2), outer);
-      return outer.slice(0, 2);
-    });
+    const pipeline = async (name: string) =>
+      xray.run(name, docs.slice(0, 10), async (runId) => {
+        const outer = await xray.step(
+          runId,
+          XRStepType.CUSTOM,
+          `${name}-outer`,
+          async (items: Doc[]) => {
+            await new Promise((r) => setTimeout(r, 5));
+            await xray.step(
+              runId,
+              XRStepType.LLM,
+              `${name}-inner`,
+              (its: Doc[]) => its.map((d) => ({ itemId: d.id, outcome: KEPT })),
+              items
+            );
+            return items.slice(0, 4).map((d) => ({ itemId: d.id, outcome: KEPT }));
+          },
+          docs.slice(0, 10)
+        );
+        await xray.step(runId, XRStepType.RANK, `${name}-after`, () => outer.slice(0, 2), outer);
+        return outer.slice(0, 2);
+      });
     await Promise.all([pipeline('a'), pipeline('b')]);
     const all = await spans();
     for (const name of ['a', 'b']) {
@@ -103,7 +133,11 @@ describe('streaming, nesting, run()', () => {
       expect(outer.attributes[ATTR_XRAY_STEP_PARENT_ID]).toBeUndefined();
       expect(after.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
       expect([outer, inner, after].map((s) => s.attributes[ATTR_XRAY_STEP_INDEX])).toEqual([0, 1, 2]);
-      expect(run.attributes).toMatchObject({ [ATTR_XRAY_RUN_STEP_COUNT]: 2, [ATTR_XRAY_RUN_INPUT_COUNT]: 10, [ATTR_XRAY_RUN_OUTPUT_COUNT]: 2 });
+      expect(run.attributes).toMatchObject({
+        [ATTR_XRAY_RUN_STEP_COUNT]: 2,
+        [ATTR_XRAY_RUN_INPUT_COUNT]: 10,
+        [ATTR_XRAY_RUN_OUTPUT_COUNT]: 2,
+      });
       expect(inner.spanContext().traceId).toBe(run.spanContext().traceId);
     }
   });
@@ -112,26 +146,50 @@ describe('streaming, nesting, run()', () => {
     const { xray, spans } = setup();
     const boom = new Error('ranker down');
     let id = '';
-    await expect(xray.run('failing', docs.slice(0, 3), async (runId) => {
-      id = runId;
-      await xray.step(runId, XRStepType.FILTER, 'ok-step', (items: Doc[]) => items.map((d) => ({ itemId: d.id, outcome: KEPT })), docs.slice(0, 3));
-      await xray.step(runId, XRStepType.RANK, 'bad-step', (_: undefined, record) => {
-        record({ itemId: 'd0', outcome: KEPT });
-        throw boom;
-      }, undefined);
-    })).rejects.toBe(boom);
+    await expect(
+      xray.run('failing', docs.slice(0, 3), async (runId) => {
+        id = runId;
+        await xray.step(
+          runId,
+          XRStepType.FILTER,
+          'ok-step',
+          (items: Doc[]) => items.map((d) => ({ itemId: d.id, outcome: KEPT })),
+          docs.slice(0, 3)
+        );
+        await xray.step(
+          runId,
+          XRStepType.RANK,
+          'bad-step',
+          (_: undefined, record) => {
+            record({ itemId: 'd0', outcome: KEPT });
+            throw boom;
+          },
+          undefined
+        );
+      })
+    ).rejects.toBe(boom);
     const all = await spans();
     const run = byName(all, 'failing');
     expect(run.spanContext().traceId).toBe(id);
     expect(run.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'ranker down' });
-    expect(run.attributes).toMatchObject({ [ATTR_XRAY_RUN_STATUS]: 'error', [ATTR_XRAY_RUN_STEP_COUNT]: 2, [ATTR_XRAY_RUN_INPUT_COUNT]: 3 });
-    expect(byName(all, 'bad-step').attributes).toMatchObject({ [ATTR_XRAY_STEP_STATUS]: 'error', [ATTR_XRAY_STEP_DECISION_COUNT]: 1 });
+    expect(run.attributes).toMatchObject({
+      [ATTR_XRAY_RUN_STATUS]: 'error',
+      [ATTR_XRAY_RUN_STEP_COUNT]: 2,
+      [ATTR_XRAY_RUN_INPUT_COUNT]: 3,
+    });
+    expect(byName(all, 'bad-step').attributes).toMatchObject({
+      [ATTR_XRAY_STEP_STATUS]: 'error',
+      [ATTR_XRAY_STEP_DECISION_COUNT]: 1,
+    });
     expect(await xray.run('fine', undefined, () => 42)).toBe(42);
     expect(all.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.RUN)).toHaveLength(1);
   });
 
   it('reads capture and watch list from the environment, ignoring bad values', () => {
-    expect(resolveOptions({}, { XRAY_CAPTURE: 'full', XRAY_WATCH_LIST: 'a, b,,7' })).toMatchObject({ capture: 'full', watchList: new Set(['a', 'b', '7']) });
+    expect(resolveOptions({}, { XRAY_CAPTURE: 'full', XRAY_WATCH_LIST: 'a, b,,7' })).toMatchObject({
+      capture: 'full',
+      watchList: new Set(['a', 'b', '7']),
+    });
     expect(resolveOptions({}, { XRAY_CAPTURE: 'everything' }).capture).toBe('sampled');
     expect(resolveOptions({ capture: 'metrics_only' }, { XRAY_CAPTURE: 'full' }).capture).toBe('metrics_only');
     expect(() => resolveOptions({ capture: 'all' as never })).toThrow(/capture/);

@@ -108,6 +108,8 @@ export function survivors<T extends Decision<unknown>>(decisions: readonly T[]):
  */
 export function resultCount(result: unknown): number | undefined {
   if (!Array.isArray(result)) return undefined;
-  const decisions = result.length > 0 && result.every((d) => typeof d === 'object' && d !== null && isOutcome((d as Decision<unknown>).outcome));
+  const decisions =
+    result.length > 0 &&
+    result.every((d) => typeof d === 'object' && d !== null && isOutcome((d as Decision<unknown>).outcome));
   return decisions ? survivors(result as Decision<unknown>[]).length : result.length;
 }

@@ -13,8 +13,17 @@ export { estimateSpanBytes } from './size.js';
 export { CIRCULAR_MARKER, TRUNCATED_KEY, UNSERIALIZABLE_MARKER } from './serialize.js';
 export { DEFAULTS } from './options.js';
 export type {
-  CaptureLevel, Decision, DroppedDecisions, Outcome, RecordDecision, RunOptions, StepFn, StepOptions, StepType,
-  XRayOptions, XRayStats,
+  CaptureLevel,
+  Decision,
+  DroppedDecisions,
+  Outcome,
+  RecordDecision,
+  RunOptions,
+  StepFn,
+  StepOptions,
+  StepType,
+  XRayOptions,
+  XRayStats,
 } from './types.js';
 
 /** Step types for `xray.step`: FILTER, RANK, SCORE, TRANSFORM, RETRIEVE, LLM, CUSTOM. */

@@ -1,7 +1,14 @@
 import { ProxyTracerProvider, context, trace } from '@opentelemetry/api';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ATTR_XRAY_DECISION_ITEM_ID, ATTR_XRAY_SPAN_KIND, ATTR_XRAY_STEP_ID, CaptureLevels, EVENT_XRAY_DECISION, SpanKinds } from '@xray/otel';
+import {
+  ATTR_XRAY_DECISION_ITEM_ID,
+  ATTR_XRAY_SPAN_KIND,
+  ATTR_XRAY_STEP_ID,
+  CaptureLevels,
+  EVENT_XRAY_DECISION,
+  SpanKinds,
+} from '@xray/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ELIMINATED, KEPT, XRStepType, XRay } from './index.js';
 
@@ -29,8 +36,13 @@ describe('inside a service running the OpenTelemetry NodeSDK', () => {
       // The user's own span with 200 events: their provider's 128-event limit applies to it, as before.
       for (let i = 0; i < 200; i++) request.addEvent('user.event', { i });
       runId = await xray.startRun('search-ranking', undefined);
-      await xray.step(runId, XRStepType.FILTER, 'filter', () =>
-        Array.from({ length: 5000 }, (_, i) => ({ itemId: i, outcome: i % 2 ? KEPT : ELIMINATED })), undefined);
+      await xray.step(
+        runId,
+        XRStepType.FILTER,
+        'filter',
+        () => Array.from({ length: 5000 }, (_, i) => ({ itemId: i, outcome: i % 2 ? KEPT : ELIMINATED })),
+        undefined
+      );
       await xray.endRun(runId, undefined);
       // X-Ray never makes its spans active: the user's context is untouched.
       expect(trace.getSpan(context.active())?.spanContext().spanId).toBe(requestSpanId);
@@ -42,7 +54,8 @@ describe('inside a service running the OpenTelemetry NodeSDK', () => {
     expect(globalBefore).not.toBe((xray as unknown as { provider: unknown }).provider);
     expect(globalBefore.constructor.name).not.toBe('ProxyTracerProvider'); // the NodeSDK's, really registered
     // NodeSDK's resource detectors are async: the user's processor exports once they settle.
-    for (let i = 0; i < 100 && userExporter.getFinishedSpans().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && userExporter.getFinishedSpans().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     const userSpans = userExporter.getFinishedSpans();
     expect(userSpans.map((s) => s.name)).toEqual(['GET /search']);
     expect(userSpans[0]!.events).toHaveLength(128); // the user's default limit, unchanged
@@ -55,7 +68,9 @@ describe('inside a service running the OpenTelemetry NodeSDK', () => {
     const step = xraySpans.find((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.STEP)!;
     const ids = xraySpans
       .filter((s) => s.attributes[ATTR_XRAY_STEP_ID] === step.spanContext().spanId)
-      .flatMap((s) => s.events.filter((e) => e.name === EVENT_XRAY_DECISION).map((e) => e.attributes![ATTR_XRAY_DECISION_ITEM_ID]));
+      .flatMap((s) =>
+        s.events.filter((e) => e.name === EVENT_XRAY_DECISION).map((e) => e.attributes![ATTR_XRAY_DECISION_ITEM_ID])
+      );
     expect(new Set(ids).size).toBe(5000);
 
     const run = xraySpans.find((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.RUN)!;

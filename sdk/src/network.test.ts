@@ -14,7 +14,13 @@ afterEach(async () => {
 async function recordOneRun(xray: XRay, decisions: number, payload = ''): Promise<void> {
   const input = Array.from({ length: decisions }, (_, i) => ({ id: i, payload }));
   const runId = await xray.startRun('network-test', input);
-  await xray.step(runId, XRStepType.FILTER, 'keep-all', (items) => items.map((item) => ({ itemId: item.id, outcome: KEPT, input: item })), input);
+  await xray.step(
+    runId,
+    XRStepType.FILTER,
+    'keep-all',
+    (items) => items.map((item) => ({ itemId: item.id, outcome: KEPT, input: item })),
+    input
+  );
   await xray.endRun(runId, input);
 }
 

@@ -33,11 +33,13 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
   } catch (cause) {
     throw new TypeError(
       `X-Ray endpoint "${endpoint}" is not a URL. Expected e.g. ${DEFAULTS.endpoint} (option endpoint or env XRAY_ENDPOINT).`,
-      { cause },
+      { cause }
     );
   }
   if (options.capture !== undefined && !isCaptureLevel(options.capture)) {
-    throw new RangeError(`X-Ray option capture must be one of ${Object.values(CaptureLevels).join(', ')}, got ${String(options.capture)}.`);
+    throw new RangeError(
+      `X-Ray option capture must be one of ${Object.values(CaptureLevels).join(', ')}, got ${String(options.capture)}.`
+    );
   }
   const envCapture = env['XRAY_CAPTURE'];
   const resolved: ResolvedOptions = {
@@ -85,7 +87,12 @@ function watchListOf(option: Iterable<string | number> | undefined, env: string 
       throw new TypeError('X-Ray option watchList must be an iterable of item ids.', { cause });
     }
   }
-  return new Set((env ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''));
+  return new Set(
+    (env ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '')
+  );
 }
 
 function requireInteger(name: string, value: number, min: number): void {

@@ -45,7 +45,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
     private readonly exporter: SpanExporter,
     private readonly opts: BoundedBatchOptions,
     private readonly stats: XRayStats,
-    private readonly warn: Warn,
+    private readonly warn: Warn
   ) {}
 
   /** Spans and estimated bytes waiting for export (for tests and stats). */
@@ -142,7 +142,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => resolve({ code: ExportResultCode.FAILED, error: new Error('X-Ray export timed out') }),
-        this.opts.exportTimeoutMillis,
+        this.opts.exportTimeoutMillis
       );
       timer.unref();
       const done = (result: ExportResult): void => {

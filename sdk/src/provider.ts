@@ -42,7 +42,7 @@ export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Wa
       exportTimeoutMillis: opts.exportTimeoutMillis + EXPORT_TIMER_SLACK_MILLIS,
     },
     stats,
-    warn,
+    warn
   );
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),

@@ -32,14 +32,23 @@ import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, survivors, type Decision, t
 import { toEventAttributes } from './decision.js';
 import { createSerializer } from './serialize.js';
 
-async function record(decisionsFor: (input: number[]) => Decision<unknown>[], count: number, options: XRayOptions = {}) {
+async function record(
+  decisionsFor: (input: number[]) => Decision<unknown>[],
+  count: number,
+  options: XRayOptions = {}
+) {
   const memory = new InMemorySpanExporter();
   const xray = new XRay({ exporter: memory, capture: CaptureLevels.FULL, ...options });
   const input = Array.from({ length: count }, (_, i) => i);
   const runId = await xray.startRun('big', input);
   const first = await xray.step(runId, XRStepType.FILTER, 'first', decisionsFor, input);
-  const second = await xray.step(runId, XRStepType.SCORE, 'second', (kept) =>
-    kept.map((d) => ({ itemId: d.itemId, outcome: SCORED, score: 1 })), survivors(first));
+  const second = await xray.step(
+    runId,
+    XRStepType.SCORE,
+    'second',
+    (kept) => kept.map((d) => ({ itemId: d.itemId, outcome: SCORED, score: 1 })),
+    survivors(first)
+  );
   await xray.endRun(runId, second);
   await xray.flush();
   const spans = memory.getFinishedSpans();
@@ -76,11 +85,15 @@ describe('decision recording', () => {
     expect(spans.every((s) => s.droppedEventsCount === 0)).toBe(true);
     const [step, second] = spans.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.STEP);
     const stepId = step!.spanContext().spanId;
-    const chunks = spans.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.DECISIONS && s.attributes[ATTR_XRAY_STEP_ID] === stepId);
+    const chunks = spans.filter(
+      (s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.DECISIONS && s.attributes[ATTR_XRAY_STEP_ID] === stepId
+    );
 
     expect(step!.events).toHaveLength(1000);
     expect(step!.attributes[ATTR_XRAY_DECISIONS_OFFSET]).toBe(0);
-    expect(chunks.map((c) => c.attributes[ATTR_XRAY_DECISIONS_OFFSET]).sort((a, b) => Number(a) - Number(b))).toEqual([1000, 2000, 3000, 4000]);
+    expect(chunks.map((c) => c.attributes[ATTR_XRAY_DECISIONS_OFFSET]).sort((a, b) => Number(a) - Number(b))).toEqual([
+      1000, 2000, 3000, 4000,
+    ]);
     for (const chunk of chunks) {
       expect(chunk.parentSpanContext?.spanId).toBe(stepId);
       expect(chunk.attributes[ATTR_XRAY_RUN_ID]).toBe(runId);
@@ -99,9 +112,17 @@ describe('decision recording', () => {
       [ATTR_XRAY_STEP_SCORED_COUNT]: 1666,
       [ATTR_XRAY_STEP_OUTPUT_COUNT]: 3333,
     });
-    expect(second!.attributes).toMatchObject({ [ATTR_XRAY_STEP_INDEX]: 1, [ATTR_XRAY_STEP_INPUT_COUNT]: 3333, [ATTR_XRAY_STEP_SCORED_COUNT]: 3333 });
+    expect(second!.attributes).toMatchObject({
+      [ATTR_XRAY_STEP_INDEX]: 1,
+      [ATTR_XRAY_STEP_INPUT_COUNT]: 3333,
+      [ATTR_XRAY_STEP_SCORED_COUNT]: 3333,
+    });
     const [run] = spans.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.RUN);
-    expect(run!.attributes).toMatchObject({ [ATTR_XRAY_RUN_STEP_COUNT]: 2, [ATTR_XRAY_RUN_INPUT_COUNT]: 5000, [ATTR_XRAY_RUN_OUTPUT_COUNT]: 3333 });
+    expect(run!.attributes).toMatchObject({
+      [ATTR_XRAY_RUN_STEP_COUNT]: 2,
+      [ATTR_XRAY_RUN_INPUT_COUNT]: 5000,
+      [ATTR_XRAY_RUN_OUTPUT_COUNT]: 3333,
+    });
   });
 
   it('honours decisionsPerSpan', async () => {
@@ -129,7 +150,12 @@ describe('decision recording', () => {
       null as unknown as Decision<unknown>,
       { itemId: 'b', outcome: 'maybe' } as unknown as Decision<unknown>,
       { outcome: ELIMINATED } as unknown as Decision<unknown>,
-      Object.defineProperty({ outcome: ELIMINATED }, 'itemId', { get: () => { throw new Error('nope'); }, enumerable: true }) as Decision<unknown>,
+      Object.defineProperty({ outcome: ELIMINATED }, 'itemId', {
+        get: () => {
+          throw new Error('nope');
+        },
+        enumerable: true,
+      }) as Decision<unknown>,
       { itemId: 7, outcome: ELIMINATED },
     ];
     const { spans, xray } = await record(odd, 3);
@@ -145,8 +171,17 @@ describe('decision event attributes', () => {
 
   it('records every field, numbers as item ids as strings, payloads as JSON', () => {
     const attributes = toEventAttributes(
-      { itemId: 42, outcome: ELIMINATED, reason: 'too far', reasonCode: 'distance', score: 0.25, input: { km: 12 }, output: [1], metadata: { model: 'v2' } },
-      serialize,
+      {
+        itemId: 42,
+        outcome: ELIMINATED,
+        reason: 'too far',
+        reasonCode: 'distance',
+        score: 0.25,
+        input: { km: 12 },
+        output: [1],
+        metadata: { model: 'v2' },
+      },
+      serialize
     );
     expect(attributes).toEqual({
       [ATTR_XRAY_DECISION_ITEM_ID]: '42',

@@ -71,7 +71,13 @@ export interface DecisionTally {
  */
 export class DecisionRecorder {
   readonly tally: DecisionTally = {
-    kept: 0, eliminated: 0, scored: 0, decisionCount: 0, recordedCount: 0, survivorOutputs: [], survivorsCapped: false,
+    kept: 0,
+    eliminated: 0,
+    scored: 0,
+    decisionCount: 0,
+    recordedCount: 0,
+    survivorOutputs: [],
+    survivorsCapped: false,
   };
   private span: Span;
   private inSpan = 0;
@@ -83,12 +89,15 @@ export class DecisionRecorder {
   constructor(
     private readonly deps: RecorderDeps,
     private readonly step: StepTarget,
-    readonly capture: CaptureLevel,
+    readonly capture: CaptureLevel
   ) {
     this.span = step.span;
     if (capture === CaptureLevels.SAMPLED) {
       this.sampler = createSampler({
-        runId: step.runId, seed: deps.samplingSeed, stepIndex: step.index, watchList: deps.watchList,
+        runId: step.runId,
+        seed: deps.samplingSeed,
+        stepIndex: step.index,
+        watchList: deps.watchList,
       });
     }
   }
@@ -105,7 +114,10 @@ export class DecisionRecorder {
     }
     if (fields === undefined) {
       this.deps.stats.decisionsDropped.invalid++;
-      this.deps.warn('invalid_decision', 'a step produced an entry that is not a decision (itemId string or number, outcome kept|eliminated|scored); skipped');
+      this.deps.warn(
+        'invalid_decision',
+        'a step produced an entry that is not a decision (itemId string or number, outcome kept|eliminated|scored); skipped'
+      );
       return;
     }
     const seq = this.tally.decisionCount++;
@@ -135,7 +147,10 @@ export class DecisionRecorder {
   private emit(fields: DecisionFields, seq: number | undefined, position: number): void {
     const attributes = eventAttributes(fields, this.deps.serialize, seq);
     const bytes = estimateAttributesBytes(attributes);
-    if (this.inSpan >= this.deps.decisionsPerSpan || (this.inSpan > 0 && this.spanBytes + bytes > this.deps.maxSpanBytes)) {
+    if (
+      this.inSpan >= this.deps.decisionsPerSpan ||
+      (this.inSpan > 0 && this.spanBytes + bytes > this.deps.maxSpanBytes)
+    ) {
       if (this.span !== this.step.span) this.span.end();
       this.span = this.startChunkSpan(position);
       this.inSpan = 0;
@@ -161,7 +176,7 @@ export class DecisionRecorder {
         },
       },
       // Chunk spans hang off the step span whatever context the caller runs in.
-      trace.setSpan(ROOT_CONTEXT, this.step.span),
+      trace.setSpan(ROOT_CONTEXT, this.step.span)
     );
   }
 

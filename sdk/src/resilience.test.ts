@@ -11,7 +11,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown; close: (cb: () => void) => unknown }): Promise<number> {
+async function listen(server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  address: () => unknown;
+  close: (cb: () => void) => unknown;
+}): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
@@ -39,7 +43,12 @@ async function silentPort(): Promise<number> {
   return listen(server);
 }
 
-const batch: Decision[] = Array.from({ length: 1000 }, (_, i) => ({ itemId: i, outcome: KEPT, reason: 'x'.repeat(200), input: { i } }));
+const batch: Decision[] = Array.from({ length: 1000 }, (_, i) => ({
+  itemId: i,
+  outcome: KEPT,
+  reason: 'x'.repeat(200),
+  input: { i },
+}));
 const caps = { maxPayloadBytes: 1024, maxExportBytes: 64 * 1024, maxQueueBytes: 512 * 1024, maxQueueSpans: 64 };
 
 /** Records for `millis` at ~100k decisions/s while measuring event-loop delay; returns p99 (ms) and the peak queue. */
@@ -60,10 +69,19 @@ async function hammer(xray: XRay, millis: number): Promise<{ p99: number; peak: 
 }
 
 describe('receiver trouble never harms the host', () => {
-  for (const [label, port] of [['down (closed port)', closedPort], ['accepting but never answering', silentPort]] as const) {
+  for (const [label, port] of [
+    ['down (closed port)', closedPort],
+    ['accepting but never answering', silentPort],
+  ] as const) {
     it(`receiver ${label}: loop delay low, queue within caps, drops counted, shutdown in time`, async () => {
       const flushTimeoutMillis = 500;
-      const xray = new XRay({ endpoint: `http://127.0.0.1:${await port()}/v1/traces`, capture: XRCapture.FULL, flushTimeoutMillis, exportTimeoutMillis: 300, ...caps });
+      const xray = new XRay({
+        endpoint: `http://127.0.0.1:${await port()}/v1/traces`,
+        capture: XRCapture.FULL,
+        flushTimeoutMillis,
+        exportTimeoutMillis: 300,
+        ...caps,
+      });
       const { p99, peak } = await hammer(xray, 1500);
       // Catches blocking (a synchronous wait or retry would stall for seconds), not fine timing: the
       // figure itself is measured by `npm run bench:sdk`, against a host without X-Ray.
@@ -83,13 +101,17 @@ describe('receiver trouble never harms the host', () => {
 });
 
 /** An OTLP receiver that answers each request with the next of `answers` (then 200). */
-async function scriptedReceiver(answers: ((res: ServerResponse) => void)[]): Promise<{ port: number; requests: number[] }> {
+async function scriptedReceiver(
+  answers: ((res: ServerResponse) => void)[]
+): Promise<{ port: number; requests: number[] }> {
   const requests: number[] = [];
   const server = createHttpServer((req, res) => {
     req.resume();
     req.on('end', () => {
       requests.push(Date.now());
-      const answer = answers.shift() ?? ((r: ServerResponse) => r.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+      const answer =
+        answers.shift() ??
+        ((r: ServerResponse) => r.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
       answer(res);
     });
   });
@@ -98,7 +120,11 @@ async function scriptedReceiver(answers: ((res: ServerResponse) => void)[]): Pro
 
 describe('export retries (OTLP exporter, relied upon)', () => {
   async function send(port: number): Promise<{ xray: XRay; ok: boolean }> {
-    const xray = new XRay({ endpoint: `http://127.0.0.1:${port}/v1/traces`, flushTimeoutMillis: 5000, exportTimeoutMillis: 4000 });
+    const xray = new XRay({
+      endpoint: `http://127.0.0.1:${port}/v1/traces`,
+      flushTimeoutMillis: 5000,
+      exportTimeoutMillis: 4000,
+    });
     const runId = await xray.startRun('retry');
     await xray.step(runId, XRStepType.FILTER, 'f', () => batch.slice(0, 10), undefined);
     await xray.endRun(runId);

@@ -32,8 +32,10 @@ export interface RunState {
 /** Folds a finished top-level step into its run's counts (nested steps do not feed the run's). */
 export function noteStep(run: RunState, counts: StepCounts): void {
   if (counts.nested) return;
-  if (!run.firstStep || counts.index < run.firstStep.index) run.firstStep = { index: counts.index, inputCount: counts.inputCount };
-  if (!run.lastStep || counts.index > run.lastStep.index) run.lastStep = { index: counts.index, outputCount: counts.outputCount };
+  if (!run.firstStep || counts.index < run.firstStep.index)
+    run.firstStep = { index: counts.index, inputCount: counts.inputCount };
+  if (!run.lastStep || counts.index > run.lastStep.index)
+    run.lastStep = { index: counts.index, outputCount: counts.outputCount };
 }
 
 /** How a run ended. */

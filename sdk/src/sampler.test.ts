@@ -23,7 +23,9 @@ import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, reasonClass, sampledPositio
 
 const RUN = '0123456789abcdef0123456789abcdef';
 const plain = Array.from({ length: 1000 }, (_, i) => ({
-  itemId: `item-${i}`, outcome: i % 10 === 9 ? ELIMINATED : KEPT, reason: `score ${i}`,
+  itemId: `item-${i}`,
+  outcome: i % 10 === 9 ? ELIMINATED : KEPT,
+  reason: `score ${i}`,
 }));
 
 describe('sampler (pure)', () => {
@@ -45,7 +47,9 @@ describe('sampler (pure)', () => {
   });
 
   it('classes reasons by code, else by text with digit runs as #', () => {
-    expect(reasonClass('Score 0.42 vs threshold 0.5', undefined)).toBe(reasonClass('Score 0.17 vs threshold 0.75', undefined));
+    expect(reasonClass('Score 0.42 vs threshold 0.5', undefined)).toBe(
+      reasonClass('Score 0.17 vs threshold 0.75', undefined)
+    );
     expect(reasonClass('Score 1 vs 2', 'below')).toBe(reasonClass('other', 'below'));
     expect(reasonClass('x'.repeat(100) + 'a', undefined)).toBe(reasonClass('x'.repeat(100) + 'b', undefined));
   });
@@ -58,7 +62,9 @@ describe('sampler (pure)', () => {
       reasonCode: i % 1000 === 777 ? `rare-${i}` : undefined,
       important: i === 1234,
     }));
-    const kept = new Set(sampledPositions({ runId: RUN, seed: 7, stepIndex: 3, watchList: new Set(['42', '2999']) }, ds));
+    const kept = new Set(
+      sampledPositions({ runId: RUN, seed: 7, stepIndex: 3, watchList: new Set(['42', '2999']) }, ds)
+    );
     for (const i of [0, 42, 777, 1234, 1777, 2500, 2777, 2999]) expect(kept.has(i)).toBe(true);
   });
 });
@@ -101,7 +107,11 @@ describe('capture levels on a 5,000-decision step', () => {
 
   it('full records all 5,000, without seq', async () => {
     const { step, events, stats } = await recordBig(CaptureLevels.FULL);
-    expect(step.attributes).toMatchObject({ ...exact, [ATTR_XRAY_STEP_RECORDED_COUNT]: 5000, [ATTR_XRAY_STEP_CAPTURE]: 'full' });
+    expect(step.attributes).toMatchObject({
+      ...exact,
+      [ATTR_XRAY_STEP_RECORDED_COUNT]: 5000,
+      [ATTR_XRAY_STEP_CAPTURE]: 'full',
+    });
     expect(events).toHaveLength(5000);
     expect(events.some((e) => ATTR_XRAY_DECISION_SEQ in e)).toBe(false);
     expect(stats).toMatchObject({ decisionsMade: 5000, decisionsRecorded: 5000 });
@@ -109,24 +119,38 @@ describe('capture levels on a 5,000-decision step', () => {
 
   it('metrics_only records none, with exact counts', async () => {
     const { step, events, stats } = await recordBig(CaptureLevels.METRICS_ONLY);
-    expect(step.attributes).toMatchObject({ ...exact, [ATTR_XRAY_STEP_RECORDED_COUNT]: 0, [ATTR_XRAY_STEP_CAPTURE]: 'metrics_only' });
+    expect(step.attributes).toMatchObject({
+      ...exact,
+      [ATTR_XRAY_STEP_RECORDED_COUNT]: 0,
+      [ATTR_XRAY_STEP_CAPTURE]: 'metrics_only',
+    });
     expect(events).toHaveLength(0);
     expect(stats).toMatchObject({ decisionsMade: 5000, decisionsRecorded: 0 });
   });
 
   it('sampled records few, keeps the unusual, and each seq is the decision position', async () => {
     const { runId, step, events } = await recordBig(CaptureLevels.SAMPLED);
-    expect(step.attributes).toMatchObject({ ...exact, [ATTR_XRAY_STEP_RECORDED_COUNT]: events.length, [ATTR_XRAY_STEP_CAPTURE]: 'sampled' });
+    expect(step.attributes).toMatchObject({
+      ...exact,
+      [ATTR_XRAY_STEP_RECORDED_COUNT]: events.length,
+      [ATTR_XRAY_STEP_CAPTURE]: 'sampled',
+    });
     expect(events.length).toBeLessThan(40);
     const seqs = events.map((e) => e[ATTR_XRAY_DECISION_SEQ] as number);
     for (const e of events) expect(e[ATTR_XRAY_DECISION_ITEM_ID]).toBe(String(e[ATTR_XRAY_DECISION_SEQ]));
     // Exactly what the pure sampler predicts for this run id and seed.
     const inputs = big.map((d) => ({ ...d, itemId: String(d.itemId) }));
-    expect(seqs).toEqual(sampledPositions({ runId, seed: 99, stepIndex: 0, watchList: new Set(['17', '4998']) }, inputs));
+    expect(seqs).toEqual(
+      sampledPositions({ runId, seed: 99, stepIndex: 0, watchList: new Set(['17', '4998']) }, inputs)
+    );
     // first, last, watched, important, both rare codes, first scored.
     for (const i of [0, 4999, 17, 4998, 2222, 4444, 1111, 3333, 500]) expect(seqs).toContain(i);
-    expect(events.filter((e) => e[ATTR_XRAY_DECISION_IMPORTANT] === true).map((e) => e[ATTR_XRAY_DECISION_ITEM_ID])).toEqual(['2222', '4444']);
-    expect(events.find((e) => e[ATTR_XRAY_DECISION_ITEM_ID] === '1111')![ATTR_XRAY_DECISION_REASON_CODE]).toBe('rare_1111');
+    expect(
+      events.filter((e) => e[ATTR_XRAY_DECISION_IMPORTANT] === true).map((e) => e[ATTR_XRAY_DECISION_ITEM_ID])
+    ).toEqual(['2222', '4444']);
+    expect(events.find((e) => e[ATTR_XRAY_DECISION_ITEM_ID] === '1111')![ATTR_XRAY_DECISION_REASON_CODE]).toBe(
+      'rare_1111'
+    );
   });
 
   it('step capture overrides run capture, which overrides the client', async () => {
@@ -134,7 +158,9 @@ describe('capture levels on a 5,000-decision step', () => {
     const xray = new XRay({ exporter: memory, capture: CaptureLevels.METRICS_ONLY });
     const runId = await xray.startRun('p', undefined, { capture: CaptureLevels.FULL });
     await xray.step(runId, XRStepType.FILTER, 'run-level', () => big.slice(0, 10), undefined);
-    await xray.step(runId, XRStepType.FILTER, 'step-level', () => big.slice(0, 10), undefined, { capture: CaptureLevels.SAMPLED });
+    await xray.step(runId, XRStepType.FILTER, 'step-level', () => big.slice(0, 10), undefined, {
+      capture: CaptureLevels.SAMPLED,
+    });
     const other = await xray.startRun('q');
     await xray.step(other, XRStepType.FILTER, 'client-level', () => big.slice(0, 10), undefined);
     await xray.flush();

@@ -32,7 +32,11 @@ describe('safe serialisation', () => {
     node['self'] = node;
     node['list'] = [node, 2];
     expect(parsed(serialize(node))).toEqual({
-      name: 'root', left: { x: 1 }, right: { x: 1 }, self: CIRCULAR_MARKER, list: [CIRCULAR_MARKER, 2],
+      name: 'root',
+      left: { x: 1 },
+      right: { x: 1 },
+      self: CIRCULAR_MARKER,
+      list: [CIRCULAR_MARKER, 2],
     });
     expect(counters.serializationFailures).toBe(1);
   });
@@ -50,7 +54,11 @@ describe('safe serialisation', () => {
       get bad(): never {
         throw new Error('getter exploded');
       },
-      inner: { toJSON: (): never => { throw new Error('toJSON exploded'); } },
+      inner: {
+        toJSON: (): never => {
+          throw new Error('toJSON exploded');
+        },
+      },
       n: 5n,
     };
     expect(parsed(serialize(hostile))).toEqual({
@@ -63,7 +71,14 @@ describe('safe serialisation', () => {
 
   it('survives proxies whose traps throw', () => {
     const { serialize } = serializer();
-    const trap = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+      }
+    );
     expect(parsed(serialize({ trap, n: 1n }))).toEqual({ trap: {}, n: '1' });
   });
 

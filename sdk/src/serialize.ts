@@ -65,8 +65,7 @@ function fits(text: string, maxBytes: number): boolean {
  * stopped early and the full size is unknown.
  */
 export function truncated(text: string, maxBytes: number, originalBytes?: number): string {
-  const wrap = (preview: string): string =>
-    JSON.stringify({ [TRUNCATED_KEY]: true, originalBytes, preview });
+  const wrap = (preview: string): string => JSON.stringify({ [TRUNCATED_KEY]: true, originalBytes, preview });
   let n = Math.min(text.length, maxBytes);
   for (let attempt = 0; attempt < 20 && n > 0; attempt++) {
     // Never split a surrogate pair: the preview would hold a lone surrogate.
@@ -92,7 +91,7 @@ function hasToJSON(value: object): boolean {
 function stringifyArrayBounded(
   items: readonly unknown[],
   maxBytes: number,
-  counters: SerializeCounters,
+  counters: SerializeCounters
 ): { text: string; complete: boolean } {
   const parts: string[] = [];
   let length = 1;

@@ -63,8 +63,13 @@ export interface StepCounts {
  * is the run-wide order in which steps start.
  */
 export function beginStep(
-  deps: RecorderDeps, run: StepParent, parent: StepRecord | undefined,
-  type: StepType, name: string, input: unknown, capture: CaptureLevel,
+  deps: RecorderDeps,
+  run: StepParent,
+  parent: StepRecord | undefined,
+  type: StepType,
+  name: string,
+  input: unknown,
+  capture: CaptureLevel
 ): StepRecord {
   const index = run.nextStepIndex++;
   const stepName = String(name);
@@ -88,7 +93,16 @@ export function beginStep(
   const json = input === undefined ? undefined : deps.serialize(input);
   if (json !== undefined) span.setAttribute(ATTR_XRAY_STEP_INPUT, json);
   const recorder = new DecisionRecorder(deps, { span, stepId, runId: run.runId, name: stepName, index }, capture);
-  return { span, stepId, runId: run.runId, index, nested: parent !== undefined, recorder, streamed: false, ended: false };
+  return {
+    span,
+    stepId,
+    runId: run.runId,
+    index,
+    nested: parent !== undefined,
+    recorder,
+    streamed: false,
+    ended: false,
+  };
 }
 
 /** Records the decisions `fn` returned (unless it streamed them) and ends the step span with status ok. */

@@ -35,7 +35,10 @@ export type RecordDecision<TItem = unknown> = (decision: Decision<TItem>) => voi
  * The function a step runs. It receives the step input and `record`; it either returns an array of
  * decisions or calls `record` once per decision (then its return value is not read as decisions).
  */
-export type StepFn<TIn, TOut, TItem = unknown> = (input: TIn, record: RecordDecision<TItem>) => TOut | PromiseLike<TOut>;
+export type StepFn<TIn, TOut, TItem = unknown> = (
+  input: TIn,
+  record: RecordDecision<TItem>
+) => TOut | PromiseLike<TOut>;
 
 /** Per-run options of `startRun` and `run`. */
 export interface RunOptions {
@@ -174,9 +177,22 @@ export interface XRayStats {
 /** A fresh, all-zero {@link XRayStats}. */
 export function emptyStats(): XRayStats {
   return {
-    runsStarted: 0, stepsRecorded: 0, spansStarted: 0, decisionsMade: 0, decisionsRecorded: 0,
+    runsStarted: 0,
+    stepsRecorded: 0,
+    spansStarted: 0,
+    decisionsMade: 0,
+    decisionsRecorded: 0,
     decisionsDropped: { invalid: 0, queueFull: 0, exportFailed: 0, unknownRun: 0, afterShutdown: 0, afterStepEnd: 0 },
-    invalidResults: 0, serializationFailures: 0, truncatedValues: 0, spansExported: 0, spansDropped: 0,
-    bytesSent: 0, exportFailures: 0, flushTimeouts: 0, ignoredCalls: 0, runsAbandoned: 0, internalErrors: 0,
+    invalidResults: 0,
+    serializationFailures: 0,
+    truncatedValues: 0,
+    spansExported: 0,
+    spansDropped: 0,
+    bytesSent: 0,
+    exportFailures: 0,
+    flushTimeouts: 0,
+    ignoredCalls: 0,
+    runsAbandoned: 0,
+    internalErrors: 0,
   };
 }

@@ -45,14 +45,16 @@ async function exported(xray: XRay, memory: InMemorySpanExporter): Promise<Reada
 
 const ofKind = (spans: ReadableSpan[], kind: string) => spans.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === kind);
 
-const filterBy = (threshold: number) => (items: Item[]): Decision<Item>[] =>
-  items.map((item) => ({
-    itemId: item.id,
-    outcome: item.score > threshold ? KEPT : ELIMINATED,
-    reason: `Score ${item.score} vs threshold ${threshold}`,
-    score: item.score,
-    input: item,
-  }));
+const filterBy =
+  (threshold: number) =>
+  (items: Item[]): Decision<Item>[] =>
+    items.map((item) => ({
+      itemId: item.id,
+      outcome: item.score > threshold ? KEPT : ELIMINATED,
+      reason: `Score ${item.score} vs threshold ${threshold}`,
+      score: item.score,
+      input: item,
+    }));
 
 const items: Item[] = Array.from({ length: 10 }, (_, i) => ({ id: i, score: i / 10 }));
 
@@ -62,8 +64,13 @@ describe('XRay client', () => {
     const { xray } = client(memory);
     const runId = await xray.startRun('pipeline-1', items);
     const filtered = await xray.step(runId, XRStepType.FILTER, 'filter-step', filterBy(0.45), items);
-    const ranked = await xray.step(runId, XRStepType.RANK, 'rank-step', (kept: Decision<Item>[]) =>
-      kept.map((d) => ({ itemId: d.itemId, outcome: SCORED, score: 1 - d.score! })), survivors(filtered));
+    const ranked = await xray.step(
+      runId,
+      XRStepType.RANK,
+      'rank-step',
+      (kept: Decision<Item>[]) => kept.map((d) => ({ itemId: d.itemId, outcome: SCORED, score: 1 - d.score! })),
+      survivors(filtered)
+    );
     await xray.endRun(runId, ranked);
 
     const spans = await exported(xray, memory);
@@ -105,9 +112,21 @@ describe('XRay client', () => {
     const input = items;
     const t = 0.5;
     const runId = await xray.startRun('pipeline-1', input);
-    const result = await xray.step(runId, XRStepType.FILTER, 'filter-step', async (input) => input.map((item) => ({
-      itemId: item.id, outcome: item.score > t ? KEPT : ELIMINATED, reason: `Score ${item.score} vs threshold ${t}`,
-      score: item.score, input: item, metadata: { t } })), input);
+    const result = await xray.step(
+      runId,
+      XRStepType.FILTER,
+      'filter-step',
+      async (input) =>
+        input.map((item) => ({
+          itemId: item.id,
+          outcome: item.score > t ? KEPT : ELIMINATED,
+          reason: `Score ${item.score} vs threshold ${t}`,
+          score: item.score,
+          input: item,
+          metadata: { t },
+        })),
+      input
+    );
     await xray.endRun(runId, result);
     const spans = await exported(xray, memory);
     await xray.shutdown();
@@ -133,9 +152,29 @@ describe('XRay client', () => {
     const { xray } = client(memory);
     const runId = await xray.startRun('p', items);
     const boom = new Error('model timed out');
-    await expect(xray.step(runId, XRStepType.LLM, 'llm', () => { throw boom; }, items)).rejects.toBe(boom);
+    await expect(
+      xray.step(
+        runId,
+        XRStepType.LLM,
+        'llm',
+        () => {
+          throw boom;
+        },
+        items
+      )
+    ).rejects.toBe(boom);
     const thrownString = 'not even an Error';
-    await expect(xray.step(runId, XRStepType.LLM, 'llm2', async () => { throw thrownString; }, items)).rejects.toBe(thrownString);
+    await expect(
+      xray.step(
+        runId,
+        XRStepType.LLM,
+        'llm2',
+        async () => {
+          throw thrownString;
+        },
+        items
+      )
+    ).rejects.toBe(thrownString);
     await xray.endRun(runId, undefined, boom);
 
     const spans = await exported(xray, memory);
@@ -198,18 +237,30 @@ describe('XRay client', () => {
       const runId = await xray.startRun(name, input);
       await new Promise((r) => setTimeout(r, 5)); // interleave the two runs' steps
       const a = await xray.step(runId, XRStepType.FILTER, 'filter', filterBy(threshold), input);
-      const b = await xray.step(runId, XRStepType.SCORE, 'score', async (kept: Decision<Item>[]) => {
-        await new Promise((r) => setTimeout(r, 5));
-        return kept.map((d) => ({ itemId: d.itemId, outcome: SCORED, score: 1 }));
-      }, survivors(a));
+      const b = await xray.step(
+        runId,
+        XRStepType.SCORE,
+        'score',
+        async (kept: Decision<Item>[]) => {
+          await new Promise((r) => setTimeout(r, 5));
+          return kept.map((d) => ({ itemId: d.itemId, outcome: SCORED, score: 1 }));
+        },
+        survivors(a)
+      );
       await xray.endRun(runId, b);
       return runId;
     };
-    const [first, second] = await Promise.all([pipeline('first', items, 0.15), pipeline('second', items.slice(0, 6), 0.35)]);
+    const [first, second] = await Promise.all([
+      pipeline('first', items, 0.15),
+      pipeline('second', items.slice(0, 6), 0.35),
+    ]);
     expect(first).not.toBe(second);
 
     const spans = await exported(xray, memory);
-    for (const [runId, input, output] of [[first, 10, 8], [second, 6, 2]] as const) {
+    for (const [runId, input, output] of [
+      [first, 10, 8],
+      [second, 6, 2],
+    ] as const) {
       const mine = spans.filter((s) => s.spanContext().traceId === runId);
       expect(mine.every((s) => s.attributes[ATTR_XRAY_RUN_ID] === runId)).toBe(true);
       const [run] = ofKind(mine, SpanKinds.RUN);
@@ -218,7 +269,11 @@ describe('XRay client', () => {
         [ATTR_XRAY_RUN_OUTPUT_COUNT]: output,
         [ATTR_XRAY_RUN_STEP_COUNT]: 2,
       });
-      expect(ofKind(mine, SpanKinds.STEP).map((s) => s.attributes[ATTR_XRAY_STEP_INDEX]).sort()).toEqual([0, 1]);
+      expect(
+        ofKind(mine, SpanKinds.STEP)
+          .map((s) => s.attributes[ATTR_XRAY_STEP_INDEX])
+          .sort()
+      ).toEqual([0, 1]);
     }
   });
 
@@ -238,23 +293,34 @@ describe('XRay client', () => {
     const xray = new XRay({ exporter: memory, maxPayloadBytes: 4096, capture: CaptureLevels.FULL });
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic['self'] = cyclic;
-    const getterBomb = Object.defineProperty({}, 'explodes', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const getterBomb = Object.defineProperty({}, 'explodes', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     const huge = 'z'.repeat(1_000_000);
     const runId = await xray.startRun('hostile', cyclic);
-    const decisions = await xray.step(runId, XRStepType.CUSTOM, 'hostile-step', () => [
-      { itemId: 1, outcome: KEPT, input: cyclic },
-      { itemId: 2, outcome: KEPT, metadata: { big: 10n ** 30n } },
-      { itemId: 3, outcome: ELIMINATED, input: getterBomb },
-      { itemId: 4, outcome: SCORED, output: huge },
-    ], { cyclic, huge });
+    const decisions = await xray.step(
+      runId,
+      XRStepType.CUSTOM,
+      'hostile-step',
+      () => [
+        { itemId: 1, outcome: KEPT, input: cyclic },
+        { itemId: 2, outcome: KEPT, metadata: { big: 10n ** 30n } },
+        { itemId: 3, outcome: ELIMINATED, input: getterBomb },
+        { itemId: 4, outcome: SCORED, output: huge },
+      ],
+      { cyclic, huge }
+    );
     expect(decisions).toHaveLength(4);
     await xray.endRun(runId, getterBomb);
 
     const spans = await exported(xray, memory);
-    const jsonValues = spans.flatMap((s) => [
-      ...Object.entries(s.attributes),
-      ...s.events.flatMap((e) => Object.entries(e.attributes ?? {})),
-    ]).filter(([key]) => /\.(input|output|metadata)$/.test(key)).map(([, value]) => value as string);
+    const jsonValues = spans
+      .flatMap((s) => [...Object.entries(s.attributes), ...s.events.flatMap((e) => Object.entries(e.attributes ?? {}))])
+      .filter(([key]) => /\.(input|output|metadata)$/.test(key))
+      .map(([, value]) => value as string);
     expect(jsonValues.length).toBeGreaterThanOrEqual(7);
     for (const json of jsonValues) {
       expect(Buffer.byteLength(json)).toBeLessThanOrEqual(4096);
@@ -262,7 +328,9 @@ describe('XRay client', () => {
     }
     const [step] = ofKind(spans, SpanKinds.STEP);
     const [, second, third, fourth] = step!.events.map((e) => e.attributes!);
-    expect(JSON.parse(second![ATTR_XRAY_DECISION_METADATA] as string)).toEqual({ big: '1000000000000000000000000000000' });
+    expect(JSON.parse(second![ATTR_XRAY_DECISION_METADATA] as string)).toEqual({
+      big: '1000000000000000000000000000000',
+    });
     expect(third![ATTR_XRAY_DECISION_INPUT]).toContain('[Unserializable] boom');
     expect(JSON.parse(fourth![ATTR_XRAY_DECISION_OUTPUT] as string)).toMatchObject({ [TRUNCATED_KEY]: true });
     expect(xray.stats()).toMatchObject({ internalErrors: 0, decisionsRecorded: 4, decisionsMade: 4 });

@@ -20,8 +20,14 @@ import { finishRun, noteStep, type RunEnding, type RunState } from './run.js';
 import { createSerializer, type Serializer } from './serialize.js';
 import { beginStep, failStep, finishStep, type StepRecord } from './step.js';
 import {
-  emptyStats, type RecordDecision, type ResolvedOptions, type RunOptions, type StepFn, type StepOptions,
-  type XRayOptions, type XRayStats,
+  emptyStats,
+  type RecordDecision,
+  type ResolvedOptions,
+  type RunOptions,
+  type StepFn,
+  type StepOptions,
+  type XRayOptions,
+  type XRayStats,
 } from './types.js';
 import { createWarner, type Warn } from './warn.js';
 
@@ -94,9 +100,15 @@ export class XRay {
       const json = input === undefined ? undefined : this.deps.serialize(input);
       if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_INPUT, json);
       this.runs.set(runId, {
-        span, context: trace.setSpan(ROOT_CONTEXT, span), runId, capture: captureOf(options),
+        span,
+        context: trace.setSpan(ROOT_CONTEXT, span),
+        runId,
+        capture: captureOf(options),
         inputCount: Array.isArray(input) ? input.length : undefined,
-        nextStepIndex: 0, topLevelSteps: 0, firstStep: undefined, lastStep: undefined,
+        nextStepIndex: 0,
+        topLevelSteps: 0,
+        firstStep: undefined,
+        lastStep: undefined,
       });
       this.counters.runsStarted++;
       return runId;
@@ -119,7 +131,7 @@ export class XRay {
     name: string,
     fn: StepFn<TIn, TOut, TItem>,
     input: TIn,
-    options?: StepOptions,
+    options?: StepOptions
   ): Promise<TOut> {
     const run = this.shutdownPromise ? undefined : this.runs.get(runId);
     if (!run) return this.ignoredStep(fn, input);
@@ -127,7 +139,15 @@ export class XRay {
     try {
       const enclosing = this.scope.getStore();
       const parent = enclosing?.runId === runId ? enclosing.step : undefined;
-      step = beginStep(this.deps, run, parent, type, name, input, captureOf(options) ?? run.capture ?? this.options.capture);
+      step = beginStep(
+        this.deps,
+        run,
+        parent,
+        type,
+        name,
+        input,
+        captureOf(options) ?? run.capture ?? this.options.capture
+      );
       if (!parent) run.topLevelSteps++;
     } catch (err) {
       this.internalError(err);
@@ -148,7 +168,12 @@ export class XRay {
    * Starts a run, calls `fn(runId)` and ends the run with its result; if `fn` throws, ends the run
    * with status error (its partial counts kept) and rethrows the error unchanged.
    */
-  async run<T>(pipelineName: string, input: unknown, fn: (runId: string) => T | PromiseLike<T>, options?: RunOptions): Promise<T> {
+  async run<T>(
+    pipelineName: string,
+    input: unknown,
+    fn: (runId: string) => T | PromiseLike<T>,
+    options?: RunOptions
+  ): Promise<T> {
     const runId = await this.startRun(pipelineName, input, options);
     let result: T;
     try {
@@ -224,7 +249,9 @@ export class XRay {
   private async closeAll(): Promise<boolean> {
     for (const run of this.runs.values()) {
       this.counters.runsAbandoned++;
-      this.safely(() => finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.deps.serialize));
+      this.safely(() =>
+        finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.deps.serialize)
+      );
     }
     this.runs.clear();
     return this.withTimeout(this.provider.shutdown().then(() => true));
@@ -251,7 +278,10 @@ export class XRay {
       const before = this.counters.serializationFailures;
       const json = serialize(value);
       if (this.counters.serializationFailures !== before) {
-        this.warn('serialization', 'a value could not be serialised as plain JSON (cycle, BigInt or throwing getter); recorded safely instead');
+        this.warn(
+          'serialization',
+          'a value could not be serialised as plain JSON (cycle, BigInt or throwing getter); recorded safely instead'
+        );
       }
       return json;
     };

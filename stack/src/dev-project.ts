@@ -14,7 +14,8 @@ export const DEV_KEYS_FILE = 'dev-keys.json';
 export async function readDevKeys(dataDir: string): Promise<ProjectKeys | undefined> {
   try {
     const value = JSON.parse(await readFile(join(dataDir, DEV_KEYS_FILE), 'utf8')) as Partial<ProjectKeys>;
-    if (typeof value.projectId === 'string' && parseKey(String(value.ingestKey)) && parseKey(String(value.readKey))) return value as ProjectKeys;
+    if (typeof value.projectId === 'string' && parseKey(String(value.ingestKey)) && parseKey(String(value.readKey)))
+      return value as ProjectKeys;
   } catch {
     // missing or unreadable: a new project is made
   }
@@ -30,7 +31,11 @@ export async function ensureDevProject(store: KeyStore, dataDir: string, project
     keys = { ...saved, ingestKey: await usable(store, saved, 'ingest'), readKey: await usable(store, saved, 'read') };
   } else if (await store.getProject(projectId)) {
     // The project exists but its keys were not saved here: add a fresh pair.
-    keys = { projectId, ingestKey: (await createKey(store, projectId, 'ingest', { name: 'dev ingest key' })).key, readKey: (await createKey(store, projectId, 'read', { name: 'dev read key' })).key };
+    keys = {
+      projectId,
+      ingestKey: (await createKey(store, projectId, 'ingest', { name: 'dev ingest key' })).key,
+      readKey: (await createKey(store, projectId, 'read', { name: 'dev read key' })).key,
+    };
   } else {
     keys = await provisionProject(store, projectId, { name: 'development' });
   }

@@ -30,7 +30,8 @@ const tty = process.stdout.isTTY;
 const colours: Record<string, number> = { clickhouse: 33, s3: 35, processor: 36, receiver: 32, query: 34 };
 const paint = (name: string) => (tty ? `\x1b[${colours[name] ?? 37}m${name.padEnd(10)}\x1b[0m` : name.padEnd(10));
 const onLine = (name: string, line: string) => process.stdout.write(`${paint(name)} ${line}\n`);
-const say = (line: string) => process.stdout.write(`${tty ? '\x1b[1m' : ''}x-ray${tty ? '\x1b[0m' : ''}      ${line}\n`);
+const say = (line: string) =>
+  process.stdout.write(`${tty ? '\x1b[1m' : ''}x-ray${tty ? '\x1b[0m' : ''}      ${line}\n`);
 
 if (Number(process.versions.node.split('.')[0]) < 22) {
   say(`note: Node.js ${process.version} is past its end of life; X-Ray is supported on Node.js 22 and 24 LTS.`);
@@ -44,14 +45,20 @@ try {
   say(`starting embedded ClickHouse and S3 (data in ${settings.dataDir}) ...`);
   const storage = await startStorage({ ...settings, onLine });
   say('starting processor, receiver and query API ...');
-  const services = await startServices({ ...settings, keys, clickhouseUrl: storage.clickhouseUrl, s3Endpoint: storage.s3Endpoint, onLine }).catch(async (err: unknown) => {
+  const services = await startServices({
+    ...settings,
+    keys,
+    clickhouseUrl: storage.clickhouseUrl,
+    s3Endpoint: storage.s3Endpoint,
+    onLine,
+  }).catch(async (err: unknown) => {
     await storage.stop();
     throw err;
   });
   // The Grafana plugin's pages without Grafana; the stack runs without it if it cannot start.
   const preview: PluginPreview | undefined = await startPluginPreview(
     { jsonData: { apiUrl: services.queryUrl }, secureJsonData: { apiKey: keys.readKey } },
-    settings.previewPort,
+    settings.previewPort
   ).catch((err: unknown) => {
     say(`plugin preview not started: ${(err as Error).message}`);
     return undefined;
@@ -61,7 +68,8 @@ try {
   say(`  query API       ${services.queryUrl}/v1/runs`);
   say(`  ClickHouse      ${storage.clickhouseUrl}   database ${settings.database}`);
   say(`  S3              ${storage.s3Endpoint}   bucket ${settings.bucket}`);
-  if (preview) say(`  Grafana plugin  ${preview.url}/a/xray-pipeline-app/runs   (its pages, previewed without Grafana)`);
+  if (preview)
+    say(`  Grafana plugin  ${preview.url}/a/xray-pipeline-app/runs   (its pages, previewed without Grafana)`);
   say(`project ${keys.projectId} (development; keys saved in ${settings.dataDir}/${DEV_KEYS_FILE}):`);
   say(`  ingest key      ${keys.ingestKey}   (SDK: XRAY_API_KEY)`);
   say(`  read key        ${keys.readKey}   (query API: Authorization: Bearer <key>)`);

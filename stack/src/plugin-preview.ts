@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 
 export const pluginDir = fileURLToPath(new URL('../../grafana-plugin/', import.meta.url));
 const PLUGIN_ID = 'xray-pipeline-app';
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.json': 'application/json', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 
 export interface PluginSettings {
   jsonData: Record<string, string>;
@@ -35,8 +42,10 @@ interface Route {
 
 /** Grafana's route templating, for the two sources a route may use; an unset value renders empty, as in Grafana. */
 function renderTemplate(template: string, settings: PluginSettings): string {
-  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, source: string, name: string) =>
-    (source === 'JsonData' ? settings.jsonData : settings.secureJsonData)[name] ?? '',
+  return template.replace(
+    /\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g,
+    (_, source: string, name: string) =>
+      (source === 'JsonData' ? settings.jsonData : settings.secureJsonData)[name] ?? ''
   );
 }
 
@@ -50,17 +59,30 @@ function fileUnder(root: string, relativePath: string): string | undefined {
  * Starts the preview on `port` (0: any free port) of 127.0.0.1. `record` keeps every forwarded
  * request in `forwarded` (for tests; a long-running preview leaves it off).
  */
-export async function startPluginPreview(settings: PluginSettings, port = 0, { record = false } = {}): Promise<PluginPreview> {
+export async function startPluginPreview(
+  settings: PluginSettings,
+  port = 0,
+  { record = false } = {}
+): Promise<PluginPreview> {
   const dist = join(pluginDir, 'dist');
   // Loaded here, not at import: the stack runs without the plugin's packages when it has to.
   const { build } = await import('esbuild');
   /** @grafana/ui's icons, which Grafana serves under public/build/img/icons/. */
-  const iconDir = join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
-  if (!existsSync(join(dist, 'module.js'))) throw new Error(`${dist}/module.js is missing: run "npm run build" first (npm start and npm test do).`);
+  const iconDir = join(
+    dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/ui/package.json')),
+    'dist/public/img/icons'
+  );
+  if (!existsSync(join(dist, 'module.js')))
+    throw new Error(`${dist}/module.js is missing: run "npm run build" first (npm start and npm test do).`);
   const routes = (JSON.parse(readFileSync(join(dist, 'plugin.json'), 'utf8')) as { routes?: Route[] }).routes ?? [];
   const bundle = await build({
     entryPoints: [join(pluginDir, 'harness/main.tsx')],
-    alias: { 'grafana-runtime-plugin-page': join(dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/runtime')), '../esm/components/PluginPage.mjs') },
+    alias: {
+      'grafana-runtime-plugin-page': join(
+        dirname(createRequire(join(pluginDir, 'package.json')).resolve('@grafana/runtime')),
+        '../esm/components/PluginPage.mjs'
+      ),
+    },
     bundle: true,
     write: false,
     outdir: '/',
@@ -88,7 +110,11 @@ export async function startPluginPreview(settings: PluginSettings, port = 0, { r
     const headers: Record<string, string> = { accept: 'application/json' };
     for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = renderTemplate(h.content, settings);
     try {
-      if (record) forwarded.push({ path: new URL(target).pathname + new URL(target).search, authorization: headers.authorization });
+      if (record)
+        forwarded.push({
+          path: new URL(target).pathname + new URL(target).search,
+          authorization: headers.authorization,
+        });
       const answer = await fetch(target, { method: req.method, headers });
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
       res.end(Buffer.from(await answer.arrayBuffer()));
@@ -108,7 +134,11 @@ export async function startPluginPreview(settings: PluginSettings, port = 0, { r
     if (path === `/api/plugins/${PLUGIN_ID}/settings`) {
       // As Grafana answers it: jsonData, and only *whether* each secure field is set.
       const secureJsonFields = Object.fromEntries(Object.keys(settings.secureJsonData).map((k) => [k, true]));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: PLUGIN_ID, type: 'app', enabled: true, jsonData: settings.jsonData, secureJsonFields }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({ id: PLUGIN_ID, type: 'app', enabled: true, jsonData: settings.jsonData, secureJsonFields })
+        );
       return;
     }
     const asset = assets.get(path);
@@ -128,7 +158,9 @@ export async function startPluginPreview(settings: PluginSettings, port = 0, { r
     if (path.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
       const file = fileUnder(dist, path.slice(`/public/plugins/${PLUGIN_ID}/`.length));
       if (file) {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+        res
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(readFileSync(file));
         return;
       }
       res.writeHead(404).end();

@@ -99,7 +99,10 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     ...o.env,
   };
   const start = (name: string, pkg: string, extra: Record<string, string> = {}) =>
-    spawnService(name, script(pkg, 'main.js'), { env: { ...env, ...extra }, onLine: o.onLine ? (l) => o.onLine!(name, l) : undefined });
+    spawnService(name, script(pkg, 'main.js'), {
+      env: { ...env, ...extra },
+      onLine: o.onLine ? (l) => o.onLine!(name, l) : undefined,
+    });
   const extra: ServiceProcess[] = [];
   const processor = start('processor', 'processor', { PROCESSOR_CONSUMER: 'processor-1' });
   // The processor owns the schema: start the others once it has migrated and is consuming.

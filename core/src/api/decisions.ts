@@ -25,7 +25,6 @@ export interface DecisionDetail extends DecisionSummary {
   metadata?: unknown;
 }
 
-
 /** `GET /v1/steps/{stepId}/decisions` */
 export interface DecisionListResponse {
   stepId: string;
@@ -63,7 +62,7 @@ export function toReasonHistogram(step: StepSummary, rows: readonly Row[]): Reas
       byCode: r.by_code === true || r.by_code === 1 || r.by_code === '1',
       decisions: n(r.decisions),
       share: listed > 0 ? n(r.decisions) / listed : 0,
-      examples: (r.examples as unknown[][] | undefined ?? []).map(([seq, itemId, outcome, reason]) => ({
+      examples: ((r.examples as unknown[][] | undefined) ?? []).map(([seq, itemId, outcome, reason]) => ({
         eventId: formatEventId(step.stepId, n(seq)),
         itemId: s(itemId),
         outcome: s(outcome),

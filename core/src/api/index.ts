@@ -4,7 +4,14 @@
  * their types from here, and nothing else of core.
  */
 export type { ErrorResponse } from './errors.js';
-export { toPipelineSummary, toRunSummary, type PipelineListResponse, type PipelineSummary, type RunListResponse, type RunSummary } from './runs.js';
+export {
+  toPipelineSummary,
+  toRunSummary,
+  type PipelineListResponse,
+  type PipelineSummary,
+  type RunListResponse,
+  type RunSummary,
+} from './runs.js';
 export { toStepList, toStepSummary, type StepListResponse, type StepSummary } from './steps.js';
 export {
   toDecisionSummary,

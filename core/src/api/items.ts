@@ -32,7 +32,14 @@ export interface ItemInRunResponse {
 /** `GET /v1/items/{itemId}/runs` */
 export interface ItemRunsResponse {
   itemId: string;
-  runs: { runId: string; pipeline: string; runStartedAt: string; firstSeenAt: string; decisions: number; eliminatedAt: Elimination | null }[];
+  runs: {
+    runId: string;
+    pipeline: string;
+    runStartedAt: string;
+    firstSeenAt: string;
+    decisions: number;
+    eliminatedAt: Elimination | null;
+  }[];
   nextCursor: string | null;
 }
 
@@ -77,7 +84,14 @@ export function toItemInRun(runId: string, itemId: string, rows: readonly Row[],
     itemId,
     decisions,
     eliminatedAt: first
-      ? { stepId: first.stepId, stepName: first.stepName, stepIndex: first.stepIndex, eventId: first.eventId, reason: first.reason, ...(first.reasonCode ? { reasonCode: first.reasonCode } : {}) }
+      ? {
+          stepId: first.stepId,
+          stepName: first.stepName,
+          stepIndex: first.stepIndex,
+          eventId: first.eventId,
+          reason: first.reason,
+          ...(first.reasonCode ? { reasonCode: first.reasonCode } : {}),
+        }
       : null,
   };
 }
@@ -93,7 +107,12 @@ export function toItemRun(row: Row, run: Row | undefined, steps: StepIndex): Ite
     firstSeenAt: clickhouseTimeToIso(s(row.first_seen_text)),
     decisions: n(row.decisions),
     eliminatedAt: eliminated
-      ? { ...stepRef(s(stepId), steps), eventId: formatEventId(s(stepId), n(seq)), reason: s(reason), ...(reasonCode ? { reasonCode: s(reasonCode) } : {}) }
+      ? {
+          ...stepRef(s(stepId), steps),
+          eventId: formatEventId(s(stepId), n(seq)),
+          reason: s(reason),
+          ...(reasonCode ? { reasonCode: s(reasonCode) } : {}),
+        }
       : null,
   };
 }
@@ -101,7 +120,14 @@ export function toItemRun(row: Row, run: Row | undefined, steps: StepIndex): Ite
 /** Per-step deltas of two runs' funnels, matched by step name, in run A's order then B's new steps. */
 export function stepDeltas(a: readonly StepSummary[], b: readonly StepSummary[]): StepDelta[] {
   const pick = (st: StepSummary | undefined) =>
-    st ? { stepId: st.stepId, inputCount: st.inputCount, eliminatedCount: st.eliminatedCount, eliminationRatio: st.eliminationRatio } : null;
+    st
+      ? {
+          stepId: st.stepId,
+          inputCount: st.inputCount,
+          eliminatedCount: st.eliminatedCount,
+          eliminationRatio: st.eliminationRatio,
+        }
+      : null;
   const names = [...new Set([...a.map((st) => st.name), ...b.map((st) => st.name)])];
   return names.map((name) => {
     const sa = pick(a.find((st) => st.name === name));
@@ -120,7 +146,9 @@ export function stepDeltas(a: readonly StepSummary[], b: readonly StepSummary[])
 export function toItemChange(row: Row): ItemChange {
   const side = (tuple: unknown, stepName: unknown) => {
     const [, reason, reasonCode] = (tuple as unknown[] | undefined) ?? [];
-    return s(stepName) ? { stepName: s(stepName), reason: s(reason), ...(reasonCode ? { reasonCode: s(reasonCode) } : {}) } : null;
+    return s(stepName)
+      ? { stepName: s(stepName), reason: s(reason), ...(reasonCode ? { reasonCode: s(reasonCode) } : {}) }
+      : null;
   };
   return { itemId: s(row.item_id), a: side(row.a, row.a_step_name), b: side(row.b, row.b_step_name) };
 }

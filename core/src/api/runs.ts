@@ -35,7 +35,12 @@ export interface RunListResponse {
 }
 export function toPipelineSummary(r: Row): PipelineSummary {
   const input = n(r.input);
-  return { name: s(r.pipeline), runs: n(r.runs), lastRunAt: clickhouseTimeToIso(s(r.last_run_text)), eliminationRatio: input > 0 ? n(r.eliminated) / input : 0 };
+  return {
+    name: s(r.pipeline),
+    runs: n(r.runs),
+    lastRunAt: clickhouseTimeToIso(s(r.last_run_text)),
+    eliminationRatio: input > 0 ? n(r.eliminated) / input : 0,
+  };
 }
 
 export function toRunSummary(r: Row): RunSummary {

@@ -74,6 +74,7 @@ export function toStepList(runId: string, rows: readonly Row[]): StepListRespons
   const total = topLevel.reduce((sum, st) => sum + st.eliminatedCount, 0);
   for (const st of steps) st.eliminationShare = total > 0 ? st.eliminatedCount / total : 0;
   let worst: StepSummary | undefined;
-  for (const st of topLevel) if (st.eliminatedCount > 0 && (!worst || st.eliminatedCount > worst.eliminatedCount)) worst = st;
+  for (const st of topLevel)
+    if (st.eliminatedCount > 0 && (!worst || st.eliminatedCount > worst.eliminatedCount)) worst = st;
   return { runId, steps, worstStepId: worst?.stepId ?? null };
 }

@@ -80,12 +80,18 @@ export function encodeQueueEntry(message: QueueMessage): (string | Buffer)[] {
   const { body } = message;
   const F = QUEUE_FIELDS;
   return [
-    F.VERSION, String(message.v),
-    F.PROJECT_ID, message.projectId,
-    F.FORMAT, message.format,
-    F.RECEIVED_AT, String(message.receivedAt),
-    F.ACCEPTED_SPANS, String(message.acceptedSpans),
-    F.BODY, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    F.VERSION,
+    String(message.v),
+    F.PROJECT_ID,
+    message.projectId,
+    F.FORMAT,
+    message.format,
+    F.RECEIVED_AT,
+    String(message.receivedAt),
+    F.ACCEPTED_SPANS,
+    String(message.acceptedSpans),
+    F.BODY,
+    Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
   ];
 }
 
@@ -99,14 +105,20 @@ export function decodeQueueEntry(fields: QueueEntryFields): DecodeResult<QueuedS
   const version = fields.get(F.VERSION);
   if (version === undefined) {
     const v1 = fields.get(QUEUE_FIELD_V1);
-    if (v1 === undefined) return { ok: false, error: `entry has neither a "${F.VERSION}" nor a "${QUEUE_FIELD_V1}" field: not a queue message` };
+    if (v1 === undefined)
+      return {
+        ok: false,
+        error: `entry has neither a "${F.VERSION}" nor a "${QUEUE_FIELD_V1}" field: not a queue message`,
+      };
     return decodeQueueMessageV1(text(v1));
   }
-  if (text(version) !== String(QUEUE_MESSAGE_VERSION)) return { ok: false, error: `unsupported queue message version ${JSON.stringify(text(version))}` };
+  if (text(version) !== String(QUEUE_MESSAGE_VERSION))
+    return { ok: false, error: `unsupported queue message version ${JSON.stringify(text(version))}` };
   const projectId = text(fields.get(F.PROJECT_ID));
   if (projectId === '') return { ok: false, error: 'queue message has no project id' };
   const format = text(fields.get(F.FORMAT));
-  if (!Object.hasOwn(OTLP_CONTENT_TYPES, format)) return { ok: false, error: `queue message has an unknown format ${JSON.stringify(format)}` };
+  if (!Object.hasOwn(OTLP_CONTENT_TYPES, format))
+    return { ok: false, error: `queue message has an unknown format ${JSON.stringify(format)}` };
   const receivedAt = decimal(fields.get(F.RECEIVED_AT));
   if (receivedAt === undefined) return { ok: false, error: 'queue message has no receivedAt' };
   const accepted = decimal(fields.get(F.ACCEPTED_SPANS));
@@ -118,7 +130,10 @@ export function decodeQueueEntry(fields: QueueEntryFields): DecodeResult<QueuedS
   const { spans } = decoded.value;
   if (spans.length !== accepted) {
     // Only a receiver and processor whose checks differ get here: keep the entry for a look.
-    return { ok: false, error: `queue message body decodes to ${spans.length} X-Ray spans, the receiver accepted ${accepted}` };
+    return {
+      ok: false,
+      error: `queue message body decodes to ${spans.length} X-Ray spans, the receiver accepted ${accepted}`,
+    };
   }
   return { ok: true, value: { v: 2, projectId, receivedAt, spans } };
 }
@@ -134,7 +149,8 @@ export function decodeQueueMessageV1(raw: string): DecodeResult<QueuedSpans> {
   if (typeof parsed !== 'object' || parsed === null) return { ok: false, error: 'queue message is not an object' };
   const m = parsed as Partial<QueueMessageV1>;
   if (m.v !== 1) return { ok: false, error: `unsupported queue message version ${String(m.v)}` };
-  if (typeof m.projectId !== 'string' || m.projectId === '') return { ok: false, error: 'queue message has no projectId' };
+  if (typeof m.projectId !== 'string' || m.projectId === '')
+    return { ok: false, error: 'queue message has no projectId' };
   if (typeof m.receivedAt !== 'number') return { ok: false, error: 'queue message has no receivedAt' };
   if (!Array.isArray(m.spans)) return { ok: false, error: 'queue message has no spans array' };
   return { ok: true, value: { v: 1, projectId: m.projectId, receivedAt: m.receivedAt, spans: m.spans } };

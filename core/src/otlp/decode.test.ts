@@ -42,8 +42,16 @@ function pipelineSpans(): ReadableSpan[] {
     const step = tracer.startSpan('filter', { startTime: [T0[0], T0[1] + 1] }, ctx);
     step.setAttributes({ [ATTR_XRAY_SPAN_KIND]: 'step', [ATTR_XRAY_RUN_ID]: runId, [ATTR_XRAY_STEP_NAME]: 'filter' });
     step.setAttribute('tags', ['a', 'b']);
-    step.addEvent(EVENT_XRAY_DECISION, { [ATTR_XRAY_DECISION_ITEM_ID]: 'i1', [ATTR_XRAY_DECISION_OUTCOME]: 'kept', [ATTR_XRAY_DECISION_SCORE]: 0.75 }, [T0[0], 999_999_999]);
-    step.addEvent(EVENT_XRAY_DECISION, { [ATTR_XRAY_DECISION_ITEM_ID]: 'i2', [ATTR_XRAY_DECISION_OUTCOME]: 'eliminated', ok: false }, [T0[0] + 1, 1]);
+    step.addEvent(
+      EVENT_XRAY_DECISION,
+      { [ATTR_XRAY_DECISION_ITEM_ID]: 'i1', [ATTR_XRAY_DECISION_OUTCOME]: 'kept', [ATTR_XRAY_DECISION_SCORE]: 0.75 },
+      [T0[0], 999_999_999]
+    );
+    step.addEvent(
+      EVENT_XRAY_DECISION,
+      { [ATTR_XRAY_DECISION_ITEM_ID]: 'i2', [ATTR_XRAY_DECISION_OUTCOME]: 'eliminated', ok: false },
+      [T0[0] + 1, 1]
+    );
     step.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     step.end([T0[0] + 2, 0]);
     tracer.startSpan('GET /health', { attributes: { 'http.method': 'GET' } }, ctx).end();
@@ -104,7 +112,11 @@ describe('decoding bodies from the OpenTelemetry JS serializers', () => {
     expect(step?.events[0]).toEqual({
       timeUnixNano: '1700000000999999999',
       name: EVENT_XRAY_DECISION,
-      attributes: { [ATTR_XRAY_DECISION_ITEM_ID]: 'i1', [ATTR_XRAY_DECISION_OUTCOME]: 'kept', [ATTR_XRAY_DECISION_SCORE]: 0.75 },
+      attributes: {
+        [ATTR_XRAY_DECISION_ITEM_ID]: 'i1',
+        [ATTR_XRAY_DECISION_OUTCOME]: 'kept',
+        [ATTR_XRAY_DECISION_SCORE]: 0.75,
+      },
     });
     expect(step?.events[1]?.attributes.ok).toBe(false);
   });

@@ -33,7 +33,9 @@ export class Reader {
   readonly stack: number[] = [];
   /** AnyValue fields by depth (7 per depth), read before one is chosen. */
   readonly anyValues: AttrValue[] = new Array<AttrValue>((MAX_ANY_VALUE_DEPTH + 1) * 7).fill(null);
-  readonly anyErrors: (string | undefined)[] = new Array<string | undefined>((MAX_ANY_VALUE_DEPTH + 1) * 7).fill(undefined);
+  readonly anyErrors: (string | undefined)[] = new Array<string | undefined>((MAX_ANY_VALUE_DEPTH + 1) * 7).fill(
+    undefined
+  );
   readonly #bytes: Buffer;
   /** When building from an ASCII body: the body as text, whose slices are far cheaper than decoding each string. */
   readonly #ascii: string | undefined;
@@ -41,7 +43,7 @@ export class Reader {
   constructor(
     readonly b: Uint8Array,
     /** Whether values are built (decoding) or only checked. */
-    public build: boolean,
+    public build: boolean
   ) {
     this.#bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     this.#ascii = build && isAscii(b) ? this.#bytes.toString('latin1') : undefined;
@@ -103,7 +105,16 @@ export function scanString(r: Reader): void {
         throw r.syntax('invalid \\u escape');
       }
       p += 6;
-    } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+    } else if (
+      e === 0x22 ||
+      e === 0x5c ||
+      e === 0x2f ||
+      e === 0x62 ||
+      e === 0x66 ||
+      e === 0x6e ||
+      e === 0x72 ||
+      e === 0x74
+    ) {
       p += 2;
     } else {
       r.pos = p;

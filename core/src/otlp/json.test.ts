@@ -13,7 +13,14 @@ function body(...spans: object[]): string {
   return JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
 }
 function span(fields: object = {}, ...attributes: object[]): object {
-  return { traceId: TRACE, spanId: SPAN, startTimeUnixNano: '1700000000000000000', name: 'step', attributes: [KIND, ...attributes], ...fields };
+  return {
+    traceId: TRACE,
+    spanId: SPAN,
+    startTimeUnixNano: '1700000000000000000',
+    name: 'step',
+    attributes: [KIND, ...attributes],
+    ...fields,
+  };
 }
 function decode(text: string): OtlpTraces {
   const result = decodeOtlpJson(text);
@@ -46,8 +53,9 @@ describe('decodeOtlpJson', () => {
   });
 
   it('keeps every digit of a large intValue sent as a JSON number', () => {
-    const text = body(span({}, { key: 'n', value: { intValue: 'BIG' } }, { key: 'm', value: { intValue: '-12' } }))
-      .replace('"BIG"', '9223372036854775807');
+    const text = body(
+      span({}, { key: 'n', value: { intValue: 'BIG' } }, { key: 'm', value: { intValue: '-12' } })
+    ).replace('"BIG"', '9223372036854775807');
     expect(only(text).attributes).toMatchObject({ n: '9223372036854775807', m: -12 });
   });
 
@@ -57,19 +65,34 @@ describe('decodeOtlpJson', () => {
   });
 
   it('turns escaped lone surrogates into U+FFFD, as invalid UTF-8 is, so storage never refuses the text', () => {
-    const text = body(span({}, { key: 'reason', value: { stringValue: 'LONE' } }, { key: 'pair', value: { stringValue: 'PAIR' } }))
+    const text = body(
+      span({}, { key: 'reason', value: { stringValue: 'LONE' } }, { key: 'pair', value: { stringValue: 'PAIR' } })
+    )
       .replace('"LONE"', '"cut \\ud800 here \\udc00"')
       .replace('"PAIR"', '"ok \\ud83d\\ude00"');
     expect(only(text).attributes).toMatchObject({ reason: 'cut \ufffd here \ufffd', pair: 'ok \u{1f600}' });
   });
 
   it('lowercases hex ids in any case', () => {
-    const s = only(body(span({ traceId: TRACE.toUpperCase(), spanId: SPAN.toUpperCase(), parentSpanId: 'ABCDEF0123456789' })));
+    const s = only(
+      body(span({ traceId: TRACE.toUpperCase(), spanId: SPAN.toUpperCase(), parentSpanId: 'ABCDEF0123456789' }))
+    );
     expect([s.traceId, s.spanId, s.parentSpanId]).toEqual([TRACE, SPAN, 'abcdef0123456789']);
   });
 
   it('ignores unknown fields and treats nulls as absent', () => {
-    const s = only(body(span({ parentSpanId: null, flags: 257, kind: 1, future: { x: [1] }, status: { code: 2, extra: 1 }, events: null })));
+    const s = only(
+      body(
+        span({
+          parentSpanId: null,
+          flags: 257,
+          kind: 1,
+          future: { x: [1] },
+          status: { code: 2, extra: 1 },
+          events: null,
+        })
+      )
+    );
     expect(s).toMatchObject({ parentSpanId: '', status: { code: 2, message: '' }, events: [] });
   });
 
@@ -83,29 +106,47 @@ describe('decodeOtlpJson', () => {
       { key: 'none' },
     ];
     expect(only(body(span({}, ...attrs))).attributes).toEqual({
-      'xray.span.kind': 'step', d: 0.5, nan: 'NaN', b: 'AAEC/w==', arr: ['a', null, true], map: { k: 7 }, none: null,
+      'xray.span.kind': 'step',
+      d: 0.5,
+      nan: 'NaN',
+      b: 'AAEC/w==',
+      arr: ['a', null, true],
+      map: { k: 7 },
+      none: null,
     });
   });
 
   it('counts spans without xray.span.kind and never walks their attributes', () => {
     const deep = '{"arrayValue":{"values":['.repeat(50_000) + ']}}'.repeat(50_000);
-    const text = body({ traceId: TRACE, spanId: SPAN, attributes: [{ key: 'x', value: 'DEEP' }] }, span())
-      .replace('"DEEP"', deep);
+    const text = body({ traceId: TRACE, spanId: SPAN, attributes: [{ key: 'x', value: 'DEEP' }] }, span()).replace(
+      '"DEEP"',
+      deep
+    );
     expect(decode(text)).toMatchObject({ ignoredSpans: 1, rejected: [] });
   });
 
   it('rejects an X-Ray span nested too deep, and keeps its neighbours', () => {
     const deep = '{"arrayValue":{"values":['.repeat(50_000) + ']}}'.repeat(50_000);
-    const text = body(span({ spanId: 'ffffffffffffffff' }, { key: 'x', value: 'DEEP' }), span()).replace('"DEEP"', deep);
+    const text = body(span({ spanId: 'ffffffffffffffff' }, { key: 'x', value: 'DEEP' }), span()).replace(
+      '"DEEP"',
+      deep
+    );
     const result = decode(text);
     expect(result.spans.map((s) => s.spanId)).toEqual([SPAN]);
-    expect(result.rejected[0]).toMatchObject({ spanId: 'ffffffffffffffff', reason: expect.stringMatching(/deeper than 32/) });
+    expect(result.rejected[0]).toMatchObject({
+      spanId: 'ffffffffffffffff',
+      reason: expect.stringMatching(/deeper than 32/),
+    });
   });
 
   it.each([
     ['a non-hex trace id', span({ traceId: 'zz'.repeat(16) }), /trace id/],
     ['a numeric span id', span({ spanId: 12 }), /span id/],
-    ['an unknown kind', span({ attributes: [{ key: 'xray.span.kind', value: { stringValue: 'nope' } }] }), /xray.span.kind/],
+    [
+      'an unknown kind',
+      span({ attributes: [{ key: 'xray.span.kind', value: { stringValue: 'nope' } }] }),
+      /xray.span.kind/,
+    ],
   ])('rejects an X-Ray span with %s', (_, bad, reason) => {
     const result = decode(body(span(), bad));
     expect(result.spans).toHaveLength(1);
@@ -153,24 +194,33 @@ describe('decodeOtlpJson', () => {
     expect(only(text)).toMatchObject({ name: 'step', attributes: { v: 7 } });
     // The attribute list that says whether a span is X-Ray's is the last one too.
     const kind = JSON.stringify([KIND]);
-    const twice = (first: string, last: string) => body(span({ attributes: 'A' })).replace('"attributes":"A"', `"attributes":${first},"attributes":${last}`);
+    const twice = (first: string, last: string) =>
+      body(span({ attributes: 'A' })).replace('"attributes":"A"', `"attributes":${first},"attributes":${last}`);
     expect(decode(twice(kind, '[{"key":"x"}]'))).toMatchObject({ acceptedSpans: 0, ignoredSpans: 1 });
     expect(decode(twice('[{"key":"x"}]', kind))).toMatchObject({ acceptedSpans: 1, ignoredSpans: 0 });
   });
 
   it('skips unknown fields of any depth and shape', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    const text = body(span()).replace('{"traceId"', `{"future":${deep},"more":{"a":[1,-2.5e-3,true,false,null,"\\u00e9\\n"]},"traceId"`);
+    const text = body(span()).replace(
+      '{"traceId"',
+      `{"future":${deep},"more":{"a":[1,-2.5e-3,true,false,null,"\\u00e9\\n"]},"traceId"`
+    );
     expect(only(text).name).toBe('step');
   });
 
   it('accepts a UTF-8 byte order mark and surrounding whitespace', () => {
     const bytes = new TextEncoder().encode(` \n${body(span())}\t `);
-    expect(decodeOtlpJson(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes]))).toMatchObject({ ok: true, value: { acceptedSpans: 1 } });
+    expect(decodeOtlpJson(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes]))).toMatchObject({
+      ok: true,
+      value: { acceptedSpans: 1 },
+    });
   });
 
   it('decodes escapes in names and values', () => {
-    const text = body(span({ name: 'NAME' })).replace('"NAME"', '"st\\u0065p \\"1\\"\\u00e9"').replace('"key":"xray.span.kind"', '"k\\u0065y":"xray.span.kin\\u0064"');
+    const text = body(span({ name: 'NAME' }))
+      .replace('"NAME"', '"st\\u0065p \\"1\\"\\u00e9"')
+      .replace('"key":"xray.span.kind"', '"k\\u0065y":"xray.span.kin\\u0064"');
     expect(only(text)).toMatchObject({ name: 'step "1"é', attributes: { 'xray.span.kind': 'step' } });
   });
 

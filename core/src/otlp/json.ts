@@ -14,8 +14,25 @@ import { Buffer } from 'node:buffer';
 import { ATTR_XRAY_SPAN_KIND } from '@xray/otel';
 import type { DecodeResult } from './result.js';
 import type { AttrValue, Attributes, XEvent, XSpan } from '../model/span.js';
-import { MAX_ANY_VALUE_DEPTH, doubleValue, newAttributes, rejectionReason, setAttribute, type OtlpTraces, type OtlpVerdict } from './model.js';
-import { JsonSyntaxError, Reader, isNumberStart, literal, scanNumber, scanString, skipValue, ws } from './json-reader.js';
+import {
+  MAX_ANY_VALUE_DEPTH,
+  doubleValue,
+  newAttributes,
+  rejectionReason,
+  setAttribute,
+  type OtlpTraces,
+  type OtlpVerdict,
+} from './model.js';
+import {
+  JsonSyntaxError,
+  Reader,
+  isNumberStart,
+  literal,
+  scanNumber,
+  scanString,
+  skipValue,
+  ws,
+} from './json-reader.js';
 
 /**
  * Checks an OTLP/JSON trace export body without building spans: the verdict the receiver answers
@@ -23,7 +40,16 @@ import { JsonSyntaxError, Reader, isNumberStart, literal, scanNumber, scanString
  */
 export function checkOtlpJson(body: string | Uint8Array): DecodeResult<OtlpVerdict> {
   const result = walk(body, false);
-  return result.ok ? { ok: true, value: { acceptedSpans: result.value.acceptedSpans, ignoredSpans: result.value.ignoredSpans, rejected: result.value.rejected } } : result;
+  return result.ok
+    ? {
+        ok: true,
+        value: {
+          acceptedSpans: result.value.acceptedSpans,
+          ignoredSpans: result.value.ignoredSpans,
+          rejected: result.value.rejected,
+        },
+      }
+    : result;
 }
 
 /**
@@ -47,12 +73,30 @@ const fields = (...names: string[]) => names.map((n) => new TextEncoder().encode
 const REQUEST = fields('resourceSpans');
 const RESOURCE_SPANS = fields('scopeSpans');
 const SCOPE_SPANS = fields('spans');
-const SPAN = fields('traceId', 'spanId', 'parentSpanId', 'name', 'startTimeUnixNano', 'endTimeUnixNano', 'status', 'attributes', 'events');
+const SPAN = fields(
+  'traceId',
+  'spanId',
+  'parentSpanId',
+  'name',
+  'startTimeUnixNano',
+  'endTimeUnixNano',
+  'status',
+  'attributes',
+  'events'
+);
 const STATUS = fields('code', 'message');
 const EVENT = fields('timeUnixNano', 'name', 'attributes');
 const KEY_VALUE = fields('key', 'value');
 /** AnyValue's fields, in the order the first one set (not null) is taken. */
-const ANY_VALUE = fields('stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue');
+const ANY_VALUE = fields(
+  'stringValue',
+  'boolValue',
+  'intValue',
+  'doubleValue',
+  'arrayValue',
+  'kvlistValue',
+  'bytesValue'
+);
 const VALUES = fields('values');
 const ANY_FIELDS = ANY_VALUE.length;
 
@@ -80,7 +124,8 @@ function walk(body: string | Uint8Array, build: boolean): DecodeResult<OtlpTrace
     if (r.pos !== r.b.length) throw r.syntax('unexpected data after the JSON value');
     return { ok: true, value: part };
   } catch (err) {
-    if (err instanceof JsonSyntaxError || err instanceof ShapeError) return { ok: false, error: `invalid OTLP JSON: ${err.message}` };
+    if (err instanceof JsonSyntaxError || err instanceof ShapeError)
+      return { ok: false, error: `invalid OTLP JSON: ${err.message}` };
     throw err;
   }
 }
@@ -219,7 +264,14 @@ function readScopeSpans(r: Reader, into: Part): Error | undefined {
 }
 
 /** An object whose one field of interest is a list. */
-function readContainer(r: Reader, into: Part, what: string, names: readonly Uint8Array[], list: string, item: (r: Reader, into: Part) => Error | undefined): Error | undefined {
+function readContainer(
+  r: Reader,
+  into: Part,
+  what: string,
+  names: readonly Uint8Array[],
+  list: string,
+  item: (r: Reader, into: Part) => Error | undefined
+): Error | undefined {
   if (r.b[r.pos] !== 0x7b) {
     skipValue(r);
     return new ShapeError(`${what} must be an object`);
@@ -252,22 +304,48 @@ function readSpan(r: Reader, into: Part): Error | undefined {
     return new ShapeError('span must be an object');
   }
   const build = r.build;
-  let traceId = '', spanId = '', parentSpanId = '', name = '', start = '0', end = '0';
+  let traceId = '',
+    spanId = '',
+    parentSpanId = '',
+    name = '',
+    start = '0',
+    end = '0';
   let nameError: string | undefined, startError: string | undefined, endError: string | undefined;
   let status: XSpan['status'] | undefined, statusError: string | undefined;
-  let attributes: Attributes | undefined, attributesError: string | undefined, attributesListError = false;
-  let events: XEvent[] = [], eventsError: string | undefined;
+  let attributes: Attributes | undefined,
+    attributesError: string | undefined,
+    attributesListError = false;
+  let events: XEvent[] = [],
+    eventsError: string | undefined;
   const kind: KindTracker = { at: -1 };
   if (openObject(r)) {
     do {
       switch (member(r, SPAN)) {
-        case 0: traceId = readHexId(r); break;
-        case 1: spanId = readHexId(r); break;
-        case 2: parentSpanId = readHexId(r); break;
-        case 3: name = readStringField(r, 'span name', build); nameError = r.err; break;
-        case 4: start = readTimestamp(r, 'startTimeUnixNano', true); startError = r.err; break;
-        case 5: end = readTimestamp(r, 'endTimeUnixNano', build); endError = r.err; break;
-        case 6: status = readStatus(r); statusError = r.err; break;
+        case 0:
+          traceId = readHexId(r);
+          break;
+        case 1:
+          spanId = readHexId(r);
+          break;
+        case 2:
+          parentSpanId = readHexId(r);
+          break;
+        case 3:
+          name = readStringField(r, 'span name', build);
+          nameError = r.err;
+          break;
+        case 4:
+          start = readTimestamp(r, 'startTimeUnixNano', true);
+          startError = r.err;
+          break;
+        case 5:
+          end = readTimestamp(r, 'endTimeUnixNano', build);
+          endError = r.err;
+          break;
+        case 6:
+          status = readStatus(r);
+          statusError = r.err;
+          break;
         case 7: {
           kind.at = -1;
           attributes = build ? newAttributes() : undefined;
@@ -275,8 +353,12 @@ function readSpan(r: Reader, into: Part): Error | undefined {
           attributesError = r.err;
           break;
         }
-        case 8: events = readEvents(r); eventsError = r.err; break;
-        default: skipValue(r);
+        case 8:
+          events = readEvents(r);
+          eventsError = r.err;
+          break;
+        default:
+          skipValue(r);
       }
     } while (nextMember(r));
   }
@@ -287,7 +369,17 @@ function readSpan(r: Reader, into: Part): Error | undefined {
     return undefined;
   }
   let reason = nameError ?? startError ?? endError ?? statusError ?? attributesError ?? eventsError;
-  const span: XSpan = { traceId, spanId, parentSpanId, name, startTimeUnixNano: start, endTimeUnixNano: end, attributes: newAttributes(), events: [], status: status ?? { code: 0, message: '' } };
+  const span: XSpan = {
+    traceId,
+    spanId,
+    parentSpanId,
+    name,
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: newAttributes(),
+    events: [],
+    status: status ?? { code: 0, message: '' },
+  };
   if (reason === undefined) {
     setAttribute(span.attributes, ATTR_XRAY_SPAN_KIND, kindValue(r, kind.at));
     reason = rejectionReason(span);
@@ -340,9 +432,16 @@ function readStatus(r: Reader): XSpan['status'] | undefined {
   if (openObject(r)) {
     do {
       switch (member(r, STATUS)) {
-        case 0: status.code = readInteger(r, 'status code'); codeError = r.err; break;
-        case 1: status.message = readStringField(r, 'status message', true); messageError = r.err; break;
-        default: skipValue(r);
+        case 0:
+          status.code = readInteger(r, 'status code');
+          codeError = r.err;
+          break;
+        case 1:
+          status.message = readStringField(r, 'status message', true);
+          messageError = r.err;
+          break;
+        default:
+          skipValue(r);
       }
     } while (nextMember(r));
   }
@@ -379,20 +478,29 @@ function readEvent(r: Reader): XEvent | undefined {
     return undefined;
   }
   const build = r.build;
-  let time = '0', name = '', attributes: Attributes | undefined;
+  let time = '0',
+    name = '',
+    attributes: Attributes | undefined;
   let timeError: string | undefined, nameError: string | undefined, attributesError: string | undefined;
   if (openObject(r)) {
     do {
       switch (member(r, EVENT)) {
-        case 0: time = readTimestamp(r, 'timeUnixNano', build); timeError = r.err; break;
-        case 1: name = readStringField(r, 'event name', build); nameError = r.err; break;
+        case 0:
+          time = readTimestamp(r, 'timeUnixNano', build);
+          timeError = r.err;
+          break;
+        case 1:
+          name = readStringField(r, 'event name', build);
+          nameError = r.err;
+          break;
         case 2: {
           attributes = build ? newAttributes() : undefined;
           readAttributeList(r, 0, attributes, undefined, 'attributes');
           attributesError = r.err;
           break;
         }
-        default: skipValue(r);
+        default:
+          skipValue(r);
       }
     } while (nextMember(r));
   }
@@ -404,7 +512,13 @@ function readEvent(r: Reader): XEvent | undefined {
  * A list of KeyValues into `into` (when building). Returns true when the value is not a list at
  * all; `r.err` then says so, or names the first attribute's problem.
  */
-function readAttributeList(r: Reader, depth: number, into: Attributes | undefined, kind: KindTracker | undefined, what: string): boolean {
+function readAttributeList(
+  r: Reader,
+  depth: number,
+  into: Attributes | undefined,
+  kind: KindTracker | undefined,
+  what: string
+): boolean {
   r.err = undefined;
   if (isNull(r)) return false;
   if (r.b[r.pos] !== 0x5b) {
@@ -430,8 +544,12 @@ function readKeyValue(r: Reader, depth: number, into: Attributes | undefined, ki
     return;
   }
   if (plainKeyValue(r, depth, into, kind)) return;
-  let key = '', keyError: string | undefined, isKind = false;
-  let value: AttrValue = null, valueError: string | undefined, valueAt = -2;
+  let key = '',
+    keyError: string | undefined,
+    isKind = false;
+  let value: AttrValue = null,
+    valueError: string | undefined,
+    valueAt = -2;
   if (openObject(r)) {
     do {
       switch (member(r, KEY_VALUE)) {
@@ -441,7 +559,9 @@ function readKeyValue(r: Reader, depth: number, into: Attributes | undefined, ki
           if (r.b[r.pos] === 0x22) {
             const start = r.pos + 1;
             scanString(r);
-            isKind = r.escaped ? r.string(start, r.pos - 1, true) === ATTR_XRAY_SPAN_KIND : equals(r.b, start, r.pos - 1, KIND_KEY);
+            isKind = r.escaped
+              ? r.string(start, r.pos - 1, true) === ATTR_XRAY_SPAN_KIND
+              : equals(r.b, start, r.pos - 1, KIND_KEY);
             key = into !== undefined ? r.string(start, r.pos - 1, r.escaped) : '';
           } else if (isNull(r)) key = '';
           else {
@@ -450,8 +570,13 @@ function readKeyValue(r: Reader, depth: number, into: Attributes | undefined, ki
           }
           break;
         }
-        case 1: valueAt = r.pos; value = readAnyValue(r, depth + 1); valueError = r.err; break;
-        default: skipValue(r);
+        case 1:
+          valueAt = r.pos;
+          value = readAnyValue(r, depth + 1);
+          valueError = r.err;
+          break;
+        default:
+          skipValue(r);
       }
     } while (nextMember(r));
   }
@@ -498,7 +623,9 @@ function plainKeyValue(r: Reader, depth: number, into: Attributes | undefined, k
     return false;
   }
   r.pos++;
-  const isKind = escaped ? r.string(keyStart, keyEnd, true) === ATTR_XRAY_SPAN_KIND : equals(b, keyStart, keyEnd, KIND_KEY);
+  const isKind = escaped
+    ? r.string(keyStart, keyEnd, true) === ATTR_XRAY_SPAN_KIND
+    : equals(b, keyStart, keyEnd, KIND_KEY);
   if (isKind && kind !== undefined) kind.at = valueAt;
   if (r.err === undefined && into !== undefined) setAttribute(into, r.string(keyStart, keyEnd, escaped), value);
   return true;
@@ -609,13 +736,15 @@ function readField(r: Reader, i: number, depth: number): AttrValue {
       return readInt64(r);
     case 3: // doubleValue
       return readDouble(r);
-    case 4: { // arrayValue
+    case 4: {
+      // arrayValue
       if (c !== 0x7b) {
         skipValue(r);
         r.err = 'arrayValue must be an object';
         return null;
       }
-      let items: AttrValue[] = [], error: string | undefined;
+      let items: AttrValue[] = [],
+        error: string | undefined;
       if (openObject(r)) {
         do {
           if (member(r, VALUES) !== 0) {
@@ -642,13 +771,15 @@ function readField(r: Reader, i: number, depth: number): AttrValue {
       r.err = error;
       return items;
     }
-    default: { // kvlistValue
+    default: {
+      // kvlistValue
       if (c !== 0x7b) {
         skipValue(r);
         r.err = 'kvlistValue must be an object';
         return null;
       }
-      let map = r.build ? newAttributes() : undefined, error: string | undefined;
+      let map = r.build ? newAttributes() : undefined,
+        error: string | undefined;
       if (openObject(r)) {
         do {
           if (member(r, VALUES) !== 0) {

@@ -31,7 +31,8 @@ const dbl = (field: number, x: number): Bytes => {
   new DataView(b.buffer).setFloat64(0, x, true);
   return [...varint((field << 3) | 1), ...b];
 };
-const hex = (h: string): Bytes => Array.from({ length: h.length / 2 }, (_, i) => parseInt(h.slice(i * 2, i * 2 + 2), 16));
+const hex = (h: string): Bytes =>
+  Array.from({ length: h.length / 2 }, (_, i) => parseInt(h.slice(i * 2, i * 2 + 2), 16));
 
 const any = {
   string: (s: string) => str(1, s),
@@ -63,7 +64,15 @@ const XRAY = kv('xray.span.kind', any.string('step'));
 
 /** A Span message: defaults to a valid X-Ray step span; `fields` are appended. */
 function span(...fields: Bytes[]): Bytes {
-  return msg(len(1, hex(TRACE)), len(2, hex(SPAN)), str(5, 'step'), fixed64(7, 1n), fixed64(8, 2n), len(9, XRAY), ...fields);
+  return msg(
+    len(1, hex(TRACE)),
+    len(2, hex(SPAN)),
+    str(5, 'step'),
+    fixed64(7, 1n),
+    fixed64(8, 2n),
+    len(9, XRAY),
+    ...fields
+  );
 }
 function request(...spans: Bytes[]): Uint8Array {
   return Uint8Array.from(len(1, len(2, msg(...spans.map((s) => len(2, s))))));
@@ -82,20 +91,43 @@ function only(body: Uint8Array) {
 describe('decodeOtlpProtobuf', () => {
   it('decodes every AnyValue kind', () => {
     const attrs = [
-      kv('s', any.string('héllo')), kv('t', any.bool(true)), kv('f', any.bool(false)),
-      kv('i', any.int(7)), kv('neg', any.int(-1)), kv('neg40', any.int(-(2n ** 40n))),
-      kv('safe', any.int(2n ** 53n - 1n)), kv('big', any.int(2n ** 60n)),
-      kv('min', any.int(-(2n ** 63n))), kv('max', any.int(2n ** 63n - 1n)),
-      kv('d', any.double(0.25)), kv('nan', any.double(NaN)), kv('inf', any.double(-Infinity)),
-      kv('b', any.bytes([0, 1, 2, 255])), kv('empty', []),
+      kv('s', any.string('héllo')),
+      kv('t', any.bool(true)),
+      kv('f', any.bool(false)),
+      kv('i', any.int(7)),
+      kv('neg', any.int(-1)),
+      kv('neg40', any.int(-(2n ** 40n))),
+      kv('safe', any.int(2n ** 53n - 1n)),
+      kv('big', any.int(2n ** 60n)),
+      kv('min', any.int(-(2n ** 63n))),
+      kv('max', any.int(2n ** 63n - 1n)),
+      kv('d', any.double(0.25)),
+      kv('nan', any.double(NaN)),
+      kv('inf', any.double(-Infinity)),
+      kv('b', any.bytes([0, 1, 2, 255])),
+      kv('empty', []),
       kv('arr', any.array(any.string('a'), any.int(1), any.array())),
       kv('map', any.kvlist(kv('x', any.bool(true)), kv('y', any.kvlist()))),
     ];
     expect(only(request(span(...attrs.map((a) => len(9, a))))).attributes).toEqual({
-      'xray.span.kind': 'step', s: 'héllo', t: true, f: false, i: 7, neg: -1, neg40: -(2 ** 40),
-      safe: Number.MAX_SAFE_INTEGER, big: '1152921504606846976', min: '-9223372036854775808',
-      max: '9223372036854775807', d: 0.25, nan: 'NaN', inf: '-Infinity', b: 'AAEC/w==', empty: null,
-      arr: ['a', 1, []], map: { x: true, y: {} },
+      'xray.span.kind': 'step',
+      s: 'héllo',
+      t: true,
+      f: false,
+      i: 7,
+      neg: -1,
+      neg40: -(2 ** 40),
+      safe: Number.MAX_SAFE_INTEGER,
+      big: '1152921504606846976',
+      min: '-9223372036854775808',
+      max: '9223372036854775807',
+      d: 0.25,
+      nan: 'NaN',
+      inf: '-Infinity',
+      b: 'AAEC/w==',
+      empty: null,
+      arr: ['a', 1, []],
+      map: { x: true, y: {} },
     });
   });
 
@@ -112,7 +144,14 @@ describe('decodeOtlpProtobuf', () => {
 
   it('gives timestamps exactly across the whole uint64 range', () => {
     // Edges of the decimal carry in the reader's cached conversion, then a deterministic spread.
-    const values = [0n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 9_999_999_999n, 1700000004294967295n, 1700000004294967296n];
+    const values = [
+      0n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      2n ** 53n + 9_999_999_999n,
+      1700000004294967295n,
+      1700000004294967296n,
+    ];
     for (let i = 0n; i < 200n; i++) values.push((i * 0x9e3779b97f4a7c15n + 12345n) % 2n ** 64n);
     const event = (t: bigint) => len(11, msg(fixed64(1, t), str(2, 'e')));
     const s = only(request(span(...values.map(event))));
@@ -122,7 +161,7 @@ describe('decodeOtlpProtobuf', () => {
   it('decodes events, status and parent id, in any field order', () => {
     const event = msg(len(3, kv('k', any.int(1))), str(2, 'xray.decision'), fixed64(1, 1700000000000000001n));
     const s = only(
-      request(msg(len(11, event), len(15, msg(int(3, 2), str(2, 'bad'))), len(4, hex('00000000000000AB')), span())),
+      request(msg(len(11, event), len(15, msg(int(3, 2), str(2, 'bad'))), len(4, hex('00000000000000AB')), span()))
     );
     expect(s.events).toEqual([{ timeUnixNano: '1700000000000000001', name: 'xray.decision', attributes: { k: 1 } }]);
     expect(s.status).toEqual({ code: 2, message: 'bad' });
@@ -133,7 +172,7 @@ describe('decodeOtlpProtobuf', () => {
     const fixed32 = [...varint((90 << 3) | 5), 1, 2, 3, 4];
     const unknown = msg(int(99, 5), fixed64(98, 1n), str(97, 'x'), fixed32);
     const body = Uint8Array.from(
-      msg(unknown, len(1, msg(unknown, len(1, unknown), len(2, msg(unknown, len(2, span(unknown, int(5, 3)))))))),
+      msg(unknown, len(1, msg(unknown, len(1, unknown), len(2, msg(unknown, len(2, span(unknown, int(5, 3))))))))
     );
     expect(only(body)).toMatchObject({ name: 'step', traceId: TRACE, spanId: SPAN });
   });
@@ -149,7 +188,9 @@ describe('decodeOtlpProtobuf', () => {
     const deep = nested(20_000, any.string('bottom'));
     const result = decode(request(span(len(9, kv('ok', ok))), span(len(9, kv('deep', deep)))));
     expect(result.spans).toHaveLength(1);
-    expect(result.rejected).toEqual([{ traceId: TRACE, spanId: SPAN, reason: 'attribute value nested deeper than 32 levels' }]);
+    expect(result.rejected).toEqual([
+      { traceId: TRACE, spanId: SPAN, reason: 'attribute value nested deeper than 32 levels' },
+    ]);
   });
 
   it.each([
@@ -158,7 +199,11 @@ describe('decodeOtlpProtobuf', () => {
     ['an all-zero trace id', msg(len(1, hex('0'.repeat(32))), len(2, hex(SPAN)), len(9, XRAY)), /trace id/],
     ['a missing span id', msg(len(1, hex(TRACE)), len(9, XRAY)), /span id/],
     ['a long parent span id', span(len(4, hex(TRACE))), /parent span id/],
-    ['an unknown kind', msg(len(1, hex(TRACE)), len(2, hex(SPAN)), len(9, kv('xray.span.kind', any.int(1)))), /xray.span.kind/],
+    [
+      'an unknown kind',
+      msg(len(1, hex(TRACE)), len(2, hex(SPAN)), len(9, kv('xray.span.kind', any.int(1)))),
+      /xray.span.kind/,
+    ],
   ])('rejects an X-Ray span with %s', (_, bad, reason) => {
     const result = decode(request(span(), bad));
     expect(result.spans).toHaveLength(1);

@@ -74,7 +74,9 @@ function walk(body: Uint8Array, spans: XSpan[] | undefined): DecodeResult<OtlpVe
   const r = new ProtoReader(body);
   try {
     forEach(r, body.length, T_RESOURCE_SPANS, (rsEnd) =>
-      forEach(r, rsEnd, T_SCOPE_SPANS, (ssEnd) => forEach(r, ssEnd, T_SPANS, (spanEnd) => readSpan(r, spanEnd, out, spans))),
+      forEach(r, rsEnd, T_SCOPE_SPANS, (ssEnd) =>
+        forEach(r, ssEnd, T_SPANS, (spanEnd) => readSpan(r, spanEnd, out, spans))
+      )
     );
   } catch (err) {
     const message = err instanceof ProtoError ? err.message : String(err);
@@ -105,21 +107,55 @@ function forEach(r: ProtoReader, end: number, wanted: number, fn: (fieldEnd: num
  * an accepted span is built, when `spans` is given.
  */
 function readSpan(r: ProtoReader, end: number, out: OtlpVerdict, spans: XSpan[] | undefined): void {
-  let traceId = -1, traceIdEnd = -1, spanId = -1, spanIdEnd = -1, parentId = -1, parentIdEnd = -1;
-  let name = -1, nameEnd = -1, start = -1, finish = -1, status = -1, statusEnd = -1;
+  let traceId = -1,
+    traceIdEnd = -1,
+    spanId = -1,
+    spanIdEnd = -1,
+    parentId = -1,
+    parentIdEnd = -1;
+  let name = -1,
+    nameEnd = -1,
+    start = -1,
+    finish = -1,
+    status = -1,
+    statusEnd = -1;
   const attributes: number[] = []; // [start, end, start, end, ...]
   const events: number[] = [];
   let kindAt = -1; // index in `attributes` of the last xray.span.kind attribute
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
-      case T_SPAN_TRACE_ID: traceIdEnd = r.delimited(end); traceId = r.pos; r.pos = traceIdEnd; break;
-      case T_SPAN_SPAN_ID: spanIdEnd = r.delimited(end); spanId = r.pos; r.pos = spanIdEnd; break;
-      case T_SPAN_PARENT_ID: parentIdEnd = r.delimited(end); parentId = r.pos; r.pos = parentIdEnd; break;
-      case T_SPAN_NAME: nameEnd = r.delimited(end); name = r.pos; r.pos = nameEnd; break;
-      case T_SPAN_START: start = r.fixed(8); break;
-      case T_SPAN_END: finish = r.fixed(8); break;
-      case T_SPAN_STATUS: statusEnd = r.delimited(end); status = r.pos; r.pos = statusEnd; break;
+      case T_SPAN_TRACE_ID:
+        traceIdEnd = r.delimited(end);
+        traceId = r.pos;
+        r.pos = traceIdEnd;
+        break;
+      case T_SPAN_SPAN_ID:
+        spanIdEnd = r.delimited(end);
+        spanId = r.pos;
+        r.pos = spanIdEnd;
+        break;
+      case T_SPAN_PARENT_ID:
+        parentIdEnd = r.delimited(end);
+        parentId = r.pos;
+        r.pos = parentIdEnd;
+        break;
+      case T_SPAN_NAME:
+        nameEnd = r.delimited(end);
+        name = r.pos;
+        r.pos = nameEnd;
+        break;
+      case T_SPAN_START:
+        start = r.fixed(8);
+        break;
+      case T_SPAN_END:
+        finish = r.fixed(8);
+        break;
+      case T_SPAN_STATUS:
+        statusEnd = r.delimited(end);
+        status = r.pos;
+        r.pos = statusEnd;
+        break;
       case T_SPAN_ATTRIBUTE:
       case T_SPAN_EVENT: {
         const fieldEnd = r.delimited(end);
@@ -131,7 +167,8 @@ function readSpan(r: ProtoReader, end: number, out: OtlpVerdict, spans: XSpan[] 
         r.pos = fieldEnd;
         break;
       }
-      default: r.skip(tag, end);
+      default:
+        r.skip(tag, end);
     }
   }
   r.expectEnd(end);
@@ -178,7 +215,8 @@ function readSpan(r: ProtoReader, end: number, out: OtlpVerdict, spans: XSpan[] 
     r.pos = name;
     span.name = r.string(nameEnd);
   }
-  for (let i = 0; i < attributes.length; i += 2) readKeyValue(r, attributes[i]!, attributes[i + 1]!, span.attributes, 0);
+  for (let i = 0; i < attributes.length; i += 2)
+    readKeyValue(r, attributes[i]!, attributes[i + 1]!, span.attributes, 0);
   for (let i = 0; i < events.length; i += 2) span.events.push(readEvent(r, events[i]!, events[i + 1]!));
   if (status >= 0) readStatus(r, status, statusEnd, span.status);
   r.pos = end;
@@ -246,7 +284,8 @@ function checkKeyValue(r: ProtoReader, start: number, end: number, depth: number
         valueEnd = r.delimited(end);
         valueStart = r.pos;
       }
-      if (tag === T_KV_VALUE && (depth >= MAX_ANY_VALUE_DEPTH || !isPlainValue(b, valueStart, valueEnd))) checkAnyValue(r, valueStart, valueEnd, depth + 1);
+      if (tag === T_KV_VALUE && (depth >= MAX_ANY_VALUE_DEPTH || !isPlainValue(b, valueStart, valueEnd)))
+        checkAnyValue(r, valueStart, valueEnd, depth + 1);
       pos = valueEnd;
     } else {
       r.pos = pos;
@@ -260,7 +299,10 @@ function checkKeyValue(r: ProtoReader, start: number, end: number, depth: number
 /** True when the AnyValue in [start, end) is exactly one short string or one double: valid as it is. */
 function isPlainValue(b: Uint8Array, start: number, end: number): boolean {
   const tag = b[start];
-  return (tag === T_ANY_STRING && b[start + 1]! < 0x80 && start + 2 + b[start + 1]! === end) || (tag === T_ANY_DOUBLE && start + 9 === end);
+  return (
+    (tag === T_ANY_STRING && b[start + 1]! < 0x80 && start + 2 + b[start + 1]! === end) ||
+    (tag === T_ANY_DOUBLE && start + 9 === end)
+  );
 }
 
 /** Checks the AnyValue in [start, end); see readAnyValue. */
@@ -371,14 +413,22 @@ function readAnyValue(r: ProtoReader, end: number, depth: number): AttrValue {
   while (r.pos < end) {
     const tag = r.tag();
     switch (tag) {
-      case T_ANY_STRING: value = r.string(r.delimited(end)); break;
+      case T_ANY_STRING:
+        value = r.string(r.delimited(end));
+        break;
       case T_ANY_BOOL:
         r.varint64();
         value = r.lo !== 0 || r.hi !== 0;
         break;
-      case T_ANY_INT: value = r.int64(); break;
-      case T_ANY_DOUBLE: value = doubleValue(r.double()); break;
-      case T_ANY_BYTES: value = r.base64(r.delimited(end)); break;
+      case T_ANY_INT:
+        value = r.int64();
+        break;
+      case T_ANY_DOUBLE:
+        value = doubleValue(r.double());
+        break;
+      case T_ANY_BYTES:
+        value = r.base64(r.delimited(end));
+        break;
       case T_ANY_ARRAY: {
         const listEnd = r.delimited(end);
         const items: AttrValue[] = [];
@@ -407,7 +457,8 @@ function readAnyValue(r: ProtoReader, end: number, depth: number): AttrValue {
         value = map;
         break;
       }
-      default: r.skip(tag, end);
+      default:
+        r.skip(tag, end);
     }
   }
   r.expectEnd(end);

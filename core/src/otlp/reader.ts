@@ -174,7 +174,8 @@ export class ProtoReader {
   skip(tag: number, limit: number): void {
     switch (tag & 7) {
       case VARINT:
-        if (this.buf[this.pos]! < 0x80) this.pos++; // one byte (an absent byte is caught by varint64)
+        if (this.buf[this.pos]! < 0x80)
+          this.pos++; // one byte (an absent byte is caught by varint64)
         else this.varint64();
         return;
       case I64:

@@ -42,7 +42,10 @@ describe('error bodies (google.rpc.Status)', () => {
   });
 
   it('encodes code and message in JSON', () => {
-    expect(JSON.parse(encodeStatus('json', RpcCodes.INVALID_ARGUMENT, 'bad') as string)).toEqual({ code: 3, message: 'bad' });
+    expect(JSON.parse(encodeStatus('json', RpcCodes.INVALID_ARGUMENT, 'bad') as string)).toEqual({
+      code: 3,
+      message: 'bad',
+    });
   });
 });
 
@@ -52,7 +55,7 @@ describe('rejectionMessage', () => {
     expect(rejectionMessage([])).toBe('');
     expect(rejectionMessage([r('ab')])).toBe('1 X-Ray span rejected; span ab: span id must be 16 hex characters');
     expect(rejectionMessage([r(''), r('b'), r('c')])).toBe(
-      '3 X-Ray spans rejected; span (no id): span id must be 16 hex characters (and 2 more)',
+      '3 X-Ray spans rejected; span (no id): span id must be 16 hex characters (and 2 more)'
     );
   });
 });

@@ -43,7 +43,10 @@ export function encodeExportResponse(format: OtlpFormat, partial?: PartialSucces
     });
   }
   if (rejected === undefined) return new Uint8Array(0);
-  const inner = concat([field(1, varint(rejected.rejectedSpans)), lengthDelimited(2, utf8.encode(rejected.errorMessage))]);
+  const inner = concat([
+    field(1, varint(rejected.rejectedSpans)),
+    lengthDelimited(2, utf8.encode(rejected.errorMessage)),
+  ]);
   return lengthDelimited(1, inner);
 }
 

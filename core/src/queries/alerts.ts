@@ -4,7 +4,8 @@
  */
 import type { BoundQuery } from './bound.js';
 
-const WINDOW = (column: string) => `${column} >= fromUnixTimestamp64Milli({fromMs:Int64}) AND ${column} < fromUnixTimestamp64Milli({toMs:Int64})`;
+const WINDOW = (column: string) =>
+  `${column} >= fromUnixTimestamp64Milli({fromMs:Int64}) AND ${column} < fromUnixTimestamp64Milli({toMs:Int64})`;
 
 // steps has no pipeline column: a pipeline's runs come from runs (a run whose step started in the
 // window started before its end and ended after its start). A run is counted once its span arrives.

@@ -12,7 +12,11 @@ export interface BoundQuery {
 }
 
 /** Adds a run start-time range (from inclusive, to exclusive, ms since epoch) to a query's conditions. */
-export function startedWithin(where: string[], params: Record<string, unknown>, f: { fromMillis?: number; toMillis?: number }): void {
+export function startedWithin(
+  where: string[],
+  params: Record<string, unknown>,
+  f: { fromMillis?: number; toMillis?: number }
+): void {
   if (f.fromMillis !== undefined) {
     where.push('started_at >= fromUnixTimestamp64Milli({fromMs:Int64})');
     params.fromMs = f.fromMillis;

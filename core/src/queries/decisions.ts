@@ -85,7 +85,12 @@ export interface ReasonFilter {
  */
 export function reasonHistogramQuery(f: ReasonFilter): BoundQuery {
   const where = ['project_id = {projectId:String}', 'step_id = {stepId:String}'];
-  const params: Record<string, unknown> = { projectId: f.projectId, stepId: f.stepId, examples: f.examples, limit: f.limit };
+  const params: Record<string, unknown> = {
+    projectId: f.projectId,
+    stepId: f.stepId,
+    examples: f.examples,
+    limit: f.limit,
+  };
   if (f.outcome !== undefined) {
     where.push('outcome = {outcome:String}');
     params.outcome = f.outcome;

@@ -4,9 +4,36 @@
  * eventual read. One file per resource.
  */
 export type { BoundQuery } from './bound.js';
-export { RUN_ELIMINATED_SQL, getRunQuery, listRunsQuery, pipelinesQuery, runsByIdQuery, type PipelineFilter, type RunListFilter } from './runs.js';
+export {
+  RUN_ELIMINATED_SQL,
+  getRunQuery,
+  listRunsQuery,
+  pipelinesQuery,
+  runsByIdQuery,
+  type PipelineFilter,
+  type RunListFilter,
+} from './runs.js';
 export { getStepQuery, listStepsQuery, stepNamesQuery } from './steps.js';
-export { getDecisionQuery, listDecisionsQuery, reasonHistogramQuery, type DecisionFilter, type ReasonFilter } from './decisions.js';
-export { itemAcrossRunsQuery, itemInRunQuery, runDiffItemsQuery, type ItemRunsFilter, type RunDiffFilter } from './items.js';
+export {
+  getDecisionQuery,
+  listDecisionsQuery,
+  reasonHistogramQuery,
+  type DecisionFilter,
+  type ReasonFilter,
+} from './decisions.js';
+export {
+  itemAcrossRunsQuery,
+  itemInRunQuery,
+  runDiffItemsQuery,
+  type ItemRunsFilter,
+  type RunDiffFilter,
+} from './items.js';
 export { trendQuery, type TrendFilter } from './trends.js';
-export { eliminationRatioQuery, itemsEliminatedQuery, reasonShareQuery, stepIdsQuery, type ReasonWindow, type StepWindow } from './alerts.js';
+export {
+  eliminationRatioQuery,
+  itemsEliminatedQuery,
+  reasonShareQuery,
+  stepIdsQuery,
+  type ReasonWindow,
+  type StepWindow,
+} from './alerts.js';

@@ -47,7 +47,9 @@ export function itemAcrossRunsQuery(f: ItemRunsFilter): BoundQuery {
     params.toMs = f.toMillis;
   }
   if (f.pipeline !== undefined) {
-    where.push(`run_id IN (SELECT run_id FROM runs ${f.exact === false ? '' : 'FINAL'} WHERE project_id = {projectId:String} AND pipeline = {pipeline:String})`);
+    where.push(
+      `run_id IN (SELECT run_id FROM runs ${f.exact === false ? '' : 'FINAL'} WHERE project_id = {projectId:String} AND pipeline = {pipeline:String})`
+    );
     params.pipeline = f.pipeline;
   }
   const having: string[] = [];
@@ -86,10 +88,23 @@ export interface RunDiffFilter {
  * the two runs). Items recorded in only one run (sampled capture, or different input) are left out.
  */
 export function runDiffItemsQuery(f: RunDiffFilter): BoundQuery {
-  const eliminatedIn = (run: string) => `argMinIf((step_id, reason, reason_code), (timestamp, seq), run_id = {${run}:String} AND outcome = 'eliminated')`;
-  const name = (tuple: string) => `transform(tupleElement(${tuple}, 1), {stepIds:Array(String)}, {stepNames:Array(String)}, '')`;
-  const where = ['project_id = {projectId:String}', 'step_id IN {stepIds:Array(String)}', 'run_id IN ({runA:String}, {runB:String})'];
-  const params: Record<string, unknown> = { projectId: f.projectId, runA: f.runA, runB: f.runB, stepIds: f.stepIds, stepNames: f.stepNames, limit: f.limit + 1 };
+  const eliminatedIn = (run: string) =>
+    `argMinIf((step_id, reason, reason_code), (timestamp, seq), run_id = {${run}:String} AND outcome = 'eliminated')`;
+  const name = (tuple: string) =>
+    `transform(tupleElement(${tuple}, 1), {stepIds:Array(String)}, {stepNames:Array(String)}, '')`;
+  const where = [
+    'project_id = {projectId:String}',
+    'step_id IN {stepIds:Array(String)}',
+    'run_id IN ({runA:String}, {runB:String})',
+  ];
+  const params: Record<string, unknown> = {
+    projectId: f.projectId,
+    runA: f.runA,
+    runB: f.runB,
+    stepIds: f.stepIds,
+    stepNames: f.stepNames,
+    limit: f.limit + 1,
+  };
   if (f.afterItem !== undefined) {
     where.push('item_id > {afterItem:String}');
     params.afterItem = f.afterItem;

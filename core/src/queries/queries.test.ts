@@ -5,10 +5,31 @@ import { listRunsQuery, pipelinesQuery } from './runs.js';
 describe('query builders', () => {
   it('bind every filter value as a parameter, never into the SQL text', () => {
     const hostile = "x' OR 1=1 --";
-    const q = listRunsQuery({ projectId: 'p', pipeline: hostile, minEliminationRatio: 0.5, fromMillis: 1, toMillis: 2, limit: 10 });
+    const q = listRunsQuery({
+      projectId: 'p',
+      pipeline: hostile,
+      minEliminationRatio: 0.5,
+      fromMillis: 1,
+      toMillis: 2,
+      limit: 10,
+    });
     expect(q.query).not.toContain(hostile);
-    expect(q.query_params).toMatchObject({ projectId: 'p', pipeline: hostile, minRatio: 0.5, fromMs: 1, toMs: 2, limit: 11 });
-    const d = listDecisionsQuery({ projectId: 'p', stepId: 's', itemId: hostile, outcome: 'eliminated', afterSeq: 7, limit: 5 });
+    expect(q.query_params).toMatchObject({
+      projectId: 'p',
+      pipeline: hostile,
+      minRatio: 0.5,
+      fromMs: 1,
+      toMs: 2,
+      limit: 11,
+    });
+    const d = listDecisionsQuery({
+      projectId: 'p',
+      stepId: 's',
+      itemId: hostile,
+      outcome: 'eliminated',
+      afterSeq: 7,
+      limit: 5,
+    });
     expect(d.query).not.toContain(hostile);
     expect(d.query_params).toMatchObject({ itemId: hostile, outcome: 'eliminated', afterSeq: 7, limit: 6 });
   });
@@ -21,14 +42,20 @@ describe('query builders', () => {
 
   it('list pipelines of a start-time range with the same eliminated count as the trends', () => {
     const q = pipelinesQuery({ projectId: 'p', fromMillis: 1, toMillis: 2, limit: 10 });
-    expect(q.query).toContain('started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) AND started_at < fromUnixTimestamp64Milli({toMs:Int64})');
+    expect(q.query).toContain(
+      'started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) AND started_at < fromUnixTimestamp64Milli({toMs:Int64})'
+    );
     expect(q.query).toContain('sum(input_count - least(output_count, input_count)) AS eliminated');
     expect(q.query_params).toEqual({ projectId: 'p', fromMs: 1, toMs: 2, limit: 10 });
     expect(pipelinesQuery({ projectId: 'p', limit: 10 }).query).not.toContain('started_at >=');
   });
 
   it('filter by project first and read with FINAL', () => {
-    for (const q of [listRunsQuery({ projectId: 'p', limit: 1 }), listDecisionsQuery({ projectId: 'p', stepId: 's', limit: 1 }), pipelinesQuery({ projectId: 'p', limit: 1 })]) {
+    for (const q of [
+      listRunsQuery({ projectId: 'p', limit: 1 }),
+      listDecisionsQuery({ projectId: 'p', stepId: 's', limit: 1 }),
+      pipelinesQuery({ projectId: 'p', limit: 1 }),
+    ]) {
       expect(q.query).toMatch(/FINAL WHERE project_id = \{projectId:String\}/);
     }
   });

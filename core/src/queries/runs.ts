@@ -71,7 +71,11 @@ export function listRunsQuery(f: RunListFilter): BoundQuery {
   const byRatio = f.sort === 'ratio';
   if (f.after) {
     const position = `toDateTime64({afterTime:String}, 9, 'UTC'), {afterRun:String}`;
-    where.push(byRatio ? `(elimination_ratio, started_at, run_id) < ({afterRatio:Float64}, ${position})` : `(started_at, run_id) < (${position})`);
+    where.push(
+      byRatio
+        ? `(elimination_ratio, started_at, run_id) < ({afterRatio:Float64}, ${position})`
+        : `(started_at, run_id) < (${position})`
+    );
     params.afterTime = f.after.startedAt;
     params.afterRun = f.after.runId;
     if (byRatio) params.afterRatio = f.after.ratio ?? 0;

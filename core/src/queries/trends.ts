@@ -21,8 +21,14 @@ export interface TrendFilter {
 
 /** Buckets of runs (per pipeline) or of steps (per step name of one pipeline), oldest first. */
 export function trendQuery(f: TrendFilter): BoundQuery {
-  const params: Record<string, unknown> = { projectId: f.projectId, seconds: f.intervalSeconds, fromMs: f.fromMillis, toMs: f.toMillis };
-  const inRange = 'started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) AND started_at < fromUnixTimestamp64Milli({toMs:Int64})';
+  const params: Record<string, unknown> = {
+    projectId: f.projectId,
+    seconds: f.intervalSeconds,
+    fromMs: f.fromMillis,
+    toMs: f.toMillis,
+  };
+  const inRange =
+    'started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) AND started_at < fromUnixTimestamp64Milli({toMs:Int64})';
   const bucket = 'toStartOfInterval(started_at, toIntervalSecond({seconds:UInt32}))';
   const final = f.exact === false ? '' : 'FINAL';
   if (!f.bySteps) {

@@ -30,7 +30,9 @@ export function renderMetrics(families: readonly MetricFamily[]): string {
 
 function labels(l: Record<string, string> | undefined): string {
   if (!l) return '';
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(l).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+  );
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
@@ -40,18 +42,36 @@ export function byLabel(label: string, counts: Record<string, number>): MetricSa
 }
 
 /** Runs reachability checks (a check that throws counts as unreachable) for a `/readyz` answer. */
-export async function readiness(checks: Record<string, () => Promise<boolean>>): Promise<{ ready: boolean; body: Record<string, string> }> {
+export async function readiness(
+  checks: Record<string, () => Promise<boolean>>
+): Promise<{ ready: boolean; body: Record<string, string> }> {
   const names = Object.keys(checks);
   const results = await Promise.all(names.map((name) => checks[name]!().catch(() => false)));
   const ready = results.every(Boolean);
-  return { ready, body: { status: ready ? 'ready' : 'not ready', ...Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable'])) } };
+  return {
+    ready,
+    body: {
+      status: ready ? 'ready' : 'not ready',
+      ...Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unreachable'])),
+    },
+  };
 }
 
 /** The standard process families (CPU seconds, resident memory), so throughput can be put per CPU-second. */
 export function processMetrics(): MetricFamily[] {
   const cpu = process.cpuUsage();
   return [
-    { name: 'process_cpu_seconds_total', help: 'User and system CPU time spent, in seconds.', type: 'counter', samples: [{ value: (cpu.user + cpu.system) / 1e6 }] },
-    { name: 'process_resident_memory_bytes', help: 'Resident memory size, in bytes.', type: 'gauge', samples: [{ value: process.memoryUsage.rss() }] },
+    {
+      name: 'process_cpu_seconds_total',
+      help: 'User and system CPU time spent, in seconds.',
+      type: 'counter',
+      samples: [{ value: (cpu.user + cpu.system) / 1e6 }],
+    },
+    {
+      name: 'process_resident_memory_bytes',
+      help: 'Resident memory size, in bytes.',
+      type: 'gauge',
+      samples: [{ value: process.memoryUsage.rss() }],
+    },
   ];
 }

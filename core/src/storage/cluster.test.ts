@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStatements, createDatabaseStatement, parseCreateTable, schemaStatements, SHARDING_KEYS } from './cluster.js';
+import {
+  clusterStatements,
+  createDatabaseStatement,
+  parseCreateTable,
+  schemaStatements,
+  SHARDING_KEYS,
+} from './cluster.js';
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { readStorageSettings } from './settings.js';
 
@@ -20,7 +26,8 @@ const expectedKeys: Record<string, { key: string; column: string }> = {
   schema_migrations: { key: 'cityHash64(version)', column: 'version' },
 };
 
-const DISTRIBUTED = /^CREATE TABLE IF NOT EXISTS (\w+) ON CLUSTER (\w+) AS (\w+)\s+ENGINE = Distributed\((\w+), (\w+), (\w+), (.+)\)$/;
+const DISTRIBUTED =
+  /^CREATE TABLE IF NOT EXISTS (\w+) ON CLUSTER (\w+) AS (\w+)\s+ENGINE = Distributed\((\w+), (\w+), (\w+), (.+)\)$/;
 
 function checkCreate(name: string, sql: string) {
   const single = parseCreateTable(sql);
@@ -29,18 +36,27 @@ function checkCreate(name: string, sql: string) {
   const [localSql, distributedSql] = statements as [string, string];
 
   // (a) the replicated table, under <t>_local, on every host of the cluster
-  expect(localSql).toMatch(new RegExp(`^CREATE TABLE IF NOT EXISTS ${single.table}_local ON CLUSTER xray_cluster\\s*\\(`));
+  expect(localSql).toMatch(
+    new RegExp(`^CREATE TABLE IF NOT EXISTS ${single.table}_local ON CLUSTER xray_cluster\\s*\\(`)
+  );
   const local = parseCreateTable(localSql);
   expect(local.table).toBe(`${single.table}_local`);
   expect(local.engine).toBe(`Replicated${single.engine}`);
-  expect(local.engineArgs).toBe(`'/clickhouse/tables/{shard}/xray/${single.table}_local', '{replica}'${single.engineArgs ? `, ${single.engineArgs}` : ''}`);
+  expect(local.engineArgs).toBe(
+    `'/clickhouse/tables/{shard}/xray/${single.table}_local', '{replica}'${single.engineArgs ? `, ${single.engineArgs}` : ''}`
+  );
   expect(local.columns).toEqual(single.columns);
   expect(local.clauses.get('PARTITION BY')).toBe(single.clauses.get('PARTITION BY'));
   expect(local.clauses.get('ORDER BY')).toBe(single.clauses.get('ORDER BY'));
   expect(local.clauses).toEqual(single.clauses);
   // Replicated tables de-duplicate inserts themselves; the non-replicated window must not be carried over.
   // The de-duplication window keeps its size, as the replicated setting.
-  expect(local.settings).toEqual(single.settings.map(([n, v]) => [n === 'non_replicated_deduplication_window' ? 'replicated_deduplication_window' : n, v]));
+  expect(local.settings).toEqual(
+    single.settings.map(([n, v]) => [
+      n === 'non_replicated_deduplication_window' ? 'replicated_deduplication_window' : n,
+      v,
+    ])
+  );
   expect(localSql).not.toContain('non_replicated_deduplication_window');
 
   // (b) the Distributed table with the plain name, over the replicated one, sharded by identity
@@ -101,9 +117,14 @@ describe('cluster DDL for every migration in core/migrations', () => {
   });
 
   it('uses the configured cluster and database names', () => {
-    const [local, dist] = clusterStatements(migrations[0]!.sql, { cluster: 'analytics', database: 'xray_prod' }) as [string, string];
+    const [local, dist] = clusterStatements(migrations[0]!.sql, { cluster: 'analytics', database: 'xray_prod' }) as [
+      string,
+      string,
+    ];
     expect(local).toContain('runs_local ON CLUSTER analytics');
-    expect(local).toContain("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray_prod/runs_local', '{replica}')");
+    expect(local).toContain(
+      "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray_prod/runs_local', '{replica}')"
+    );
     expect(dist).toContain('ENGINE = Distributed(analytics, xray_prod, runs_local, cityHash64(run_id))');
   });
 });
@@ -116,7 +137,9 @@ describe('the single-node path', () => {
 
   it('creates the database on one server or on the cluster', () => {
     expect(createDatabaseStatement('xray')).toBe('CREATE DATABASE IF NOT EXISTS xray');
-    expect(createDatabaseStatement('xray', 'xray_cluster')).toBe('CREATE DATABASE IF NOT EXISTS xray ON CLUSTER xray_cluster');
+    expect(createDatabaseStatement('xray', 'xray_cluster')).toBe(
+      'CREATE DATABASE IF NOT EXISTS xray ON CLUSTER xray_cluster'
+    );
   });
 });
 
@@ -124,23 +147,48 @@ describe('what the cluster form refuses', () => {
   const runs = loadMigrations()[0]!.sql;
 
   it.each(['', 'my-cluster', 'a b', 'c; DROP TABLE runs', '1st', "c'"])('cluster name %j', (cluster) => {
-    expect(() => clusterStatements(runs, { cluster, database: 'xray' })).toThrow(/cluster name must be a plain identifier/);
-    if (cluster !== '') expect(() => createDatabaseStatement('xray', cluster)).toThrow(/cluster name must be a plain identifier/);
+    expect(() => clusterStatements(runs, { cluster, database: 'xray' })).toThrow(
+      /cluster name must be a plain identifier/
+    );
+    if (cluster !== '')
+      expect(() => createDatabaseStatement('xray', cluster)).toThrow(/cluster name must be a plain identifier/);
   });
 
   it('a bad database name', () => {
-    expect(() => clusterStatements(runs, { cluster: 'c', database: 'x-ray' })).toThrow(/database name must be a plain identifier/);
+    expect(() => clusterStatements(runs, { cluster: 'c', database: 'x-ray' })).toThrow(
+      /database name must be a plain identifier/
+    );
   });
 
   it.each([
     ['another statement', 'DROP TABLE runs', /unsupported statement/],
     ['a view', 'CREATE MATERIALIZED VIEW v TO runs AS SELECT * FROM steps', /unsupported statement/],
-    ['CREATE without IF NOT EXISTS', 'CREATE TABLE runs (a String) ENGINE = ReplacingMergeTree ORDER BY a', /IF NOT EXISTS/],
+    [
+      'CREATE without IF NOT EXISTS',
+      'CREATE TABLE runs (a String) ENGINE = ReplacingMergeTree ORDER BY a',
+      /IF NOT EXISTS/,
+    ],
     ['a non-MergeTree engine', 'CREATE TABLE IF NOT EXISTS runs (a String) ENGINE = Log', /engine Log/],
-    ['a table without a sharding key', 'CREATE TABLE IF NOT EXISTS other (a String) ENGINE = ReplacingMergeTree ORDER BY a', /no sharding key for table other/],
-    ['an unknown clause', 'CREATE TABLE IF NOT EXISTS runs (a String) ENGINE = ReplacingMergeTree WHATEVER a ORDER BY a', /unknown clause/],
-    ['a statement already on a cluster', 'CREATE TABLE IF NOT EXISTS runs ON CLUSTER c (a String) ENGINE = ReplacingMergeTree ORDER BY a', /already names a cluster/],
-    ['an index change', 'ALTER TABLE steps ADD INDEX idx_name name TYPE bloom_filter GRANULARITY 1', /unsupported ALTER action/],
+    [
+      'a table without a sharding key',
+      'CREATE TABLE IF NOT EXISTS other (a String) ENGINE = ReplacingMergeTree ORDER BY a',
+      /no sharding key for table other/,
+    ],
+    [
+      'an unknown clause',
+      'CREATE TABLE IF NOT EXISTS runs (a String) ENGINE = ReplacingMergeTree WHATEVER a ORDER BY a',
+      /unknown clause/,
+    ],
+    [
+      'a statement already on a cluster',
+      'CREATE TABLE IF NOT EXISTS runs ON CLUSTER c (a String) ENGINE = ReplacingMergeTree ORDER BY a',
+      /already names a cluster/,
+    ],
+    [
+      'an index change',
+      'ALTER TABLE steps ADD INDEX idx_name name TYPE bloom_filter GRANULARITY 1',
+      /unsupported ALTER action/,
+    ],
     ['a mixed ALTER', 'ALTER TABLE steps ADD COLUMN x UInt8, MODIFY ORDER BY (project_id)', /unsupported ALTER action/],
     ['an ALTER already on a cluster', 'ALTER TABLE steps ON CLUSTER c ADD COLUMN x UInt8', /single-node form/],
     ['an ALTER of an unknown table', 'ALTER TABLE other ADD COLUMN x UInt8', /no sharding key for table other/],
@@ -160,10 +208,16 @@ ENGINE = ReplacingMergeTree(v)
 ORDER BY (run_id, tupleElement(t, 1))
 SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000`;
     const single = parseCreateTable(sql);
-    expect(single.columns).toEqual(["run_id String DEFAULT 'a, b) ORDER BY c'", 't Tuple(a UInt8, b String)', 'v UInt64']);
+    expect(single.columns).toEqual([
+      "run_id String DEFAULT 'a, b) ORDER BY c'",
+      't Tuple(a UInt8, b String)',
+      'v UInt64',
+    ]);
     expect([...single.clauses]).toEqual([['ORDER BY', '(run_id, tupleElement(t, 1))']]);
     const [local] = clusterStatements(sql, target) as [string];
-    expect(local).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray/runs_local', '{replica}', v)");
+    expect(local).toContain(
+      "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray/runs_local', '{replica}', v)"
+    );
     expect(local).toMatch(/SETTINGS index_granularity = 8192, replicated_deduplication_window = 10000$/);
     expect(parseCreateTable(local).columns).toEqual(single.columns);
   });
@@ -180,6 +234,8 @@ describe('CLICKHOUSE_CLUSTER', () => {
   });
 
   it('must be a plain identifier', () => {
-    expect(() => readStorageSettings({ CLICKHOUSE_CLUSTER: 'my-cluster' })).toThrow(/CLICKHOUSE_CLUSTER must be a plain identifier.*"my-cluster"/);
+    expect(() => readStorageSettings({ CLICKHOUSE_CLUSTER: 'my-cluster' })).toThrow(
+      /CLICKHOUSE_CLUSTER must be a plain identifier.*"my-cluster"/
+    );
   });
 });

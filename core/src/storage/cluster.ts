@@ -49,7 +49,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Throws unless `value` is a plain identifier (safe to splice into DDL unquoted). */
 export function assertIdentifier(value: string, what: string): string {
-  if (!IDENTIFIER.test(value)) throw new Error(`${what} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(value)}`);
+  if (!IDENTIFIER.test(value))
+    throw new Error(`${what} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -72,7 +73,9 @@ export function clusterStatements(sql: string, target: ClusterTarget): string[] 
   const statement = stripComments(sql).trim().replace(/;\s*$/, '').trim();
   if (/^CREATE\s+TABLE\b/i.test(statement)) return createTable(statement, cluster, database);
   if (/^ALTER\s+TABLE\b/i.test(statement)) return alterTable(statement, cluster);
-  throw new Error(`cluster DDL: unsupported statement (only CREATE TABLE IF NOT EXISTS and ALTER TABLE ... COLUMN are known): ${preview(statement)}`);
+  throw new Error(
+    `cluster DDL: unsupported statement (only CREATE TABLE IF NOT EXISTS and ALTER TABLE ... COLUMN are known): ${preview(statement)}`
+  );
 }
 
 /** The parts of a single-node `CREATE TABLE IF NOT EXISTS t (...) ENGINE = ReplacingMergeTree ...`. */
@@ -93,19 +96,30 @@ export interface ParsedCreateTable {
 
 // Clauses allowed after ENGINE in a MergeTree CREATE, in the order ClickHouse expects them.
 const CLAUSES = ['PARTITION BY', 'PRIMARY KEY', 'ORDER BY', 'SAMPLE BY', 'TTL', 'SETTINGS'] as const;
-const MERGE_TREE_ENGINES = new Set(['MergeTree', 'ReplacingMergeTree', 'SummingMergeTree', 'AggregatingMergeTree', 'CollapsingMergeTree', 'VersionedCollapsingMergeTree']);
+const MERGE_TREE_ENGINES = new Set([
+  'MergeTree',
+  'ReplacingMergeTree',
+  'SummingMergeTree',
+  'AggregatingMergeTree',
+  'CollapsingMergeTree',
+  'VersionedCollapsingMergeTree',
+]);
 
 /** Parses the CREATE TABLE form our migrations use (also used by the tests to compare both forms). */
 export function parseCreateTable(sql: string): ParsedCreateTable {
   const statement = stripComments(sql).trim().replace(/;\s*$/, '').trim();
-  const head = /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:ON\s+CLUSTER\s+([A-Za-z_][A-Za-z0-9_]*)\s*)?\(/i.exec(statement);
+  const head =
+    /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:ON\s+CLUSTER\s+([A-Za-z_][A-Za-z0-9_]*)\s*)?\(/i.exec(
+      statement
+    );
   if (!head) throw new Error(`cluster DDL: expected "CREATE TABLE IF NOT EXISTS <table> (...)": ${preview(statement)}`);
   const open = head[0].length - 1;
   const close = matchingParen(statement, open);
   const body = statement.slice(open + 1, close);
   const rest = statement.slice(close + 1).trim();
   const engine = /^ENGINE\s*=\s*([A-Za-z]+)\s*/i.exec(rest);
-  if (!engine) throw new Error(`cluster DDL: expected "ENGINE = ..." after the columns of ${head[1]}: ${preview(rest)}`);
+  if (!engine)
+    throw new Error(`cluster DDL: expected "ENGINE = ..." after the columns of ${head[1]}: ${preview(rest)}`);
   let tail = rest.slice(engine[0].length);
   let engineArgs: string | undefined;
   if (tail.startsWith('(')) {
@@ -116,15 +130,20 @@ export function parseCreateTable(sql: string): ParsedCreateTable {
   const clauses = splitClauses(tail, head[1]!);
   const settingsText = clauses.get('SETTINGS');
   clauses.delete('SETTINGS');
-  const settings = settingsText === undefined ? [] : splitTopLevel(settingsText, ',').map((entry): [string, string] => {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/s.exec(entry.trim());
-    if (!m) throw new Error(`cluster DDL: cannot read setting ${JSON.stringify(entry.trim())} of ${head[1]}`);
-    return [m[1]!, m[2]!.trim()];
-  });
+  const settings =
+    settingsText === undefined
+      ? []
+      : splitTopLevel(settingsText, ',').map((entry): [string, string] => {
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/s.exec(entry.trim());
+          if (!m) throw new Error(`cluster DDL: cannot read setting ${JSON.stringify(entry.trim())} of ${head[1]}`);
+          return [m[1]!, m[2]!.trim()];
+        });
   return {
     table: head[1]!,
     body,
-    columns: splitTopLevel(body, ',').map(normalise).filter((c) => c !== ''),
+    columns: splitTopLevel(body, ',')
+      .map(normalise)
+      .filter((c) => c !== ''),
     engine: engine[1]!,
     engineArgs: engineArgs || undefined,
     clauses,
@@ -137,13 +156,26 @@ function createTable(statement: string, cluster: string, database: string): stri
   if (!/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/i.test(statement)) {
     throw new Error(`cluster DDL: ${t.table} already names a cluster; give the single-node form`);
   }
-  if (!MERGE_TREE_ENGINES.has(t.engine)) throw new Error(`cluster DDL: engine ${t.engine} of ${t.table} has no replicated form here (expected a *MergeTree)`);
+  if (!MERGE_TREE_ENGINES.has(t.engine))
+    throw new Error(
+      `cluster DDL: engine ${t.engine} of ${t.table} has no replicated form here (expected a *MergeTree)`
+    );
   const shardingKey = SHARDING_KEYS[t.table];
-  if (shardingKey === undefined) throw new Error(`cluster DDL: no sharding key for table ${t.table}; add one to SHARDING_KEYS in core/src/storage/cluster.ts`);
+  if (shardingKey === undefined)
+    throw new Error(
+      `cluster DDL: no sharding key for table ${t.table}; add one to SHARDING_KEYS in core/src/storage/cluster.ts`
+    );
   const local = t.table + LOCAL_SUFFIX;
-  const replicationArgs = [`'/clickhouse/tables/{shard}/${database}/${local}'`, `'{replica}'`, ...(t.engineArgs ? [t.engineArgs] : [])];
+  const replicationArgs = [
+    `'/clickhouse/tables/{shard}/${database}/${local}'`,
+    `'{replica}'`,
+    ...(t.engineArgs ? [t.engineArgs] : []),
+  ];
   // The single-node de-duplication window becomes the replicated one, same size.
-  const settings = t.settings.map(([name, value]): [string, string] => [name === 'non_replicated_deduplication_window' ? 'replicated_deduplication_window' : name, value]);
+  const settings = t.settings.map(([name, value]): [string, string] => [
+    name === 'non_replicated_deduplication_window' ? 'replicated_deduplication_window' : name,
+    value,
+  ]);
   const lines = [
     `CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster}`,
     `(${t.body})`,
@@ -151,7 +183,10 @@ function createTable(statement: string, cluster: string, database: string): stri
     ...CLAUSES.filter((c) => c !== 'SETTINGS' && t.clauses.has(c)).map((c) => `${c} ${t.clauses.get(c)}`),
     ...(settings.length > 0 ? [`SETTINGS ${settings.map(([n, v]) => `${n} = ${v}`).join(', ')}`] : []),
   ];
-  return [lines.join('\n'), `CREATE TABLE IF NOT EXISTS ${t.table} ON CLUSTER ${cluster} AS ${local}\nENGINE = Distributed(${cluster}, ${database}, ${local}, ${shardingKey})`];
+  return [
+    lines.join('\n'),
+    `CREATE TABLE IF NOT EXISTS ${t.table} ON CLUSTER ${cluster} AS ${local}\nENGINE = Distributed(${cluster}, ${database}, ${local}, ${shardingKey})`,
+  ];
 }
 
 // Column changes apply to the replicated table and to the Distributed table over it (which has
@@ -161,17 +196,26 @@ const COLUMN_ACTION = /^(ADD|DROP|MODIFY|COMMENT)\s+COLUMN\b/i;
 
 function alterTable(statement: string, cluster: string): string[] {
   const m = /^ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?!ON\s+CLUSTER\b)(.+)$/is.exec(statement);
-  if (!m) throw new Error(`cluster DDL: expected "ALTER TABLE <table> <actions>" in single-node form: ${preview(statement)}`);
+  if (!m)
+    throw new Error(`cluster DDL: expected "ALTER TABLE <table> <actions>" in single-node form: ${preview(statement)}`);
   const table = m[1]!;
   const actions = m[2]!.trim();
   for (const action of splitTopLevel(actions, ',')) {
     if (!COLUMN_ACTION.test(action.trim())) {
-      throw new Error(`cluster DDL: unsupported ALTER action on ${table} (only ADD/DROP/MODIFY/COMMENT COLUMN are known): ${preview(action.trim())}`);
+      throw new Error(
+        `cluster DDL: unsupported ALTER action on ${table} (only ADD/DROP/MODIFY/COMMENT COLUMN are known): ${preview(action.trim())}`
+      );
     }
   }
-  if (SHARDING_KEYS[table] === undefined) throw new Error(`cluster DDL: no sharding key for table ${table}; add one to SHARDING_KEYS in core/src/storage/cluster.ts`);
+  if (SHARDING_KEYS[table] === undefined)
+    throw new Error(
+      `cluster DDL: no sharding key for table ${table}; add one to SHARDING_KEYS in core/src/storage/cluster.ts`
+    );
   // The replicated table first: the Distributed table must never have a column its shards lack.
-  return [`ALTER TABLE ${table}${LOCAL_SUFFIX} ON CLUSTER ${cluster}\n    ${actions}`, `ALTER TABLE ${table} ON CLUSTER ${cluster}\n    ${actions}`];
+  return [
+    `ALTER TABLE ${table}${LOCAL_SUFFIX} ON CLUSTER ${cluster}\n    ${actions}`,
+    `ALTER TABLE ${table} ON CLUSTER ${cluster}\n    ${actions}`,
+  ];
 }
 
 /** Splits what follows ENGINE into its clauses; anything it does not recognise throws. */
@@ -180,7 +224,8 @@ function splitClauses(tail: string, table: string): Map<string, string> {
   const re = /\b(PARTITION\s+BY|PRIMARY\s+KEY|ORDER\s+BY|SAMPLE\s+BY|TTL|SETTINGS)\b/gi;
   const depths = depthMap(tail);
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
-    if (depths[m.index] === 0) starts.push({ clause: m[1]!.toUpperCase().replace(/\s+/g, ' '), at: m.index, end: m.index + m[0].length });
+    if (depths[m.index] === 0)
+      starts.push({ clause: m[1]!.toUpperCase().replace(/\s+/g, ' '), at: m.index, end: m.index + m[0].length });
   }
   if (tail.trim() !== '' && (starts.length === 0 || tail.slice(0, starts[0]!.at).trim() !== '')) {
     throw new Error(`cluster DDL: unknown clause after ENGINE of ${table}: ${preview(tail)}`);

@@ -3,7 +3,15 @@
  * their cluster form), the mapping of spans to rows and payload objects, the S3 keys, and the
  * storage settings every service reads the same way.
  */
-export { PAYLOAD_REF_FIELDS, Tables, eliminationRatio, type DecisionRow, type PayloadRef, type RunRow, type StepRow } from './rows.js';
+export {
+  PAYLOAD_REF_FIELDS,
+  Tables,
+  eliminationRatio,
+  type DecisionRow,
+  type PayloadRef,
+  type RunRow,
+  type StepRow,
+} from './rows.js';
 export { emptyBatch, mapSpans, type PayloadObject, type WriteBatch } from './mapping/index.js';
 export { byteRange, payloadKey } from './s3-keys.js';
 export { SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, loadMigrations, type Migration } from './migrations.js';

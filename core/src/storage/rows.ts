@@ -11,7 +11,11 @@ export interface PayloadRef {
 }
 
 /** The fields of a {@link PayloadRef}, which item_decisions leaves empty (see ITEM_DECISIONS). */
-export const PAYLOAD_REF_FIELDS = ['payload_key', 'payload_offset', 'payload_length'] as const satisfies readonly (keyof PayloadRef)[];
+export const PAYLOAD_REF_FIELDS = [
+  'payload_key',
+  'payload_offset',
+  'payload_length',
+] as const satisfies readonly (keyof PayloadRef)[];
 
 export interface RunRow extends PayloadRef {
   project_id: string;
@@ -72,7 +76,12 @@ export interface DecisionRow extends PayloadRef {
  * empty defaults): the item questions never read it, a payload is found through DECISIONS by step
  * and seq, and sorted by item the reference was about half the table's bytes.
  */
-export const Tables = { RUNS: 'runs', STEPS: 'steps', DECISIONS: 'decision_events', ITEM_DECISIONS: 'item_decisions' } as const;
+export const Tables = {
+  RUNS: 'runs',
+  STEPS: 'steps',
+  DECISIONS: 'decision_events',
+  ITEM_DECISIONS: 'item_decisions',
+} as const;
 
 /** Share of `input` that did not make it to `output`, in [0, 1]; 0 when nothing came in. */
 export function eliminationRatio(input: number, output: number): number {

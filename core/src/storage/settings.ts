@@ -20,14 +20,19 @@ export function readStorageSettings(env: NodeJS.ProcessEnv = process.env): Stora
   try {
     new URL(url);
   } catch (cause) {
-    throw new Error(`CLICKHOUSE_URL is not a URL: ${JSON.stringify(url)} (expected e.g. http://127.0.0.1:8123)`, { cause });
+    throw new Error(`CLICKHOUSE_URL is not a URL: ${JSON.stringify(url)} (expected e.g. http://127.0.0.1:8123)`, {
+      cause,
+    });
   }
   const database = env.CLICKHOUSE_DATABASE ?? 'xray';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`CLICKHOUSE_DATABASE must be a plain identifier, got ${JSON.stringify(database)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database))
+    throw new Error(`CLICKHOUSE_DATABASE must be a plain identifier, got ${JSON.stringify(database)}`);
   // Unset or empty: one server. Set: the schema is created ON CLUSTER (see core/src/storage/cluster.ts).
   const cluster = env.CLICKHOUSE_CLUSTER || undefined;
   if (cluster !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(cluster)) {
-    throw new Error(`CLICKHOUSE_CLUSTER must be a plain identifier (a cluster name from remote_servers), got ${JSON.stringify(cluster)}`);
+    throw new Error(
+      `CLICKHOUSE_CLUSTER must be a plain identifier (a cluster name from remote_servers), got ${JSON.stringify(cluster)}`
+    );
   }
   return {
     clickhouse: {

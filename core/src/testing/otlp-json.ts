@@ -21,7 +21,11 @@ export function encodeOtlpJson(spans: readonly XSpan[]): string {
               startTimeUnixNano: s.startTimeUnixNano,
               endTimeUnixNano: s.endTimeUnixNano,
               attributes: keyValues(s.attributes),
-              events: s.events.map((e) => ({ timeUnixNano: e.timeUnixNano, name: e.name, attributes: keyValues(e.attributes) })),
+              events: s.events.map((e) => ({
+                timeUnixNano: e.timeUnixNano,
+                name: e.name,
+                attributes: keyValues(e.attributes),
+              })),
               status: s.status,
             })),
           },

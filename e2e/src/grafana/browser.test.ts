@@ -52,7 +52,10 @@ async function watchFirstRender(target: Page): Promise<void> {
   await target.addInitScript({ content: WATCH_FIRST_RENDER });
 }
 /** When `name` first rendered: since navigation start, and since the harness began loading module.js. */
-async function firstRender(target: Page, name: keyof typeof FIRST_SEEN): Promise<{ fromNavigation: number; fromPluginLoad: number }> {
+async function firstRender(
+  target: Page,
+  name: keyof typeof FIRST_SEEN
+): Promise<{ fromNavigation: number; fromPluginLoad: number }> {
   return target.evaluate<{ fromNavigation: number; fromPluginLoad: number }>(`(() => {
     const at = window.__firstSeen[${JSON.stringify(name)}];
     return { fromNavigation: at, fromPluginLoad: at - performance.getEntriesByName('plugin-load-start')[0].startTime };
@@ -61,14 +64,30 @@ async function firstRender(target: Page, name: keyof typeof FIRST_SEEN): Promise
 const sinceNavigation = (target: Page) => target.evaluate(() => performance.now());
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH.`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH.`
+    );
   mkdirSync(screenshotDir, { recursive: true });
   stack = await startTestStack('browser');
   demo = await loadDemoRuns(stack);
-  harness = await startPluginPreview({ jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } }, 0, { record: true });
+  harness = await startPluginPreview(
+    { jsonData: { apiUrl: stack.queryUrl }, secureJsonData: { apiKey: stack.keys.readKey } },
+    0,
+    { record: true }
+  );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await watchFirstRender(page);
@@ -77,8 +96,15 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  writeFileSync(join(pluginDir, 'test-output/browser-figures.json'), `${JSON.stringify({ timings, screenshots }, null, 2)}\n`);
-  process.stdout.write(`\nGrafana plugin in Chromium: ${Object.entries(timings).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}\nscreenshots in ${screenshotDir}: ${screenshots.join(', ')}\n`);
+  writeFileSync(
+    join(pluginDir, 'test-output/browser-figures.json'),
+    `${JSON.stringify({ timings, screenshots }, null, 2)}\n`
+  );
+  process.stdout.write(
+    `\nGrafana plugin in Chromium: ${Object.entries(timings)
+      .map(([k, v]) => `${k} ${Math.round(v)} ms`)
+      .join(', ')}\nscreenshots in ${screenshotDir}: ${screenshots.join(', ')}\n`
+  );
   await browser?.close();
   await harness?.close();
   await stack?.close();
@@ -98,7 +124,9 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     await expect(buggyRow.textContent()).resolves.toContain('1,000 → 134');
     // The pipeline picker lists what the API says ran in the range.
     await page.getByRole('combobox', { name: 'Pipeline' }).click();
-    await expect(page.getByRole('option', { name: /vendor-search/ }).textContent()).resolves.toMatch(/^vendor-search2 runs, 63\.[67]% eliminated$/);
+    await expect(page.getByRole('option', { name: /vendor-search/ }).textContent()).resolves.toMatch(
+      /^vendor-search2 runs, 63\.[67]% eliminated$/
+    );
     await page.keyboard.press('Escape');
     await shot('runs');
 
@@ -108,7 +136,9 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     const worst = page.getByTestId('worst-step');
     await worst.waitFor();
     timings.runAfterClick = (await sinceNavigation(page)) - clicked;
-    await expect(worst.textContent()).resolves.toMatch(/Worst step: filter-by-keywords.*eliminated 85\.8% of its input \(858 of 1,000\)/);
+    await expect(worst.textContent()).resolves.toMatch(
+      /Worst step: filter-by-keywords.*eliminated 85\.8% of its input \(858 of 1,000\)/
+    );
     await page.getByRole('figure', { name: 'Step funnel' }).waitFor();
     await shot('run');
 
@@ -116,14 +146,22 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     await worst.getByRole('link', { name: 'See why' }).click();
     const reasons = page.getByRole('list', { name: 'Reasons' });
     await reasons.waitFor();
-    await expect(reasons.getByRole('listitem').first().textContent()).resolves.toContain('Missing required keywords: security, compliance');
-    await page.getByRole('button', { name: /^Show payload of / }).first().waitFor();
+    await expect(reasons.getByRole('listitem').first().textContent()).resolves.toContain(
+      'Missing required keywords: security, compliance'
+    );
+    await page
+      .getByRole('button', { name: /^Show payload of / })
+      .first()
+      .waitFor();
     await shot('step');
     // More decisions: asked again from the top, and how many is in the link.
     await page.getByRole('button', { name: 'Load more decisions' }).click();
     await expect.poll(() => page.getByRole('button', { name: /^Show payload of / }).count()).toBe(100);
     expect(new URL(page.url()).searchParams.get('rows')).toBe('100');
-    await page.getByRole('button', { name: /^Show payload of / }).first().click();
+    await page
+      .getByRole('button', { name: /^Show payload of / })
+      .first()
+      .click();
     const drawer = page.getByRole('dialog');
     const input = drawer.getByRole('region', { name: 'Input' });
     await input.waitFor();
@@ -136,12 +174,17 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     await drawer.getByRole('link', { name: itemId }).click();
     const eliminatedAt = page.getByTestId('eliminated-at');
     await eliminatedAt.waitFor();
-    await expect(eliminatedAt.textContent()).resolves.toMatch(/^Eliminated at filter-by-keywordsMissing required keywords: /);
+    await expect(eliminatedAt.textContent()).resolves.toMatch(
+      /^Eliminated at filter-by-keywordsMissing required keywords: /
+    );
     await page.getByText('not eliminated').first().waitFor(); // the fixed run kept it
     await shot('item');
 
     // Compare: back to the run, then the other run of the pipeline.
-    await page.getByRole('link', { name: `${demo.buggy.slice(0, 8)}…` }).first().click();
+    await page
+      .getByRole('link', { name: `${demo.buggy.slice(0, 8)}…` })
+      .first()
+      .click();
     await page.getByRole('link', { name: `Compare with ${demo.fixed.slice(0, 8)}…` }).click();
     const filterRow = page.getByRole('row').filter({ hasText: 'filter-by-keywords' }).first();
     await filterRow.waitFor();
@@ -163,7 +206,9 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     timings.runFirstRender = run.fromNavigation;
     timings.runFromPluginLoad = run.fromPluginLoad;
     await shot('run-light', fresh);
-    await fresh.goto(`${harness.url}${APP}/runs/${demo.buggy}/steps/${demo.worstStepId}?decision=${demo.eliminatedEventId}`);
+    await fresh.goto(
+      `${harness.url}${APP}/runs/${demo.buggy}/steps/${demo.worstStepId}?decision=${demo.eliminatedEventId}`
+    );
     await fresh.getByRole('dialog').getByRole('region', { name: 'Input' }).waitFor();
     await fresh.close();
     expect(pageErrors).toEqual([]);
@@ -210,12 +255,17 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
     for (const f of harness.forwarded) expect(f.authorization).toBe(`Bearer ${key}`);
     const html = await page.content();
     expect(html.includes(key)).toBe(false);
-    const seenByPage = await page.evaluate<string>('JSON.stringify({ storage: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })');
+    const seenByPage = await page.evaluate<string>(
+      'JSON.stringify({ storage: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })'
+    );
     expect(seenByPage.includes(key)).toBe(false);
   });
 
   it('says the query API is unreachable, and where, when it is down', async () => {
-    const down = await startPluginPreview({ jsonData: { apiUrl: 'http://127.0.0.1:9' }, secureJsonData: { apiKey: stack.keys.readKey } });
+    const down = await startPluginPreview({
+      jsonData: { apiUrl: 'http://127.0.0.1:9' },
+      secureJsonData: { apiKey: stack.keys.readKey },
+    });
     const p = await browser.newPage();
     try {
       await p.goto(`${down.url}${APP}/runs`);

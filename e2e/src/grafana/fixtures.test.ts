@@ -23,7 +23,11 @@ export function shapeOf(value: unknown): unknown {
   if (value === null) return 'null';
   if (Array.isArray(value)) return value.length === 0 ? '[]' : [shapeOf(value[0])];
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shapeOf(v)])
+    );
   }
   return typeof value;
 }
@@ -41,7 +45,8 @@ beforeAll(async () => {
   }
   if (update) {
     mkdirSync(fixtureDir, { recursive: true });
-    for (const [name, fixture] of recorded) writeFileSync(`${fixtureDir}${name}.json`, `${JSON.stringify(fixture, null, 2)}\n`);
+    for (const [name, fixture] of recorded)
+      writeFileSync(`${fixtureDir}${name}.json`, `${JSON.stringify(fixture, null, 2)}\n`);
   }
 });
 
@@ -64,13 +69,21 @@ describe('the Grafana plugin fixtures are real query API answers', () => {
     expect(diff.items.length).toBeGreaterThan(0);
   });
 
-  for (const name of Object.keys(fixtureRequests({ buggy: 'a', fixed: 'b', worstStepId: 's', eliminatedItem: 'i', eliminatedEventId: 'e' }, 0))) {
+  for (const name of Object.keys(
+    fixtureRequests({ buggy: 'a', fixed: 'b', worstStepId: 's', eliminatedItem: 'i', eliminatedEventId: 'e' }, 0)
+  )) {
     it(`fixture ${name} has the shape the API answers today`, () => {
       const file = `${fixtureDir}${name}.json`;
-      expect(existsSync(file), `${file} is missing: run XRAY_UPDATE_FIXTURES=1 npx vitest run e2e/src/grafana/fixtures.test.ts`).toBe(true);
+      expect(
+        existsSync(file),
+        `${file} is missing: run XRAY_UPDATE_FIXTURES=1 npx vitest run e2e/src/grafana/fixtures.test.ts`
+      ).toBe(true);
       const kept = JSON.parse(readFileSync(file, 'utf8')) as Fixture;
       const live = recorded.get(name)!;
-      expect(shapeOf(kept.body), `${name} drifted from the API: run XRAY_UPDATE_FIXTURES=1 npx vitest run e2e/src/grafana/fixtures.test.ts`).toEqual(shapeOf(live.body));
+      expect(
+        shapeOf(kept.body),
+        `${name} drifted from the API: run XRAY_UPDATE_FIXTURES=1 npx vitest run e2e/src/grafana/fixtures.test.ts`
+      ).toEqual(shapeOf(live.body));
       expect(kept.status).toBe(live.status);
     });
   }

@@ -71,11 +71,17 @@ interface ErrorBody {
 export function toApiError(err: unknown, apiUrl: string, settings = APP_SETTINGS): XRayApiError {
   const where = apiUrl || 'the configured URL';
   if (!isFetchError(err)) {
-    return new XRayApiError(`Query API unreachable at ${where}: ${err instanceof Error ? err.message : String(err)}.`, 0, 'unreachable');
+    return new XRayApiError(
+      `Query API unreachable at ${where}: ${err instanceof Error ? err.message : String(err)}.`,
+      0,
+      'unreachable'
+    );
   }
   const body = (typeof err.data === 'object' && err.data !== null ? err.data : {}) as ErrorBody;
   const apiMessage = body.error?.message;
-  const refusedKey = err.status === 401 || (err.status === 400 && (err.data === DS_PROXY_AUTH_FAILED || body.message === DS_PROXY_AUTH_FAILED));
+  const refusedKey =
+    err.status === 401 ||
+    (err.status === 400 && (err.data === DS_PROXY_AUTH_FAILED || body.message === DS_PROXY_AUTH_FAILED));
   switch (refusedKey ? 401 : err.status) {
     case 401:
       return new XRayApiError(
@@ -103,7 +109,9 @@ export function toApiError(err: unknown, apiUrl: string, settings = APP_SETTINGS
       );
     default:
       return new XRayApiError(
-        apiMessage ?? body.message ?? `The query API answered ${err.status}${err.statusText ? ` ${err.statusText}` : ''}.`,
+        apiMessage ??
+          body.message ??
+          `The query API answered ${err.status}${err.statusText ? ` ${err.statusText}` : ''}.`,
         err.status,
         body.error?.code ?? 'error'
       );

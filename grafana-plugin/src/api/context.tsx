@@ -48,7 +48,9 @@ export function useApiQuery<T>(path: string | null, params?: Params): QueryState
           setAnswered({ key, path, params: params ?? {}, data });
         }
       },
-      (error: unknown) => current && setResult({ key, error: error instanceof XRayApiError ? error : new XRayApiError(String(error), 0, 'error') })
+      (error: unknown) =>
+        current &&
+        setResult({ key, error: error instanceof XRayApiError ? error : new XRayApiError(String(error), 0, 'error') })
     );
     return () => {
       current = false;
@@ -59,6 +61,15 @@ export function useApiQuery<T>(path: string | null, params?: Params): QueryState
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   const fresh = key !== null && result?.key === key;
-  const previous = answered && answered.key !== key ? { path: answered.path, params: answered.params, data: answered.data } : undefined;
-  return { loading: key !== null && !fresh, data: fresh ? result.data : undefined, error: fresh ? result.error : undefined, reload, previous };
+  const previous =
+    answered && answered.key !== key
+      ? { path: answered.path, params: answered.params, data: answered.data }
+      : undefined;
+  return {
+    loading: key !== null && !fresh,
+    data: fresh ? result.data : undefined,
+    error: fresh ? result.error : undefined,
+    reload,
+    previous,
+  };
 }

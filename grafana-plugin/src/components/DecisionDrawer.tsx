@@ -42,9 +42,7 @@ export const DecisionDrawer = ({ eventId, onClose }: Props) => {
             )}
             <dt>Item</dt>
             <dd>
-              <AppLink to={urls.item(data.itemId, { run: data.runId })}>
-                {data.itemId}
-              </AppLink>
+              <AppLink to={urls.item(data.itemId, { run: data.runId })}>{data.itemId}</AppLink>
             </dd>
             <dt>Time</dt>
             <dd>
@@ -75,7 +73,10 @@ const Payload = ({ label, value }: { label: string; value: unknown }) => {
 };
 
 export const OutcomeBadge = ({ outcome }: { outcome: string }) => (
-  <Badge text={outcome} color={outcome === 'eliminated' ? 'red' : outcome === 'kept' ? 'green' : outcome === 'scored' ? 'blue' : 'orange'} />
+  <Badge
+    text={outcome}
+    color={outcome === 'eliminated' ? 'red' : outcome === 'kept' ? 'green' : outcome === 'scored' ? 'blue' : 'orange'}
+  />
 );
 
 const getStyles = (theme: GrafanaTheme2) => ({

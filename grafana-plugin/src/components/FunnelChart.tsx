@@ -91,7 +91,12 @@ export const FunnelChart = ({ steps, worstStepId, onSelect }: Props) => {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   chart: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), padding: theme.spacing(2, 0) }),
-  legend: css({ display: 'flex', gap: theme.spacing(2), color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  legend: css({
+    display: 'flex',
+    gap: theme.spacing(2),
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   legendItem: css({ display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) }),
   swatch: css({ width: 10, height: 10, borderRadius: theme.shape.radius.default, display: 'inline-block' }),
   row: css({
@@ -103,10 +108,21 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
   }),
   clickable: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
-  name: css({ fontFamily: theme.typography.fontFamilyMonospace, display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
+  name: css({
+    fontFamily: theme.typography.fontFamilyMonospace,
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  }),
   badge: css({ fontFamily: theme.typography.fontFamily }),
   track: css({ background: theme.colors.background.secondary, borderRadius: theme.shape.radius.default, height: 20 }),
-  bar: css({ display: 'flex', height: '100%', minWidth: 2, borderRadius: theme.shape.radius.default, overflow: 'hidden' }),
+  bar: css({
+    display: 'flex',
+    height: '100%',
+    minWidth: 2,
+    borderRadius: theme.shape.radius.default,
+    overflow: 'hidden',
+  }),
   segment: css({ height: '100%' }),
   numbers: css({ display: 'flex', gap: theme.spacing(1.5), fontVariantNumeric: 'tabular-nums' }),
   ratio: css({ color: theme.colors.text.secondary }),

@@ -10,7 +10,10 @@ export const Ratio = ({ value }: { value: number }) => {
   const s = useStyles2(getStyles);
   const high = value >= HIGH_RATIO;
   return (
-    <span className={high ? s.high : undefined} title={high ? `Above ${percent(HIGH_RATIO, 0)}: worth a look` : undefined}>
+    <span
+      className={high ? s.high : undefined}
+      title={high ? `Above ${percent(HIGH_RATIO, 0)}: worth a look` : undefined}
+    >
       {percent(value)}
     </span>
   );

@@ -42,7 +42,14 @@ export const ReasonHistogram = ({ reasons, selected, onSelect }: Props) => {
 };
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  list: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5), listStyle: 'none', margin: 0, padding: 0 }),
+  list: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+  }),
   row: css({
     width: '100%',
     display: 'grid',
@@ -61,7 +68,12 @@ const getStyles = (theme: GrafanaTheme2) => ({
   selected: css({ borderColor: theme.colors.primary.border, background: theme.colors.action.selected }),
   reason: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
   track: css({ background: theme.colors.background.secondary, height: 14, borderRadius: theme.shape.radius.default }),
-  bar: css({ display: 'block', height: '100%', background: theme.visualization.getColorByName('orange'), borderRadius: theme.shape.radius.default }),
+  bar: css({
+    display: 'block',
+    height: '100%',
+    background: theme.visualization.getColorByName('orange'),
+    borderRadius: theme.shape.radius.default,
+  }),
   count: css({ fontVariantNumeric: 'tabular-nums' }),
   share: css({ color: theme.colors.text.secondary }),
 });

@@ -8,7 +8,13 @@ import { TZ_PARAM, useTimeZone } from '../timeZone';
  * Grafana's time picker, reporting a new range in its URL form (`from`, `to`) and a new time zone
  * as `tz` (which every time on the pages follows).
  */
-export const TimePicker = ({ range, onChange }: { range: TimeRange; onChange: (changes: Record<string, string | undefined>) => void }) => {
+export const TimePicker = ({
+  range,
+  onChange,
+}: {
+  range: TimeRange;
+  onChange: (changes: Record<string, string | undefined>) => void;
+}) => {
   const [timeZone, setTimeZone] = useTimeZone();
   return (
     <TimeRangePicker

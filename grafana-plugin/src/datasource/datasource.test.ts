@@ -9,7 +9,13 @@ import {
   type DataSourceInstanceSettings,
   type ScopedVars,
 } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv, type BackendSrv, type BackendSrvRequest, type TemplateSrv } from '@grafana/runtime';
+import {
+  setBackendSrv,
+  setTemplateSrv,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type TemplateSrv,
+} from '@grafana/runtime';
 import pipelinesJson from '../../test/fixtures/pipelines.json';
 import runsJson from '../../test/fixtures/runs.json';
 import trendsPipelineJson from '../../test/fixtures/trends-pipeline.json';
@@ -67,7 +73,11 @@ function dataSource(apiUrl: string | undefined = API_URL): XRayDataSource {
 }
 
 /** A panel's request over the recorded answer's time range. */
-function request(targets: Array<Partial<XRayQuery>>, intervalMs = 60_000, answer: Fixture<TrendResponse> = trendsPipeline): DataQueryRequest<XRayQuery> {
+function request(
+  targets: Array<Partial<XRayQuery>>,
+  intervalMs = 60_000,
+  answer: Fixture<TrendResponse> = trendsPipeline
+): DataQueryRequest<XRayQuery> {
   const from = dateTime(answer.body.from);
   const to = dateTime(answer.body.to);
   return {
@@ -77,7 +87,12 @@ function request(targets: Array<Partial<XRayQuery>>, intervalMs = 60_000, answer
     intervalMs,
     range: { from, to, raw: { from, to } },
     scopedVars: {},
-    targets: targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), by: 'pipeline', metric: 'eliminationRatio', ...t })),
+    targets: targets.map((t, i) => ({
+      refId: String.fromCharCode(65 + i),
+      by: 'pipeline',
+      metric: 'eliminationRatio',
+      ...t,
+    })),
     timezone: 'utc',
     startTime: Date.now(),
   };
@@ -113,11 +128,15 @@ describe('query', () => {
 
   it('names per-step series "pipeline › step" and plots counts as plain numbers', async () => {
     stubProxy(trendsSteps);
-    const { data } = await dataSource().query(request([{ by: 'step', pipeline: 'vendor-search', metric: 'eliminated' }], 60_000, trendsSteps));
+    const { data } = await dataSource().query(
+      request([{ by: 'step', pipeline: 'vendor-search', metric: 'eliminated' }], 60_000, trendsSteps)
+    );
 
     const series = trendsSteps.body.series;
     expect(data.map((f) => f.name)).toEqual(series.map((s) => `vendor-search › ${s.step}`));
-    expect(data.map((f) => getFieldDisplayName(f.fields[1], f, data))).toEqual(series.map((s) => `vendor-search › ${s.step}`));
+    expect(data.map((f) => getFieldDisplayName(f.fields[1], f, data))).toEqual(
+      series.map((s) => `vendor-search › ${s.step}`)
+    );
     data.forEach((frame, i) => {
       expect(frame.fields[1].name).toBe('eliminated');
       expect(frame.fields[1].config.unit).toBe('short');
@@ -127,7 +146,9 @@ describe('query', () => {
 
   it('asks for the panel time range and the series, metric and step it was given', async () => {
     const urls = stubProxy(trendsSteps);
-    const req = request([{ by: 'step', pipeline: 'vendor-search', step: 'filter-by-keywords', metric: 'input', interval: '5m' }]);
+    const req = request([
+      { by: 'step', pipeline: 'vendor-search', step: 'filter-by-keywords', metric: 'input', interval: '5m' },
+    ]);
     await dataSource().query(req);
 
     expect(params(urls[0])).toEqual({
@@ -161,19 +182,33 @@ describe('query', () => {
     const { data, errors } = await dataSource().query(request([{ hide: true }, { by: 'step' }]));
     expect(urls).toEqual([]);
     expect(data).toEqual([]);
-    expect(errors).toEqual([expect.objectContaining({ refId: 'B', message: expect.stringContaining('Per-step series need a pipeline') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ refId: 'B', message: expect.stringContaining('Per-step series need a pipeline') }),
+    ]);
   });
 
   it("reads Grafana's data source proxy answer to an upstream 401 (a 400 'Authentication to data source failed') as a refused key", async () => {
     stubProxy({ error: { status: 400, statusText: 'Bad Request', data: 'Authentication to data source failed' } });
     const { errors } = await dataSource().query(request([{}]));
-    expect(errors?.[0].message).toBe('The query API refused the read key (401). Set a read key (xrr_…) in the X-Ray data source settings.');
-    stubProxy({ error: { status: 400, statusText: 'Bad Request', data: { message: 'Authentication to data source failed' } } });
-    expect((await dataSource().testDatasource()).message).toBe('The query API refused the read key (401). Set a read key (xrr_…) in the X-Ray data source settings.');
+    expect(errors?.[0].message).toBe(
+      'The query API refused the read key (401). Set a read key (xrr_…) in the X-Ray data source settings.'
+    );
+    stubProxy({
+      error: { status: 400, statusText: 'Bad Request', data: { message: 'Authentication to data source failed' } },
+    });
+    expect((await dataSource().testDatasource()).message).toBe(
+      'The query API refused the read key (401). Set a read key (xrr_…) in the X-Ray data source settings.'
+    );
   });
 
   it('shows the sentence for a refused key (401), pointing at the data source settings', async () => {
-    stubProxy({ error: { status: 401, statusText: 'Unauthorized', data: { error: { code: 'unauthorized', message: 'unknown key' } } } });
+    stubProxy({
+      error: {
+        status: 401,
+        statusText: 'Unauthorized',
+        data: { error: { code: 'unauthorized', message: 'unknown key' } },
+      },
+    });
     const { data, errors } = await dataSource().query(request([{}]));
     expect(data).toEqual([]);
     expect(errors).toEqual([
@@ -193,9 +228,11 @@ describe('query', () => {
     );
   });
 
-  it('passes on the API\'s own sentence for a bad parameter (400)', async () => {
+  it("passes on the API's own sentence for a bad parameter (400)", async () => {
     const message = 'interval must look like 30s, 5m, 1h or 1d, got "soon"';
-    stubProxy({ error: { status: 400, statusText: 'Bad Request', data: { error: { code: 'invalid_parameter', message } } } });
+    stubProxy({
+      error: { status: 400, statusText: 'Bad Request', data: { error: { code: 'invalid_parameter', message } } },
+    });
     const { errors } = await dataSource().query(request([{ interval: 'soon' }]));
     expect(errors?.[0].message).toBe(message);
   });
@@ -224,10 +261,17 @@ describe('testDatasource', () => {
   });
 
   it("reports the API error's sentence: an ingest key instead of a read key (403)", async () => {
-    stubProxy({ error: { status: 403, statusText: 'Forbidden', data: { error: { code: 'forbidden', message: 'read key needed' } } } });
+    stubProxy({
+      error: {
+        status: 403,
+        statusText: 'Forbidden',
+        data: { error: { code: 'forbidden', message: 'read key needed' } },
+      },
+    });
     expect(await dataSource().testDatasource()).toEqual({
       status: 'error',
-      message: 'The key set in the X-Ray data source settings is not a read key (403): it needs a read key (xrr_…), not an ingest key.',
+      message:
+        'The key set in the X-Ray data source settings is not a read key (403): it needs a read key (xrr_…), not an ingest key.',
     });
   });
 

@@ -32,7 +32,11 @@ export class XRayDataSource extends DataSourceApi<XRayQuery, XRayDataSourceOptio
 
   constructor(instanceSettings: DataSourceInstanceSettings<XRayDataSourceOptions>) {
     super(instanceSettings);
-    this.api = proxyApi(`${instanceSettings.url}/${DS_PROXY_ROUTE}`, instanceSettings.jsonData.apiUrl ?? '', DS_SETTINGS);
+    this.api = proxyApi(
+      `${instanceSettings.url}/${DS_PROXY_ROUTE}`,
+      instanceSettings.jsonData.apiUrl ?? '',
+      DS_SETTINGS
+    );
   }
 
   getDefaultQuery(): Partial<XRayQuery> {
@@ -47,7 +51,12 @@ export class XRayDataSource extends DataSourceApi<XRayQuery, XRayDataSourceOptio
   applyTemplateVariables(query: XRayQuery, scopedVars: ScopedVars): XRayQuery {
     const templates = getTemplateSrv();
     const resolve = (text: string | undefined) => (text ? templates.replace(text, scopedVars) : undefined);
-    return { ...query, pipeline: resolve(query.pipeline), step: resolve(query.step), interval: resolve(query.interval) };
+    return {
+      ...query,
+      pipeline: resolve(query.pipeline),
+      step: resolve(query.step),
+      interval: resolve(query.interval),
+    };
   }
 
   /** One frame per series per query; a failed query is reported as its error, the others still draw. */
@@ -65,7 +74,12 @@ export class XRayDataSource extends DataSourceApi<XRayQuery, XRayDataSourceOptio
     const by = query.by ?? DEFAULT_QUERY.by;
     const metric = query.metric ?? DEFAULT_QUERY.metric;
     if (by === 'step' && !query.pipeline) {
-      return { error: { refId: query.refId, message: 'Per-step series need a pipeline: set Pipeline in the query editor (or use $pipeline).' } };
+      return {
+        error: {
+          refId: query.refId,
+          message: 'Per-step series need a pipeline: set Pipeline in the query editor (or use $pipeline).',
+        },
+      };
     }
     const from = request.range.from.valueOf();
     const to = request.range.to.valueOf();
@@ -101,11 +115,17 @@ export class XRayDataSource extends DataSourceApi<XRayQuery, XRayDataSourceOptio
   /** "Save & test": one cheap read with the configured URL and key. */
   async testDatasource(): Promise<TestDataSourceResponse> {
     if (!this.api.apiUrl) {
-      return { status: 'error', message: 'Set the query API URL (for example http://query:8080) and a read key (xrr_…).' };
+      return {
+        status: 'error',
+        message: 'Set the query API URL (for example http://query:8080) and a read key (xrr_…).',
+      };
     }
     try {
       await this.api.get<RunListResponse>('/v1/runs', { limit: 1 });
-      return { status: 'success', message: `Connected to the X-Ray query API at ${this.api.apiUrl}; the read key works.` };
+      return {
+        status: 'success',
+        message: `Connected to the X-Ray query API at ${this.api.apiUrl}; the read key works.`,
+      };
     } catch (err) {
       return { status: 'error', message: this.toError(err).message };
     }

@@ -31,10 +31,16 @@ describe('Compare page', () => {
 
   it('loads more items into the same link, keeping the comparison on screen while they load', async () => {
     // The bigger answer never comes here: the page must not fall back to "Loading".
-    const backend = serveFixtures(APP_PROXY_URL, (url) => (url.searchParams.get('limit') === '200' ? null : defaultFixture(url)));
+    const backend = serveFixtures(APP_PROXY_URL, (url) =>
+      url.searchParams.get('limit') === '200' ? null : defaultFixture(url)
+    );
     renderApp(`compare/${demo.buggy}/${demo.fixed}`);
     await userEvent.click(await screen.findByRole('button', { name: 'Load more items' }));
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/compare/${demo.buggy}/${demo.fixed}?rows=200`));
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        `/a/xray-pipeline-app/compare/${demo.buggy}/${demo.fixed}?rows=200`
+      )
+    );
     await waitFor(() => expect(backend.requests.at(-1)!.searchParams.get('limit')).toBe('200'));
     expect(screen.getByText('filter-by-keywords')).toBeInTheDocument();
     expect(screen.getAllByRole('link', { name: /^vendor-doc-/ })).toHaveLength(diff.items.length);
@@ -47,6 +53,10 @@ describe('Compare page', () => {
     expect(screen.getByLabelText('Run A')).toHaveValue(demo.buggy);
     await userEvent.type(screen.getByLabelText('Run B'), demo.fixed);
     await userEvent.click(screen.getByRole('button', { name: 'Compare' }));
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/compare/${demo.buggy}/${demo.fixed}`));
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        `/a/xray-pipeline-app/compare/${demo.buggy}/${demo.fixed}`
+      )
+    );
   });
 });

@@ -31,7 +31,11 @@ const ComparePage = () => {
 };
 
 const Diff = ({ runA, runB }: { runA: string; runB: string }) => {
-  const list = useRowList<RunDiffResponse>(`/v1/runs/${encodeURIComponent(runA)}/diff/${encodeURIComponent(runB)}`, {}, PAGE_SIZE);
+  const list = useRowList<RunDiffResponse>(
+    `/v1/runs/${encodeURIComponent(runA)}/diff/${encodeURIComponent(runB)}`,
+    {},
+    PAGE_SIZE
+  );
   const { data, error, loading, reload } = list;
   if (error) {
     return <ErrorState error={error} onRetry={reload} />;
@@ -56,17 +60,35 @@ const Diff = ({ runA, runB }: { runA: string; runB: string }) => {
         );
       },
     })),
-    { id: 'eliminatedDelta', header: 'Δ eliminated', cell: ({ row: { original: d } }: { row: { original: StepDelta } }) => signed(d.eliminatedDelta) },
-    { id: 'ratioDeltaPoints', header: 'Δ ratio', cell: ({ row: { original: d } }: { row: { original: StepDelta } }) => points(d.ratioDeltaPoints) },
+    {
+      id: 'eliminatedDelta',
+      header: 'Δ eliminated',
+      cell: ({ row: { original: d } }: { row: { original: StepDelta } }) => signed(d.eliminatedDelta),
+    },
+    {
+      id: 'ratioDeltaPoints',
+      header: 'Δ ratio',
+      cell: ({ row: { original: d } }: { row: { original: StepDelta } }) => points(d.ratioDeltaPoints),
+    },
   ];
   const itemColumns = [
     {
       id: 'itemId',
       header: 'Item',
-      cell: ({ row: { original: c } }: { row: { original: ItemChange } }) => <AppLink to={urls.item(c.itemId, { run: runA })}>{c.itemId}</AppLink>,
+      cell: ({ row: { original: c } }: { row: { original: ItemChange } }) => (
+        <AppLink to={urls.item(c.itemId, { run: runA })}>{c.itemId}</AppLink>
+      ),
     },
-    { id: 'a', header: `In run A (${shortId(runA)})`, cell: ({ row: { original: c } }: { row: { original: ItemChange } }) => fate(c.a) },
-    { id: 'b', header: `In run B (${shortId(runB)})`, cell: ({ row: { original: c } }: { row: { original: ItemChange } }) => fate(c.b) },
+    {
+      id: 'a',
+      header: `In run A (${shortId(runA)})`,
+      cell: ({ row: { original: c } }: { row: { original: ItemChange } }) => fate(c.a),
+    },
+    {
+      id: 'b',
+      header: `In run B (${shortId(runB)})`,
+      cell: ({ row: { original: c } }: { row: { original: ItemChange } }) => fate(c.b),
+    },
   ];
   return (
     <Stack direction="column" gap={2}>
@@ -82,7 +104,8 @@ const Diff = ({ runA, runB }: { runA: string; runB: string }) => {
         <Text element="h3">Items whose fate changed</Text>
         {items.length === 0 ? (
           <Empty message="No recorded item was eliminated differently in the two runs">
-            Items recorded in only one run are left out; record both runs with capture &quot;full&quot; to compare every item.
+            Items recorded in only one run are left out; record both runs with capture &quot;full&quot; to compare every
+            item.
           </Empty>
         ) : (
           <InteractiveTable columns={itemColumns} data={items} getRowId={(c) => c.itemId} pageSize={0} />

@@ -22,17 +22,20 @@ export const CompareWith = ({ run }: { run: RunSummary }) => {
         <ul aria-label="Recent runs to compare with">
           {others.map((r) => (
             <li key={r.runId}>
-              <AppLink to={urls.compare(run.runId, r.runId)}>
-                Compare with {shortId(r.runId)}
-              </AppLink>{' '}
-              started <Time iso={r.startedAt} /> {zoneLabel(timeZone)}, eliminated <Ratio value={r.eliminationRatio} />
+              <AppLink to={urls.compare(run.runId, r.runId)}>Compare with {shortId(r.runId)}</AppLink> started{' '}
+              <Time iso={r.startedAt} /> {zoneLabel(timeZone)}, eliminated <Ratio value={r.eliminationRatio} />
             </li>
           ))}
         </ul>
       )}
       <InlineFieldRow>
         <InlineField label="Other run id">
-          <Input width={40} value={other} placeholder="32 hex digits" onChange={(e) => setOther(e.currentTarget.value.trim())} />
+          <Input
+            width={40}
+            value={other}
+            placeholder="32 hex digits"
+            onChange={(e) => setOther(e.currentTarget.value.trim())}
+          />
         </InlineField>
         <Button disabled={!other} onClick={() => navigate(urls.compare(run.runId, other))}>
           Compare

@@ -14,12 +14,17 @@ describe('Item page', () => {
     expect(died).toHaveTextContent(`Eliminated at ${inRun.eliminatedAt.stepName}`);
     expect(died).toHaveTextContent(inRun.eliminatedAt.reason);
     for (const d of inRun.decisions) {
-      expect(screen.getByRole('link', { name: d.stepName })).toHaveAttribute('href', expect.stringContaining(`/steps/${d.stepId}?item=${demo.itemId}`));
+      expect(screen.getByRole('link', { name: d.stepName })).toHaveAttribute(
+        'href',
+        expect.stringContaining(`/steps/${d.stepId}?item=${demo.itemId}`)
+      );
     }
   });
 
   it('says the run recorded nothing about the item when the API answers 404, with its sentence', async () => {
-    serveFixtures(APP_PROXY_URL, (url) => (url.pathname.includes('/items/') && url.pathname.startsWith('/v1/runs/') ? 'not-found-run' : defaultFixture(url)));
+    serveFixtures(APP_PROXY_URL, (url) =>
+      url.pathname.includes('/items/') && url.pathname.startsWith('/v1/runs/') ? 'not-found-run' : defaultFixture(url)
+    );
     renderApp(`items/${demo.itemId}?run=${demo.buggy}`);
     expect(await screen.findByText(`No recorded decision about ${demo.itemId} in this run`)).toBeInTheDocument();
     expect(screen.getByText(fixture('not-found-run').body.error.message)).toBeInTheDocument();
@@ -54,7 +59,11 @@ describe('Item page', () => {
     await userEvent.type(screen.getByLabelText('Item id'), demo.itemId);
     await userEvent.type(screen.getByLabelText('Run id'), demo.buggy);
     await userEvent.click(screen.getByRole('button', { name: 'Find' }));
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/items/${demo.itemId}?run=${demo.buggy}`));
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        `/a/xray-pipeline-app/items/${demo.itemId}?run=${demo.buggy}`
+      )
+    );
     expect(await screen.findByTestId('eliminated-at')).toBeInTheDocument();
   });
 });

@@ -58,7 +58,11 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
     `/v1/runs/${encodeURIComponent(runId)}/items/${encodeURIComponent(itemId)}`
   );
   const columns = [
-    { id: 'stepIndex', header: '#', cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => d.stepIndex + 1 },
+    {
+      id: 'stepIndex',
+      header: '#',
+      cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => d.stepIndex + 1,
+    },
     {
       id: 'stepName',
       header: 'Step',
@@ -66,9 +70,17 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
         <AppLink to={urls.step(runId, d.stepId, { item: itemId })}>{d.stepName}</AppLink>
       ),
     },
-    { id: 'outcome', header: 'Outcome', cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => <OutcomeBadge outcome={d.outcome} /> },
+    {
+      id: 'outcome',
+      header: 'Outcome',
+      cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => <OutcomeBadge outcome={d.outcome} />,
+    },
     { id: 'reason', header: 'Reason' },
-    { id: 'score', header: 'Score', cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => (d.score === null ? '' : d.score) },
+    {
+      id: 'score',
+      header: 'Score',
+      cell: ({ row: { original: d } }: { row: { original: ItemDecision } }) => (d.score === null ? '' : d.score),
+    },
   ];
   return (
     <section>
@@ -77,7 +89,9 @@ const InRun = ({ runId, itemId }: { runId: string; itemId: string }) => {
       </Text>
       {/* The API answers 404 both for an unknown run and for an item the run did not record. */}
       {error && error.status !== 404 && <ErrorState error={error} onRetry={reload} />}
-      {error?.status === 404 && <Empty message={`No recorded decision about ${itemId} in this run`}>{error.message}</Empty>}
+      {error?.status === 404 && (
+        <Empty message={`No recorded decision about ${itemId} in this run`}>{error.message}</Empty>
+      )}
       {loading && !data && <Loading what="the item's decisions" />}
       {data && data.decisions.length > 0 && (
         <Stack direction="column" gap={1}>
@@ -113,7 +127,11 @@ const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: st
       ),
     },
     { id: 'pipeline', header: 'Pipeline' },
-    { id: 'runStartedAt', header: `Started (${zoneLabel(timeZone)})`, cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => <Time iso={r.runStartedAt} /> },
+    {
+      id: 'runStartedAt',
+      header: `Started (${zoneLabel(timeZone)})`,
+      cell: ({ row: { original: r } }: { row: { original: ItemRun } }) => <Time iso={r.runStartedAt} />,
+    },
     { id: 'decisions', header: 'Decisions' },
     {
       id: 'eliminatedAt',
@@ -129,7 +147,11 @@ const AcrossRuns = ({ itemId, from, to }: { itemId: string; from: string; to: st
     return <Loading what="runs with this item" />;
   }
   if (runs.length === 0) {
-    return <Empty message={`No run recorded ${itemId} in this time range`}>Widen the time range, or check the item id.</Empty>;
+    return (
+      <Empty message={`No run recorded ${itemId} in this time range`}>
+        Widen the time range, or check the item id.
+      </Empty>
+    );
   }
   return (
     <Stack direction="column" gap={1}>
@@ -155,7 +177,12 @@ const ItemSearch = () => {
       >
         <InlineFieldRow>
           <InlineField label="Item id">
-            <Input width={32} value={item} aria-label="Item id" onChange={(e) => setItem(e.currentTarget.value.trim())} />
+            <Input
+              width={32}
+              value={item}
+              aria-label="Item id"
+              onChange={(e) => setItem(e.currentTarget.value.trim())}
+            />
           </InlineField>
           <InlineField label="Run id (optional)">
             <Input width={40} value={run} aria-label="Run id" onChange={(e) => setRun(e.currentTarget.value.trim())} />

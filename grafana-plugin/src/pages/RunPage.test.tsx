@@ -5,7 +5,12 @@ import { APP_PROXY_URL } from '../constants';
 import { defaultFixture, demo, fixture, serveFixtures } from '../../test/fixtures';
 import { renderApp } from '../../test/render';
 
-const steps = fixture('run-steps').body.steps as Array<{ name: string; stepId: string; eliminatedCount: number; inputCount: number }>;
+const steps = fixture('run-steps').body.steps as Array<{
+  name: string;
+  stepId: string;
+  eliminatedCount: number;
+  inputCount: number;
+}>;
 
 describe('Run page', () => {
   it('flags the worst step with its ratio and its share of the run', async () => {
@@ -31,7 +36,11 @@ describe('Run page', () => {
     // Clicking a bar opens that step.
     await userEvent.click(within(funnel).getByTestId('funnel-rank-by-relevance'));
     const rank = steps.find((s) => s.name === 'rank-by-relevance')!;
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/runs/${demo.buggy}/steps/${rank.stepId}`));
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        `/a/xray-pipeline-app/runs/${demo.buggy}/steps/${rank.stepId}`
+      )
+    );
   });
 
   it('lists the steps and offers the other run of the pipeline to compare with', async () => {
@@ -40,7 +49,10 @@ describe('Run page', () => {
     const link = await screen.findByRole('link', { name: `Compare with ${demo.fixed.slice(0, 8)}…` });
     expect(link).toHaveAttribute('href', `/a/xray-pipeline-app/compare/${demo.buggy}/${demo.fixed}`);
     for (const s of steps) {
-      expect(screen.getByRole('link', { name: s.name })).toHaveAttribute('href', `/a/xray-pipeline-app/runs/${demo.buggy}/steps/${s.stepId}`);
+      expect(screen.getByRole('link', { name: s.name })).toHaveAttribute(
+        'href',
+        `/a/xray-pipeline-app/runs/${demo.buggy}/steps/${s.stepId}`
+      );
     }
     expect(screen.getByLabelText('Run summary')).toHaveTextContent('1,000 → 134');
   });
@@ -58,7 +70,11 @@ describe('Run page', () => {
     const funnel = await screen.findByRole('figure', { name: 'Step funnel' });
     within(funnel).getByTestId('funnel-filter-by-keywords').focus();
     await userEvent.keyboard(' ');
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe(`/a/xray-pipeline-app/runs/${demo.buggy}/steps/${demo.worstStepId}`));
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        `/a/xray-pipeline-app/runs/${demo.buggy}/steps/${demo.worstStepId}`
+      )
+    );
   });
 
   it('retries both the run and its steps when both failed', async () => {
@@ -66,7 +82,9 @@ describe('Run page', () => {
     const backend = serveFixtures(APP_PROXY_URL, (url) => (down ? 502 : defaultFixture(url)));
     renderApp(`runs/${demo.buggy}`);
     const retry = await screen.findByRole('button', { name: /Retry|Try again/ });
-    await waitFor(() => expect(backend.requests.filter((u) => u.pathname === `/v1/runs/${demo.buggy}/steps`)).toHaveLength(1));
+    await waitFor(() =>
+      expect(backend.requests.filter((u) => u.pathname === `/v1/runs/${demo.buggy}/steps`)).toHaveLength(1)
+    );
     down = false;
     await userEvent.click(retry);
     expect(await screen.findByTestId('worst-step')).toHaveTextContent('Worst step: filter-by-keywords');

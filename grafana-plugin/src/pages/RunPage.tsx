@@ -37,7 +37,12 @@ const RunPage = () => {
 
   return (
     <PluginPage
-      pageNav={{ text: `Run ${shortId(runId)}`, subTitle: run.data ? `${run.data.pipeline} · ${formatTime(run.data.startedAt, timeZone)} ${zoneLabel(timeZone)}` : undefined }}
+      pageNav={{
+        text: `Run ${shortId(runId)}`,
+        subTitle: run.data
+          ? `${run.data.pipeline} · ${formatTime(run.data.startedAt, timeZone)} ${zoneLabel(timeZone)}`
+          : undefined,
+      }}
     >
       <Stack direction="column" gap={2}>
         <AppLink to={urls.runs(run.data ? runsAround(run.data) : {})}>← Runs</AppLink>
@@ -47,7 +52,10 @@ const RunPage = () => {
           <>
             <div className={s.summary} aria-label="Run summary">
               <Fact label="Pipeline" value={run.data.pipeline} />
-              <Fact label="Status" value={<Badge text={run.data.status} color={run.data.status === 'ok' ? 'green' : 'red'} />} />
+              <Fact
+                label="Status"
+                value={<Badge text={run.data.status} color={run.data.status === 'ok' ? 'green' : 'red'} />}
+              />
               <Fact label="Input → output" value={`${count(run.data.inputCount)} → ${count(run.data.outputCount)}`} />
               <Fact label="Eliminated" value={<Ratio value={run.data.eliminationRatio} />} />
               <Fact label="Steps" value={String(run.data.totalSteps)} />
@@ -61,8 +69,8 @@ const RunPage = () => {
             )}
             {worst ? (
               <Alert severity="warning" title={`Worst step: ${worst.name}`} data-testid="worst-step">
-                {worst.name} eliminated {percent(worst.eliminationRatio)} of its input ({count(worst.eliminatedCount)} of{' '}
-                {count(worst.inputCount)}): {percent(worst.eliminationShare)} of everything this run eliminated.{' '}
+                {worst.name} eliminated {percent(worst.eliminationRatio)} of its input ({count(worst.eliminatedCount)}{' '}
+                of {count(worst.inputCount)}): {percent(worst.eliminationShare)} of everything this run eliminated.{' '}
                 <AppLink to={urls.step(runId, worst.stepId, { outcome: 'eliminated' })}>See why</AppLink>
               </Alert>
             ) : (
@@ -82,7 +90,11 @@ const RunPage = () => {
             </section>
             <section>
               <Text element="h3">Steps</Text>
-              <InteractiveTable columns={stepColumns(runId, steps.data.worstStepId)} data={steps.data.steps} getRowId={(r) => r.stepId} />
+              <InteractiveTable
+                columns={stepColumns(runId, steps.data.worstStepId)}
+                data={steps.data.steps}
+                getRowId={(r) => r.stepId}
+              />
             </section>
             <section>
               <Text element="h3">Compare with another run</Text>
@@ -129,16 +141,30 @@ function stepColumns(runId: string, worstStepId: string | null) {
     { id: 'inputCount', header: 'Input', cell: ({ row: { original: st } }: Cell) => count(st.inputCount) },
     { id: 'keptCount', header: 'Kept', cell: ({ row: { original: st } }: Cell) => count(st.keptCount) },
     { id: 'scoredCount', header: 'Scored', cell: ({ row: { original: st } }: Cell) => count(st.scoredCount) },
-    { id: 'eliminatedCount', header: 'Eliminated', cell: ({ row: { original: st } }: Cell) => count(st.eliminatedCount) },
-    { id: 'eliminationRatio', header: 'Ratio', cell: ({ row: { original: st } }: Cell) => <Ratio value={st.eliminationRatio} /> },
-    { id: 'eliminationShare', header: 'Share of run', cell: ({ row: { original: st } }: Cell) => percent(st.eliminationShare) },
+    {
+      id: 'eliminatedCount',
+      header: 'Eliminated',
+      cell: ({ row: { original: st } }: Cell) => count(st.eliminatedCount),
+    },
+    {
+      id: 'eliminationRatio',
+      header: 'Ratio',
+      cell: ({ row: { original: st } }: Cell) => <Ratio value={st.eliminationRatio} />,
+    },
+    {
+      id: 'eliminationShare',
+      header: 'Share of run',
+      cell: ({ row: { original: st } }: Cell) => percent(st.eliminationShare),
+    },
     { id: 'outputCount', header: 'Output', cell: ({ row: { original: st } }: Cell) => count(st.outputCount) },
     { id: 'durationMs', header: 'Duration', cell: ({ row: { original: st } }: Cell) => duration(st.durationMs) },
     {
       id: 'capture',
       header: 'Recorded',
       cell: ({ row: { original: st } }: Cell) =>
-        st.capture === 'full' ? 'all' : `${count(st.recordedCount)} of ${count(st.decisionCount)} (${st.capture.replace('_', ' ')})`,
+        st.capture === 'full'
+          ? 'all'
+          : `${count(st.recordedCount)} of ${count(st.decisionCount)} (${st.capture.replace('_', ' ')})`,
     },
   ];
 }

@@ -33,10 +33,17 @@ describe('Runs page', () => {
     await userEvent.click(screen.getByRole('combobox', { name: 'Pipeline' }));
     await userEvent.keyboard('vendor-search{Enter}');
     await userEvent.type(screen.getByLabelText('Minimum elimination ratio'), '60{Enter}');
-    expect(screen.getByTestId('location').textContent).toBe('/a/xray-pipeline-app/runs?sort=ratio&from=now-1h&to=now&pipeline=vendor-search&minRatio=60');
+    expect(screen.getByTestId('location').textContent).toBe(
+      '/a/xray-pipeline-app/runs?sort=ratio&from=now-1h&to=now&pipeline=vendor-search&minRatio=60'
+    );
     await screen.findByText('86.6%');
     const last = backend.requests.at(-1)!;
-    expect(Object.fromEntries(last.searchParams)).toMatchObject({ pipeline: 'vendor-search', minEliminationRatio: '0.6', sort: 'ratio', limit: '100' });
+    expect(Object.fromEntries(last.searchParams)).toMatchObject({
+      pipeline: 'vendor-search',
+      minEliminationRatio: '0.6',
+      sort: 'ratio',
+      limit: '100',
+    });
   });
 
   it('refuses a ratio outside 0-100 % without asking the API', async () => {
@@ -66,7 +73,9 @@ describe('Runs page', () => {
     serveFixtures(APP_PROXY_URL, () => 502);
     renderApp('runs');
     expect(await screen.findByText('Query API unreachable')).toBeInTheDocument();
-    expect(screen.getByText(new RegExp(`Query API unreachable at ${API_URL.replace(/[.]/g, '\\.')}`))).toBeInTheDocument();
+    expect(
+      screen.getByText(new RegExp(`Query API unreachable at ${API_URL.replace(/[.]/g, '\\.')}`))
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Try again/ })).toBeInTheDocument();
   });
 
@@ -78,7 +87,9 @@ describe('Runs page', () => {
 
   it('refreshes an absolute range by asking again, keeping the runs on screen meanwhile', async () => {
     let hold = false;
-    const backend = serveFixtures(APP_PROXY_URL, (url) => (hold && url.pathname === '/v1/runs' ? null : defaultFixture(url)));
+    const backend = serveFixtures(APP_PROXY_URL, (url) =>
+      hold && url.pathname === '/v1/runs' ? null : defaultFixture(url)
+    );
     renderApp('runs?from=1764115200000&to=1764118800000');
     await screen.findByText('86.6%');
     const asked = () => backend.requests.filter((u) => u.pathname === '/v1/runs');
@@ -102,9 +113,18 @@ describe('Runs page', () => {
     expect(screen.getByText(local)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('link', { name: demo.buggy.slice(0, 8) + '…' }));
     const fixed = fixture('runs').body.runs.find((r: { runId: string }) => r.runId === demo.fixed)!;
-    const fixedLocal = new Date(Date.parse(fixed.startedAt) - 5 * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
-    expect(await screen.findByRole('list', { name: 'Recent runs to compare with' })).toHaveTextContent(`started ${fixedLocal} America/New_York`);
+    const fixedLocal = new Date(Date.parse(fixed.startedAt) - 5 * 3600_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '');
+    expect(await screen.findByRole('list', { name: 'Recent runs to compare with' })).toHaveTextContent(
+      `started ${fixedLocal} America/New_York`
+    );
     // The run page's own link carries the zone too, so pasting it shows the same times.
-    await waitFor(() => expect(new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]).get('tz')).toBe('America/New_York'));
+    await waitFor(() =>
+      expect(new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]).get('tz')).toBe(
+        'America/New_York'
+      )
+    );
   });
 });

@@ -1,6 +1,15 @@
 import React, { useMemo, useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { Button, Combobox, Field, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack } from '@grafana/ui';
+import {
+  Button,
+  Combobox,
+  Field,
+  InlineField,
+  InlineFieldRow,
+  InteractiveTable,
+  RadioButtonGroup,
+  Stack,
+} from '@grafana/ui';
 import { useApiQuery } from '../api/context';
 import type { PipelineListResponse, RunListResponse, RunSummary } from '../api/types';
 import { AppLink } from '../components/AppLink';
@@ -59,17 +68,28 @@ const RunsPage = () => {
               aria-label="Pipeline"
               isClearable
               createCustomValue
-              options={(pipelines.data?.pipelines ?? []).map((p) => ({ value: p.name, label: p.name, description: `${count(p.runs)} runs, ${percent(p.eliminationRatio)} eliminated` }))}
+              options={(pipelines.data?.pipelines ?? []).map((p) => ({
+                value: p.name,
+                label: p.name,
+                description: `${count(p.runs)} runs, ${percent(p.eliminationRatio)} eliminated`,
+              }))}
               loading={pipelines.loading}
               value={pipeline || null}
               onChange={(option) => update({ pipeline: option?.value })}
             />
           </InlineField>
-          <InlineField label="Eliminated at least" tooltip="Only runs whose elimination ratio is at least this (0-100 %)">
+          <InlineField
+            label="Eliminated at least"
+            tooltip="Only runs whose elimination ratio is at least this (0-100 %)"
+          >
             <RatioInput value={minRatio} onChange={(value) => update({ minRatio: value })} />
           </InlineField>
           <InlineField label="Sort">
-            <RadioButtonGroup options={SORTS} value={sort} onChange={(value) => update({ sort: value === 'time' ? undefined : value })} />
+            <RadioButtonGroup
+              options={SORTS}
+              value={sort}
+              onChange={(value) => update({ sort: value === 'time' ? undefined : value })}
+            />
           </InlineField>
           <TimePicker range={range} onChange={update} />
           <Button
@@ -91,9 +111,7 @@ const RunsPage = () => {
         {!error && !loading && runs.length === 0 && (
           <Empty
             message={
-              pipeline || minRatio
-                ? 'No runs match these filters in this time range'
-                : 'No runs in this time range'
+              pipeline || minRatio ? 'No runs match these filters in this time range' : 'No runs in this time range'
             }
           >
             {pipeline || minRatio
@@ -126,7 +144,11 @@ const columnsIn = (zone: string) => [
     ),
   },
   { id: 'pipeline', header: 'Pipeline' },
-  { id: 'startedAt', header: `Started (${zone})`, cell: ({ row: { original: r } }: Cell) => <Time iso={r.startedAt} /> },
+  {
+    id: 'startedAt',
+    header: `Started (${zone})`,
+    cell: ({ row: { original: r } }: Cell) => <Time iso={r.startedAt} />,
+  },
   { id: 'status', header: 'Status' },
   { id: 'totalSteps', header: 'Steps' },
   {
@@ -134,7 +156,11 @@ const columnsIn = (zone: string) => [
     header: 'Input → output',
     cell: ({ row: { original: r } }: Cell) => `${count(r.inputCount)} → ${count(r.outputCount)}`,
   },
-  { id: 'eliminationRatio', header: 'Eliminated', cell: ({ row: { original: r } }: Cell) => <Ratio value={r.eliminationRatio} /> },
+  {
+    id: 'eliminationRatio',
+    header: 'Eliminated',
+    cell: ({ row: { original: r } }: Cell) => <Ratio value={r.eliminationRatio} />,
+  },
   { id: 'durationMs', header: 'Duration', cell: ({ row: { original: r } }: Cell) => duration(r.durationMs) },
 ];
 
@@ -149,7 +175,11 @@ const RatioInput = ({ value, onChange }: { value: string; onChange: (value: stri
         placeholder="0"
         value={value}
         aria-label="Minimum elimination ratio"
-        check={(text) => (Number.isFinite(Number(text)) && Number(text) >= 0 && Number(text) <= 100 ? undefined : 'A percentage from 0 to 100')}
+        check={(text) =>
+          Number.isFinite(Number(text)) && Number(text) >= 0 && Number(text) <= 100
+            ? undefined
+            : 'A percentage from 0 to 100'
+        }
         onInvalid={setProblem}
         onCommit={onChange}
       />

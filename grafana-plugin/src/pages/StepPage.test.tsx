@@ -23,9 +23,23 @@ describe('Step page', () => {
     renderApp(stepUrl);
     const list = await screen.findByRole('list', { name: 'Reasons' });
     await userEvent.click(within(list).getByText('Missing required keywords: security'));
-    await waitFor(() => expect(new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]).get('reason')).toBe('Missing required keywords: security'));
-    expect(within(list).getByRole('button', { name: /^Missing required keywords: security\s*\d/ })).toHaveAttribute('aria-pressed', 'true');
-    await waitFor(() => expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!.searchParams.get('reason')).toBeTruthy());
+    await waitFor(() =>
+      expect(new URLSearchParams(screen.getByTestId('location').textContent!.split('?')[1]).get('reason')).toBe(
+        'Missing required keywords: security'
+      )
+    );
+    expect(within(list).getByRole('button', { name: /^Missing required keywords: security\s*\d/ })).toHaveAttribute(
+      'aria-pressed',
+      'true'
+    );
+    await waitFor(() =>
+      expect(
+        backend.requests
+          .filter((u) => u.pathname.endsWith('/decisions'))
+          .at(-1)!
+          .searchParams.get('reason')
+      ).toBeTruthy()
+    );
     const asked = backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!;
     expect(asked.searchParams.get('reason')).toBe('Missing required keywords: security');
     // The filter shows as a tag that clears it.
@@ -39,10 +53,22 @@ describe('Step page', () => {
     await screen.findByRole('list', { name: 'Reasons' });
     await userEvent.click(screen.getByRole('radio', { name: 'Eliminated' }));
     await userEvent.type(screen.getByLabelText('Item id'), 'vendor-doc-0001{Enter}');
-    await waitFor(() => expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!.searchParams.get('itemId')).toBe('vendor-doc-0001'));
+    await waitFor(() =>
+      expect(
+        backend.requests
+          .filter((u) => u.pathname.endsWith('/decisions'))
+          .at(-1)!
+          .searchParams.get('itemId')
+      ).toBe('vendor-doc-0001')
+    );
     const asked = backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!;
     expect(Object.fromEntries(asked.searchParams)).toMatchObject({ outcome: 'eliminated', itemId: 'vendor-doc-0001' });
-    expect(backend.requests.filter((u) => u.pathname.endsWith('/reasons')).at(-1)!.searchParams.get('outcome')).toBe('eliminated');
+    expect(
+      backend.requests
+        .filter((u) => u.pathname.endsWith('/reasons'))
+        .at(-1)!
+        .searchParams.get('outcome')
+    ).toBe('eliminated');
   });
 
   it('lists decisions and opens one decision with its payload in a drawer', async () => {
@@ -68,7 +94,9 @@ describe('Step page', () => {
 
   it('keeps how many decisions it shows in the URL: Load more asks again from the top for more', async () => {
     // The bigger page never arrives here: what matters is what is asked and what stays on screen.
-    const backend = serveFixtures(APP_PROXY_URL, (url) => (url.searchParams.get('limit') === '100' ? null : defaultFixture(url)));
+    const backend = serveFixtures(APP_PROXY_URL, (url) =>
+      url.searchParams.get('limit') === '100' ? null : defaultFixture(url)
+    );
     renderApp(stepUrl);
     const shown = fixture('step-decisions').body.decisions.length;
     await userEvent.click(await screen.findByRole('button', { name: 'Load more decisions' }));
@@ -85,18 +113,26 @@ describe('Step page', () => {
     const backend = serveFixtures(APP_PROXY_URL);
     const { unmount } = renderApp(`${stepUrl}?rows=150`);
     await screen.findByRole('button', { name: 'Load more decisions' });
-    expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))).toEqual(['150']);
+    expect(
+      backend.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))
+    ).toEqual(['150']);
     unmount();
 
     const capped = serveFixtures(APP_PROXY_URL);
     renderApp(`${stepUrl}?rows=5000`);
-    expect(await screen.findByText('Showing the first 1,000 decisions; filter by outcome, reason or item to see the others.')).toBeInTheDocument();
-    expect(capped.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))).toEqual(['1000']);
+    expect(
+      await screen.findByText('Showing the first 1,000 decisions; filter by outcome, reason or item to see the others.')
+    ).toBeInTheDocument();
+    expect(
+      capped.requests.filter((u) => u.pathname.endsWith('/decisions')).map((u) => u.searchParams.get('limit'))
+    ).toEqual(['1000']);
     expect(screen.queryByRole('button', { name: 'Load more decisions' })).toBeNull();
   });
 
   it('keeps the decisions shown when more fail to load, and asks again from the same button', async () => {
-    const backend = serveFixtures(APP_PROXY_URL, (url) => (url.searchParams.get('limit') === '100' ? 502 : defaultFixture(url)));
+    const backend = serveFixtures(APP_PROXY_URL, (url) =>
+      url.searchParams.get('limit') === '100' ? 502 : defaultFixture(url)
+    );
     renderApp(stepUrl);
     const shown = fixture('step-decisions').body.decisions.length;
     await userEvent.click(await screen.findByRole('button', { name: 'Load more decisions' }));
@@ -116,7 +152,14 @@ describe('Step page', () => {
     await userEvent.click(screen.getByRole('radio', { name: 'Kept' }));
     await waitFor(() => expect(query().get('outcome')).toBe('kept'));
     expect(query().get('rows')).toBeNull();
-    await waitFor(() => expect(backend.requests.filter((u) => u.pathname.endsWith('/decisions')).at(-1)!.searchParams.get('limit')).toBe('50'));
+    await waitFor(() =>
+      expect(
+        backend.requests
+          .filter((u) => u.pathname.endsWith('/decisions'))
+          .at(-1)!
+          .searchParams.get('limit')
+      ).toBe('50')
+    );
     // Opening a decision keeps the list as it is.
     await userEvent.click((await screen.findAllByRole('button', { name: /^Show payload of / }))[0]!);
     await waitFor(() => expect(query().get('decision')).toBeTruthy());

@@ -1,7 +1,17 @@
 import React from 'react';
 import { useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, IconButton, InlineField, InlineFieldRow, InteractiveTable, RadioButtonGroup, Stack, Tag, Text } from '@grafana/ui';
+import {
+  Alert,
+  IconButton,
+  InlineField,
+  InlineFieldRow,
+  InteractiveTable,
+  RadioButtonGroup,
+  Stack,
+  Tag,
+  Text,
+} from '@grafana/ui';
 import { useApiQuery } from '../api/context';
 import type { DecisionListResponse, DecisionSummary, ReasonHistogramResponse, StepListResponse } from '../api/types';
 import { AppLink } from '../components/AppLink';
@@ -34,14 +44,20 @@ const StepPage = () => {
   const itemId = search.get('item') ?? '';
   const decision = search.get('decision') ?? '';
 
-
   const steps = useApiQuery<StepListResponse>(`/v1/runs/${encodeURIComponent(runId)}/steps`);
   const step = steps.data?.steps.find((st) => st.stepId === stepId);
-  const reasons = useApiQuery<ReasonHistogramResponse>(`/v1/steps/${encodeURIComponent(stepId)}/reasons`, { outcome: outcome || undefined });
+  const reasons = useApiQuery<ReasonHistogramResponse>(`/v1/steps/${encodeURIComponent(stepId)}/reasons`, {
+    outcome: outcome || undefined,
+  });
 
   const page = useRowList<DecisionListResponse>(
     `/v1/steps/${encodeURIComponent(stepId)}/decisions`,
-    { outcome: outcome || undefined, reason: reason || undefined, reasonCode: reasonCode || undefined, itemId: itemId || undefined },
+    {
+      outcome: outcome || undefined,
+      reason: reason || undefined,
+      reasonCode: reasonCode || undefined,
+      itemId: itemId || undefined,
+    },
     PAGE_SIZE
   );
   const decisions = page.data?.decisions ?? [];
@@ -56,24 +72,40 @@ const StepPage = () => {
         <AppLink to={urls.item(d.itemId, { run: runId })}>{d.itemId}</AppLink>
       ),
     },
-    { id: 'outcome', header: 'Outcome', cell: ({ row: { original: d } }: { row: { original: DecisionSummary } }) => <OutcomeBadge outcome={d.outcome} /> },
+    {
+      id: 'outcome',
+      header: 'Outcome',
+      cell: ({ row: { original: d } }: { row: { original: DecisionSummary } }) => <OutcomeBadge outcome={d.outcome} />,
+    },
     { id: 'reason', header: 'Reason' },
-    { id: 'score', header: 'Score', cell: ({ row: { original: d } }: { row: { original: DecisionSummary } }) => (d.score === null ? '' : d.score) },
+    {
+      id: 'score',
+      header: 'Score',
+      cell: ({ row: { original: d } }: { row: { original: DecisionSummary } }) => (d.score === null ? '' : d.score),
+    },
     {
       id: 'payload',
       header: '',
       cell: ({ row: { original: d } }: { row: { original: DecisionSummary } }) => (
-        <IconButton name="eye" tooltip={`Show payload of ${d.itemId}`} onClick={() => update({ decision: d.eventId })} />
+        <IconButton
+          name="eye"
+          tooltip={`Show payload of ${d.itemId}`}
+          onClick={() => update({ decision: d.eventId })}
+        />
       ),
     },
   ];
 
   return (
-    <PluginPage pageNav={{ text: step ? `Step ${step.name}` : `Step ${shortId(stepId)}`, subTitle: `Run ${shortId(runId)}` }}>
+    <PluginPage
+      pageNav={{ text: step ? `Step ${step.name}` : `Step ${shortId(stepId)}`, subTitle: `Run ${shortId(runId)}` }}
+    >
       <Stack direction="column" gap={2}>
         <AppLink to={urls.run(runId)}>← Run {shortId(runId)}</AppLink>
         {steps.error && <ErrorState error={steps.error} onRetry={steps.reload} />}
-        {steps.data && !step && <Empty message={`Run ${runId} has no step ${stepId}`}>Go back to the run and pick one of its steps.</Empty>}
+        {steps.data && !step && (
+          <Empty message={`Run ${runId} has no step ${stepId}`}>Go back to the run and pick one of its steps.</Empty>
+        )}
         {step && (
           <Stack direction="row" gap={4} wrap="wrap">
             <span>
@@ -83,7 +115,8 @@ const StepPage = () => {
               <Text color="secondary">Input → output</Text> {count(step.inputCount)} → {count(step.outputCount)}
             </span>
             <span>
-              <Text color="secondary">Eliminated</Text> {count(step.eliminatedCount)} (<Ratio value={step.eliminationRatio} />)
+              <Text color="secondary">Eliminated</Text> {count(step.eliminatedCount)} (
+              <Ratio value={step.eliminationRatio} />)
             </span>
             <span>
               <Text color="secondary">Share of the run&apos;s eliminations</Text> {percent(step.eliminationShare)}
@@ -91,9 +124,12 @@ const StepPage = () => {
           </Stack>
         )}
         {step && step.recordedCount < step.decisionCount && (
-          <Alert severity="info" title={`${count(step.recordedCount)} of ${count(step.decisionCount)} decisions were recorded (${step.capture.replace('_', ' ')})`}>
-            Counts are exact; the reasons and the list below cover the recorded decisions. Record a run with capture &quot;full&quot; to see every
-            decision.
+          <Alert
+            severity="info"
+            title={`${count(step.recordedCount)} of ${count(step.decisionCount)} decisions were recorded (${step.capture.replace('_', ' ')})`}
+          >
+            Counts are exact; the reasons and the list below cover the recorded decisions. Record a run with capture
+            &quot;full&quot; to see every decision.
           </Alert>
         )}
 
@@ -103,14 +139,18 @@ const StepPage = () => {
           {reasons.loading && !reasons.data && <Loading what="reasons" />}
           {reasons.data &&
             (reasons.data.reasons.length === 0 ? (
-              <Empty message={outcome ? `No recorded ${outcome} decisions in this step` : 'This step recorded no decisions'} />
+              <Empty
+                message={outcome ? `No recorded ${outcome} decisions in this step` : 'This step recorded no decisions'}
+              />
             ) : (
               <ReasonHistogram
                 reasons={reasons.data.reasons}
                 selected={selectedReason}
                 onSelect={(key) => {
                   const picked = reasons.data?.reasons.find((r) => r.reason === key);
-                  update(picked?.byCode ? { reasonCode: key, reason: undefined } : { reason: key, reasonCode: undefined });
+                  update(
+                    picked?.byCode ? { reasonCode: key, reason: undefined } : { reason: key, reasonCode: undefined }
+                  );
                 }}
               />
             ))}
@@ -120,10 +160,21 @@ const StepPage = () => {
           <Text element="h3">Decisions</Text>
           <InlineFieldRow>
             <InlineField label="Outcome">
-              <RadioButtonGroup options={OUTCOMES} value={outcome} onChange={(value) => update({ outcome: value || undefined })} />
+              <RadioButtonGroup
+                options={OUTCOMES}
+                value={outcome}
+                onChange={(value) => update({ outcome: value || undefined })}
+              />
             </InlineField>
             <InlineField label="Item id">
-              <CommitInput key={itemId} width={28} placeholder="any item" aria-label="Item id" value={itemId} onCommit={(value) => update({ item: value })} />
+              <CommitInput
+                key={itemId}
+                width={28}
+                placeholder="any item"
+                aria-label="Item id"
+                value={itemId}
+                onCommit={(value) => update({ item: value })}
+              />
             </InlineField>
             {selectedReason && (
               <Tag
@@ -138,8 +189,12 @@ const StepPage = () => {
           {!page.loading && !page.error && decisions.length === 0 && (
             <Empty message="No recorded decisions match these filters">Clear a filter to see more.</Empty>
           )}
-          {decisions.length > 0 && <InteractiveTable columns={columns} data={decisions} getRowId={(d) => d.eventId} pageSize={0} />}
-          {decisions.length > 0 && <LoadMore list={page} what="decisions" beyond="filter by outcome, reason or item to see the others" />}
+          {decisions.length > 0 && (
+            <InteractiveTable columns={columns} data={decisions} getRowId={(d) => d.eventId} pageSize={0} />
+          )}
+          {decisions.length > 0 && (
+            <LoadMore list={page} what="decisions" beyond="filter by outcome, reason or item to see the others" />
+          )}
         </section>
       </Stack>
       {decision && <DecisionDrawer eventId={decision} onClose={() => update({ decision: undefined })} />}

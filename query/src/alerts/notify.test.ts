@@ -49,7 +49,9 @@ describe('webhook delivery', () => {
 
   it('gives up after its retries and says why', async () => {
     const { url, bodies } = await serve([500, 500, 500]);
-    expect(await webhookNotifier({ retries: 2, backoffMillis: 10 })(url, notification)).toBe('webhook answered HTTP 500');
+    expect(await webhookNotifier({ retries: 2, backoffMillis: 10 })(url, notification)).toBe(
+      'webhook answered HTTP 500'
+    );
     expect(bodies).toHaveLength(3);
   });
 
@@ -61,7 +63,9 @@ describe('webhook delivery', () => {
 
   it('stops waiting for a webhook that does not answer', async () => {
     const { url } = await serve([0, 0]);
-    expect(await webhookNotifier({ retries: 1, timeoutMillis: 100, backoffMillis: 10 })(url, notification)).toBe('webhook did not answer within 100 ms');
+    expect(await webhookNotifier({ retries: 1, timeoutMillis: 100, backoffMillis: 10 })(url, notification)).toBe(
+      'webhook did not answer within 100 ms'
+    );
   });
 
   it('reports an unreachable webhook without throwing', async () => {

@@ -49,7 +49,10 @@ export function webhookNotifier(o: NotifierOptions = {}): Notify {
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) break;
       } catch (err) {
         const e = err as Error;
-        error = e.name === 'TimeoutError' ? `webhook did not answer within ${timeoutMillis} ms` : `webhook unreachable: ${(e.cause as Error | undefined)?.message ?? e.message}`;
+        error =
+          e.name === 'TimeoutError'
+            ? `webhook did not answer within ${timeoutMillis} ms`
+            : `webhook unreachable: ${(e.cause as Error | undefined)?.message ?? e.message}`;
       }
     }
     return error;

@@ -14,7 +14,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 export function registerAlertRoutes(app: Hono<Env>, store: AlertStore): void {
   app.post('/v1/alerts/rules', async (c) => {
     const text = await c.req.text();
-    if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new BadRequest(`the rule body must be at most ${MAX_BODY_BYTES} bytes`);
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+      throw new BadRequest(`the rule body must be at most ${MAX_BODY_BYTES} bytes`);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -24,7 +25,8 @@ export function registerAlertRoutes(app: Hono<Env>, store: AlertStore): void {
     const checked = validateRule(body);
     if (!checked.ok) throw new BadRequest(checked.error);
     const rule = await store.createRule(c.var.projectId, checked.spec);
-    if (!rule) throw new BadRequest(`this project already has ${MAX_RULES} alert rules; delete one before creating another`);
+    if (!rule)
+      throw new BadRequest(`this project already has ${MAX_RULES} alert rules; delete one before creating another`);
     return c.json(rule, 201);
   });
 
@@ -56,6 +58,11 @@ function ruleIdParam(raw: string): string {
 }
 
 function ruleNotFound(c: Context, ruleId: string) {
-  const body: ErrorResponse = { error: { code: 'not_found', message: `No alert rule ${ruleId} in this project. Rule ids come from GET /v1/alerts/rules.` } };
+  const body: ErrorResponse = {
+    error: {
+      code: 'not_found',
+      message: `No alert rule ${ruleId} in this project. Rule ids come from GET /v1/alerts/rules.`,
+    },
+  };
   return c.json(body, 404);
 }

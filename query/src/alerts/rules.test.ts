@@ -1,9 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { isFiring, validateRule } from './rules.js';
 
-const ratio = { kind: 'elimination_ratio', pipeline: 'search', step: 'filter', condition: 'above', threshold: 0.8, windowSeconds: 300, webhook: 'https://hooks.example.com/x' };
-const share = { kind: 'reason_share', pipeline: 'search', step: 'filter', condition: 'change', reasonCode: 'missing_kw', threshold: 0.2, windowSeconds: 600, webhook: 'http://127.0.0.1:9000/' };
-const items = { kind: 'item_eliminated', items: ['doc-1', 'doc-2', 'doc-1'], windowSeconds: 60, webhook: 'http://hooks.local/a?token=t' };
+const ratio = {
+  kind: 'elimination_ratio',
+  pipeline: 'search',
+  step: 'filter',
+  condition: 'above',
+  threshold: 0.8,
+  windowSeconds: 300,
+  webhook: 'https://hooks.example.com/x',
+};
+const share = {
+  kind: 'reason_share',
+  pipeline: 'search',
+  step: 'filter',
+  condition: 'change',
+  reasonCode: 'missing_kw',
+  threshold: 0.2,
+  windowSeconds: 600,
+  webhook: 'http://127.0.0.1:9000/',
+};
+const items = {
+  kind: 'item_eliminated',
+  items: ['doc-1', 'doc-2', 'doc-1'],
+  windowSeconds: 60,
+  webhook: 'http://hooks.local/a?token=t',
+};
 
 function error(body: unknown): string {
   const v = validateRule(body);
@@ -18,25 +40,38 @@ describe('alert rule validation', () => {
     const s = validateRule({ ...share, outcome: 'eliminated', name: 'reason mix moved' });
     expect(s).toEqual({ ok: true, spec: { ...share, outcome: 'eliminated', name: 'reason mix moved' } });
     const i = validateRule(items);
-    expect(i.ok && i.spec).toMatchObject({ kind: 'item_eliminated', items: ['doc-1', 'doc-2'], threshold: 0, name: 'watch-listed item eliminated (2 items)' });
+    expect(i.ok && i.spec).toMatchObject({
+      kind: 'item_eliminated',
+      items: ['doc-1', 'doc-2'],
+      threshold: 0,
+      name: 'watch-listed item eliminated (2 items)',
+    });
   });
 
   it('refuses a body that is not an object, or of an unknown kind', () => {
     expect(error(null)).toBe('the body must be a JSON object describing the rule');
     expect(error([ratio])).toBe('the body must be a JSON object describing the rule');
-    expect(error({ ...ratio, kind: 'latency' })).toBe('kind must be one of elimination_ratio, reason_share, item_eliminated; got "latency"');
+    expect(error({ ...ratio, kind: 'latency' })).toBe(
+      'kind must be one of elimination_ratio, reason_share, item_eliminated; got "latency"'
+    );
   });
 
   it('names the field that is wrong and what it accepts', () => {
-    expect(error({ ...ratio, threshold: 1.5 })).toBe('threshold must be a number from 0 to 1 (a ratio or share); got 1.5');
+    expect(error({ ...ratio, threshold: 1.5 })).toBe(
+      'threshold must be a number from 0 to 1 (a ratio or share); got 1.5'
+    );
     expect(error({ ...ratio, threshold: '0.5' })).toMatch(/^threshold must be a number/);
     expect(error({ ...ratio, condition: 'change' })).toBe('condition must be one of above, below; got "change"');
     expect(error({ ...ratio, pipeline: '' })).toBe('pipeline must be a string of 1 to 512 characters; got ""');
     expect(error({ ...ratio, step: undefined })).toBe('step must be a string of 1 to 512 characters; got null');
-    expect(error({ ...ratio, windowSeconds: 0 })).toBe('windowSeconds must be an integer from 1 to 2592000 (30 days); got 0');
+    expect(error({ ...ratio, windowSeconds: 0 })).toBe(
+      'windowSeconds must be an integer from 1 to 2592000 (30 days); got 0'
+    );
     expect(error({ ...ratio, windowSeconds: 1.5 })).toMatch(/^windowSeconds must be an integer/);
     expect(error({ ...ratio, name: '' })).toBe('name must be a string of 1 to 200 characters');
-    expect(error({ ...ratio, reasonCode: 'x' })).toBe('reasonCode is not a field of a elimination_ratio rule; its fields are kind, name, threshold, windowSeconds, webhook, pipeline, step, condition');
+    expect(error({ ...ratio, reasonCode: 'x' })).toBe(
+      'reasonCode is not a field of a elimination_ratio rule; its fields are kind, name, threshold, windowSeconds, webhook, pipeline, step, condition'
+    );
   });
 
   it('accepts only http and https webhooks without credentials', () => {
@@ -50,16 +85,24 @@ describe('alert rule validation', () => {
   it('needs exactly one of reasonCode and reason in a reason_share rule', () => {
     const { reasonCode: _, ...noReason } = share;
     expect(error(noReason)).toMatch(/^a reason_share rule needs exactly one of reasonCode/);
-    expect(error({ ...share, reason: 'Missing keywords' })).toMatch(/^a reason_share rule needs exactly one of reasonCode/);
+    expect(error({ ...share, reason: 'Missing keywords' })).toMatch(
+      /^a reason_share rule needs exactly one of reasonCode/
+    );
     expect(validateRule({ ...noReason, reason: 'Missing keywords' }).ok).toBe(true);
-    expect(error({ ...share, outcome: 'dropped' })).toBe('outcome must be one of kept, eliminated, scored; got "dropped"');
+    expect(error({ ...share, outcome: 'dropped' })).toBe(
+      'outcome must be one of kept, eliminated, scored; got "dropped"'
+    );
   });
 
   it('needs a non-empty, bounded list of item ids in an item_eliminated rule', () => {
     expect(error({ ...items, items: [] })).toBe('items must be a list of 1 to 1000 item ids');
     expect(error({ ...items, items: 'doc-1' })).toBe('items must be a list of 1 to 1000 item ids');
-    expect(error({ ...items, items: Array.from({ length: 1001 }, (_, i) => `d${i}`) })).toBe('items must be a list of 1 to 1000 item ids');
-    expect(error({ ...items, items: ['ok', 7] })).toBe('every item id in items must be a string of 1 to 512 characters; got 7');
+    expect(error({ ...items, items: Array.from({ length: 1001 }, (_, i) => `d${i}`) })).toBe(
+      'items must be a list of 1 to 1000 item ids'
+    );
+    expect(error({ ...items, items: ['ok', 7] })).toBe(
+      'every item id in items must be a string of 1 to 512 characters; got 7'
+    );
     expect(error({ ...items, threshold: 0.5 })).toMatch(/^threshold must be omitted/);
     expect(error({ ...items, pipeline: 'search' })).toMatch(/^pipeline is not a field of a item_eliminated rule/);
   });

@@ -30,41 +30,77 @@ export function validateRule(body: unknown): Validation {
 class RuleError extends Error {}
 
 function parseRule(body: unknown): AlertRuleSpec {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RuleError('the body must be a JSON object describing the rule');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new RuleError('the body must be a JSON object describing the rule');
   const b = body as Record<string, unknown>;
   const kind = b.kind;
-  if (!RULE_KINDS.includes(kind as AlertRuleSpec['kind'])) throw new RuleError(`kind must be one of ${RULE_KINDS.join(', ')}; got ${JSON.stringify(kind ?? null)}`);
+  if (!RULE_KINDS.includes(kind as AlertRuleSpec['kind']))
+    throw new RuleError(`kind must be one of ${RULE_KINDS.join(', ')}; got ${JSON.stringify(kind ?? null)}`);
   const k = kind as AlertRuleSpec['kind'];
   const unknown = Object.keys(b).filter((f) => !FIELDS[k].includes(f));
-  if (unknown.length) throw new RuleError(`${unknown[0]} is not a field of a ${k} rule; its fields are ${FIELDS[k].join(', ')}`);
+  if (unknown.length)
+    throw new RuleError(`${unknown[0]} is not a field of a ${k} rule; its fields are ${FIELDS[k].join(', ')}`);
   const windowSeconds = b.windowSeconds;
-  if (!Number.isInteger(windowSeconds) || (windowSeconds as number) < 1 || (windowSeconds as number) > MAX_WINDOW_SECONDS) {
-    throw new RuleError(`windowSeconds must be an integer from 1 to ${MAX_WINDOW_SECONDS} (30 days); got ${JSON.stringify(windowSeconds ?? null)}`);
+  if (
+    !Number.isInteger(windowSeconds) ||
+    (windowSeconds as number) < 1 ||
+    (windowSeconds as number) > MAX_WINDOW_SECONDS
+  ) {
+    throw new RuleError(
+      `windowSeconds must be an integer from 1 to ${MAX_WINDOW_SECONDS} (30 days); got ${JSON.stringify(windowSeconds ?? null)}`
+    );
   }
   const webhook = webhookField(b.webhook);
   const common = { windowSeconds: windowSeconds as number, webhook };
 
   if (k === 'item_eliminated') {
     const items = b.items;
-    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_WATCHED_ITEMS) throw new RuleError(`items must be a list of 1 to ${MAX_WATCHED_ITEMS} item ids`);
-    for (const item of items) if (typeof item !== 'string' || item.length === 0 || item.length > MAX_TEXT) throw new RuleError(`every item id in items must be a string of 1 to ${MAX_TEXT} characters; got ${JSON.stringify(item)}`);
-    if (b.threshold !== undefined && b.threshold !== 0) throw new RuleError('threshold must be omitted (or 0) for an item_eliminated rule: it fires when any watch-listed item is eliminated');
+    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_WATCHED_ITEMS)
+      throw new RuleError(`items must be a list of 1 to ${MAX_WATCHED_ITEMS} item ids`);
+    for (const item of items)
+      if (typeof item !== 'string' || item.length === 0 || item.length > MAX_TEXT)
+        throw new RuleError(
+          `every item id in items must be a string of 1 to ${MAX_TEXT} characters; got ${JSON.stringify(item)}`
+        );
+    if (b.threshold !== undefined && b.threshold !== 0)
+      throw new RuleError(
+        'threshold must be omitted (or 0) for an item_eliminated rule: it fires when any watch-listed item is eliminated'
+      );
     const unique = [...new Set(items as string[])];
-    return { kind: k, items: unique, threshold: 0, ...common, name: nameField(b.name, `watch-listed item eliminated (${unique.length} items)`) };
+    return {
+      kind: k,
+      items: unique,
+      threshold: 0,
+      ...common,
+      name: nameField(b.name, `watch-listed item eliminated (${unique.length} items)`),
+    };
   }
 
   const pipeline = textField('pipeline', b.pipeline);
   const step = textField('step', b.step);
   const threshold = b.threshold;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    throw new RuleError(`threshold must be a number from 0 to 1 (a ratio or share); got ${JSON.stringify(threshold ?? null)}`);
+    throw new RuleError(
+      `threshold must be a number from 0 to 1 (a ratio or share); got ${JSON.stringify(threshold ?? null)}`
+    );
   }
   if (k === 'elimination_ratio') {
     const condition = choiceField('condition', b.condition, ['above', 'below'] as const);
-    return { kind: k, pipeline, step, condition, threshold, ...common, name: nameField(b.name, `${pipeline} / ${step}: elimination ratio ${condition} ${threshold}`) };
+    return {
+      kind: k,
+      pipeline,
+      step,
+      condition,
+      threshold,
+      ...common,
+      name: nameField(b.name, `${pipeline} / ${step}: elimination ratio ${condition} ${threshold}`),
+    };
   }
   const condition = choiceField('condition', b.condition, ['above', 'below', 'change'] as const);
-  if ((b.reasonCode === undefined) === (b.reason === undefined)) throw new RuleError('a reason_share rule needs exactly one of reasonCode (a reason code the SDK sent) or reason (the reason text)');
+  if ((b.reasonCode === undefined) === (b.reason === undefined))
+    throw new RuleError(
+      'a reason_share rule needs exactly one of reasonCode (a reason code the SDK sent) or reason (the reason text)'
+    );
   const reasonCode = b.reasonCode === undefined ? undefined : textField('reasonCode', b.reasonCode);
   const reason = b.reason === undefined ? undefined : textField('reason', b.reason);
   const outcome = b.outcome === undefined ? undefined : choiceField('outcome', b.outcome, OUTCOMES);
@@ -79,36 +115,47 @@ function parseRule(body: unknown): AlertRuleSpec {
     ...(outcome !== undefined ? { outcome } : {}),
     threshold,
     ...common,
-    name: nameField(b.name, `${pipeline} / ${step}: share of ${JSON.stringify(label)} ${condition === 'change' ? 'changed by more than' : condition} ${threshold}`),
+    name: nameField(
+      b.name,
+      `${pipeline} / ${step}: share of ${JSON.stringify(label)} ${condition === 'change' ? 'changed by more than' : condition} ${threshold}`
+    ),
   };
 }
 
 function textField(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) throw new RuleError(`${name} must be a string of 1 to ${MAX_TEXT} characters; got ${JSON.stringify(value ?? null)}`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT)
+    throw new RuleError(
+      `${name} must be a string of 1 to ${MAX_TEXT} characters; got ${JSON.stringify(value ?? null)}`
+    );
   return value;
 }
 
 function nameField(value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 200) throw new RuleError('name must be a string of 1 to 200 characters');
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 200)
+    throw new RuleError('name must be a string of 1 to 200 characters');
   return value;
 }
 
 function choiceField<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
-  if (!(choices as readonly unknown[]).includes(value)) throw new RuleError(`${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(value ?? null)}`);
+  if (!(choices as readonly unknown[]).includes(value))
+    throw new RuleError(`${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(value ?? null)}`);
   return value as T;
 }
 
 function webhookField(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 2048) throw new RuleError('webhook must be an http or https URL of at most 2048 characters');
+  if (typeof value !== 'string' || value.length > 2048)
+    throw new RuleError('webhook must be an http or https URL of at most 2048 characters');
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new RuleError(`webhook must be an http or https URL; got ${JSON.stringify(value)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RuleError(`webhook must use http or https; got ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password) throw new RuleError('webhook must not carry credentials in the URL; use a secret path or query parameter instead');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new RuleError(`webhook must use http or https; got ${url.protocol.slice(0, -1)}`);
+  if (url.username || url.password)
+    throw new RuleError('webhook must not carry credentials in the URL; use a secret path or query parameter instead');
   return url.toString();
 }
 

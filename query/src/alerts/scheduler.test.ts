@@ -33,15 +33,30 @@ afterAll(async () => {
 
 describe('the alert scheduler', () => {
   it('evaluates a rule on one replica per interval and notifies each transition once', async () => {
-    const rule = (await store.createRule('p', { kind: 'elimination_ratio', pipeline: 's', step: 'f', condition: 'above', threshold: 0.5, windowSeconds: 60, webhook: 'http://127.0.0.1/', name: 'r' }))!;
+    const rule = (await store.createRule('p', {
+      kind: 'elimination_ratio',
+      pipeline: 's',
+      step: 'f',
+      condition: 'above',
+      threshold: 0.5,
+      windowSeconds: 60,
+      webhook: 'http://127.0.0.1/',
+      name: 'r',
+    }))!;
     let clock = Date.parse('2026-11-26T08:00:00Z');
-    const replicas = [1, 2].map(() => startAlertScheduler({ store, rows, notify, intervalMillis: 60_000, now: () => clock }));
+    const replicas = [1, 2].map(() =>
+      startAlertScheduler({ store, rows, notify, intervalMillis: 60_000, now: () => clock })
+    );
     try {
       await Promise.all(replicas.map((r) => r.tick()));
       await Promise.all(replicas.map((r) => r.tick()));
       await eventuallyTrue(async () => (await store.getState('p', rule.id)).notifications.sent === 1);
       expect(sent.map((n) => [n.state, n.value])).toEqual([['firing', 0.9]]);
-      expect(await store.getState('p', rule.id)).toMatchObject({ status: 'firing', since: '2026-11-26T08:00:00.000Z', lastValue: 0.9 });
+      expect(await store.getState('p', rule.id)).toMatchObject({
+        status: 'firing',
+        since: '2026-11-26T08:00:00.000Z',
+        lastValue: 0.9,
+      });
 
       // Still firing in the next interval: evaluated again, not notified again.
       expect(await redis.del(`${prefix}:lock:p:${rule.id}`)).toBe(1);
@@ -57,7 +72,11 @@ describe('the alert scheduler', () => {
       await eventuallyTrue(async () => (await store.getState('p', rule.id)).notifications.failed === 1);
       expect(sent.map((n) => n.state)).toEqual(['firing', 'resolved']);
       const state = await store.getState('p', rule.id);
-      expect(state).toMatchObject({ status: 'ok', since: '2026-11-26T08:02:00.000Z', notifications: { sent: 1, failed: 1, lastError: 'webhook answered HTTP 500' } });
+      expect(state).toMatchObject({
+        status: 'ok',
+        since: '2026-11-26T08:02:00.000Z',
+        notifications: { sent: 1, failed: 1, lastError: 'webhook answered HTTP 500' },
+      });
       expect((await store.listEvents('p', 10)).map((e) => e.state)).toEqual(['resolved', 'firing']);
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));
@@ -66,9 +85,22 @@ describe('the alert scheduler', () => {
 });
 
 describe('the alert scheduler of another deployment on the same Redis', () => {
-  it("leaves alone the rules of projects its key store does not know", async () => {
-    const rule = (await store.createRule('elsewhere', { kind: 'item_eliminated', items: ['x'], threshold: 0, windowSeconds: 60, webhook: 'http://127.0.0.1/', name: 'r' }))!;
-    const scheduler = startAlertScheduler({ store, rows, notify, intervalMillis: 60_000, knowsProject: (p) => Promise.resolve(p !== 'elsewhere') });
+  it('leaves alone the rules of projects its key store does not know', async () => {
+    const rule = (await store.createRule('elsewhere', {
+      kind: 'item_eliminated',
+      items: ['x'],
+      threshold: 0,
+      windowSeconds: 60,
+      webhook: 'http://127.0.0.1/',
+      name: 'r',
+    }))!;
+    const scheduler = startAlertScheduler({
+      store,
+      rows,
+      notify,
+      intervalMillis: 60_000,
+      knowsProject: (p) => Promise.resolve(p !== 'elsewhere'),
+    });
     await scheduler.tick();
     await scheduler.stop();
     expect((await store.getState('elsewhere', rule.id)).lastEvaluatedAt).toBeNull();

@@ -69,17 +69,36 @@ export function startAlertScheduler(o: SchedulerOptions): AlertScheduler {
       evaluation = await evaluateRule(o.rows, project, rule, nowMs);
     } catch (err) {
       const { notifications: _, ...kept } = before;
-      await o.store.putState(project, rule.id, { ...kept, lastEvaluatedAt: at, evaluationError: (err as Error).message });
+      await o.store.putState(project, rule.id, {
+        ...kept,
+        lastEvaluatedAt: at,
+        evaluationError: (err as Error).message,
+      });
       return;
     }
     const status = isFiring(rule, evaluation.value) ? 'firing' : 'ok';
     const changed = status !== before.status;
     const value = evaluation.value ?? null;
-    const state: RuleState = { status, since: changed || before.since === null ? at : before.since, lastValue: value, lastEvaluatedAt: at, evaluationError: null };
+    const state: RuleState = {
+      status,
+      since: changed || before.since === null ? at : before.since,
+      lastValue: value,
+      lastEvaluatedAt: at,
+      evaluationError: null,
+    };
     await o.store.putState(project, rule.id, state);
     if (!changed) return;
     const transition = status === 'firing' ? 'firing' : 'resolved';
-    await o.store.addEvent(project, { ruleId: rule.id, ruleName: rule.name, kind: rule.kind, state: transition, value, threshold: rule.threshold, at, details: evaluation.details });
+    await o.store.addEvent(project, {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      kind: rule.kind,
+      state: transition,
+      value,
+      threshold: rule.threshold,
+      at,
+      details: evaluation.details,
+    });
     deliver(project, rule, {
       rule: { id: rule.id, name: rule.name, kind: rule.kind },
       state: transition,

@@ -1,9 +1,23 @@
 /** Alert rules, their state and their recent transitions, in Redis under one prefix. */
 import { randomBytes } from 'node:crypto';
 import { lazyRedis } from '@xray/auth';
-import { type AlertEvent, type AlertRule, type AlertRuleSpec, type DeliveryCounts, MAX_EVENTS, MAX_RULES, type RuleState } from '@xray/core/api';
+import {
+  type AlertEvent,
+  type AlertRule,
+  type AlertRuleSpec,
+  type DeliveryCounts,
+  MAX_EVENTS,
+  MAX_RULES,
+  type RuleState,
+} from '@xray/core/api';
 
-export const INITIAL_STATE: RuleState = { status: 'ok', since: null, lastValue: null, lastEvaluatedAt: null, evaluationError: null };
+export const INITIAL_STATE: RuleState = {
+  status: 'ok',
+  since: null,
+  lastValue: null,
+  lastEvaluatedAt: null,
+  evaluationError: null,
+};
 /**
  * The key layout, in one place. Per project: `<p>:<project>:rules` (hash rule id -> rule JSON),
  * `:state` (hash rule id -> state JSON), `:deliveries` (hash `<rule id>:sent|failed|error`),
@@ -67,7 +81,9 @@ export function redisAlertStore(url: string, prefix: string): AlertStore {
       return raw === null ? undefined : (JSON.parse(raw) as AlertRule);
     },
     async deleteRule(project, ruleId) {
-      const result = await (await ready())
+      const result = await (
+        await ready()
+      )
         .multi()
         .hdel(keys.rules(project), ruleId)
         .hdel(keys.state(project), ruleId)
@@ -82,23 +98,40 @@ export function redisAlertStore(url: string, prefix: string): AlertStore {
         r.hmget(keys.deliveries(project), `${ruleId}:sent`, `${ruleId}:failed`, `${ruleId}:error`),
       ]);
       const state = raw === null ? INITIAL_STATE : (JSON.parse(raw) as RuleState);
-      return { ...state, notifications: { sent: Number(sent ?? 0), failed: Number(failed ?? 0), lastError: error ?? null } };
+      return {
+        ...state,
+        notifications: { sent: Number(sent ?? 0), failed: Number(failed ?? 0), lastError: error ?? null },
+      };
     },
     async putState(project, ruleId, state) {
       const r = await ready();
       // A rule deleted during its evaluation keeps no state behind.
-      if (await r.hexists(keys.rules(project), ruleId)) await r.hset(keys.state(project), ruleId, JSON.stringify(state));
+      if (await r.hexists(keys.rules(project), ruleId))
+        await r.hset(keys.state(project), ruleId, JSON.stringify(state));
     },
     async addEvent(project, event) {
-      await (await ready()).multi().lpush(keys.events(project), JSON.stringify(event)).ltrim(keys.events(project), 0, MAX_EVENTS - 1).exec();
+      await (
+        await ready()
+      )
+        .multi()
+        .lpush(keys.events(project), JSON.stringify(event))
+        .ltrim(keys.events(project), 0, MAX_EVENTS - 1)
+        .exec();
     },
     async listEvents(project, limit) {
-      return (await (await ready()).lrange(keys.events(project), 0, limit - 1)).map((raw) => JSON.parse(raw) as AlertEvent);
+      return (await (await ready()).lrange(keys.events(project), 0, limit - 1)).map(
+        (raw) => JSON.parse(raw) as AlertEvent
+      );
     },
     async recordDelivery(project, ruleId, error) {
       const r = await ready();
       if (error === undefined) await r.hincrby(keys.deliveries(project), `${ruleId}:sent`, 1);
-      else await r.multi().hincrby(keys.deliveries(project), `${ruleId}:failed`, 1).hset(keys.deliveries(project), `${ruleId}:error`, error).exec();
+      else
+        await r
+          .multi()
+          .hincrby(keys.deliveries(project), `${ruleId}:failed`, 1)
+          .hset(keys.deliveries(project), `${ruleId}:error`, error)
+          .exec();
     },
     async projects() {
       return (await ready()).smembers(keys.projects);

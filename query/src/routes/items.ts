@@ -24,17 +24,24 @@ export function itemRoutes({ rows }: QueryStores): Hono<Env> {
         toMillis: timeParam('to', c.req.query('to')),
         exact: exactParam(c.req.query('consistency')),
         ...(after ? { after: { firstSeen: after.t, runId: after.r } } : {}),
-      }),
+      })
     );
     const page = paginate(found, limit, (last) => ({ t: String(last.first_seen_text), r: String(last.run_id) }));
     const runIds = page.items.map((r) => String(r.run_id));
     const stepIds = page.items.map((r) => String((r.eliminated as unknown[] | undefined)?.[0] ?? '')).filter(Boolean);
     const [runs, steps] = runIds.length
-      ? await Promise.all([rows.rows(runsByIdQuery(projectId, runIds)), rows.rows(stepNamesQuery(projectId, runIds, stepIds))])
+      ? await Promise.all([
+          rows.rows(runsByIdQuery(projectId, runIds)),
+          rows.rows(stepNamesQuery(projectId, runIds, stepIds)),
+        ])
       : [[], []];
     const runById = new Map(runs.map((r) => [String(r.run_id), r]));
     const names = stepIndex(steps);
-    const body: ItemRunsResponse = { itemId, runs: page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names)), nextCursor: page.nextCursor };
+    const body: ItemRunsResponse = {
+      itemId,
+      runs: page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names)),
+      nextCursor: page.nextCursor,
+    };
     return c.json(body);
   });
 

@@ -1,9 +1,41 @@
 /** Pipelines, and runs: the list, one run, its funnel, its raw record, an item's way through it, and the diff of two runs. */
-import { type ItemInRunResponse, type PipelineListResponse, type RunDiffResponse, type RunListResponse, stepDeltas, type StepListResponse, toItemChange, toItemInRun, toPipelineSummary, toRunSummary, toStepList, toStepSummary } from '@xray/core/api';
+import {
+  type ItemInRunResponse,
+  type PipelineListResponse,
+  type RunDiffResponse,
+  type RunListResponse,
+  stepDeltas,
+  type StepListResponse,
+  toItemChange,
+  toItemInRun,
+  toPipelineSummary,
+  toRunSummary,
+  toStepList,
+  toStepSummary,
+} from '@xray/core/api';
 import { RUN_ID_RE } from '@xray/core/model';
-import { getRunQuery, itemInRunQuery, listRunsQuery, listStepsQuery, pipelinesQuery, runDiffItemsQuery } from '@xray/core/queries';
+import {
+  getRunQuery,
+  itemInRunQuery,
+  listRunsQuery,
+  listStepsQuery,
+  pipelinesQuery,
+  runDiffItemsQuery,
+} from '@xray/core/queries';
 import { Hono } from 'hono';
-import { type Env, exactParam, idParam, isRunCursor, notFound, paginate, payloadOf, type QueryStores, runIdParam, runNotFound, stepIndex } from '../http.js';
+import {
+  type Env,
+  exactParam,
+  idParam,
+  isRunCursor,
+  notFound,
+  paginate,
+  payloadOf,
+  type QueryStores,
+  runIdParam,
+  runNotFound,
+  stepIndex,
+} from '../http.js';
 import { BadRequest, decodeCursor, choiceParam, limitParam, ratioParam, textParam, timeParam } from '../params.js';
 
 export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
@@ -16,7 +48,7 @@ export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
         limit: limitParam(c.req.query('limit'), 1000, 10_000),
         fromMillis: timeParam('from', c.req.query('from')),
         toMillis: timeParam('to', c.req.query('to')),
-      }),
+      })
     );
     const body: PipelineListResponse = { pipelines: found.map(toPipelineSummary) };
     return c.json(body);
@@ -27,7 +59,8 @@ export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
     const limit = limitParam(c.req.query('limit'));
     const sort = choiceParam('sort', c.req.query('sort'), ['time', 'ratio'] as const);
     const after = decodeCursor(c.req.query('cursor'), isRunCursor);
-    if (after && (after.x !== undefined) !== (sort === 'ratio')) throw new BadRequest('cursor belongs to another sort order; start again without it');
+    if (after && (after.x !== undefined) !== (sort === 'ratio'))
+      throw new BadRequest('cursor belongs to another sort order; start again without it');
     const found = await rows.rows(
       listRunsQuery({
         projectId,
@@ -40,7 +73,7 @@ export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
         fromMillis: timeParam('from', c.req.query('from')),
         toMillis: timeParam('to', c.req.query('to')),
         ...(after ? { after: { startedAt: after.t, runId: after.r, ratio: after.x } } : {}),
-      }),
+      })
     );
     const page = paginate(found, limit, (last) => ({
       t: String(last.started_text),
@@ -87,12 +120,19 @@ export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
     const projectId = c.var.projectId;
     const runId = runIdParam(c);
     const itemId = textParam('itemId', c.req.param('itemId'))!;
-    const [found, steps] = await Promise.all([rows.rows(itemInRunQuery(projectId, runId, itemId)), rows.rows(listStepsQuery(projectId, runId))]);
+    const [found, steps] = await Promise.all([
+      rows.rows(itemInRunQuery(projectId, runId, itemId)),
+      rows.rows(listStepsQuery(projectId, runId)),
+    ]);
     if (steps.length === 0) {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
       if (!run) return runNotFound(c, runId);
     }
-    if (found.length === 0) return notFound(c, `No recorded decision about item ${JSON.stringify(itemId)} in run ${runId}. With sampled capture only some items are recorded; record a run in full to follow every item.`);
+    if (found.length === 0)
+      return notFound(
+        c,
+        `No recorded decision about item ${JSON.stringify(itemId)} in run ${runId}. With sampled capture only some items are recorded; record a run in full to follow every item.`
+      );
     const body: ItemInRunResponse = toItemInRun(runId, itemId, found, stepIndex(steps));
     return c.json(body);
   });
@@ -112,7 +152,10 @@ export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
     ]);
     if (!a) return runNotFound(c, runA);
     if (!b) return runNotFound(c, runB);
-    if (a.pipeline !== b.pipeline) throw new BadRequest(`runs ${runA} (${String(a.pipeline)}) and ${runB} (${String(b.pipeline)}) belong to different pipelines; compare two runs of one pipeline`);
+    if (a.pipeline !== b.pipeline)
+      throw new BadRequest(
+        `runs ${runA} (${String(a.pipeline)}) and ${runB} (${String(b.pipeline)}) belong to different pipelines; compare two runs of one pipeline`
+      );
     const all = [...stepsA, ...stepsB];
     const found = all.length
       ? await rows.rows(
@@ -125,7 +168,7 @@ export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
             afterItem,
             limit,
             exact: exactParam(c.req.query('consistency')),
-          }),
+          })
         )
       : [];
     const page = paginate(found, limit, (last) => String(last.item_id));

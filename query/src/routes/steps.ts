@@ -1,9 +1,26 @@
 /** Steps and decisions: a step's decisions, its reason histogram, its raw record, and one decision with its payload. */
-import { type DecisionDetail, type DecisionListResponse, type ReasonHistogramResponse, toDecisionSummary, toReasonHistogram, toStepSummary } from '@xray/core/api';
+import {
+  type DecisionDetail,
+  type DecisionListResponse,
+  type ReasonHistogramResponse,
+  toDecisionSummary,
+  toReasonHistogram,
+  toStepSummary,
+} from '@xray/core/api';
 import { parseEventId } from '@xray/core/model';
 import { getDecisionQuery, getStepQuery, listDecisionsQuery, reasonHistogramQuery } from '@xray/core/queries';
 import { Hono } from 'hono';
-import { type Env, exactParam, isSeqCursor, notFound, paginate, payloadOf, type QueryStores, stepIdParam, stepNotFound } from '../http.js';
+import {
+  type Env,
+  exactParam,
+  isSeqCursor,
+  notFound,
+  paginate,
+  payloadOf,
+  type QueryStores,
+  stepIdParam,
+  stepNotFound,
+} from '../http.js';
 import { BadRequest, decodeCursor, limitParam, numberParam, outcomeParam, textParam } from '../params.js';
 
 /** Reasons are free text (an LLM's explanation, say); a filter on one may be as long as a URL allows. */
@@ -29,14 +46,18 @@ export function stepRoutes({ rows, payloads }: QueryStores): Hono<Env> {
         minScore: numberParam('minScore', c.req.query('minScore')),
         maxScore: numberParam('maxScore', c.req.query('maxScore')),
         ...(afterSeq !== undefined ? { afterSeq } : {}),
-      }),
+      })
     );
     if (found.length === 0 && afterSeq === undefined) {
       const [step] = await rows.rows(getStepQuery(projectId, stepId));
       if (!step) return stepNotFound(c, stepId);
     }
     const page = paginate(found, limit, (last) => Number(last.seq));
-    const body: DecisionListResponse = { stepId, decisions: page.items.map(toDecisionSummary), nextCursor: page.nextCursor };
+    const body: DecisionListResponse = {
+      stepId,
+      decisions: page.items.map(toDecisionSummary),
+      nextCursor: page.nextCursor,
+    };
     return c.json(body);
   });
 
@@ -71,9 +92,14 @@ export function stepRoutes({ rows, payloads }: QueryStores): Hono<Env> {
     const projectId = c.var.projectId;
     const eventId = c.req.param('eventId').toLowerCase();
     const id = parseEventId(eventId);
-    if (!id) throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
+    if (!id)
+      throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
     const [row] = await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq));
-    if (!row) return notFound(c, `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`);
+    if (!row)
+      return notFound(
+        c,
+        `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`
+      );
     const payload = await payloadOf(payloads, projectId, row);
     const body: DecisionDetail = {
       ...toDecisionSummary(row),

@@ -27,10 +27,24 @@ export async function check(target: CheckTarget, ledger: Ledger, drainTimeoutMil
   const drain = await waitForDrain(target, drainTimeoutMillis);
   const stored = await readStored(target);
   const comparison = compare(target.projectId, ledger.acknowledged(), ledger.unacknowledged(), stored);
-  return { ...comparison, pending_left: drain.state.pending, dead_lettered: drain.state.deadLettered, drained: drain.drained, drain_ms: drain.millis };
+  return {
+    ...comparison,
+    pending_left: drain.state.pending,
+    dead_lettered: drain.state.deadLettered,
+    drained: drain.drained,
+    drain_ms: drain.millis,
+  };
 }
 
 /** The figures of a check for the test's line: the five, then acked records. */
 export function checkFigures(c: CheckResult): Record<string, number> {
-  return { lost: c.lost, duplicated: c.duplicated, payload_mismatch: c.payload_mismatch, pending_left: c.pending_left, dead_lettered: c.dead_lettered, acked: c.acked, unexpected: c.unexpected };
+  return {
+    lost: c.lost,
+    duplicated: c.duplicated,
+    payload_mismatch: c.payload_mismatch,
+    pending_left: c.pending_left,
+    dead_lettered: c.dead_lettered,
+    acked: c.acked,
+    unexpected: c.unexpected,
+  };
 }

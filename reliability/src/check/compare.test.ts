@@ -11,7 +11,15 @@ const STEP = 'b'.repeat(16);
 const T = '1764131262000000000';
 const input = (i: number) => ({ id: `item-${i}` });
 
-const runSpan: SentSpan = { kind: 'run', runId: RUN, spanId: 'c'.repeat(16), stepId: '', startNanos: T, fields: { pipeline: 'p', total_steps: 1 }, decisions: [] };
+const runSpan: SentSpan = {
+  kind: 'run',
+  runId: RUN,
+  spanId: 'c'.repeat(16),
+  stepId: '',
+  startNanos: T,
+  fields: { pipeline: 'p', total_steps: 1 },
+  decisions: [],
+};
 const stepSpan: SentSpan = {
   kind: 'step',
   runId: RUN,
@@ -19,21 +27,52 @@ const stepSpan: SentSpan = {
   stepId: STEP,
   startNanos: T,
   fields: { name: 'filter', input_count: 2 },
-  decisions: [0, 1].map((i) => ({ seq: i, itemId: `item-${i}`, outcome: 'kept', reason: 'r', inputHash: hashCanonical(JSON.stringify(input(i))) })),
+  decisions: [0, 1].map((i) => ({
+    seq: i,
+    itemId: `item-${i}`,
+    outcome: 'kept',
+    reason: 'r',
+    inputHash: hashCanonical(JSON.stringify(input(i))),
+  })),
 };
 
 /** What a correct processor stores for the two spans above. */
 function stored(): Stored {
   const runKey = payloadKey(P, RUN, runSpan.spanId, T);
   const stepKey = payloadKey(P, RUN, STEP, T);
-  const lines = [JSON.stringify({ kind: 'step', stepId: STEP }), ...[0, 1].map((i) => JSON.stringify({ stepId: STEP, seq: i, itemId: `item-${i}`, input: input(i) }))].map((l) => `${l}\n`);
-  const offsets = lines.reduce<number[]>((acc, l, i) => [...acc, (acc[i - 1] ?? 0) + (i > 0 ? Buffer.byteLength(lines[i - 1]!) : 0)], []);
+  const lines = [
+    JSON.stringify({ kind: 'step', stepId: STEP }),
+    ...[0, 1].map((i) => JSON.stringify({ stepId: STEP, seq: i, itemId: `item-${i}`, input: input(i) })),
+  ].map((l) => `${l}\n`);
+  const offsets = lines.reduce<number[]>(
+    (acc, l, i) => [...acc, (acc[i - 1] ?? 0) + (i > 0 ? Buffer.byteLength(lines[i - 1]!) : 0)],
+    []
+  );
   const runLine = `${JSON.stringify({ kind: 'run', runId: RUN })}\n`;
-  const ref = (key: string, i: number) => ({ payload_key: key, payload_offset: offsets[i]!, payload_length: Buffer.byteLength(lines[i]!) });
+  const ref = (key: string, i: number) => ({
+    payload_key: key,
+    payload_offset: offsets[i]!,
+    payload_length: Buffer.byteLength(lines[i]!),
+  });
   return {
-    runs: [{ run_id: RUN, fields: { pipeline: 'p', total_steps: '1', input_count: '0', output_count: '0' }, payload_key: runKey, payload_offset: 0, payload_length: Buffer.byteLength(runLine) }],
+    runs: [
+      {
+        run_id: RUN,
+        fields: { pipeline: 'p', total_steps: '1', input_count: '0', output_count: '0' },
+        payload_key: runKey,
+        payload_offset: 0,
+        payload_length: Buffer.byteLength(runLine),
+      },
+    ],
     steps: [{ step_id: STEP, fields: { name: 'filter', input_count: '2' }, ...ref(stepKey, 0) }],
-    decisions: [0, 1].map((i) => ({ step_id: STEP, seq: i, item_id: `item-${i}`, outcome: 'kept', reason: 'r', ...ref(stepKey, i + 1) })),
+    decisions: [0, 1].map((i) => ({
+      step_id: STEP,
+      seq: i,
+      item_id: `item-${i}`,
+      outcome: 'kept',
+      reason: 'r',
+      ...ref(stepKey, i + 1),
+    })),
     objects: new Map([
       [runKey, Buffer.from(runLine)],
       [stepKey, Buffer.from(lines.join(''))],
@@ -48,7 +87,14 @@ const figures = (s: Stored, acked = [runSpan, stepSpan], unacked: SentSpan[] = [
 
 describe('the checker', () => {
   it('finds nothing wrong when everything acknowledged is stored once, as sent', () => {
-    expect(figures(stored())).toEqual({ acked: 4, lost: 0, duplicated: 0, payload_mismatch: 0, unexpected: 0, stored_unacked: 0 });
+    expect(figures(stored())).toEqual({
+      acked: 4,
+      lost: 0,
+      duplicated: 0,
+      payload_mismatch: 0,
+      unexpected: 0,
+      stored_unacked: 0,
+    });
   });
 
   it('counts a missing row, and a missing payload object, as lost', () => {

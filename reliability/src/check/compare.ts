@@ -32,8 +32,21 @@ interface PayloadRef {
 }
 
 /** Compares what `acked` and `unacked` requests carried with what `stored` holds for `projectId`. */
-export function compare(projectId: string, acked: readonly SentSpan[], unacked: readonly SentSpan[], stored: Stored): Comparison {
-  const out: Comparison = { acked: 0, lost: 0, duplicated: 0, payload_mismatch: 0, unexpected: 0, stored_unacked: 0, details: [] };
+export function compare(
+  projectId: string,
+  acked: readonly SentSpan[],
+  unacked: readonly SentSpan[],
+  stored: Stored
+): Comparison {
+  const out: Comparison = {
+    acked: 0,
+    lost: 0,
+    duplicated: 0,
+    payload_mismatch: 0,
+    unexpected: 0,
+    stored_unacked: 0,
+    details: [],
+  };
   const note = (what: keyof Comparison, detail: string) => {
     (out[what] as number)++;
     if (out.details.length < MAX_DETAILS) out.details.push(`${what}: ${detail}`);
@@ -46,11 +59,20 @@ export function compare(projectId: string, acked: readonly SentSpan[], unacked: 
     const key = `${d.step_id}/${d.item_id}`;
     (positions.get(key) ?? positions.set(key, new Set()).get(key)!).add(d.seq);
   }
-  for (const [what, groups] of [['run', runs], ['step', steps], ['decision', decisions]] as const) {
-    for (const [id, rows] of groups) if (rows.length > 1) for (let i = 1; i < rows.length; i++) note('duplicated', `${what} ${id} stored ${rows.length} times under FINAL`);
+  for (const [what, groups] of [
+    ['run', runs],
+    ['step', steps],
+    ['decision', decisions],
+  ] as const) {
+    for (const [id, rows] of groups)
+      if (rows.length > 1)
+        for (let i = 1; i < rows.length; i++)
+          note('duplicated', `${what} ${id} stored ${rows.length} times under FINAL`);
   }
   const bySpan = groupBy([...stored.objects.keys()], (key) => key.slice(key.lastIndexOf('/') + 1));
-  for (const [span, keys] of bySpan) if (keys.length > 1) for (let i = 1; i < keys.length; i++) note('duplicated', `payload of span ${span} under ${keys.length} keys`);
+  for (const [span, keys] of bySpan)
+    if (keys.length > 1)
+      for (let i = 1; i < keys.length; i++) note('duplicated', `payload of span ${span} under ${keys.length} keys`);
 
   const payloadOf = (row: PayloadRef): Record<string, unknown> | 'missing' | 'garbled' => {
     const object = stored.objects.get(row.payload_key);
@@ -64,12 +86,19 @@ export function compare(projectId: string, acked: readonly SentSpan[], unacked: 
     }
   };
   /** One stored record against the sent one: lost, mismatched, or fine. */
-  const judge = (label: string, row: PayloadRef | undefined, key: string, sameRow: () => boolean, sameLine: (line: Record<string, unknown>) => boolean) => {
+  const judge = (
+    label: string,
+    row: PayloadRef | undefined,
+    key: string,
+    sameRow: () => boolean,
+    sameLine: (line: Record<string, unknown>) => boolean
+  ) => {
     out.acked++;
     if (!row) return note('lost', `${label}: no row`);
     const line = payloadOf(row);
     if (line === 'missing') return note('lost', `${label}: payload object ${row.payload_key} missing`);
-    if (row.payload_key !== key) return note('payload_mismatch', `${label}: payload key ${row.payload_key}, expected ${key}`);
+    if (row.payload_key !== key)
+      return note('payload_mismatch', `${label}: payload key ${row.payload_key}, expected ${key}`);
     if (!sameRow()) return note('payload_mismatch', `${label}: row fields differ`);
     if (line === 'garbled' || !sameLine(line)) return note('payload_mismatch', `${label}: payload line differs`);
   };
@@ -78,10 +107,22 @@ export function compare(projectId: string, acked: readonly SentSpan[], unacked: 
     const key = payloadKey(projectId, span.runId, span.spanId, span.startNanos);
     if (span.kind === C.SpanKinds.RUN) {
       const row = runs.get(span.runId)?.[0];
-      judge(`run ${span.runId}`, row, key, () => sameFields(span.fields, row!.fields), (l) => l.kind === C.SpanKinds.RUN && l.runId === span.runId);
+      judge(
+        `run ${span.runId}`,
+        row,
+        key,
+        () => sameFields(span.fields, row!.fields),
+        (l) => l.kind === C.SpanKinds.RUN && l.runId === span.runId
+      );
     } else if (span.kind === C.SpanKinds.STEP) {
       const row = steps.get(span.stepId)?.[0];
-      judge(`step ${span.stepId}`, row, key, () => sameFields(span.fields, row!.fields), (l) => l.kind === C.SpanKinds.STEP && l.stepId === span.stepId);
+      judge(
+        `step ${span.stepId}`,
+        row,
+        key,
+        () => sameFields(span.fields, row!.fields),
+        (l) => l.kind === C.SpanKinds.STEP && l.stepId === span.stepId
+      );
     }
     for (const d of span.decisions) {
       const row = decisions.get(`${span.stepId}/${d.seq}`)?.[0];
@@ -90,11 +131,16 @@ export function compare(projectId: string, acked: readonly SentSpan[], unacked: 
         row,
         key,
         () => row!.item_id === d.itemId && row!.outcome === d.outcome && row!.reason === d.reason,
-        (l) => l.itemId === d.itemId && l.seq === d.seq && l.stepId === span.stepId && (d.inputHash === undefined || hashCanonical(JSON.stringify(l.input)) === d.inputHash),
+        (l) =>
+          l.itemId === d.itemId &&
+          l.seq === d.seq &&
+          l.stepId === span.stepId &&
+          (d.inputHash === undefined || hashCanonical(JSON.stringify(l.input)) === d.inputHash)
       );
       const seen = positions.get(`${span.stepId}/${d.itemId}`);
       if (seen && seen.size > 1 && Math.min(...seen) === d.seq) {
-        for (let i = 1; i < seen.size; i++) note('duplicated', `item ${d.itemId} of step ${span.stepId} at ${seen.size} positions`);
+        for (let i = 1; i < seen.size; i++)
+          note('duplicated', `item ${d.itemId} of step ${span.stepId} at ${seen.size} positions`);
       }
     }
   }
@@ -109,8 +155,14 @@ export function compare(projectId: string, acked: readonly SentSpan[], unacked: 
   for (const id of steps.keys()) if (!sent.has(`step/${id}`)) note('unexpected', `step ${id}`);
   for (const id of decisions.keys()) if (!sent.has(`decision/${id}`)) note('unexpected', `decision ${id}`);
   for (const span of unacked) {
-    const found = span.kind === C.SpanKinds.RUN ? runs.has(span.runId) : span.kind === C.SpanKinds.STEP ? steps.has(span.stepId) : false;
-    out.stored_unacked += (found ? 1 : 0) + span.decisions.filter((d) => decisions.has(`${span.stepId}/${d.seq}`)).length;
+    const found =
+      span.kind === C.SpanKinds.RUN
+        ? runs.has(span.runId)
+        : span.kind === C.SpanKinds.STEP
+          ? steps.has(span.stepId)
+          : false;
+    out.stored_unacked +=
+      (found ? 1 : 0) + span.decisions.filter((d) => decisions.has(`${span.stepId}/${d.seq}`)).length;
   }
   return out;
 }

@@ -60,7 +60,10 @@ export async function queueState(redis: Redis, q: QueueTarget): Promise<QueueSta
  * Waits until every entry was delivered to the group and acknowledged (or `timeoutMillis` passes),
  * and returns the last state seen.
  */
-export async function waitForDrain(q: QueueTarget, timeoutMillis: number): Promise<{ state: QueueState; drained: boolean; millis: number }> {
+export async function waitForDrain(
+  q: QueueTarget,
+  timeoutMillis: number
+): Promise<{ state: QueueState; drained: boolean; millis: number }> {
   const redis = redisClient(q.redisUrl);
   const started = Date.now();
   try {

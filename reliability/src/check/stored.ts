@@ -45,7 +45,15 @@ export interface Stored {
 }
 
 const RUN_FIELDS = ['pipeline', 'total_steps', 'input_count', 'output_count'] as const;
-const STEP_FIELDS = ['name', 'input_count', 'output_count', 'kept_count', 'eliminated_count', 'scored_count', 'decision_count'] as const;
+const STEP_FIELDS = [
+  'name',
+  'input_count',
+  'output_count',
+  'kept_count',
+  'eliminated_count',
+  'scored_count',
+  'decision_count',
+] as const;
 const PAYLOAD = 'payload_key, payload_offset, payload_length';
 
 // Every value is a bound parameter; FINAL collapses re-delivered copies within a partition, so
@@ -76,10 +84,19 @@ async function readRows(t: StorageTarget): Promise<Omit<Stored, 'objects'>> {
       payload_offset: Number(r.payload_offset),
       payload_length: Number(r.payload_length),
     });
-    const pick = (r: Record<string, unknown>, names: readonly string[]) => Object.fromEntries(names.map((n) => [n, String(r[n])]));
+    const pick = (r: Record<string, unknown>, names: readonly string[]) =>
+      Object.fromEntries(names.map((n) => [n, String(r[n])]));
     return {
-      runs: (await select(QUERIES.runs)).map((r) => ({ run_id: String(r.run_id), fields: pick(r, RUN_FIELDS), ...payload(r) })),
-      steps: (await select(QUERIES.steps)).map((r) => ({ step_id: String(r.step_id), fields: pick(r, STEP_FIELDS), ...payload(r) })),
+      runs: (await select(QUERIES.runs)).map((r) => ({
+        run_id: String(r.run_id),
+        fields: pick(r, RUN_FIELDS),
+        ...payload(r),
+      })),
+      steps: (await select(QUERIES.steps)).map((r) => ({
+        step_id: String(r.step_id),
+        fields: pick(r, STEP_FIELDS),
+        ...payload(r),
+      })),
       decisions: (await select(QUERIES.decisions)).map((r) => ({
         step_id: String(r.step_id),
         seq: Number(r.seq),
@@ -95,12 +112,22 @@ async function readRows(t: StorageTarget): Promise<Omit<Stored, 'objects'>> {
 }
 
 async function readObjects(t: StorageTarget): Promise<Map<string, Buffer>> {
-  const s3 = new S3Client(s3ClientConfig({ endpoint: t.s3Endpoint, region: 'us-east-1', bucket: t.bucket, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }));
+  const s3 = new S3Client(
+    s3ClientConfig({
+      endpoint: t.s3Endpoint,
+      region: 'us-east-1',
+      bucket: t.bucket,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    })
+  );
   try {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: t.bucket, Prefix: `${t.projectId}/`, ContinuationToken: token }));
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: t.bucket, Prefix: `${t.projectId}/`, ContinuationToken: token })
+      );
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -9,7 +9,15 @@ const CALLS = Number(callsArg);
 const random = prng(Number(seedArg));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
-const report = { calls: 0, escaped: 0, ownErrors: 0, ownReturned: 0, uncaught: 0, unhandled: 0, firstEscaped: undefined as string | undefined };
+const report = {
+  calls: 0,
+  escaped: 0,
+  ownErrors: 0,
+  ownReturned: 0,
+  uncaught: 0,
+  unhandled: 0,
+  firstEscaped: undefined as string | undefined,
+};
 process.on('uncaughtException', () => report.uncaught++);
 process.on('unhandledRejection', () => report.unhandled++);
 
@@ -22,7 +30,10 @@ function cyclic(): unknown {
 const throwing = () => {
   throw new Error('hostile');
 };
-const trapAll = new Proxy({}, { get: throwing, has: throwing, ownKeys: throwing, getOwnPropertyDescriptor: throwing, getPrototypeOf: throwing });
+const trapAll = new Proxy(
+  {},
+  { get: throwing, has: throwing, ownKeys: throwing, getOwnPropertyDescriptor: throwing, getPrototypeOf: throwing }
+);
 const deep = (n: number): unknown => {
   let v: unknown = 'bottom';
   for (let i = 0; i < n; i++) v = { v };
@@ -56,7 +67,9 @@ const hostileValues: (() => unknown)[] = [
 ];
 const hostile = () => pick(hostileValues)();
 const decisions = (): unknown[] =>
-  Array.from({ length: Math.floor(random() * 20) }, (_, i) => (random() < 0.5 ? { itemId: `item-${i}`, outcome: KEPT, reason: hostile(), input: hostile() } : hostile()));
+  Array.from({ length: Math.floor(random() * 20) }, (_, i) =>
+    random() < 0.5 ? { itemId: `item-${i}`, outcome: KEPT, reason: hostile(), input: hostile() } : hostile()
+  );
 
 const OWN = new Error('the caller’s own error');
 const OWN_VALUE = { own: true };
@@ -83,21 +96,75 @@ const runId = () => (random() < 0.8 && runs.length > 0 ? pick(runs) : (hostile()
 const ops: (() => Promise<void>)[] = [
   () => call(async () => runs.push(await xray.startRun(hostile() as string, hostile(), hostile() as never))),
   () => call(async () => runs.push(await xray.startRun(`run-${runs.length}`, decisions()))),
-  () => call(() => xray.step(runId(), hostile() as StepType, hostile() as string, () => decisions() as Decision[], hostile(), hostile() as never)),
   () =>
     call(() =>
-      xray.step(runId(), XRStepType.FILTER, 'record', (_input: unknown, record: (d: Decision) => void) => {
-        lateRecord = record;
-        for (const d of decisions()) record(d as Decision);
-        // Wrapped: a bare value whose \`then\` getter throws would be the caller's own failure (await reads it).
-        return [hostile()];
-      }, hostile()),
+      xray.step(
+        runId(),
+        hostile() as StepType,
+        hostile() as string,
+        () => decisions() as Decision[],
+        hostile(),
+        hostile() as never
+      )
+    ),
+  () =>
+    call(() =>
+      xray.step(
+        runId(),
+        XRStepType.FILTER,
+        'record',
+        (_input: unknown, record: (d: Decision) => void) => {
+          lateRecord = record;
+          for (const d of decisions()) record(d as Decision);
+          // Wrapped: a bare value whose \`then\` getter throws would be the caller's own failure (await reads it).
+          return [hostile()];
+        },
+        hostile()
+      )
     ),
   () => call(() => lateRecord?.(hostile() as Decision)),
-  () => call(() => xray.step(runId(), XRStepType.RANK, 'throws', () => { throw OWN; }, hostile()), OWN),
-  () => call(() => xray.step(runId(), XRStepType.RANK, 'throws a value', async () => { throw OWN_VALUE; }, hostile()), OWN_VALUE),
-  () => call(() => xray.run(hostile() as string, hostile(), async () => { throw OWN; }), OWN),
-  () => call(() => xray.run(`run-${runs.length}`, hostile(), async (id) => xray.step(id, XRStepType.CUSTOM, 'nested', () => decisions() as Decision[], hostile()))),
+  () =>
+    call(
+      () =>
+        xray.step(
+          runId(),
+          XRStepType.RANK,
+          'throws',
+          () => {
+            throw OWN;
+          },
+          hostile()
+        ),
+      OWN
+    ),
+  () =>
+    call(
+      () =>
+        xray.step(
+          runId(),
+          XRStepType.RANK,
+          'throws a value',
+          async () => {
+            throw OWN_VALUE;
+          },
+          hostile()
+        ),
+      OWN_VALUE
+    ),
+  () =>
+    call(
+      () =>
+        xray.run(hostile() as string, hostile(), async () => {
+          throw OWN;
+        }),
+      OWN
+    ),
+  () =>
+    call(() =>
+      xray.run(`run-${runs.length}`, hostile(), async (id) =>
+        xray.step(id, XRStepType.CUSTOM, 'nested', () => decisions() as Decision[], hostile())
+      )
+    ),
   () => call(() => xray.endRun(runId(), hostile(), hostile())),
   () => call(() => xray.endRun(hostile() as string)),
   () => call(() => xray.flush()),
@@ -108,7 +175,9 @@ for (let i = 0; i < CALLS; i++) {
   // Now and then shut the client down mid-stream: calls after shutdown are no-ops, then a new client.
   if (random() < 0.002) {
     await call(() => xray.shutdown());
-    await call(() => xray.step(runId(), XRStepType.FILTER, 'after shutdown', () => decisions() as Decision[], hostile()));
+    await call(() =>
+      xray.step(runId(), XRStepType.FILTER, 'after shutdown', () => decisions() as Decision[], hostile())
+    );
     xray = new XRay({ endpoint, exportTimeoutMillis: 1000, flushTimeoutMillis: 10 });
     runs.length = 0;
   }

@@ -13,7 +13,13 @@ const DECISIONS_PER_SECOND = 20_000;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
-const xray = new XRay({ endpoint, capture: 'full', maxQueueBytes: MAX_QUEUE_BYTES, exportTimeoutMillis: 2000, flushTimeoutMillis: FLUSH_TIMEOUT_MILLIS });
+const xray = new XRay({
+  endpoint,
+  capture: 'full',
+  maxQueueBytes: MAX_QUEUE_BYTES,
+  exportTimeoutMillis: 2000,
+  flushTimeoutMillis: FLUSH_TIMEOUT_MILLIS,
+});
 const delay = monitorEventLoopDelay({ resolution: 5 });
 gc();
 const baseline = process.memoryUsage();
@@ -32,14 +38,25 @@ while (Date.now() - started < SECONDS * 1000) {
     heapAtThird = process.memoryUsage().heapUsed;
   }
   await xray.run(`hung-${runs}`, undefined, async (runId) =>
-    xray.step(runId, XRStepType.FILTER, 'filter', async (_input: undefined, record: (d: Decision) => void) => {
-      for (let i = 0; i < 2000; i++) {
-        record({ itemId: `r${runs}-i${i}`, outcome: i % 3 ? KEPT : ELIMINATED, reason: `reason ${i % 7}`, input: { i, payload } });
-        decisions++;
-        // A host that yields often: any long pause measured is the SDK's.
-        if (i % 200 === 199) await new Promise((r) => setImmediate(r));
-      }
-    }, undefined),
+    xray.step(
+      runId,
+      XRStepType.FILTER,
+      'filter',
+      async (_input: undefined, record: (d: Decision) => void) => {
+        for (let i = 0; i < 2000; i++) {
+          record({
+            itemId: `r${runs}-i${i}`,
+            outcome: i % 3 ? KEPT : ELIMINATED,
+            reason: `reason ${i % 7}`,
+            input: { i, payload },
+          });
+          decisions++;
+          // A host that yields often: any long pause measured is the SDK's.
+          if (i % 200 === 199) await new Promise((r) => setImmediate(r));
+        }
+      },
+      undefined
+    )
   );
   runs++;
   // Paced at 20k decisions/s (a busy pipeline; 5x the queue bound in 6 s), leaving the host idle
@@ -69,5 +86,5 @@ process.stdout.write(
     flushTimeoutMillis: FLUSH_TIMEOUT_MILLIS,
     spansDropped: stats.spansDropped,
     decisionsDroppedQueueFull: stats.decisionsDropped.queueFull,
-  })}\n`,
+  })}\n`
 );

@@ -62,7 +62,11 @@ export class Deployment {
   readonly #processes = new Map<ServiceName, ServiceProcess>();
   readonly #env: Record<string, string>;
 
-  private constructor(world: World, o: DeploymentOptions, private readonly log: (line: string) => void) {
+  private constructor(
+    world: World,
+    o: DeploymentOptions,
+    private readonly log: (line: string) => void
+  ) {
     const suffix = randomBytes(3).toString('hex');
     this.label = o.label;
     this.projectId = `rel-${o.label}-${suffix}`;
@@ -179,7 +183,11 @@ export class Deployment {
   #serviceEnv(name: ServiceName): Record<string, string> {
     const viaProxy = (proxy: FaultProxy | undefined, direct: string) => (proxy ? proxy.url : direct);
     const clickhouse =
-      name === 'processor' ? viaProxy(this.proxies.clickhouse, this.clickhouseUrl) : name === 'query' ? viaProxy(this.proxies.query, this.clickhouseUrl) : this.clickhouseUrl;
+      name === 'processor'
+        ? viaProxy(this.proxies.clickhouse, this.clickhouseUrl)
+        : name === 'query'
+          ? viaProxy(this.proxies.query, this.clickhouseUrl)
+          : this.clickhouseUrl;
     return {
       REDIS_URL: this.redisUrl,
       XRAY_STREAM: this.stream,

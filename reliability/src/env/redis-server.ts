@@ -30,7 +30,7 @@ export class RedisServer {
 
   private constructor(
     readonly port: number,
-    private readonly options: RedisServerOptions,
+    private readonly options: RedisServerOptions
   ) {}
 
   /** Starts a server on a free port and waits until it answers PING. */
@@ -52,7 +52,18 @@ export class RedisServer {
   /** Starts (or starts again, same port and folder) and waits until it answers. */
   async launch(): Promise<void> {
     const o = this.options;
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', o.dir, '--appendonly', o.appendOnly ? 'yes' : 'no'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--dir',
+      o.dir,
+      '--appendonly',
+      o.appendOnly ? 'yes' : 'no',
+    ];
     if (o.appendOnly) args.push('--appendfsync', 'always');
     if (o.maxMemory) args.push('--maxmemory', o.maxMemory, '--maxmemory-policy', 'noeviction');
     const child = spawn('redis-server', args, { stdio: 'ignore' });

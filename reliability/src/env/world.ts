@@ -19,14 +19,27 @@ export interface World {
 export const BUCKET = 'xray-reliability';
 
 /** Starts the shared storage and Redis in `dir`; the services must have been built. */
-export async function openWorld(dir: string, scale: number, onLine: (service: string, line: string) => void): Promise<World> {
+export async function openWorld(
+  dir: string,
+  scale: number,
+  onLine: (service: string, line: string) => void
+): Promise<World> {
   for (const pkg of ['receiver', 'processor', 'query']) {
-    if (!existsSync(script(pkg, 'main.js'))) throw new Error(`${script(pkg, 'main.js')} is missing: run "npm run build" first (npm run test:reliability does).`);
+    if (!existsSync(script(pkg, 'main.js')))
+      throw new Error(
+        `${script(pkg, 'main.js')} is missing: run "npm run build" first (npm run test:reliability does).`
+      );
   }
   const redis = await RedisServer.start({ dir: join(dir, 'data', 'redis') });
   let storage: Storage;
   try {
-    storage = await startStorage({ dataDir: join(dir, 'data'), clickhousePort: await freePort(), s3Port: await freePort(), bucket: BUCKET, onLine });
+    storage = await startStorage({
+      dataDir: join(dir, 'data'),
+      clickhousePort: await freePort(),
+      s3Port: await freePort(),
+      bucket: BUCKET,
+      onLine,
+    });
   } catch (err) {
     await redis.stop();
     throw err;

@@ -29,8 +29,14 @@ export async function makeBodies(label: string, count: number, items: number): P
       runId,
       XRStepType.FILTER,
       'filter',
-      (input: Item[]) => input.map((it) => ({ itemId: it.id, outcome: it.score >= 30 ? KEPT : ELIMINATED, reason: `score ${it.score}`, input: it })),
-      list,
+      (input: Item[]) =>
+        input.map((it) => ({
+          itemId: it.id,
+          outcome: it.score >= 30 ? KEPT : ELIMINATED,
+          reason: `score ${it.score}`,
+          input: it,
+        })),
+      list
     );
     await xray.endRun(runId, undefined);
     await xray.flush();

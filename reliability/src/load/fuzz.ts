@@ -48,8 +48,20 @@ const JSON_EDITS: [RegExp, (random: Random) => string][] = [
   [/"stringValue"/, () => '"intValue"'],
   [/"intValue":"?\d+"?/, () => '"intValue":"99999999999999999999999999"'],
   [/"timeUnixNano":"\d+"/, () => '"timeUnixNano":-1'],
-  [/"startTimeUnixNano":"\d+"/, (r) => ['"startTimeUnixNano":"0"', '"startTimeUnixNano":null', '"startTimeUnixNano":"9999999999999999999999"', '"startTimeUnixNano":1e400'][int(r, 4)]!],
-  [/"traceId":"[0-9a-fA-F]+"/, (r) => ['"traceId":"zz"', '"traceId":""', '"traceId":null', `"traceId":"${'0'.repeat(32)}"`][int(r, 4)]!],
+  [
+    /"startTimeUnixNano":"\d+"/,
+    (r) =>
+      [
+        '"startTimeUnixNano":"0"',
+        '"startTimeUnixNano":null',
+        '"startTimeUnixNano":"9999999999999999999999"',
+        '"startTimeUnixNano":1e400',
+      ][int(r, 4)]!,
+  ],
+  [
+    /"traceId":"[0-9a-fA-F]+"/,
+    (r) => ['"traceId":"zz"', '"traceId":""', '"traceId":null', `"traceId":"${'0'.repeat(32)}"`][int(r, 4)]!,
+  ],
   [/"spanId":"[0-9a-fA-F]+"/, (r) => ['"spanId":{}', '"spanId":"GGGGGGGGGGGGGGGG"', '"spanId":[1,2]'][int(r, 3)]!],
   [/"attributes":\[/, () => '"attributes":[null,'],
   [/"value":\{/, () => '"value":{"kvlistValue":{"values":[{"key":"k","value":{"arrayValue":{"values":[null]}}}]},'],
@@ -75,7 +87,8 @@ function mutateJson(random: Random, body: Buffer): Buffer {
 /** Nesting far deeper than any parser should recurse: top-level garbage, or inside an attribute value. */
 function deepJson(random: Random, depth: number, base: Buffer): { body: Buffer; expect: FuzzCase['expect'] } {
   if (random() < 0.5) return { body: Buffer.from('['.repeat(depth) + '1' + ']'.repeat(depth)), expect: '4xx' };
-  const nested = '{"kvlistValue":{"values":[{"key":"k","value":'.repeat(depth) + '{"stringValue":"x"}' + '}]}}'.repeat(depth);
+  const nested =
+    '{"kvlistValue":{"values":[{"key":"k","value":'.repeat(depth) + '{"stringValue":"x"}' + '}]}}'.repeat(depth);
   const text = base.toString('utf8').replace(/"value":\{"stringValue":"[^"]*"\}/, `"value":${nested}`);
   return { body: Buffer.from(text), expect: '2xx-or-4xx' };
 }
@@ -86,9 +99,25 @@ function deepJson(random: Random, depth: number, base: Buffer): { body: Buffer; 
  * encodings. Valid-looking mutations may be accepted; what is broken for sure must be a 4xx.
  */
 export function fuzzCases(random: Random, bodies: readonly OtlpBody[], count: number): FuzzCase[] {
-  const proto = (body: Buffer, kind: string, expect: FuzzCase['expect'] = '2xx-or-4xx'): FuzzCase => ({ kind, body, headers: { 'content-type': CONTENT_TYPES.protobuf }, expect });
-  const json = (body: Buffer, kind: string, expect: FuzzCase['expect'] = '2xx-or-4xx'): FuzzCase => ({ kind, body, headers: { 'content-type': CONTENT_TYPES.json }, expect });
-  const gzipped = (c: FuzzCase, kind: string, expect: FuzzCase['expect']): FuzzCase => ({ ...c, kind, body: c.body, headers: { ...c.headers, 'content-encoding': 'gzip' }, expect });
+  const proto = (body: Buffer, kind: string, expect: FuzzCase['expect'] = '2xx-or-4xx'): FuzzCase => ({
+    kind,
+    body,
+    headers: { 'content-type': CONTENT_TYPES.protobuf },
+    expect,
+  });
+  const json = (body: Buffer, kind: string, expect: FuzzCase['expect'] = '2xx-or-4xx'): FuzzCase => ({
+    kind,
+    body,
+    headers: { 'content-type': CONTENT_TYPES.json },
+    expect,
+  });
+  const gzipped = (c: FuzzCase, kind: string, expect: FuzzCase['expect']): FuzzCase => ({
+    ...c,
+    kind,
+    body: c.body,
+    headers: { ...c.headers, 'content-encoding': 'gzip' },
+    expect,
+  });
   const body = () => bodies[int(random, bodies.length)]!;
   const makers: [number, () => FuzzCase][] = [
     [30, () => proto(mutateBytes(random, body().protobuf, body().protobuf), 'mutated-protobuf')],
@@ -96,23 +125,63 @@ export function fuzzCases(random: Random, bodies: readonly OtlpBody[], count: nu
     [15, () => json(mutateJson(random, body().json), 'mutated-json')],
     [5, () => proto(bytes(random, 1 + int(random, 4096)), 'random-bytes-protobuf')],
     [5, () => json(bytes(random, 1 + int(random, 4096)), 'random-bytes-json', '4xx')],
-    [3, () => {
-      const deep = deepJson(random, 1000 * (1 + int(random, 100)), body().json);
-      return json(deep.body, 'deep-json', deep.expect);
-    }],
+    [
+      3,
+      () => {
+        const deep = deepJson(random, 1000 * (1 + int(random, 100)), body().json);
+        return json(deep.body, 'deep-json', deep.expect);
+      },
+    ],
     [5, () => gzipped(proto(bytes(random, 1 + int(random, 2048)), ''), 'bad-gzip-random', '4xx')],
-    [4, () => {
-      const zipped = gzipSync(body().protobuf);
-      return gzipped(proto(zipped.subarray(0, 10 + int(random, zipped.length - 20)), ''), 'bad-gzip-truncated', '4xx');
-    }],
-    [3, () => {
-      const zipped = Buffer.from(gzipSync(body().json));
-      zipped[zipped.length - 8 + int(random, 4)]! ^= 0xff; // the CRC-32 no longer matches the data
-      return gzipped(json(zipped, ''), 'bad-gzip-checksum', '4xx');
-    }],
-    [7, () => gzipped(proto(gzipSync(mutateBytes(random, body().protobuf, body().protobuf)), ''), 'gzip-mutated-protobuf', '2xx-or-4xx')],
-    [3, () => ({ kind: 'wrong-content-type', body: body().protobuf, headers: { 'content-type': ['text/plain', 'application/xml', 'application/grpc', ''][int(random, 4)]! }, expect: '4xx' })],
-    [2, () => ({ kind: 'wrong-encoding', body: body().protobuf, headers: { 'content-type': CONTENT_TYPES.protobuf, 'content-encoding': ['br', 'deflate', 'zstd', 'gzip, gzip'][int(random, 4)]! }, expect: '4xx' })],
+    [
+      4,
+      () => {
+        const zipped = gzipSync(body().protobuf);
+        return gzipped(
+          proto(zipped.subarray(0, 10 + int(random, zipped.length - 20)), ''),
+          'bad-gzip-truncated',
+          '4xx'
+        );
+      },
+    ],
+    [
+      3,
+      () => {
+        const zipped = Buffer.from(gzipSync(body().json));
+        zipped[zipped.length - 8 + int(random, 4)]! ^= 0xff; // the CRC-32 no longer matches the data
+        return gzipped(json(zipped, ''), 'bad-gzip-checksum', '4xx');
+      },
+    ],
+    [
+      7,
+      () =>
+        gzipped(
+          proto(gzipSync(mutateBytes(random, body().protobuf, body().protobuf)), ''),
+          'gzip-mutated-protobuf',
+          '2xx-or-4xx'
+        ),
+    ],
+    [
+      3,
+      () => ({
+        kind: 'wrong-content-type',
+        body: body().protobuf,
+        headers: { 'content-type': ['text/plain', 'application/xml', 'application/grpc', ''][int(random, 4)]! },
+        expect: '4xx',
+      }),
+    ],
+    [
+      2,
+      () => ({
+        kind: 'wrong-encoding',
+        body: body().protobuf,
+        headers: {
+          'content-type': CONTENT_TYPES.protobuf,
+          'content-encoding': ['br', 'deflate', 'zstd', 'gzip, gzip'][int(random, 4)]!,
+        },
+        expect: '4xx',
+      }),
+    ],
   ];
   const total = makers.reduce((n, [w]) => n + w, 0);
   return Array.from({ length: count }, () => {

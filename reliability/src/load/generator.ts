@@ -52,7 +52,13 @@ const KEEP_SCORE = 30;
 export function makeItems(label: string, run: number, count: number): Item[] {
   return Array.from({ length: count }, (_, index) => {
     const h = createHash('sha256').update(`${label}/${run}/${index}`).digest('hex');
-    return { id: `${label}-r${run}-i${index}`, run, index, score: parseInt(h.slice(0, 8), 16) % 100, text: `naïve ✓ ${h.slice(8, 40)}` };
+    return {
+      id: `${label}-r${run}-i${index}`,
+      run,
+      index,
+      score: parseInt(h.slice(0, 8), 16) % 100,
+      text: `naïve ✓ ${h.slice(8, 40)}`,
+    };
   });
 }
 
@@ -91,12 +97,22 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           reason: it.score >= KEEP_SCORE ? 'passes' : `score ${it.score} below ${KEEP_SCORE}`,
           input: it,
         })),
-      items,
+      items
     );
     if (o.flushEachStep) await xray.flush();
     const kept = items.filter((it) => it.score >= KEEP_SCORE);
-    await xray.step(runId, XRStepType.RANK, 'rank', (input: Item[]) => input.map((it) => ({ itemId: it.id, outcome: SCORED, score: it.score / 100, reason: 'ranked', input: it })), kept);
-    await xray.endRun(runId, kept.map((it) => it.id));
+    await xray.step(
+      runId,
+      XRStepType.RANK,
+      'rank',
+      (input: Item[]) =>
+        input.map((it) => ({ itemId: it.id, outcome: SCORED, score: it.score / 100, reason: 'ranked', input: it })),
+      kept
+    );
+    await xray.endRun(
+      runId,
+      kept.map((it) => it.id)
+    );
     await xray.flush();
     made += items.length + kept.length;
     runs++;

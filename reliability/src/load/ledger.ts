@@ -102,7 +102,7 @@ function settle(record: ExportRecord, outcome: ExportOutcome, error?: string): v
 export class LedgerExporter implements SpanExporter {
   constructor(
     private readonly inner: SpanExporter,
-    private readonly ledger: Ledger,
+    private readonly ledger: Ledger
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -140,7 +140,10 @@ export function sentSpan(span: ReadableSpan): SentSpan {
   const { traceId, spanId } = span.spanContext();
   const kind = String(a[C.ATTR_XRAY_SPAN_KIND] ?? '');
   const runId = String(a[C.ATTR_XRAY_RUN_ID] ?? traceId);
-  const stepId = kind === C.SpanKinds.RUN ? '' : String(a[C.ATTR_XRAY_STEP_ID] ?? (kind === C.SpanKinds.STEP ? spanId : (span.parentSpanContext?.spanId ?? '')));
+  const stepId =
+    kind === C.SpanKinds.RUN
+      ? ''
+      : String(a[C.ATTR_XRAY_STEP_ID] ?? (kind === C.SpanKinds.STEP ? spanId : (span.parentSpanContext?.spanId ?? '')));
   const fields: Record<string, string | number> = {};
   const copy = (column: string, attribute: string) => {
     const value = a[attribute];
@@ -175,7 +178,15 @@ export function sentSpan(span: ReadableSpan): SentSpan {
     });
   }
   const [seconds, nanos] = span.startTime;
-  return { kind, runId, spanId, stepId, startNanos: String(BigInt(seconds) * 1_000_000_000n + BigInt(nanos)), fields, decisions };
+  return {
+    kind,
+    runId,
+    spanId,
+    stepId,
+    startNanos: String(BigInt(seconds) * 1_000_000_000n + BigInt(nanos)),
+    fields,
+    decisions,
+  };
 }
 
 /** SHA-256 of a JSON text in canonical form (parsed and printed again); a non-JSON text is hashed as a JSON string. */

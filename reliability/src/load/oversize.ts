@@ -28,7 +28,12 @@ export interface UploadResult {
  * POSTs up to `maxBytes` without a Content-Length (chunked), as fast as the server reads, and stops
  * as soon as it answers: how much did the server take in before refusing?
  */
-export function chunkedUpload(url: string, headers: Record<string, string>, maxBytes: number, timeoutMillis = 20_000): Promise<UploadResult> {
+export function chunkedUpload(
+  url: string,
+  headers: Record<string, string>,
+  maxBytes: number,
+  timeoutMillis = 20_000
+): Promise<UploadResult> {
   return upload(url, headers, timeoutMillis, (req, done) => {
     const chunk = Buffer.alloc(64 * 1024, 0x0a);
     let sent = 0;
@@ -48,7 +53,12 @@ export function chunkedUpload(url: string, headers: Record<string, string>, maxB
 }
 
 /** Declares a `declaredBytes` Content-Length and sends nothing: the answer must not wait for the body. */
-export function declaredUpload(url: string, headers: Record<string, string>, declaredBytes: number, timeoutMillis = 10_000): Promise<UploadResult> {
+export function declaredUpload(
+  url: string,
+  headers: Record<string, string>,
+  declaredBytes: number,
+  timeoutMillis = 10_000
+): Promise<UploadResult> {
   return upload(url, { ...headers, 'content-length': String(declaredBytes) }, timeoutMillis, (req) => {
     req.flushHeaders();
     return () => 0;
@@ -57,7 +67,12 @@ export function declaredUpload(url: string, headers: Record<string, string>, dec
 
 type Writer = (req: ReturnType<typeof request>, done: () => boolean) => () => number;
 
-function upload(url: string, headers: Record<string, string>, timeoutMillis: number, write: Writer): Promise<UploadResult> {
+function upload(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMillis: number,
+  write: Writer
+): Promise<UploadResult> {
   return new Promise((resolve) => {
     const started = Date.now();
     const req = request(url, { method: 'POST', headers });

@@ -33,7 +33,11 @@ function v1Span(overrides: Record<string, unknown>): Record<string, unknown> {
     name: 'poison',
     startTimeUnixNano: NOW_NANOS(),
     endTimeUnixNano: NOW_NANOS(),
-    attributes: { [C.ATTR_XRAY_SPAN_KIND]: C.SpanKinds.RUN, [C.ATTR_XRAY_RUN_ID]: traceId, [C.ATTR_XRAY_PIPELINE_NAME]: 'poison' },
+    attributes: {
+      [C.ATTR_XRAY_SPAN_KIND]: C.SpanKinds.RUN,
+      [C.ATTR_XRAY_RUN_ID]: traceId,
+      [C.ATTR_XRAY_PIPELINE_NAME]: 'poison',
+    },
     events: [],
     status: { code: 0, message: '' },
     ...overrides,
@@ -59,7 +63,12 @@ function otlpStep(name: string, runId: string, events: unknown[]): string {
                 name: 'poison-step',
                 startTimeUnixNano: NOW_NANOS(),
                 endTimeUnixNano: NOW_NANOS(),
-                attributes: [str(C.ATTR_XRAY_SPAN_KIND, C.SpanKinds.STEP), str(C.ATTR_XRAY_RUN_ID, runId), str(C.ATTR_XRAY_STEP_ID, spanId), str(C.ATTR_XRAY_STEP_NAME, name)],
+                attributes: [
+                  str(C.ATTR_XRAY_SPAN_KIND, C.SpanKinds.STEP),
+                  str(C.ATTR_XRAY_RUN_ID, runId),
+                  str(C.ATTR_XRAY_STEP_ID, spanId),
+                  str(C.ATTR_XRAY_STEP_NAME, name),
+                ],
                 events,
               },
             ],
@@ -82,17 +91,37 @@ function decisionAt(millis: number, i: number): unknown {
 export const POISONS: readonly Poison[] = [
   { name: 'not-a-message', via: 'stream', expect: 'decode', payload: () => ['x', 'y'] },
   { name: 'v1-not-json', via: 'stream', expect: 'decode', payload: () => [QUEUE_FIELD_V1, '{"v":1,"projectId":'] },
-  { name: 'unknown-version', via: 'stream', expect: 'decode', payload: (p) => [QUEUE_FIELDS.VERSION, '99', QUEUE_FIELDS.PROJECT_ID, p] },
+  {
+    name: 'unknown-version',
+    via: 'stream',
+    expect: 'decode',
+    payload: (p) => [QUEUE_FIELDS.VERSION, '99', QUEUE_FIELDS.PROJECT_ID, p],
+  },
   {
     name: 'undecodable-body',
     via: 'stream',
     expect: 'decode',
     payload: (p) => [
-      QUEUE_FIELDS.VERSION, '2', QUEUE_FIELDS.PROJECT_ID, p, QUEUE_FIELDS.FORMAT, 'protobuf', QUEUE_FIELDS.RECEIVED_AT, String(Date.now()),
-      QUEUE_FIELDS.ACCEPTED_SPANS, '1', QUEUE_FIELDS.BODY, randomBytes(512),
+      QUEUE_FIELDS.VERSION,
+      '2',
+      QUEUE_FIELDS.PROJECT_ID,
+      p,
+      QUEUE_FIELDS.FORMAT,
+      'protobuf',
+      QUEUE_FIELDS.RECEIVED_AT,
+      String(Date.now()),
+      QUEUE_FIELDS.ACCEPTED_SPANS,
+      '1',
+      QUEUE_FIELDS.BODY,
+      randomBytes(512),
     ],
   },
-  { name: 'v1-unparseable-time', via: 'stream', expect: 'storage', payload: (p) => v1(p, [v1Span({ startTimeUnixNano: 'soon' })]) },
+  {
+    name: 'v1-unparseable-time',
+    via: 'stream',
+    expect: 'storage',
+    payload: (p) => v1(p, [v1Span({ startTimeUnixNano: 'soon' })]),
+  },
   // (A lone surrogate in a run id is no poison any more: the JSON decoder repairs it to U+FFFD and a
   // run id not of the run id's form is replaced by the trace id.)
   // ClickHouse refuses an insert block spanning more than 100 monthly partitions.
@@ -100,7 +129,12 @@ export const POISONS: readonly Poison[] = [
     name: '101-monthly-partitions',
     via: 'receiver',
     expect: 'storage',
-    payload: () => otlpStep('101-monthly-partitions', hex(16), Array.from({ length: 101 }, (_, i) => decisionAt(Date.UTC(2000 + Math.floor(i / 12), i % 12, 15), i))),
+    payload: () =>
+      otlpStep(
+        '101-monthly-partitions',
+        hex(16),
+        Array.from({ length: 101 }, (_, i) => decisionAt(Date.UTC(2000 + Math.floor(i / 12), i % 12, 15), i))
+      ),
   },
   // Last: if it stalls the processor, the others have been judged already.
   { name: 'v1-null-span', via: 'stream', expect: 'any', payload: (p) => v1(p, [null]) },

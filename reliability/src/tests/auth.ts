@@ -54,15 +54,23 @@ export const auth: ReliabilityTest = {
     const bigAnswers: (number | string)[] = [];
     for (let i = 0; i < EXPORT_SIZED_TRIES; i++) {
       bigAnswers.push(
-        await fetch(d.tracesUrl, { method: 'POST', headers: { ...bearer(unknown), 'content-type': CONTENT_TYPES.protobuf }, body: big }).then(
+        await fetch(d.tracesUrl, {
+          method: 'POST',
+          headers: { ...bearer(unknown), 'content-type': CONTENT_TYPES.protobuf },
+          body: big,
+        }).then(
           async (res) => (await res.arrayBuffer(), res.status),
-          (err: Error) => String((err.cause as { code?: string } | undefined)?.code ?? err.message),
-        ),
+          (err: Error) => String((err.cause as { code?: string } | undefined)?.code ?? err.message)
+        )
       );
     }
     const big401 = bigAnswers.filter((a) => a === 401).length;
     // 256 MiB without a key: refused before the body is read (at most socket buffers get through).
-    const unauthenticated = await chunkedUpload(d.tracesUrl, { 'content-type': CONTENT_TYPES.protobuf }, 256 * 1024 * 1024);
+    const unauthenticated = await chunkedUpload(
+      d.tracesUrl,
+      { 'content-type': CONTENT_TYPES.protobuf },
+      256 * 1024 * 1024
+    );
     const sentMb = unauthenticated.sentBytes / 1024 / 1024;
     const v = new Verdict().set({
       receiver: ingest.join('/'),
@@ -74,9 +82,18 @@ export const auth: ReliabilityTest = {
     ctx.log(`4 MiB bodies with a wrong key: ${bigAnswers.join(', ')}`);
     return v
       .require(wrong.length === 0, wrong.join('; '))
-      .require(big401 === EXPORT_SIZED_TRIES, `4 MiB bodies with a wrong key got ${bigAnswers.filter((a) => a !== 401).join(', ')} instead of 401 (a reset is retried by OTLP exporters)`)
-      .require(unauthenticated.status === 401 || unauthenticated.status === 0, `a 256 MiB upload without a key got ${unauthenticated.status}`)
-      .require(sentMb <= MAX_UNAUTHENTICATED_SENT_MB, `the receiver took in ${sentMb.toFixed(1)} MB before refusing an unauthenticated request`)
+      .require(
+        big401 === EXPORT_SIZED_TRIES,
+        `4 MiB bodies with a wrong key got ${bigAnswers.filter((a) => a !== 401).join(', ')} instead of 401 (a reset is retried by OTLP exporters)`
+      )
+      .require(
+        unauthenticated.status === 401 || unauthenticated.status === 0,
+        `a 256 MiB upload without a key got ${unauthenticated.status}`
+      )
+      .require(
+        sentMb <= MAX_UNAUTHENTICATED_SENT_MB,
+        `the receiver took in ${sentMb.toFixed(1)} MB before refusing an unauthenticated request`
+      )
       .result();
   },
 };

@@ -22,7 +22,10 @@ export const backpressure: ReliabilityTest = {
   name: 'backpressure',
   timeoutSeconds: 120,
   async run(ctx) {
-    const redis = await RedisServer.start({ dir: join(ctx.world.dir, 'data', `redis-full-${Date.now()}`), maxMemory: MAX_MEMORY });
+    const redis = await RedisServer.start({
+      dir: join(ctx.world.dir, 'data', `redis-full-${Date.now()}`),
+      maxMemory: MAX_MEMORY,
+    });
     ctx.defer(() => redis.stop());
     const d = await ctx.deploy({ label: 'backpressure', redis });
     await d.stop('processor');
@@ -32,7 +35,8 @@ export const backpressure: ReliabilityTest = {
     let missingRetryAfter = 0;
     let full: number | undefined;
     const started = Date.now();
-    const flooding = () => Date.now() - started < FLOOD_LIMIT_MILLIS && (full === undefined || Date.now() - full < FULL_FOR_MILLIS);
+    const flooding = () =>
+      Date.now() - started < FLOOD_LIMIT_MILLIS && (full === undefined || Date.now() - full < FULL_FOR_MILLIS);
     let next = 0;
     const sender = async () => {
       while (flooding()) {
@@ -58,7 +62,10 @@ export const backpressure: ReliabilityTest = {
     await Promise.all([...Array.from({ length: SENDERS }, sender), health()]);
     const alive = d.process('receiver') !== undefined;
     const statuses = await receiverStatuses(d.receiverUrl).catch(() => ({}) as Record<string, number>);
-    const other5xx = Object.entries({ ...statuses }).reduce((n, [s, count]) => n + (Number(s) >= 500 && s !== '503' ? count : 0), 0);
+    const other5xx = Object.entries({ ...statuses }).reduce(
+      (n, [s, count]) => n + (Number(s) >= 500 && s !== '503' ? count : 0),
+      0
+    );
     // Relief: a processor drains the stream and trims it; Redis takes writes again.
     await d.start('processor');
     const recovered = await until(async () => {
@@ -67,13 +74,16 @@ export const backpressure: ReliabilityTest = {
       return answer.status === 200;
     }, 45_000);
     const c = await check(d, ledger);
-    ctx.log(`check details: ${c.details.join(' | ') || 'none'}; answers: ${JSON.stringify(seen)}; receiver metrics: ${JSON.stringify(statuses)}`);
+    ctx.log(
+      `check details: ${c.details.join(' | ') || 'none'}; answers: ${JSON.stringify(seen)}; receiver metrics: ${JSON.stringify(statuses)}`
+    );
     const v = new Verdict().set({
       ...checkFigures(c),
       '200s': seen['200'] ?? 0,
       '503s': seen['503'] ?? 0,
       retry_after_missing: missingRetryAfter,
-      other_5xx: other5xx + Object.entries(seen).reduce((n, [s, count]) => n + (Number(s) >= 500 && s !== '503' ? count : 0), 0),
+      other_5xx:
+        other5xx + Object.entries(seen).reduce((n, [s, count]) => n + (Number(s) >= 500 && s !== '503' ? count : 0), 0),
       transport_errors: seen['0'] ?? 0,
       healthz_failures: `${healthFailures}/${healthChecks}`,
       receiver_up: alive,
@@ -85,7 +95,10 @@ export const backpressure: ReliabilityTest = {
       .require(missingRetryAfter === 0, `${missingRetryAfter} 503s without Retry-After`)
       .require(v.figures.other_5xx === 0, `other_5xx=${v.figures.other_5xx}`)
       .require((seen['0'] ?? 0) === 0, `${seen['0']} requests got no answer`)
-      .require(Object.keys(seen).every((s) => s === '200' || s === '503'), `unexpected statuses ${JSON.stringify(seen)}`)
+      .require(
+        Object.keys(seen).every((s) => s === '200' || s === '503'),
+        `unexpected statuses ${JSON.stringify(seen)}`
+      )
       .require(alive && healthFailures === 0, 'the receiver went down or stopped answering /healthz')
       .require(recovered, 'requests were still refused after the processor drained the stream')
       .require(c.lost === 0, `lost=${c.lost}`)

@@ -9,10 +9,21 @@ export const baseline: ReliabilityTest = {
   timeoutSeconds: 120,
   async run(ctx) {
     const d = await ctx.deploy({ label: 'baseline' });
-    const load = await runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'base', decisions: scaled(20_000, ctx.scale) });
+    const load = await runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'base',
+      decisions: scaled(20_000, ctx.scale),
+    });
     const c = await check(d, load.ledger);
     const counts = load.ledger.counts();
-    const v = new Verdict().set({ ...checkFigures(c), decisions: load.decisions, exports: load.ledger.exports.length, failed: counts.failed, unknown: counts.unknown });
+    const v = new Verdict().set({
+      ...checkFigures(c),
+      decisions: load.decisions,
+      exports: load.ledger.exports.length,
+      failed: counts.failed,
+      unknown: counts.unknown,
+    });
     v.set({ ingest_s: load.millis / 1000, drain_s: c.drain_ms / 1000 });
     ctx.log(`check details: ${c.details.join(' | ') || 'none'}`);
     return v
@@ -23,7 +34,10 @@ export const baseline: ReliabilityTest = {
       .require(c.dead_lettered === 0, `dead_lettered=${c.dead_lettered}`)
       .require(c.unexpected === 0, `unexpected=${c.unexpected}`)
       .require(counts.ok === load.ledger.exports.length, 'not every export was acknowledged')
-      .require(load.ledger.acknowledgedDecisions() === load.decisions, `acknowledged decisions ${load.ledger.acknowledgedDecisions()} of ${load.decisions}`)
+      .require(
+        load.ledger.acknowledgedDecisions() === load.decisions,
+        `acknowledged decisions ${load.ledger.acknowledgedDecisions()} of ${load.decisions}`
+      )
       .result();
   },
 };

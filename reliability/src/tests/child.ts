@@ -16,7 +16,12 @@ export interface ChildResult<T> {
  * Runs `node --expose-gc children/<file> ...args`, a separate process so that what the SDK does
  * (or fails to do) to a host cannot touch the suite; returns its report line parsed.
  */
-export function runChild<T>(file: string, args: string[], log: (line: string) => void, timeoutMillis: number): Promise<ChildResult<T>> {
+export function runChild<T>(
+  file: string,
+  args: string[],
+  log: (line: string) => void,
+  timeoutMillis: number
+): Promise<ChildResult<T>> {
   const path = fileURLToPath(new URL(`../children/${file}`, import.meta.url));
   const child = spawn(process.execPath, ['--expose-gc', path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let report: T | undefined;
@@ -36,7 +41,10 @@ export function runChild<T>(file: string, args: string[], log: (line: string) =>
       clearTimeout(timer);
       const exitedAt = Date.now();
       // Let the last lines be read before answering.
-      setTimeout(() => resolve({ report, code, exitAfterReportMillis: reportedAt ? Math.max(0, exitedAt - reportedAt) : NaN }), 50);
+      setTimeout(
+        () => resolve({ report, code, exitAfterReportMillis: reportedAt ? Math.max(0, exitedAt - reportedAt) : NaN }),
+        50
+      );
     });
   });
 }

@@ -35,7 +35,12 @@ export const fuzzedBodies: ReliabilityTest = {
     let next = 0;
     const send = async (c: FuzzCase): Promise<number> => {
       try {
-        const res = await fetch(d.tracesUrl, { method: 'POST', headers: { ...d.ingestHeaders(), ...c.headers }, body: c.body, signal: AbortSignal.timeout(15_000) });
+        const res = await fetch(d.tracesUrl, {
+          method: 'POST',
+          headers: { ...d.ingestHeaders(), ...c.headers },
+          body: c.body,
+          signal: AbortSignal.timeout(15_000),
+        });
         await res.arrayBuffer();
         return res.status;
       } catch {
@@ -54,10 +59,13 @@ export const fuzzedBodies: ReliabilityTest = {
         }
         const status = await send(c);
         byStatus[status] = (byStatus[status] ?? 0) + 1;
-        const ok = status >= 400 && status < 500 ? true : status >= 200 && status < 300 ? c.expect === '2xx-or-4xx' : false;
+        const ok =
+          status >= 400 && status < 500 ? true : status >= 200 && status < 300 ? c.expect === '2xx-or-4xx' : false;
         if (!ok) {
           wrong.push(`${c.kind}: ${status || 'no answer'}`);
-          ctx.log(`case ${i} ${c.kind} answered ${status}; headers ${JSON.stringify(c.headers)}; body (base64, first 2 KB) ${c.body.subarray(0, 2048).toString('base64')}`);
+          ctx.log(
+            `case ${i} ${c.kind} answered ${status}; headers ${JSON.stringify(c.headers)}; body (base64, first 2 KB) ${c.body.subarray(0, 2048).toString('base64')}`
+          );
         }
       }
     };
@@ -67,7 +75,8 @@ export const fuzzedBodies: ReliabilityTest = {
     const receiverUp = d.process('receiver') !== undefined && (await answers(`${d.receiverUrl}/healthz`));
     const drain = await waitForDrain(d, 60_000);
     const processorUp = d.process('processor') !== undefined;
-    const count = (p: (s: number) => boolean) => Object.entries(byStatus).reduce((n, [s, k]) => n + (p(Number(s)) ? k : 0), 0);
+    const count = (p: (s: number) => boolean) =>
+      Object.entries(byStatus).reduce((n, [s, k]) => n + (p(Number(s)) ? k : 0), 0);
     const fivexx = count((s) => s >= 500);
     const v = new Verdict().set({
       cases: cases.length,
@@ -88,9 +97,15 @@ export const fuzzedBodies: ReliabilityTest = {
       .require(fivexx === 0, `5xx=${fivexx}`)
       .require(wrong.length === 0, `unexpected answers: ${[...new Set(wrong)].slice(0, 5).join(', ')}`)
       .require(receiverUp && processorUp, 'a service went down')
-      .require(rssEnd - rssAfterWarmUp <= MAX_RSS_GROWTH_MB, `receiver memory grew ${(rssEnd - rssAfterWarmUp).toFixed(0)} MB after the warm-up`)
+      .require(
+        rssEnd - rssAfterWarmUp <= MAX_RSS_GROWTH_MB,
+        `receiver memory grew ${(rssEnd - rssAfterWarmUp).toFixed(0)} MB after the warm-up`
+      )
       .require(rssPeak <= MAX_RSS_PEAK_MB, `receiver memory peaked at ${rssPeak.toFixed(0)} MB`)
-      .require(drain.drained, `the processor did not drain what the receiver accepted (pending_left=${drain.state.pending})`)
+      .require(
+        drain.drained,
+        `the processor did not drain what the receiver accepted (pending_left=${drain.state.pending})`
+      )
       .result();
   },
 };

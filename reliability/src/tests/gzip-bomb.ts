@@ -23,12 +23,21 @@ export const gzipBomb1GiB: ReliabilityTest = {
   name: 'gzip-bomb',
   timeoutSeconds: 90,
   async run(ctx) {
-    const d = await ctx.deploy({ label: 'gzip', services: ['receiver'], env: { RECEIVER_MAX_BODY_BYTES: String(LIMIT_BYTES) } });
+    const d = await ctx.deploy({
+      label: 'gzip',
+      services: ['receiver'],
+      env: { RECEIVER_MAX_BODY_BYTES: String(LIMIT_BYTES) },
+    });
     const bomb = await gzipBomb(BOMB_INFLATED_BYTES);
     const headers = { ...d.ingestHeaders(), 'content-type': CONTENT_TYPES.protobuf };
     const [rssBefore, cpuBefore] = [await residentMb(d.receiverUrl), await cpuSeconds(d.receiverUrl)];
     const started = Date.now();
-    const res = await fetch(d.tracesUrl, { method: 'POST', headers: { ...headers, 'content-encoding': 'gzip' }, body: bomb, signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+    const res = await fetch(d.tracesUrl, {
+      method: 'POST',
+      headers: { ...headers, 'content-encoding': 'gzip' },
+      body: bomb,
+      signal: AbortSignal.timeout(30_000),
+    }).catch(() => undefined);
     await res?.arrayBuffer().catch(() => undefined);
     const bombMillis = Date.now() - started;
     const [rssAfter, cpuAfter] = [await residentMb(d.receiverUrl), await cpuSeconds(d.receiverUrl)];
@@ -51,11 +60,20 @@ export const gzipBomb1GiB: ReliabilityTest = {
     });
     return v
       .require(res?.status === 413, `the gzip bomb got ${res?.status ?? 'no answer'}, not 413`)
-      .require(bombCpuMs <= MAX_BOMB_CPU_MS, `inflating cost ${bombCpuMs.toFixed(0)} ms of CPU: it did not stop near the limit`)
-      .require(rssAfter - rssBefore <= MAX_BOMB_RSS_GROWTH_MB, `receiver memory grew ${(rssAfter - rssBefore).toFixed(0)} MB`)
+      .require(
+        bombCpuMs <= MAX_BOMB_CPU_MS,
+        `inflating cost ${bombCpuMs.toFixed(0)} ms of CPU: it did not stop near the limit`
+      )
+      .require(
+        rssAfter - rssBefore <= MAX_BOMB_RSS_GROWTH_MB,
+        `receiver memory grew ${(rssAfter - rssBefore).toFixed(0)} MB`
+      )
       .require(chunked.status === 413, `the chunked oversize body got ${chunked.status || 'no answer'}, not 413`)
       .require(chunkedMb <= MAX_CHUNKED_SENT_MB, `the receiver took in ${chunkedMb.toFixed(0)} MB before refusing`)
-      .require(declared.status === 413 && declared.millis <= MAX_DECLARED_MS, `the declared oversize body got ${declared.status || 'no answer'} after ${declared.millis} ms`)
+      .require(
+        declared.status === 413 && declared.millis <= MAX_DECLARED_MS,
+        `the declared oversize body got ${declared.status || 'no answer'} after ${declared.millis} ms`
+      )
       .require(up, 'the receiver went down')
       .result();
   },

@@ -17,4 +17,21 @@ import { storageOutage } from './storage-outage.js';
 import { tenantIsolation } from './tenant-isolation.js';
 
 /** Every test, in the order they run. */
-export const TESTS: readonly ReliabilityTest[] = [baseline, processorCrash, receiverCrash, redisRestart, storageOutage, poisonEntries, backpressure, sdkNeverThrows, sdkNeverBlocks, fuzzedBodies, gzipBomb1GiB, auth, tenantIsolation, rateLimit, queryInjection, checkerControl];
+export const TESTS: readonly ReliabilityTest[] = [
+  baseline,
+  processorCrash,
+  receiverCrash,
+  redisRestart,
+  storageOutage,
+  poisonEntries,
+  backpressure,
+  sdkNeverThrows,
+  sdkNeverBlocks,
+  fuzzedBodies,
+  gzipBomb1GiB,
+  auth,
+  tenantIsolation,
+  rateLimit,
+  queryInjection,
+  checkerControl,
+];

@@ -25,7 +25,16 @@ export const poisonEntries: ReliabilityTest = {
     const redis = redisClient(d.redisUrl);
     ctx.defer(() => redis.disconnect());
     const ledger = new Ledger();
-    const loading = runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'poison', decisions: scaled(5000, ctx.scale), itemsPerRun: 100, flushEachStep: true, pauseMillis: 50, ledger });
+    const loading = runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'poison',
+      decisions: scaled(5000, ctx.scale),
+      itemsPerRun: 100,
+      flushEachStep: true,
+      pauseMillis: 50,
+      ledger,
+    });
     const written = new Map<string, Poison>();
     const refused: string[] = [];
     for (const [i, poison] of POISONS.entries()) {
@@ -35,7 +44,11 @@ export const poisonEntries: ReliabilityTest = {
         written.set(String(await redis.xadd(d.stream, '*', ...payload)), poison);
         continue;
       }
-      const res = await fetch(d.tracesUrl, { method: 'POST', headers: { ...d.ingestHeaders(), 'content-type': CONTENT_TYPES.json }, body: payload });
+      const res = await fetch(d.tracesUrl, {
+        method: 'POST',
+        headers: { ...d.ingestHeaders(), 'content-type': CONTENT_TYPES.json },
+        body: payload,
+      });
       await res.arrayBuffer();
       if (res.status !== 200) refused.push(`${poison.name} (HTTP ${res.status})`);
     }
@@ -53,7 +66,9 @@ export const poisonEntries: ReliabilityTest = {
     const wrongTime: string[] = [];
     for (const poison of POISONS) {
       const id = [...written].find(([, p]) => p === poison)?.[0];
-      const letter = letters.find((l) => !matched.has(l) && (id ? l.originalId === id : l.content.includes(poison.name)));
+      const letter = letters.find(
+        (l) => !matched.has(l) && (id ? l.originalId === id : l.content.includes(poison.name))
+      );
       if (!letter) {
         if (!refused.some((r) => r.startsWith(poison.name))) stuck.push(poison.name);
         continue;
@@ -64,7 +79,9 @@ export const poisonEntries: ReliabilityTest = {
       if (poison.expect === 'decode' && n !== 0) wrongTime.push(`${poison.name} after ${n} attempts, not at once`);
     }
     const storage = POISONS.filter((p) => p.expect === 'storage');
-    const afterN = storage.filter((p) => !stuck.includes(p.name) && !wrongTime.some((w) => w.startsWith(p.name))).length;
+    const afterN = storage.filter(
+      (p) => !stuck.includes(p.name) && !wrongTime.some((w) => w.startsWith(p.name))
+    ).length;
     const stray = letters.length - matched.size;
     const v = new Verdict().set({
       ...checkFigures(c),
@@ -77,7 +94,10 @@ export const poisonEntries: ReliabilityTest = {
     });
     return v
       .require(refused.length === 0, `the receiver refused ${refused.join(', ')}`)
-      .require(stuck.length === 0, `never dead-lettered: ${stuck.join(', ')}${stalledAt === 'none' ? '' : ` (processing stalled at ${stalledAt})`}`)
+      .require(
+        stuck.length === 0,
+        `never dead-lettered: ${stuck.join(', ')}${stalledAt === 'none' ? '' : ` (processing stalled at ${stalledAt})`}`
+      )
       .require(wrongTime.length === 0, `dead-lettered at the wrong time: ${wrongTime.join(', ')}`)
       .require(stray === 0, `${stray} other entries dead-lettered`)
       .require(c.lost === 0, `lost=${c.lost} (the rest did not flow)`)

@@ -8,7 +8,12 @@ export interface ProbeAnswer {
 }
 
 /** POSTs `body` (protobuf) to the receiver; status 0 when the request itself failed. */
-export async function probe(tracesUrl: string, headers: Record<string, string>, body: OtlpBody, timeoutMillis = 10_000): Promise<ProbeAnswer> {
+export async function probe(
+  tracesUrl: string,
+  headers: Record<string, string>,
+  body: OtlpBody,
+  timeoutMillis = 10_000
+): Promise<ProbeAnswer> {
   const started = Date.now();
   try {
     const res = await fetch(tracesUrl, {
@@ -18,7 +23,11 @@ export async function probe(tracesUrl: string, headers: Record<string, string>, 
       signal: AbortSignal.timeout(timeoutMillis),
     });
     await res.arrayBuffer();
-    return { status: res.status, retryAfter: (res.headers.get('retry-after') ?? '') !== '', millis: Date.now() - started };
+    return {
+      status: res.status,
+      retryAfter: (res.headers.get('retry-after') ?? '') !== '',
+      millis: Date.now() - started,
+    };
   } catch {
     return { status: 0, retryAfter: false, millis: Date.now() - started };
   }

@@ -22,7 +22,14 @@ export const processorCrash: ReliabilityTest = {
   async run(ctx) {
     const d = await ctx.deploy({ label: 'pcrash', env: { PROCESSOR_BATCH_ENTRIES: '3' } });
     await d.stop('processor');
-    const load = await runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'pcrash', decisions: scaled(10_000, ctx.scale, MIN_DECISIONS), itemsPerRun: 150, flushEachStep: true });
+    const load = await runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'pcrash',
+      decisions: scaled(10_000, ctx.scale, MIN_DECISIONS),
+      itemsPerRun: 150,
+      flushEachStep: true,
+    });
     const crashed: CrashStage[] = [];
     for (const stage of CRASH_STAGES) if (await crashOnce(d, stage)) crashed.push(stage);
     // A healthy processor, killed at a random moment of its work on the backlog.
@@ -43,7 +50,10 @@ export const processorCrash: ReliabilityTest = {
       exports: load.ledger.exports.length,
     });
     return v
-      .require(crashed.length === CRASH_STAGES.length, `no crash at ${CRASH_STAGES.filter((s) => !crashed.includes(s)).join(', ')}`)
+      .require(
+        crashed.length === CRASH_STAGES.length,
+        `no crash at ${CRASH_STAGES.filter((s) => !crashed.includes(s)).join(', ')}`
+      )
       .require(randomKill, 'the processor had stopped before the random kill')
       .require(load.ledger.counts().ok === load.ledger.exports.length, 'not every export was acknowledged')
       .require(c.lost === 0, `lost=${c.lost}`)

@@ -9,12 +9,48 @@ import { type ReliabilityTest, Verdict } from '../suite.js';
 /** In every hostile string: found anywhere in ClickHouse's SQL text, a value was spliced in. */
 const MARKER = 'xinj7';
 const HOSTILE = [
-  "'", "' OR '1'='1", "') OR ('1'='1", '" OR ""="', "'; DROP TABLE runs; --", "' UNION ALL SELECT * FROM system.tables --",
-  "\\' OR 1=1 --", '{projectId:String}', "{p:String}' OR 1 --", "' OR project_id != '", '%', '_', '*', '\u0000', '\n OR 1=1',
-  ' naïve ✓ 🎉', 'A'.repeat(3000), "' FORMAT JSON --", ' SETTINGS readonly=0', '/*', '$$', '\u001b[31m', '../../etc/passwd', '%00', '%27',
+  "'",
+  "' OR '1'='1",
+  "') OR ('1'='1",
+  '" OR ""="',
+  "'; DROP TABLE runs; --",
+  "' UNION ALL SELECT * FROM system.tables --",
+  "\\' OR 1=1 --",
+  '{projectId:String}',
+  "{p:String}' OR 1 --",
+  "' OR project_id != '",
+  '%',
+  '_',
+  '*',
+  '\u0000',
+  '\n OR 1=1',
+  ' naïve ✓ 🎉',
+  'A'.repeat(3000),
+  "' FORMAT JSON --",
+  ' SETTINGS readonly=0',
+  '/*',
+  '$$',
+  '\u001b[31m',
+  '../../etc/passwd',
+  '%00',
+  '%27',
 ].flatMap((h) => [`${MARKER}${h}`, `${h}${MARKER}`]);
 /** Values the validators may take as numbers, times or limits. */
-const EDGE = ['-1', '0', '1e309', 'NaN', 'Infinity', '99999999999999999999', '0x41', '1 OR 1=1', '2000-01-01', '', 'null', '[]', '{}'];
+const EDGE = [
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '99999999999999999999',
+  '0x41',
+  '1 OR 1=1',
+  '2000-01-01',
+  '',
+  'null',
+  '[]',
+  '{}',
+];
 
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
@@ -31,8 +67,20 @@ export const queryInjection: ReliabilityTest = {
     const tap = new SqlTap();
     const d = await ctx.deploy({ label: 'inject', tapQuery: tap.onChunk });
     const other = await provisionKeys(d.redisUrl, `${d.projectId}-b`);
-    const a = await runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'inj-a', decisions: 1500, itemsPerRun: 100 });
-    const b = await runLoad({ endpoint: d.tracesUrl, headers: bearer(other.ingestKey), label: 'inj-b', decisions: 1000, itemsPerRun: 100 });
+    const a = await runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'inj-a',
+      decisions: 1500,
+      itemsPerRun: 100,
+    });
+    const b = await runLoad({
+      endpoint: d.tracesUrl,
+      headers: bearer(other.ingestKey),
+      label: 'inj-b',
+      decisions: 1000,
+      itemsPerRun: 100,
+    });
     await waitForDrain(d, 60_000);
     const mine = ids(a.ledger.acknowledged());
     const theirs = ids(b.ledger.acknowledged());
@@ -40,17 +88,39 @@ export const queryInjection: ReliabilityTest = {
     const bRun = [...theirs.runs][0]!;
     const bStep = [...theirs.steps][0]!;
     const bait = [
-      bRun, bRun.toUpperCase(), bStep, `${bStep}-0`, `${bStep}-1`, [...theirs.pipelines][0]!, [...theirs.items][0]!, `${bRun}' OR '1'='1`,
-      cursor({ t: '2099-01-01 00:00:00.000000000', r: bRun }), cursor({ t: "' OR 1=1 --", r: 'x' }), cursor({ t: '2099-01-01 00:00:00.000000000', r: `${MARKER}' OR '1'='1` }),
-      cursor(-1), cursor(1e20), cursor(`${MARKER} OR 1=1`), cursor(0),
+      bRun,
+      bRun.toUpperCase(),
+      bStep,
+      `${bStep}-0`,
+      `${bStep}-1`,
+      [...theirs.pipelines][0]!,
+      [...theirs.items][0]!,
+      `${bRun}' OR '1'='1`,
+      cursor({ t: '2099-01-01 00:00:00.000000000', r: bRun }),
+      cursor({ t: "' OR 1=1 --", r: 'x' }),
+      cursor({ t: '2099-01-01 00:00:00.000000000', r: `${MARKER}' OR '1'='1` }),
+      cursor(-1),
+      cursor(1e20),
+      cursor(`${MARKER} OR 1=1`),
+      cursor(0),
     ];
     const values = [...HOSTILE, ...EDGE, ...bait];
     const e = encodeURIComponent;
     const paths = values.flatMap((v) => [
-      `/v1/runs?pipeline=${e(v)}`, `/v1/runs?minEliminationRatio=${e(v)}`, `/v1/runs?from=${e(v)}`, `/v1/runs?to=${e(v)}`,
-      `/v1/runs?limit=${e(v)}`, `/v1/runs?cursor=${e(v)}`, `/v1/runs/${e(v)}`, `/v1/runs/${e(v)}/steps`, `/v1/steps/${e(v)}/decisions`,
-      `/v1/steps/${aStep}/decisions?outcome=${e(v)}`, `/v1/steps/${aStep}/decisions?itemId=${e(v)}`, `/v1/steps/${aStep}/decisions?limit=${e(v)}`,
-      `/v1/steps/${aStep}/decisions?cursor=${e(v)}`, `/v1/decisions/${e(v)}`,
+      `/v1/runs?pipeline=${e(v)}`,
+      `/v1/runs?minEliminationRatio=${e(v)}`,
+      `/v1/runs?from=${e(v)}`,
+      `/v1/runs?to=${e(v)}`,
+      `/v1/runs?limit=${e(v)}`,
+      `/v1/runs?cursor=${e(v)}`,
+      `/v1/runs/${e(v)}`,
+      `/v1/runs/${e(v)}/steps`,
+      `/v1/steps/${e(v)}/decisions`,
+      `/v1/steps/${aStep}/decisions?outcome=${e(v)}`,
+      `/v1/steps/${aStep}/decisions?itemId=${e(v)}`,
+      `/v1/steps/${aStep}/decisions?limit=${e(v)}`,
+      `/v1/steps/${aStep}/decisions?cursor=${e(v)}`,
+      `/v1/decisions/${e(v)}`,
     ]);
     let fivexx = 0;
     let leaks = 0;
@@ -64,21 +134,46 @@ export const queryInjection: ReliabilityTest = {
         continue;
       }
       if (res.status !== 200) continue; // 400/404 messages may echo the input; only data can leak
-      const foreign = foreignRows(JSON.parse(text) as unknown, mine) + [...theirs.runs, ...theirs.steps].filter((id) => text.includes(id)).length;
+      const foreign =
+        foreignRows(JSON.parse(text) as unknown, mine) +
+        [...theirs.runs, ...theirs.steps].filter((id) => text.includes(id)).length;
       if (foreign > 0) {
         leaks += foreign;
         problems.push(`leak ${path.slice(0, 120)}: ${text.slice(0, 200)}`);
       }
     }
     // The API must still work for its own data, and not see B's.
-    const control = await Promise.all([`/v1/runs?limit=1000`, `/v1/runs/${[...mine.runs][0]}`, `/v1/steps/${aStep}/decisions`, `/v1/runs/${bRun}`].map(async (p) => (await fetch(`${d.queryUrl}${p}`, { headers: d.readHeaders() })).json() as Promise<Record<string, unknown>>));
-    const controlOk = (control[0]!.runs as unknown[]).length === mine.runs.size && control[1]!.runId !== undefined && (control[2]!.decisions as unknown[]).length > 0 && control[3]!.error !== undefined;
+    const control = await Promise.all(
+      [`/v1/runs?limit=1000`, `/v1/runs/${[...mine.runs][0]}`, `/v1/steps/${aStep}/decisions`, `/v1/runs/${bRun}`].map(
+        async (p) =>
+          (await fetch(`${d.queryUrl}${p}`, { headers: d.readHeaders() })).json() as Promise<Record<string, unknown>>
+      )
+    );
+    const controlOk =
+      (control[0]!.runs as unknown[]).length === mine.runs.size &&
+      control[1]!.runId !== undefined &&
+      (control[2]!.decisions as unknown[]).length > 0 &&
+      control[3]!.error !== undefined;
     const wire = tap.occurrences(MARKER);
     const c = await check(d, a.ledger);
     ctx.log(`problems: ${problems.slice(0, 20).join(' | ') || 'none'}; clickhouse requests seen: ${tap.requests()}`);
-    const v = new Verdict().set({ ...checkFigures(c), requests: paths.length, '5xx': fivexx, leaked_rows: leaks, spliced_into_sql: wire.spliced, bound_params_seen: wire.bound, control_ok: controlOk });
+    const v = new Verdict().set({
+      ...checkFigures(c),
+      requests: paths.length,
+      '5xx': fivexx,
+      leaked_rows: leaks,
+      spliced_into_sql: wire.spliced,
+      bound_params_seen: wire.bound,
+      control_ok: controlOk,
+    });
     return v
-      .require(fivexx === 0, `5xx=${fivexx}: ${problems.filter((p) => !p.startsWith('leak')).slice(0, 3).join(', ')}`)
+      .require(
+        fivexx === 0,
+        `5xx=${fivexx}: ${problems
+          .filter((p) => !p.startsWith('leak'))
+          .slice(0, 3)
+          .join(', ')}`
+      )
       .require(leaks === 0, `leaked_rows=${leaks}`)
       .require(wire.spliced === 0, `a hostile value reached ClickHouse inside SQL text ${wire.spliced} times`)
       .require(wire.bound > 0, 'no hostile value reached ClickHouse as a parameter: the wire check saw nothing')

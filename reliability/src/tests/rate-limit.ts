@@ -22,8 +22,12 @@ export const rateLimit: ReliabilityTest = {
   timeoutSeconds: 60,
   async run(ctx) {
     const d = await ctx.deploy({ label: 'rate' });
-    const burster = await provisionKeys(d.redisUrl, `${d.projectId}-burst`, { spansPerSecond: BURST_KEY_SPANS_PER_SECOND });
-    const neighbour = await provisionKeys(d.redisUrl, `${d.projectId}-steady`, { spansPerSecond: NEIGHBOUR_SPANS_PER_SECOND });
+    const burster = await provisionKeys(d.redisUrl, `${d.projectId}-burst`, {
+      spansPerSecond: BURST_KEY_SPANS_PER_SECOND,
+    });
+    const neighbour = await provisionKeys(d.redisUrl, `${d.projectId}-steady`, {
+      spansPerSecond: NEIGHBOUR_SPANS_PER_SECOND,
+    });
     const bodies = await makeBodies('rate', 16, 20);
     const ledgers = { burst: new Ledger(), steady: new Ledger() };
     const answers: Record<'burst' | 'steady', ProbeAnswer[]> = { burst: [], steady: [] };
@@ -57,7 +61,12 @@ export const rateLimit: ReliabilityTest = {
     ]);
     const count = (list: ProbeAnswer[], status: number) => list.filter((a) => a.status === status).length;
     const v = new Verdict().set({
-      ...checkFigures({ ...checks[0]!, lost: checks[0]!.lost + checks[1]!.lost, duplicated: checks[0]!.duplicated + checks[1]!.duplicated, payload_mismatch: checks[0]!.payload_mismatch + checks[1]!.payload_mismatch }),
+      ...checkFigures({
+        ...checks[0]!,
+        lost: checks[0]!.lost + checks[1]!.lost,
+        duplicated: checks[0]!.duplicated + checks[1]!.duplicated,
+        payload_mismatch: checks[0]!.payload_mismatch + checks[1]!.payload_mismatch,
+      }),
       burst_200s: count(answers.burst, 200),
       burst_429s: limited.length,
       retry_after: withRetryAfter,
@@ -69,10 +78,16 @@ export const rateLimit: ReliabilityTest = {
     return v
       .require(limited.length > 0, 'the bursting key was never limited')
       .require(withRetryAfter === limited.length, `${limited.length - withRetryAfter} 429s without Retry-After`)
-      .require(count(answers.steady, 429) === 0 && count(answers.steady, 200) === answers.steady.length, 'the steady neighbour was refused')
+      .require(
+        count(answers.steady, 429) === 0 && count(answers.steady, 200) === answers.steady.length,
+        'the steady neighbour was refused'
+      )
       .require(others === 0, `${others} answers other than 200 and 429`)
       .require(after.status === 200, `after waiting, the burster got ${after.status}`)
-      .require(checks.every((c) => c.lost === 0 && c.duplicated === 0 && c.payload_mismatch === 0), 'acknowledged requests were not all stored once, as sent')
+      .require(
+        checks.every((c) => c.lost === 0 && c.duplicated === 0 && c.payload_mismatch === 0),
+        'acknowledged requests were not all stored once, as sent'
+      )
       .result();
   },
 };

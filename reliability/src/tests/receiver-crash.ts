@@ -21,7 +21,16 @@ export const receiverCrash: ReliabilityTest = {
     const decisions = scaled(10_000, ctx.scale);
     const expectedExports = 2 * Math.ceil(decisions / DECISIONS_PER_RUN);
     const ledger = new Ledger();
-    const loading = runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'rcrash', decisions, itemsPerRun: ITEMS_PER_RUN, flushEachStep: true, pauseMillis: 20, ledger });
+    const loading = runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'rcrash',
+      decisions,
+      itemsPerRun: ITEMS_PER_RUN,
+      flushEachStep: true,
+      pauseMillis: 20,
+      ledger,
+    });
     let kills = 0;
     for (const share of [0.25, 0.6]) {
       await until(() => ledger.exports.length >= expectedExports * share, 60_000);
@@ -33,7 +42,15 @@ export const receiverCrash: ReliabilityTest = {
     const c = await check(d, ledger);
     ctx.log(`check details: ${c.details.join(' | ') || 'none'}`);
     const counts = ledger.counts();
-    const v = new Verdict().set({ ...checkFigures(c), kills, exports: ledger.exports.length, ok: counts.ok, failed: counts.failed, unknown: counts.unknown, sdk_export_failures: load.stats.exportFailures });
+    const v = new Verdict().set({
+      ...checkFigures(c),
+      kills,
+      exports: ledger.exports.length,
+      ok: counts.ok,
+      failed: counts.failed,
+      unknown: counts.unknown,
+      sdk_export_failures: load.stats.exportFailures,
+    });
     return v
       .require(kills === 2, `receiver killed ${kills} times, not 2`)
       .require(c.lost === 0, `lost=${c.lost} among acknowledged`)
@@ -41,7 +58,10 @@ export const receiverCrash: ReliabilityTest = {
       .require(c.payload_mismatch === 0, `payload_mismatch=${c.payload_mismatch}`)
       .require(c.pending_left === 0, `pending_left=${c.pending_left}`)
       .require(c.dead_lettered === 0, `dead_lettered=${c.dead_lettered}`)
-      .require(counts.ok === ledger.exports.length, `the SDK gave up on ${counts.failed + counts.unknown} request(s) although the receiver was back within ${DOWN_MILLIS / 1000} s`)
+      .require(
+        counts.ok === ledger.exports.length,
+        `the SDK gave up on ${counts.failed + counts.unknown} request(s) although the receiver was back within ${DOWN_MILLIS / 1000} s`
+      )
       .result();
   },
 };

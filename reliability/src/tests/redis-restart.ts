@@ -22,13 +22,26 @@ export const redisRestart: ReliabilityTest = {
   name: 'redis-restart',
   timeoutSeconds: 120,
   async run(ctx) {
-    const redis = await RedisServer.start({ dir: join(ctx.world.dir, 'data', `redis-aof-${Date.now()}`), appendOnly: true });
+    const redis = await RedisServer.start({
+      dir: join(ctx.world.dir, 'data', `redis-aof-${Date.now()}`),
+      appendOnly: true,
+    });
     ctx.defer(() => redis.stop());
     const d = await ctx.deploy({ label: 'redis', redis });
     const [probeBody] = await makeBodies('redis-probe', 1, 1);
     const decisions = scaled(10_000, ctx.scale);
     const ledger = new Ledger();
-    const loading = runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'redis', decisions, itemsPerRun: 100, flushEachStep: true, pauseMillis: 30, exportTimeoutMillis: 15_000, ledger });
+    const loading = runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'redis',
+      decisions,
+      itemsPerRun: 100,
+      flushEachStep: true,
+      pauseMillis: 30,
+      exportTimeoutMillis: 15_000,
+      ledger,
+    });
     await until(() => ledger.exports.length >= decisions / 170 / 2, 60_000);
     await redis.kill();
     const answers: ProbeAnswer[] = [];
@@ -42,7 +55,10 @@ export const redisRestart: ReliabilityTest = {
     const c = await check(d, ledger);
     ctx.log(`check details: ${c.details.join(' | ') || 'none'}; probes: ${JSON.stringify(answers)}`);
     const statuses = await receiverStatuses(d.receiverUrl);
-    const other5xx = Object.entries(statuses).reduce((n, [s, count]) => n + (Number(s) >= 500 && s !== '503' ? count : 0), 0);
+    const other5xx = Object.entries(statuses).reduce(
+      (n, [s, count]) => n + (Number(s) >= 500 && s !== '503' ? count : 0),
+      0
+    );
     const answered503 = answers.filter((a) => a.status === 503).length;
     const withRetryAfter = answers.filter((a) => a.status === 503 && a.retryAfter).length;
     const counts = ledger.counts();
@@ -52,15 +68,24 @@ export const redisRestart: ReliabilityTest = {
       '503s': answered503,
       retry_after: withRetryAfter,
       other_5xx: other5xx,
-      p99_answer_ms: percentile(answers.map((a) => a.millis), 99),
+      p99_answer_ms: percentile(
+        answers.map((a) => a.millis),
+        99
+      ),
       exports: ledger.exports.length,
       not_ok: counts.failed + counts.unknown,
       sdk_export_failures: load.stats.exportFailures,
     });
     return v
-      .require(answers.length >= 5 && answered503 === answers.length, `${answers.length - answered503} of ${answers.length} requests during the outage were not answered 503`)
+      .require(
+        answers.length >= 5 && answered503 === answers.length,
+        `${answers.length - answered503} of ${answers.length} requests during the outage were not answered 503`
+      )
       .require(withRetryAfter === answered503, 'a 503 came without Retry-After')
-      .require(answers.every((a) => a.millis <= MAX_OUTAGE_ANSWER_MILLIS), `an answer during the outage took over ${MAX_OUTAGE_ANSWER_MILLIS} ms`)
+      .require(
+        answers.every((a) => a.millis <= MAX_OUTAGE_ANSWER_MILLIS),
+        `an answer during the outage took over ${MAX_OUTAGE_ANSWER_MILLIS} ms`
+      )
       .require(other5xx === 0, `other_5xx=${other5xx}`)
       .require(c.lost === 0, `lost=${c.lost}`)
       .require(c.duplicated === 0, `duplicated=${c.duplicated}`)

@@ -38,7 +38,12 @@ export const sdkNeverBlocks: ReliabilityTest = {
   async run(ctx) {
     const hole = await FaultProxy.start({ targetPort: await freePort(), mode: 'blackhole' });
     ctx.defer(() => hole.close());
-    const child = await runChild<HungReport>('sdk-hung.js', [`${hole.url}/v1/traces`, String(SECONDS)], ctx.log, 50_000);
+    const child = await runChild<HungReport>(
+      'sdk-hung.js',
+      [`${hole.url}/v1/traces`, String(SECONDS)],
+      ctx.log,
+      50_000
+    );
     const r = child.report;
     const v = new Verdict().set({
       decisions: r?.decisions ?? 0,
@@ -55,11 +60,26 @@ export const sdkNeverBlocks: ReliabilityTest = {
     return v
       .require(r !== undefined, `the child printed no report (exit ${child.code})`)
       .require(hole.stats.connections > 0, 'the SDK never connected: the hung endpoint was not exercised')
-      .require((r?.p99LoopDelayMs ?? Infinity) <= MAX_P99_LOOP_DELAY_MS, `event-loop delay p99 ${r?.p99LoopDelayMs.toFixed(1)} ms > ${MAX_P99_LOOP_DELAY_MS} ms`)
-      .require((r?.heapGrowthLastTwoThirdsMb ?? Infinity) <= MAX_LATE_HEAP_GROWTH_MB, `heap kept growing: +${r?.heapGrowthLastTwoThirdsMb.toFixed(1)} MB after the queue filled`)
-      .require((r?.spansDropped ?? 0) > 0, 'no span was dropped: the queue bound was never reached, memory bound not shown')
-      .require(r !== undefined && r.shutdownMillis <= r.flushTimeoutMillis + SHUTDOWN_SLACK_MILLIS, `shutdown took ${r?.shutdownMillis} ms (timeout ${r?.flushTimeoutMillis} ms)`)
-      .require(child.exitAfterReportMillis <= MAX_EXIT_MILLIS, `the process stayed alive ${child.exitAfterReportMillis} ms after shutdown`)
+      .require(
+        (r?.p99LoopDelayMs ?? Infinity) <= MAX_P99_LOOP_DELAY_MS,
+        `event-loop delay p99 ${r?.p99LoopDelayMs.toFixed(1)} ms > ${MAX_P99_LOOP_DELAY_MS} ms`
+      )
+      .require(
+        (r?.heapGrowthLastTwoThirdsMb ?? Infinity) <= MAX_LATE_HEAP_GROWTH_MB,
+        `heap kept growing: +${r?.heapGrowthLastTwoThirdsMb.toFixed(1)} MB after the queue filled`
+      )
+      .require(
+        (r?.spansDropped ?? 0) > 0,
+        'no span was dropped: the queue bound was never reached, memory bound not shown'
+      )
+      .require(
+        r !== undefined && r.shutdownMillis <= r.flushTimeoutMillis + SHUTDOWN_SLACK_MILLIS,
+        `shutdown took ${r?.shutdownMillis} ms (timeout ${r?.flushTimeoutMillis} ms)`
+      )
+      .require(
+        child.exitAfterReportMillis <= MAX_EXIT_MILLIS,
+        `the process stayed alive ${child.exitAfterReportMillis} ms after shutdown`
+      )
       .result();
   },
 };

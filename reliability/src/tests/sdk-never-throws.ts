@@ -25,7 +25,12 @@ export const sdkNeverThrows: ReliabilityTest = {
   async run(ctx) {
     const endpoint = `http://127.0.0.1:${await freePort()}/v1/traces`; // nothing listens there
     const calls = scaled(5000, ctx.scale);
-    const child = await runChild<HostileReport>('sdk-hostile.js', [endpoint, String(calls), '20261126'], ctx.log, 80_000);
+    const child = await runChild<HostileReport>(
+      'sdk-hostile.js',
+      [endpoint, String(calls), '20261126'],
+      ctx.log,
+      80_000
+    );
     const r = child.report;
     const v = new Verdict().set({
       calls: r?.calls ?? 0,

@@ -27,7 +27,16 @@ export const storageOutage: ReliabilityTest = {
     const ledger = new Ledger();
     // Paced to last about LOAD_MILLIS whatever the scale, so traffic keeps coming through both outages.
     const pauseMillis = Math.max(20, Math.round(LOAD_MILLIS / (decisions / DECISIONS_PER_RUN)));
-    const loading = runLoad({ endpoint: d.tracesUrl, headers: d.ingestHeaders(), label: 'storage', decisions, itemsPerRun: 100, flushEachStep: true, pauseMillis, ledger });
+    const loading = runLoad({
+      endpoint: d.tracesUrl,
+      headers: d.ingestHeaders(),
+      label: 'storage',
+      decisions,
+      itemsPerRun: 100,
+      flushEachStep: true,
+      pauseMillis,
+      ledger,
+    });
     const redis = redisClient(d.redisUrl);
     ctx.defer(() => redis.disconnect());
     const outage = async (proxy: FaultProxy) => {
@@ -56,7 +65,10 @@ export const storageOutage: ReliabilityTest = {
     return v
       .require(clickhouse.acked === 0, `${clickhouse.acked} entries acknowledged while ClickHouse was unreachable`)
       .require(s3.acked === 0, `${s3.acked} entries acknowledged while S3 was unreachable`)
-      .require(clickhouse.waiting && s3.waiting, 'no entry was waiting at the end of an outage: the outage tested nothing')
+      .require(
+        clickhouse.waiting && s3.waiting,
+        'no entry was waiting at the end of an outage: the outage tested nothing'
+      )
       .require(c.lost === 0, `lost=${c.lost}`)
       .require(c.duplicated === 0, `duplicated=${c.duplicated}`)
       .require(c.payload_mismatch === 0, `payload_mismatch=${c.payload_mismatch}`)

@@ -23,11 +23,26 @@ describe('embedded ClickHouse over HTTP', () => {
     await admin.command({ query: 'CREATE DATABASE IF NOT EXISTS t_chserver' });
     const db = createClient({ url, database: 't_chserver' });
     try {
-      await db.command({ query: 'CREATE TABLE IF NOT EXISTS t (k String, v UInt32) ENGINE = ReplacingMergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100' });
+      await db.command({
+        query:
+          'CREATE TABLE IF NOT EXISTS t (k String, v UInt32) ENGINE = ReplacingMergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100',
+      });
       await db.insert({ table: 't', values: [{ k: "it's", v: 1 }], format: 'JSONEachRow' });
-      const rows = await (await db.query({ query: 'SELECT v, currentDatabase() AS d FROM t WHERE k = {k:String}', query_params: { k: "it's" }, format: 'JSONEachRow' })).json();
+      const rows = await (
+        await db.query({
+          query: 'SELECT v, currentDatabase() AS d FROM t WHERE k = {k:String}',
+          query_params: { k: "it's" },
+          format: 'JSONEachRow',
+        })
+      ).json();
       expect(rows).toEqual([{ v: 1, d: 't_chserver' }]);
-      const none = await (await db.query({ query: 'SELECT count() AS c FROM t WHERE k = {k:String}', query_params: { k: "x' OR '1'='1" }, format: 'JSONEachRow' })).json<{ c: number | string }>();
+      const none = await (
+        await db.query({
+          query: 'SELECT count() AS c FROM t WHERE k = {k:String}',
+          query_params: { k: "x' OR '1'='1" },
+          format: 'JSONEachRow',
+        })
+      ).json<{ c: number | string }>();
       expect(Number(none[0]!.c)).toBe(0);
     } finally {
       await admin.command({ query: 'DROP DATABASE IF EXISTS t_chserver' });
@@ -40,8 +55,17 @@ describe('embedded ClickHouse over HTTP', () => {
     await admin.command({ query: 'CREATE DATABASE IF NOT EXISTS t_chdedup' });
     const db = createClient({ url, database: 't_chdedup' });
     try {
-      await db.command({ query: 'CREATE TABLE t (k String) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100' });
-      for (const k of ['a', 'b']) await db.insert({ table: 't', values: [{ k }], format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'same' } });
+      await db.command({
+        query:
+          'CREATE TABLE t (k String) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100',
+      });
+      for (const k of ['a', 'b'])
+        await db.insert({
+          table: 't',
+          values: [{ k }],
+          format: 'JSONEachRow',
+          clickhouse_settings: { insert_deduplication_token: 'same' },
+        });
       const rows = await (await db.query({ query: 'SELECT k FROM t', format: 'JSONEachRow' })).json();
       expect(rows).toEqual([{ k: 'a' }]);
     } finally {

@@ -32,7 +32,8 @@ const TRANSPORT_PARAMS = new Set([
   'client_protocol_version',
 ]);
 
-const INSERT_RE = /^\s*INSERT\s+INTO\s+([`"\w.]+)\s*(\(([^)]*)\))?\s*FORMAT\s+(JSONEachRow|JSONCompactEachRow|TabSeparated|TSV|CSV)\s*$/i;
+const INSERT_RE =
+  /^\s*INSERT\s+INTO\s+([`"\w.]+)\s*(\(([^)]*)\))?\s*FORMAT\s+(JSONEachRow|JSONCompactEachRow|TabSeparated|TSV|CSV)\s*$/i;
 const FORMAT_SUFFIX_RE = /\bFORMAT\s+(\w+)\s*;?\s*$/i;
 const SETTING_NAME_RE = /^[a-z_][a-z0-9_]*$/i;
 
@@ -93,12 +94,17 @@ export class ClickHouseHttpServer {
     }
     const parsed = await parseRequest(req, url);
     const result = await this.#serialise(() => this.#execute(parsed));
-    const gzip = url.searchParams.get('enable_http_compression') === '1' && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const gzip =
+      url.searchParams.get('enable_http_compression') === '1' &&
+      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const headers: Record<string, string> = {
       'Content-Type': result.contentType,
       'X-ClickHouse-Query-Id': parsed.queryId,
       'X-ClickHouse-Format': result.format,
-      'X-ClickHouse-Summary': JSON.stringify({ written_rows: String(result.writtenRows), read_rows: String(result.readRows) }),
+      'X-ClickHouse-Summary': JSON.stringify({
+        written_rows: String(result.writtenRows),
+        read_rows: String(result.readRows),
+      }),
     };
     let body = result.body;
     if (gzip && body.length > 0) {
@@ -114,7 +120,9 @@ export class ClickHouseHttpServer {
     return run;
   }
 
-  async #execute(request: ParsedRequest): Promise<{ body: Buffer; format: string; contentType: string; writtenRows: number; readRows: number }> {
+  async #execute(
+    request: ParsedRequest
+  ): Promise<{ body: Buffer; format: string; contentType: string; writtenRows: number; readRows: number }> {
     if (request.database !== this.#currentDatabase) {
       await this.#session.queryAsync(`USE ${quoteIdentifier(request.database)}`);
       this.#currentDatabase = request.database;
@@ -129,9 +137,18 @@ export class ClickHouseHttpServer {
         ...(columns ? { columns: columns.split(',').map((c) => c.trim().replace(/[`"]/g, '')) } : {}),
         settings: request.settings,
       });
-      return { body: Buffer.alloc(0), format: format!, contentType: 'text/plain; charset=UTF-8', writtenRows: summary.rowsWritten, readRows: 0 };
+      return {
+        body: Buffer.alloc(0),
+        format: format!,
+        contentType: 'text/plain; charset=UTF-8',
+        writtenRows: summary.rowsWritten,
+        readRows: 0,
+      };
     }
-    const sql = request.body.length > 0 && request.sql !== '' ? `${request.sql}\n${request.body.toString('utf8')}` : request.sql || request.body.toString('utf8');
+    const sql =
+      request.body.length > 0 && request.sql !== ''
+        ? `${request.sql}\n${request.body.toString('utf8')}`
+        : request.sql || request.body.toString('utf8');
     const format = FORMAT_SUFFIX_RE.exec(sql)?.[1] ?? 'TabSeparated';
     const names = Object.keys(request.settings);
     for (const name of names) await this.#session.queryAsync(`SET ${name} = ${quoteLiteral(request.settings[name]!)}`);
@@ -181,7 +198,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly clickhouseCode: number,
-    message: string,
+    message: string
   ) {
     super(message);
   }
@@ -190,7 +207,9 @@ class HttpError extends Error {
 function sendError(res: ServerResponse, err: unknown): void {
   const e = err as { clickhouseCode?: number; status?: number; message?: string };
   const code = e.clickhouseCode ?? Number(/Code: (\d+)/.exec(e.message ?? '')?.[1] ?? 1002);
-  const message = (e.message ?? String(err)).startsWith('Code:') ? e.message! : `Code: ${code}. DB::Exception: ${e.message ?? String(err)}`;
+  const message = (e.message ?? String(err)).startsWith('Code:')
+    ? e.message!
+    : `Code: ${code}. DB::Exception: ${e.message ?? String(err)}`;
   if (res.headersSent) {
     res.destroy();
     return;

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import type { DecisionDetail, DecisionListResponse, RunListResponse, RunSummary, StepListResponse, StepSummary } from '@xray/core/api';
+import type {
+  DecisionDetail,
+  DecisionListResponse,
+  RunListResponse,
+  RunSummary,
+  StepListResponse,
+  StepSummary,
+} from '@xray/core/api';
 import { resolve } from 'node:path';
 import { XRay } from '@xray/sdk';
 import { DEV_KEYS_FILE, readDevKeys } from '../dev-project.js';
@@ -9,7 +16,10 @@ import { makeDocs, PIPELINE, runPipeline } from './pipeline.js';
 // `npm run demo`: runs the seed's pipeline twice against a running stack (the buggy filter that
 // needs ALL keywords, then the fix that needs SOME) and walks through the debugging story using
 // only the query API.
-const queryUrl = (process.env.XRAY_QUERY_URL ?? `http://127.0.0.1:${process.env.QUERY_PORT ?? 8080}`).replace(/\/$/, '');
+const queryUrl = (process.env.XRAY_QUERY_URL ?? `http://127.0.0.1:${process.env.QUERY_PORT ?? 8080}`).replace(
+  /\/$/,
+  ''
+);
 const endpoint = process.env.XRAY_ENDPOINT ?? `http://127.0.0.1:${process.env.RECEIVER_PORT ?? 4318}/v1/traces`;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 // The development project's keys, as `npm start` saved them (or XRAY_API_KEY / XRAY_READ_KEY).
@@ -34,12 +44,23 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 async function main(): Promise<void> {
-  for (const [name, url] of [['query API', `${queryUrl}/healthz`], ['receiver', new URL('/healthz', endpoint).toString()]] as const) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (!ok) throw new Error(`the ${name} does not answer at ${url}. Start X-Ray first with "npm start" (in another terminal).`);
+  for (const [name, url] of [
+    ['query API', `${queryUrl}/healthz`],
+    ['receiver', new URL('/healthz', endpoint).toString()],
+  ] as const) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false
+    );
+    if (!ok)
+      throw new Error(
+        `the ${name} does not answer at ${url}. Start X-Ray first with "npm start" (in another terminal).`
+      );
   }
   if (!ingestKey || !readKey) {
-    throw new Error(`no API keys: ${dataDir}/${DEV_KEYS_FILE} is missing (npm start writes it). Set XRAY_API_KEY and XRAY_READ_KEY to use other keys.`);
+    throw new Error(
+      `no API keys: ${dataDir}/${DEV_KEYS_FILE} is missing (npm start writes it). Set XRAY_API_KEY and XRAY_READ_KEY to use other keys.`
+    );
   }
 
   out(bold('Running the pipeline twice through the X-Ray SDK ...'));
@@ -67,24 +88,39 @@ async function main(): Promise<void> {
   out(
     table(
       ['run', 'started', 'steps', 'in → out', 'eliminated'],
-      runs.runs.map((r) => [r.runId === buggy ? red(r.runId) : r.runId, r.startedAt.slice(11, 23), String(r.totalSteps), `${r.inputCount} → ${r.outputCount}`, r.eliminationRatio > 0.6 ? red(pct(r.eliminationRatio)) : pct(r.eliminationRatio)]),
-    ),
+      runs.runs.map((r) => [
+        r.runId === buggy ? red(r.runId) : r.runId,
+        r.startedAt.slice(11, 23),
+        String(r.totalSteps),
+        `${r.inputCount} → ${r.outputCount}`,
+        r.eliminationRatio > 0.6 ? red(pct(r.eliminationRatio)) : pct(r.eliminationRatio),
+      ])
+    )
   );
   const run = runs.runs.find((r) => r.runId === buggy)!;
-  out(`  → run ${run.runId.slice(0, 8)}… eliminated ${bold(pct(run.eliminationRatio))} of ${run.inputCount} candidates (expected about 40%).`);
+  out(
+    `  → run ${run.runId.slice(0, 8)}… eliminated ${bold(pct(run.eliminationRatio))} of ${run.inputCount} candidates (expected about 40%).`
+  );
 
   out();
   out(bold(`2. Its step timeline  (GET /v1/runs/${buggy.slice(0, 8)}…/steps)`));
   const steps = (await get<StepListResponse>(`/v1/runs/${buggy}/steps`)).body.steps;
   const worst = steps.reduce((a, b) => (b.eliminatedCount > a.eliminatedCount ? b : a));
-  out(table(['#', 'step', 'type', 'in', 'out', 'eliminated', 'ratio', ''], steps.map((s) => stepRow(s, s === worst))));
+  out(
+    table(
+      ['#', 'step', 'type', 'in', 'out', 'eliminated', 'ratio', ''],
+      steps.map((s) => stepRow(s, s === worst))
+    )
+  );
 
   out();
   out(bold(`3. The step that eliminated most: ${worst.name}, ${pct(worst.eliminationRatio)} of its input`));
   const eliminated: DecisionListResponse['decisions'] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: DecisionListResponse } = await get<DecisionListResponse>(`/v1/steps/${worst.stepId}/decisions?outcome=eliminated&limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: { body: DecisionListResponse } = await get<DecisionListResponse>(
+      `/v1/steps/${worst.stepId}/decisions?outcome=eliminated&limit=1000${cursor ? `&cursor=${cursor}` : ''}`
+    );
     eliminated.push(...page.body.decisions);
     cursor = page.body.nextCursor;
   } while (cursor);
@@ -95,11 +131,25 @@ async function main(): Promise<void> {
 
   out();
   out(bold('4. Its decisions say why  (GET /v1/steps/…/decisions?outcome=eliminated)'));
-  out(table(['reason', 'decisions'], ranked.map(([reason, n]) => [reason, String(n)])));
+  out(
+    table(
+      ['reason', 'decisions'],
+      ranked.map(([reason, n]) => [reason, String(n)])
+    )
+  );
   out();
-  out(table(['item', 'outcome', 'reason'], sample.map((d) => [d.itemId, d.outcome, d.reason])));
+  out(
+    table(
+      ['item', 'outcome', 'reason'],
+      sample.map((d) => [d.itemId, d.outcome, d.reason])
+    )
+  );
   const detail = (await get<DecisionDetail>(`/v1/decisions/${sample[0]!.eventId}`)).body;
-  out(dim(`  full payload of ${detail.eventId} from S3: input.keywords = ${JSON.stringify((detail.input as { keywords?: string[] }).keywords)}, metadata = ${JSON.stringify(detail.metadata)}`));
+  out(
+    dim(
+      `  full payload of ${detail.eventId} from S3: input.keywords = ${JSON.stringify((detail.input as { keywords?: string[] }).keywords)}, metadata = ${JSON.stringify(detail.metadata)}`
+    )
+  );
 
   out();
   out(bold('5. Root cause: the filter requires ALL required keywords instead of SOME'));
@@ -110,16 +160,32 @@ async function main(): Promise<void> {
       ['step', 'ALL (bug)', 'SOME (fix)', 'change'],
       steps.map((s, i) => {
         const f = fixedSteps[i]!;
-        return [s.name, pct(s.eliminationRatio), pct(f.eliminationRatio), `${((f.eliminationRatio - s.eliminationRatio) * 100).toFixed(1)} pts`];
-      }),
-    ),
+        return [
+          s.name,
+          pct(s.eliminationRatio),
+          pct(f.eliminationRatio),
+          `${((f.eliminationRatio - s.eliminationRatio) * 100).toFixed(1)} pts`,
+        ];
+      })
+    )
   );
-  out(`  whole run: ${red(pct(run.eliminationRatio))} eliminated with ALL, ${bold(pct(fixedRun.eliminationRatio))} with SOME; ${run.outputCount} → ${fixedRun.outputCount} results.`);
+  out(
+    `  whole run: ${red(pct(run.eliminationRatio))} eliminated with ALL, ${bold(pct(fixedRun.eliminationRatio))} with SOME; ${run.outputCount} → ${fixedRun.outputCount} results.`
+  );
 }
 
 function stepRow(s: StepSummary, worst: boolean): string[] {
   const ratio = worst ? red(pct(s.eliminationRatio)) : pct(s.eliminationRatio);
-  return [String(s.index), worst ? red(s.name) : s.name, s.type, String(s.inputCount), String(s.outputCount), String(s.eliminatedCount), ratio, bar(s.eliminationRatio)];
+  return [
+    String(s.index),
+    worst ? red(s.name) : s.name,
+    s.type,
+    String(s.inputCount),
+    String(s.outputCount),
+    String(s.eliminatedCount),
+    ratio,
+    bar(s.eliminationRatio),
+  ];
 }
 
 main().catch((err: unknown) => {

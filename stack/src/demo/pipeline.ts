@@ -20,8 +20,15 @@ export function makeDocs(count: number, seed = 42): Doc[] {
     return state / 2 ** 32;
   };
   return Array.from({ length: count }, (_, i) => {
-    const keywords = [...REQUIRED_KEYWORDS, ...OTHER_KEYWORDS].filter((k) => random() < (REQUIRED_KEYWORDS.includes(k as never) ? 0.39 : 0.5));
-    return { id: `vendor-doc-${String(i).padStart(4, '0')}`, title: `Vendor document ${i}`, keywords, relevance: Math.round(random() * 1000) / 1000 };
+    const keywords = [...REQUIRED_KEYWORDS, ...OTHER_KEYWORDS].filter(
+      (k) => random() < (REQUIRED_KEYWORDS.includes(k as never) ? 0.39 : 0.5)
+    );
+    return {
+      id: `vendor-doc-${String(i).padStart(4, '0')}`,
+      title: `Vendor document ${i}`,
+      keywords,
+      relevance: Math.round(random() * 1000) / 1000,
+    };
   });
 }
 
@@ -30,9 +37,19 @@ export function makeDocs(count: number, seed = 42): Doc[] {
  * required keyword (the bug), `some` requires at least one.
  */
 export async function runPipeline(xray: XRay, docs: Doc[], mode: 'all' | 'some'): Promise<string> {
-  const runId = await xray.startRun(PIPELINE, { query: 'vendors with security and compliance docs', documents: docs.length, mode });
-  await xray.step(runId, XRStepType.RETRIEVE, 'retrieve-candidates', (input: Doc[]) =>
-    input.map((doc) => ({ itemId: doc.id, outcome: KEPT, reason: 'Matched the search index', input: doc })), docs);
+  const runId = await xray.startRun(PIPELINE, {
+    query: 'vendors with security and compliance docs',
+    documents: docs.length,
+    mode,
+  });
+  await xray.step(
+    runId,
+    XRStepType.RETRIEVE,
+    'retrieve-candidates',
+    (input: Doc[]) =>
+      input.map((doc) => ({ itemId: doc.id, outcome: KEPT, reason: 'Matched the search index', input: doc })),
+    docs
+  );
 
   const byKeywords = await xray.step(
     runId,
@@ -45,17 +62,31 @@ export async function runPipeline(xray: XRay, docs: Doc[], mode: 'all' | 'some')
         return {
           itemId: doc.id,
           outcome: passes ? KEPT : ELIMINATED,
-          reason: passes ? `Has required keywords (${mode === 'all' ? 'all' : 'some'} of ${REQUIRED_KEYWORDS.join(', ')})` : `Missing required keywords: ${missing.join(', ')}`,
+          reason: passes
+            ? `Has required keywords (${mode === 'all' ? 'all' : 'some'} of ${REQUIRED_KEYWORDS.join(', ')})`
+            : `Missing required keywords: ${missing.join(', ')}`,
           input: doc,
           metadata: { required: REQUIRED_KEYWORDS, match: mode },
         };
       }),
-    docs,
+    docs
   );
   const kept = byKeywords.filter((d) => d.outcome === KEPT).map((d) => d.input as Doc);
 
-  const ranked = await xray.step(runId, XRStepType.RANK, 'rank-by-relevance', (input: Doc[]) =>
-    input.map((doc) => ({ itemId: doc.id, outcome: SCORED, reason: `Relevance ${doc.relevance}`, score: doc.relevance, input: doc })), kept);
+  const ranked = await xray.step(
+    runId,
+    XRStepType.RANK,
+    'rank-by-relevance',
+    (input: Doc[]) =>
+      input.map((doc) => ({
+        itemId: doc.id,
+        outcome: SCORED,
+        reason: `Relevance ${doc.relevance}`,
+        score: doc.relevance,
+        input: doc,
+      })),
+    kept
+  );
 
   const final = await xray.step(
     runId,
@@ -65,11 +96,15 @@ export async function runPipeline(xray: XRay, docs: Doc[], mode: 'all' | 'some')
       input.map((doc) => ({
         itemId: doc.id,
         outcome: doc.relevance >= 0.05 ? KEPT : ELIMINATED,
-        reason: doc.relevance >= 0.05 ? `Score ${doc.relevance} >= 0.05` : `Score ${doc.relevance} below threshold 0.05`,
+        reason:
+          doc.relevance >= 0.05 ? `Score ${doc.relevance} >= 0.05` : `Score ${doc.relevance} below threshold 0.05`,
         score: doc.relevance,
       })),
-    ranked.map((d) => d.input as Doc),
+    ranked.map((d) => d.input as Doc)
   );
-  await xray.endRun(runId, final.filter((d) => d.outcome === KEPT).map((d) => d.itemId));
+  await xray.endRun(
+    runId,
+    final.filter((d) => d.outcome === KEPT).map((d) => d.itemId)
+  );
   return runId;
 }

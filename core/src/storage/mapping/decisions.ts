@@ -14,7 +14,7 @@ export function decisionRow(
   seq: number,
   event: XEvent,
   spanStart: string,
-  writer: LinesWriter,
+  writer: LinesWriter
 ): DecisionRow | string {
   const a = event.attributes;
   // An event without a usable time happened during its span: date it by the span's start.

@@ -50,11 +50,14 @@ const stepSpan = span(
     [C.ATTR_XRAY_STEP_DECISION_COUNT]: 3,
     [C.ATTR_XRAY_DECISIONS_OFFSET]: 0,
   },
-  [decision(0, 'kept'), decision(1, 'eliminated', { [C.ATTR_XRAY_DECISION_SCORE]: 0.25 })],
+  [decision(0, 'kept'), decision(1, 'eliminated', { [C.ATTR_XRAY_DECISION_SCORE]: 0.25 })]
 );
-const chunkSpan = span(C.SpanKinds.DECISIONS, 'd'.repeat(16), { [C.ATTR_XRAY_STEP_ID]: STEP, [C.ATTR_XRAY_DECISIONS_OFFSET]: 2 }, [
-  decision(2, 'eliminated'),
-]);
+const chunkSpan = span(
+  C.SpanKinds.DECISIONS,
+  'd'.repeat(16),
+  { [C.ATTR_XRAY_STEP_ID]: STEP, [C.ATTR_XRAY_DECISIONS_OFFSET]: 2 },
+  [decision(2, 'eliminated')]
+);
 const runSpan = span(C.SpanKinds.RUN, 'c'.repeat(16), {
   [C.ATTR_XRAY_PIPELINE_NAME]: 'candidate-search',
   [C.ATTR_XRAY_RUN_STEP_COUNT]: 2,
@@ -66,13 +69,27 @@ describe('mapSpans', () => {
   it('turns a run span into a run row with the SDK counts and an overall elimination ratio', () => {
     const { runs } = mapSpans('proj', [runSpan]);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ project_id: 'proj', run_id: RUN, pipeline: 'candidate-search', total_steps: 2, input_count: 10, output_count: 1, elimination_ratio: 0.9 });
+    expect(runs[0]).toMatchObject({
+      project_id: 'proj',
+      run_id: RUN,
+      pipeline: 'candidate-search',
+      total_steps: 2,
+      input_count: 10,
+      output_count: 1,
+      elimination_ratio: 0.9,
+    });
   });
 
   it('numbers decisions across the step span and its chunk spans, all attributed to the step', () => {
     const { steps, decisions } = mapSpans('proj', [stepSpan, chunkSpan]);
     expect(steps).toHaveLength(1);
-    expect(steps[0]).toMatchObject({ step_id: STEP, name: 'filter-by-keywords', input_count: 3, eliminated_count: 2, elimination_ratio: 2 / 3 });
+    expect(steps[0]).toMatchObject({
+      step_id: STEP,
+      name: 'filter-by-keywords',
+      input_count: 3,
+      eliminated_count: 2,
+      elimination_ratio: 2 / 3,
+    });
     expect(decisions.map((d) => [d.step_id, d.seq, d.item_id, d.outcome])).toEqual([
       [STEP, 0, 'item-0', 'kept'],
       [STEP, 1, 'item-1', 'eliminated'],
@@ -89,7 +106,9 @@ describe('mapSpans', () => {
     expect(sort(b.runs)).toEqual(sort(a.runs));
     expect(sort(b.steps)).toEqual(sort(a.steps));
     expect(sort(b.decisions)).toEqual(sort(a.decisions));
-    expect(sort(b.objects.map((o) => [o.key, o.body.toString('base64')]))).toEqual(sort(a.objects.map((o) => [o.key, o.body.toString('base64')])));
+    expect(sort(b.objects.map((o) => [o.key, o.body.toString('base64')]))).toEqual(
+      sort(a.objects.map((o) => [o.key, o.body.toString('base64')]))
+    );
   });
 
   it("stores each decision's full payload at its byte range of the span's JSON Lines object", () => {
@@ -99,7 +118,12 @@ describe('mapSpans', () => {
     const d = decisions[1]!;
     expect(d.payload_key).toBe(object.key);
     const line = object.body.subarray(d.payload_offset, d.payload_offset + d.payload_length).toString('utf8');
-    expect(JSON.parse(line)).toMatchObject({ eventId: `${STEP}-1`, itemId: 'item-1', input: { id: 1, title: 'é' }, score: 0.25 });
+    expect(JSON.parse(line)).toMatchObject({
+      eventId: `${STEP}-1`,
+      itemId: 'item-1',
+      input: { id: 1, title: 'é' },
+      score: 0.25,
+    });
   });
 
   it('skips a decision with an unknown outcome and says why, keeping the rest', () => {
@@ -124,7 +148,12 @@ describe('mapSpans', () => {
   });
 
   it('renders times as exact DateTime64(9) text, including times before 2001 and events without a time', () => {
-    const old = { ...stepSpan, startTimeUnixNano: '999999999123456789', endTimeUnixNano: '0', events: [{ ...decision(0, 'kept'), timeUnixNano: '0' }] };
+    const old = {
+      ...stepSpan,
+      startTimeUnixNano: '999999999123456789',
+      endTimeUnixNano: '0',
+      events: [{ ...decision(0, 'kept'), timeUnixNano: '0' }],
+    };
     const { steps, decisions } = mapSpans('proj', [old]);
     expect(steps[0]!.started_at).toBe('2001-09-09 01:46:39.123456789');
     expect(steps[0]!.ended_at).toBe('2001-09-09 01:46:39.123456789'); // a missing end falls back to the start
@@ -133,7 +162,10 @@ describe('mapSpans', () => {
   });
 
   it('clamps counts to what the columns hold instead of wrapping', () => {
-    const huge = { ...stepSpan, attributes: { ...stepSpan.attributes, [C.ATTR_XRAY_STEP_INDEX]: 2 ** 40, [C.ATTR_XRAY_STEP_INPUT_COUNT]: 1e21 } };
+    const huge = {
+      ...stepSpan,
+      attributes: { ...stepSpan.attributes, [C.ATTR_XRAY_STEP_INDEX]: 2 ** 40, [C.ATTR_XRAY_STEP_INPUT_COUNT]: 1e21 },
+    };
     const [row] = mapSpans('proj', [huge]).steps;
     expect(row!.step_index).toBe(0xffffffff);
     expect(row!.input_count).toBe(Number.MAX_SAFE_INTEGER);
@@ -142,13 +174,28 @@ describe('mapSpans', () => {
   it('identifies sampled decisions by their own seq and keeps the recorded count apart from the decisions made', () => {
     const sampled = {
       ...stepSpan,
-      attributes: { ...stepSpan.attributes, [C.ATTR_XRAY_STEP_DECISION_COUNT]: 5000, [C.ATTR_XRAY_STEP_RECORDED_COUNT]: 2, [C.ATTR_XRAY_STEP_CAPTURE]: C.CaptureLevels.SAMPLED },
-      events: [decision(0, 'kept', { [C.ATTR_XRAY_DECISION_SEQ]: 0 }), decision(4999, 'eliminated', { [C.ATTR_XRAY_DECISION_SEQ]: 4999, [C.ATTR_XRAY_DECISION_IMPORTANT]: true })],
+      attributes: {
+        ...stepSpan.attributes,
+        [C.ATTR_XRAY_STEP_DECISION_COUNT]: 5000,
+        [C.ATTR_XRAY_STEP_RECORDED_COUNT]: 2,
+        [C.ATTR_XRAY_STEP_CAPTURE]: C.CaptureLevels.SAMPLED,
+      },
+      events: [
+        decision(0, 'kept', { [C.ATTR_XRAY_DECISION_SEQ]: 0 }),
+        decision(4999, 'eliminated', { [C.ATTR_XRAY_DECISION_SEQ]: 4999, [C.ATTR_XRAY_DECISION_IMPORTANT]: true }),
+      ],
     };
     const { steps, decisions } = mapSpans('proj', [sampled]);
     expect(steps[0]).toMatchObject({ decision_count: 5000, recorded_count: 2, capture: 'sampled' });
-    expect(decisions.map((d) => [d.seq, d.important])).toEqual([[0, false], [4999, true]]);
+    expect(decisions.map((d) => [d.seq, d.important])).toEqual([
+      [0, false],
+      [4999, true],
+    ]);
     // A producer that does not say how many it recorded recorded them all.
-    expect(mapSpans('proj', [stepSpan]).steps[0]).toMatchObject({ decision_count: 3, recorded_count: 3, capture: 'full' });
+    expect(mapSpans('proj', [stepSpan]).steps[0]).toMatchObject({
+      decision_count: 3,
+      recorded_count: 3,
+      capture: 'full',
+    });
   });
 });

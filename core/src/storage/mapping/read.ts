@@ -42,7 +42,9 @@ export function json(attrs: Attributes, key: string): AttrValue | undefined {
 /** A span's end, or its start when the end is missing or before it. */
 export function endOf(span: XSpan): string {
   const { startTimeUnixNano: start, endTimeUnixNano: end } = span;
-  return isStorableNanos(end) && (end.length > start.length || (end.length === start.length && end >= start)) ? end : start;
+  return isStorableNanos(end) && (end.length > start.length || (end.length === start.length && end >= start))
+    ? end
+    : start;
 }
 
 /** The run id: the `xray.run.id` attribute when it has the run id's form, else the trace id (it ends up in S3 keys). */

@@ -20,7 +20,8 @@ export function mapStepOrChunk(projectId: string, span: XSpan, into: WriteBatch)
   let position = count(a, C.ATTR_XRAY_DECISIONS_OFFSET);
   for (const event of span.events) {
     if (event.name !== C.EVENT_XRAY_DECISION) continue;
-    const seq = C.ATTR_XRAY_DECISION_SEQ in event.attributes ? count(event.attributes, C.ATTR_XRAY_DECISION_SEQ) : position;
+    const seq =
+      C.ATTR_XRAY_DECISION_SEQ in event.attributes ? count(event.attributes, C.ATTR_XRAY_DECISION_SEQ) : position;
     position++;
     const row = decisionRow(projectId, runId, stepId, seq, event, span.startTimeUnixNano, writer);
     if (typeof row === 'string') into.skipped.push({ spanId: span.spanId, reason: row });
@@ -69,7 +70,8 @@ function stepRow(projectId: string, runId: string, stepId: string, span: XSpan, 
     scored_count: count(a, C.ATTR_XRAY_STEP_SCORED_COUNT, UINT64),
     decision_count: decisions,
     // Producers that record every decision may leave the recorded count out.
-    recorded_count: C.ATTR_XRAY_STEP_RECORDED_COUNT in a ? count(a, C.ATTR_XRAY_STEP_RECORDED_COUNT, UINT64) : decisions,
+    recorded_count:
+      C.ATTR_XRAY_STEP_RECORDED_COUNT in a ? count(a, C.ATTR_XRAY_STEP_RECORDED_COUNT, UINT64) : decisions,
     capture: str(a, C.ATTR_XRAY_STEP_CAPTURE, C.CaptureLevels.FULL),
     elimination_ratio: eliminationRatio(input, output),
     error_message: span.status.message,

@@ -28,16 +28,16 @@ function App({ meta }: AppRootProps<AppSettings>) {
   return (
     <ApiProvider api={api}>
       <TimeZoneProvider>
-      <Routes>
-        <Route path={ROUTES.runs} element={<RunsPage />} />
-        <Route path={ROUTES.run} element={<RunPage />} />
-        <Route path={ROUTES.step} element={<StepPage />} />
-        <Route path={ROUTES.items} element={<ItemPage />} />
-        <Route path={ROUTES.item} element={<ItemPage />} />
-        <Route path={ROUTES.compare} element={<ComparePage />} />
-        <Route path={ROUTES.compareRuns} element={<ComparePage />} />
-        <Route path="*" element={<Navigate to={ROUTES.runs} replace />} />
-      </Routes>
+        <Routes>
+          <Route path={ROUTES.runs} element={<RunsPage />} />
+          <Route path={ROUTES.run} element={<RunPage />} />
+          <Route path={ROUTES.step} element={<StepPage />} />
+          <Route path={ROUTES.items} element={<ItemPage />} />
+          <Route path={ROUTES.item} element={<ItemPage />} />
+          <Route path={ROUTES.compare} element={<ComparePage />} />
+          <Route path={ROUTES.compareRuns} element={<ComparePage />} />
+          <Route path="*" element={<Navigate to={ROUTES.runs} replace />} />
+        </Routes>
       </TimeZoneProvider>
     </ApiProvider>
   );

@@ -13,7 +13,13 @@ function renderConfig(jsonData: AppSettings, keySet: boolean) {
   setBackendSrv({ fetch } as unknown as BackendSrv);
   const reload = vi.fn();
   Object.defineProperty(window, 'location', { value: { ...window.location, reload }, configurable: true });
-  const meta = { id: 'xray-pipeline-app', enabled: true, pinned: true, jsonData, secureJsonFields: keySet ? { apiKey: true } : {} };
+  const meta = {
+    id: 'xray-pipeline-app',
+    enabled: true,
+    pinned: true,
+    jsonData,
+    secureJsonFields: keySet ? { apiKey: true } : {},
+  };
   const props = { plugin: { meta } } as unknown as PluginConfigPageProps<AppPluginMeta<AppSettings>>;
   render(<AppConfig {...props} />);
   return { fetch, reload };

@@ -20,8 +20,10 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   const [keySet, setKeySet] = useState(Boolean(secureJsonFields?.apiKey));
   const [error, setError] = useState<string>();
 
-  const urlProblem = apiUrl && !/^https?:\/\/[^/\s]+/.test(apiUrl) ? 'A URL starting with http:// or https://' : undefined;
-  const keyProblem = apiKey && !apiKey.startsWith('xrr_') ? 'A read key starts with xrr_ (xri_ keys are for ingest only)' : undefined;
+  const urlProblem =
+    apiUrl && !/^https?:\/\/[^/\s]+/.test(apiUrl) ? 'A URL starting with http:// or https://' : undefined;
+  const keyProblem =
+    apiKey && !apiKey.startsWith('xrr_') ? 'A read key starts with xrr_ (xri_ keys are for ingest only)' : undefined;
   const disabled = !apiUrl || Boolean(urlProblem) || Boolean(keyProblem) || (!keySet && !apiKey);
 
   const onSubmit = async (event: { preventDefault(): void }) => {
@@ -40,7 +42,11 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       // The app reads its settings when Grafana loads it.
       window.location.reload();
     } catch (e) {
-      const reason = isFetchError<{ message?: string }>(e) ? (e.data?.message ?? `${e.status} ${e.statusText ?? ''}`.trim()) : e instanceof Error ? e.message : String(e);
+      const reason = isFetchError<{ message?: string }>(e)
+        ? (e.data?.message ?? `${e.status} ${e.statusText ?? ''}`.trim())
+        : e instanceof Error
+          ? e.message
+          : String(e);
       setError(`Grafana did not save the settings: ${reason}`);
     }
   };
@@ -48,7 +54,12 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   return (
     <form onSubmit={onSubmit}>
       <FieldSet label="X-Ray query API">
-        <Field label="Query API URL" description="As Grafana's server reaches it, e.g. http://query:8080" invalid={Boolean(urlProblem)} error={urlProblem}>
+        <Field
+          label="Query API URL"
+          description="As Grafana's server reaches it, e.g. http://query:8080"
+          invalid={Boolean(urlProblem)}
+          error={urlProblem}
+        >
           <Input
             width={60}
             id="config-api-url"
@@ -101,5 +112,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
 });
 
 async function updatePlugin(pluginId: string, data: Partial<PluginMeta<AppSettings>>) {
-  return lastValueFrom(getBackendSrv().fetch({ url: `/api/plugins/${pluginId}/settings`, method: 'POST', data, showErrorAlert: false }));
+  return lastValueFrom(
+    getBackendSrv().fetch({ url: `/api/plugins/${pluginId}/settings`, method: 'POST', data, showErrorAlert: false })
+  );
 }

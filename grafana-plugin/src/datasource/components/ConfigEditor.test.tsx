@@ -27,7 +27,10 @@ describe('ConfigEditor', () => {
   it('shows a stored key as "configured" and never its value', () => {
     // Grafana sends only secureJsonFields; a value here stands for one that must still not be shown.
     const { container } = render(
-      <ConfigEditor options={settings({ secureJsonFields: { apiKey: true }, secureJsonData: { apiKey: KEY } })} onOptionsChange={() => {}} />
+      <ConfigEditor
+        options={settings({ secureJsonFields: { apiKey: true }, secureJsonData: { apiKey: KEY } })}
+        onOptionsChange={() => {}}
+      />
     );
     expect(screen.getByDisplayValue('configured')).toBeInTheDocument();
     expect(screen.getByDisplayValue('http://query:8080')).toBeInTheDocument();
@@ -54,7 +57,9 @@ describe('ConfigEditor', () => {
 
   it('clears a stored key on Reset', async () => {
     const onOptionsChange = vi.fn();
-    render(<ConfigEditor options={settings({ secureJsonFields: { apiKey: true } })} onOptionsChange={onOptionsChange} />);
+    render(
+      <ConfigEditor options={settings({ secureJsonFields: { apiKey: true } })} onOptionsChange={onOptionsChange} />
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(onOptionsChange).toHaveBeenCalledWith(
       expect.objectContaining({ secureJsonFields: { apiKey: false }, secureJsonData: { apiKey: '' } })

@@ -48,14 +48,31 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
       </InlineField>
       {by === 'step' && (
         <InlineField label="Step" tooltip="Empty: every step">
-          <Input width={20} value={query.step ?? ''} placeholder="all steps" onChange={onText('step')} onBlur={onRunQuery} />
+          <Input
+            width={20}
+            value={query.step ?? ''}
+            placeholder="all steps"
+            onChange={onText('step')}
+            onBlur={onRunQuery}
+          />
         </InlineField>
       )}
       <InlineField label="Metric">
-        <Combobox width={20} options={METRIC_OPTIONS} value={metric} onChange={(o) => update({ metric: o.value }, true)} />
+        <Combobox
+          width={20}
+          options={METRIC_OPTIONS}
+          value={metric}
+          onChange={(o) => update({ metric: o.value }, true)}
+        />
       </InlineField>
       <InlineField label="Interval" tooltip="30s to 1d; empty: from the panel's interval">
-        <Input width={10} value={query.interval ?? ''} placeholder="auto" onChange={onText('interval')} onBlur={onRunQuery} />
+        <Input
+          width={10}
+          value={query.interval ?? ''}
+          placeholder="auto"
+          onChange={onText('interval')}
+          onBlur={onRunQuery}
+        />
       </InlineField>
     </InlineFieldRow>
   );
