@@ -160,13 +160,11 @@ try {
     for (const t of tracked) {
       if (!spec.items.includes(t)) continue;
       const k = fate(spec, t);
-      trackedHistory
-        .get(t)!
-        .set(f.runId, {
-          eliminatedAt: k < 0 ? null : spec.pipeline.steps[k]!.name,
-          decisions: k < 0 ? spec.pipeline.steps.length : k + 1,
-          startMs: spec.startMs,
-        });
+      trackedHistory.get(t)!.set(f.runId, {
+        eliminatedAt: k < 0 ? null : spec.pipeline.steps[k]!.name,
+        decisions: k < 0 ? spec.pipeline.steps.length : k + 1,
+        startMs: spec.startMs,
+      });
     }
     if (!checked) {
       // The bodies decode, with the receiver's decoder, to the spans they carry.

@@ -31,15 +31,13 @@ export async function evaluateRule(
 
   if (rule.kind === 'item_eliminated') {
     const found = await rows.rows(itemsEliminatedQuery(projectId, rule.items, fromMs, nowMs));
-    const details = found
-      .slice(0, MAX_DETAILS)
-      .map((r) => ({
-        itemId: String(r.item_id),
-        runId: String(r.run_id),
-        stepId: String(r.step_id),
-        reason: String(r.reason),
-        at: String(r.at),
-      }));
+    const details = found.slice(0, MAX_DETAILS).map((r) => ({
+      itemId: String(r.item_id),
+      runId: String(r.run_id),
+      stepId: String(r.step_id),
+      reason: String(r.reason),
+      at: String(r.at),
+    }));
     return { value: found.length, window, details };
   }
 
