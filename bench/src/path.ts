@@ -12,13 +12,13 @@ export async function wholePath(
   const count = async () =>
     Number(
       (
-        (await (
+        await (
           await ch.query({
             query: 'SELECT count() c FROM decision_events FINAL WHERE project_id = {p:String}',
             query_params: { p: stack.settings.projectId },
             format: 'JSONEachRow',
           })
-        ).json()) as { c: string }[]
+        ).json<{ c: string }>()
       )[0]!.c
     );
   const before = await count();

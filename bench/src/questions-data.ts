@@ -314,9 +314,9 @@ export interface RunFacts {
  * its start time, and encodes OTLP/protobuf request bodies as an OTLP exporter would send them.
  */
 export class Generator {
-  private readonly memory = new InMemorySpanExporter();
-  private readonly xray = new XRay({
-    exporter: this.memory,
+  readonly #memory = new InMemorySpanExporter();
+  readonly #xray = new XRay({
+    exporter: this.#memory,
     capture: 'full',
     flushTimeoutMillis: 60_000,
     maxQueueBytes: 512 * 1024 * 1024,
@@ -330,12 +330,12 @@ export class Generator {
   ): Promise<{ facts: RunFacts; bodies: { body: Uint8Array; spans: number }[] }> {
     const { pipeline } = spec;
     const stepFacts = pipeline.steps.map((s) => ({ name: s.name, input: 0, eliminated: 0 }));
-    const runId = await this.xray.startRun(pipeline.name, spec.items.map(itemName), { capture: 'full' });
+    const runId = await this.#xray.startRun(pipeline.name, spec.items.map(itemName), { capture: 'full' });
     let current = spec.items;
     for (let si = 0; si < pipeline.steps.length; si++) {
       const st = pipeline.steps[si]!;
       stepFacts[si]!.input = current.length;
-      current = await this.xray.step(
+      current = await this.#xray.step(
         runId,
         st.type,
         st.name,
@@ -366,14 +366,14 @@ export class Generator {
         current
       );
     }
-    await this.xray.endRun(
+    await this.#xray.endRun(
       runId,
       current.map(itemName),
       spec.error ? new Error('upstream timeout after the last step') : undefined
     );
-    await this.xray.flush();
-    const spans = this.memory.getFinishedSpans();
-    this.memory.reset();
+    await this.#xray.flush();
+    const spans = this.#memory.getFinishedSpans();
+    this.#memory.reset();
     const root = spans.find((s) => s.attributes['xray.span.kind'] === 'run');
     if (!root) throw new Error('generator: no run span');
     const offsetNs = BigInt(spec.startMs) * 1_000_000n - hrNs(root.startTime);
@@ -402,11 +402,11 @@ export class Generator {
   }
 
   stats() {
-    return this.xray.stats();
+    return this.#xray.stats();
   }
 
   async close(): Promise<void> {
-    await this.xray.shutdown();
+    await this.#xray.shutdown();
   }
 }
 

@@ -1,5 +1,14 @@
 #!/usr/bin/env node
 import { createClient } from '@clickhouse/client';
+import type {
+  DecisionDetail,
+  DecisionListResponse,
+  ItemInRunResponse,
+  ItemRunsResponse,
+  ReasonHistogramResponse,
+  RunDiffResponse,
+  StepListResponse,
+} from '@xray/core/api';
 import { encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
 import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { Redis } from 'ioredis';
@@ -226,7 +235,7 @@ try {
 
   // -------------------------------------------------------------------------------------------
   // Questions.
-  const api = async (path: string): Promise<{ ms: number; status: number; body: any }> => {
+  const api = async (path: string): Promise<{ ms: number; status: number; body: unknown }> => {
     const t0 = performance.now();
     const res = await fetch(`${services.queryUrl}${path}`, { headers: { authorization: `Bearer ${readKey}` } });
     const text = await res.text();
@@ -237,10 +246,10 @@ try {
       body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
     };
   };
-  const ok = async (path: string) => {
+  const ok = async <T>(path: string): Promise<T> => {
     const r = await api(path);
     if (r.status !== 200) throw new Error(`${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
-    return r.body;
+    return r.body as T;
   };
   const byLabel = (l: string) => facts.find((f) => f.label === l)!;
   const A = byLabel('big-A');
@@ -250,7 +259,8 @@ try {
   const ordinary = facts.filter((f) => !f.label);
   const sample = Array.from({ length: 20 }, (_, i) => ordinary[Math.floor(((i + 0.5) / 20) * ordinary.length)]!);
   const stepsOf = new Map<string, { stepId: string; name: string; eliminatedCount: number; inputCount: number }[]>();
-  for (const f of [...sample, A, B]) stepsOf.set(f.runId, (await ok(`/v1/runs/${f.runId}/steps`)).steps);
+  for (const f of [...sample, A, B])
+    stepsOf.set(f.runId, (await ok<StepListResponse>(`/v1/runs/${f.runId}/steps`)).steps);
   const sampleSteps = sample.map((f, i) => stepsOf.get(f.runId)![i % f.steps.length]!);
   // An item in each sample run, and its decisions page's eventId.
   const sampleItems = sample.map((f) => {
@@ -259,7 +269,7 @@ try {
   });
   const eventIds: string[] = [];
   for (const st of sampleSteps)
-    eventIds.push((await ok(`/v1/steps/${st.stepId}/decisions?limit=5`)).decisions[2].eventId);
+    eventIds.push((await ok<DecisionListResponse>(`/v1/steps/${st.stepId}/decisions?limit=5`)).decisions[2]!.eventId);
   const poolItems = Array.from({ length: 20 }, (_, i) => itemName((i * 1237 + 11) % POOL));
   const enc = encodeURIComponent;
 
@@ -382,7 +392,7 @@ try {
   let cursor: string | null = null;
   let diffSteps: { name: string; eliminatedDelta: number }[] = [];
   do {
-    const page: any = await ok(
+    const page: RunDiffResponse = await ok(
       `/v1/runs/${A.runId}/diff/${B.runId}?limit=1000${cursor ? `&cursor=${enc(cursor)}` : ''}`
     );
     diffItems.push(...page.items);
@@ -422,8 +432,8 @@ try {
   check('step funnels of 22 runs = generator (input, eliminated per step)', funnelOk, '');
   // Reason histogram sums to the step's eliminated count.
   const st0 = stepsOf.get(A.runId)![1]!;
-  const hist: any = await ok(`/v1/steps/${st0.stepId}/reasons?outcome=eliminated&limit=100`);
-  const histSum = hist.reasons.reduce((n: number, r: any) => n + r.decisions, 0);
+  const hist = await ok<ReasonHistogramResponse>(`/v1/steps/${st0.stepId}/reasons?outcome=eliminated&limit=100`);
+  const histSum = hist.reasons.reduce((n, r) => n + r.decisions, 0);
   check(
     "reason histogram (eliminated) sums to the step's eliminated count",
     histSum === st0.eliminatedCount,
@@ -432,10 +442,10 @@ try {
   // Item histories.
   for (const t of tracked) {
     const want = trackedHistory.get(t)!;
-    const got: any[] = [];
+    const got: ItemRunsResponse['runs'] = [];
     let c: string | null = null;
     do {
-      const page: any = await ok(
+      const page: ItemRunsResponse = await ok(
         `/v1/items/${itemName(t)}/runs?from=${enc(new Date(MONTH_START - DAY_MS).toISOString())}&limit=1000${c ? `&cursor=${enc(c)}` : ''}`
       );
       got.push(...page.runs);
@@ -457,7 +467,7 @@ try {
       const entry = [...want.entries()].find(([, w]) => (w.eliminatedAt !== null) === eliminated);
       if (!entry) continue;
       const [runId, w] = entry;
-      const one: any = await ok(`/v1/runs/${runId}/items/${itemName(t)}`);
+      const one = await ok<ItemInRunResponse>(`/v1/runs/${runId}/items/${itemName(t)}`);
       check(
         `item history in one run: ${itemName(t)}`,
         one.decisions.length === w.decisions && (one.eliminatedAt?.stepName ?? null) === w.eliminatedAt,
@@ -465,10 +475,10 @@ try {
       );
     }
   }
-  const dec: any = await ok(`/v1/decisions/${eventIds[0]}`);
+  const dec = await ok<DecisionDetail>(`/v1/decisions/${eventIds[0]}`);
   check(
     'decision payload from S3 has its input',
-    typeof dec.input === 'object' && dec.input !== null && dec.input.id === dec.itemId,
+    typeof dec.input === 'object' && dec.input !== null && (dec.input as { id?: unknown }).id === dec.itemId,
     JSON.stringify(dec.input)
   );
 

@@ -13,7 +13,7 @@ import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { freePort, type ServiceProcess, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
 import { type BodyTemplate, locate, patchBody, requestIds, saveTemplate, tagPrefix } from './scale-body.js';
-import { type BenchStack, log, median, startBenchStack } from './util.js';
+import { log, median, startBenchStack } from './util.js';
 
 // `npm run bench:scale`: 1, 2 and 3 processors in one consumer group under the same sustained
 // load. A load generator in its own process (src/scale-load.ts) sends OTLP/protobuf requests to the
@@ -270,7 +270,7 @@ function startLoad(o: {
   const env = { ...process.env, ...(o.authorization ? { XRAY_LOAD_AUTHORIZATION: o.authorization } : {}) };
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const result = new Promise<LoadResult>((resolve, reject) =>
     child.once('exit', (code) =>
       code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))
@@ -316,7 +316,7 @@ async function redisCpu(): Promise<number> {
 }
 
 async function chQuery<T>(query: string, params: Record<string, string>): Promise<T[]> {
-  return (await (await ch.query({ query, query_params: params, format: 'JSONEachRow' })).json()) as T[];
+  return await (await ch.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 }
 
 /** What one run stored, by FINAL counts, and each step's lag (sent -> its row stored). */

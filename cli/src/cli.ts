@@ -173,7 +173,7 @@ const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'alerts'])
 async function ask(positionals: string[], values: Values, api: ApiClient, style: typeof PLAIN): Promise<Output> {
   const [command, ...args] = positionals;
   if (command === 'alerts') return alerts(args, values, api, style);
-  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
   const take = (count: number, what: string) => {
     if (args.length < count) throw new UsageError(`\`xray ${command}\` needs ${what}.`);
     if (args.length > count) throw new UsageError(`Unexpected arguments: ${args.slice(count).join(' ')}.`);

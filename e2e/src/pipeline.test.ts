@@ -43,7 +43,7 @@ beforeAll(async () => {
       })),
     items
   );
-  const survivors = filtered.filter((d) => d.outcome !== ELIMINATED).map((d) => d.input as Doc);
+  const survivors = filtered.filter((d) => d.outcome !== ELIMINATED).map((d) => d.input);
   const ranked = await xray.step(
     runId,
     XRStepType.RANK,

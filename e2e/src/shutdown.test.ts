@@ -76,7 +76,7 @@ describe('graceful shutdown', () => {
             query: 'SELECT count() AS c, uniqExact(step_id, seq) AS u FROM decision_events FINAL',
             format: 'JSONEachRow',
           });
-          const [row] = (await result.json()) as { c: string; u: string }[];
+          const [row] = await result.json<{ c: string; u: string }>();
           return Number(row!.c) === RUNS * ITEMS ? row : undefined;
         },
         60_000,

@@ -102,17 +102,17 @@ describe('tenant isolation', () => {
     const ch = createClient({ url: stack.clickhouseUrl, database: stack.database });
     try {
       for (const table of ['runs', 'steps', 'decision_events']) {
-        const rows = (await (
+        const rows = await (
           await ch.query({
             query: `SELECT run_id, project_id, payload_key FROM {t:Identifier} FINAL`,
             query_params: { t: table },
             format: 'JSONEachRow',
           })
-        ).json()) as {
+        ).json<{
           run_id: string;
           project_id: string;
           payload_key: string;
-        }[];
+        }>();
         expect(rows.length).toBeGreaterThan(0);
         for (const row of rows) {
           const expected = row.run_id === runs.a ? a.projectId : b.projectId;

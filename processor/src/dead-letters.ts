@@ -8,15 +8,18 @@ import type { StreamEntry } from './stream.js';
  * error, then the entry's own fields byte for byte, so it can be inspected or added back as it was.
  */
 export class RedisDeadLetters implements DeadLetters {
-  constructor(
-    private readonly redis: Redis,
-    private readonly stream: string
-  ) {}
+  readonly #redis: Redis;
+  readonly #stream: string;
+
+  constructor(redis: Redis, stream: string) {
+    this.#redis = redis;
+    this.#stream = stream;
+  }
 
   async add(entry: StreamEntry, error: string): Promise<void> {
     const original: (string | Buffer)[] = [];
     for (const [name, value] of entry.fields)
       original.push(name, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-    await this.redis.xadd(this.stream, '*', F.ID, entry.id, F.ERROR, error, ...original);
+    await this.#redis.xadd(this.#stream, '*', F.ID, entry.id, F.ERROR, error, ...original);
   }
 }

@@ -175,9 +175,11 @@ async function counts(projectId: string, final = true) {
   const q = async (sql: string) =>
     Number(
       (
-        (await (await ch.query({ query: sql, query_params: { p: projectId }, format: 'JSONEachRow' })).json()) as {
+        await (
+          await ch.query({ query: sql, query_params: { p: projectId }, format: 'JSONEachRow' })
+        ).json<{
           c: string;
-        }[]
+        }>()
       )[0]!.c
     );
   return {
@@ -218,12 +220,12 @@ describe('processor', () => {
     await drain(newProcessor());
     expect(await counts('proj-a')).toEqual({ runs: 1, steps: 1, decisions: 300, eliminated: 225 });
     expect(await redis.xpending(stream, 'g')).toEqual([0, null, null, null]);
-    const [row] = (await (
+    const [row] = await (
       await ch.query({
         query: `SELECT payload_key k, payload_offset o, payload_length l FROM decision_events FINAL WHERE project_id = 'proj-a' AND seq = 250`,
         format: 'JSONEachRow',
       })
-    ).json()) as { k: string; o: string; l: number }[];
+    ).json<{ k: string; o: string; l: number }>();
     const s3 = new S3Client(s3ClientConfig(s3Settings));
     const object = await s3.send(
       new GetObjectCommand({ Bucket: s3Settings.bucket, Key: row!.k, Range: byteRange(Number(row!.o), Number(row!.l)) })
@@ -239,7 +241,7 @@ describe('processor', () => {
   it('writes the decisions sorted by item too, without the payload reference nobody reads there', async () => {
     await enqueue(message('proj-items', [runSpan, stepSpan, chunkSpan]));
     await drain(newProcessor());
-    const q = async <T>(query: string) => (await (await ch.query({ query, format: 'JSONEachRow' })).json()) as T[];
+    const q = async <T>(query: string) => await (await ch.query({ query, format: 'JSONEachRow' })).json<T>();
     const [byItem] = await q<{ c: string; e: string }>(
       `SELECT count() c, countIf(outcome = 'eliminated') e FROM item_decisions FINAL WHERE project_id = 'proj-items'`
     );
@@ -278,13 +280,13 @@ describe('processor', () => {
     }
     const metrics = async (p: string) =>
       (
-        (await (
+        await (
           await ch.query({
             query: `SELECT r.*, s.* FROM (SELECT total_steps, input_count, output_count, elimination_ratio FROM runs FINAL WHERE project_id = {p:String}) r, (SELECT input_count si, eliminated_count se, elimination_ratio sr FROM steps FINAL WHERE project_id = {p:String}) s`,
             query_params: { p },
             format: 'JSONEachRow',
           })
-        ).json()) as Record<string, unknown>[]
+        ).json<Record<string, unknown>>()
       ).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])));
     expect(await metrics('proj-c')).toEqual(await metrics('proj-d'));
     expect(await metrics('proj-c')).toEqual([

@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type BoundQuery } from '@xray/core/queries';
 import { byteRange } from '@xray/core/storage';

@@ -232,7 +232,7 @@ describe('POST /v1/traces', () => {
       body: endless,
       headers: { ...tenant.auth, ...JSON_TYPE },
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     expect(pulled).toBeLessThan(10); // reading stopped near the limit

@@ -69,7 +69,7 @@ describe('authentication', () => {
       body,
       headers: { 'content-type': 'application/x-protobuf' },
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="xray"');
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');

@@ -27,19 +27,23 @@ export interface RedisSpanQueueOptions {
 
 /** Appends each message to a Redis Stream with XADD, in the fields of `@xray/core`'s `QUEUE_FIELDS` (the body binary). */
 export class RedisSpanQueue implements SpanQueue {
+  readonly #redis: Redis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** The stream key. */
     readonly stream: string
-  ) {}
+  ) {
+    this.#redis = redis;
+  }
 
   async enqueue(message: QueueMessage): Promise<void> {
-    await this.redis.sendCommand(new XaddCommand([this.stream, '*', ...encodeQueueEntry(message)]));
+    await this.#redis.sendCommand(new XaddCommand([this.stream, '*', ...encodeQueueEntry(message)]));
   }
 
   async ready(): Promise<boolean> {
     try {
-      return (await this.redis.ping()) === 'PONG';
+      return (await this.#redis.ping()) === 'PONG';
     } catch {
       return false;
     }
@@ -47,30 +51,30 @@ export class RedisSpanQueue implements SpanQueue {
 
   /** Resolves true once connected, false if not connected within `timeoutMillis`. */
   async waitUntilReady(timeoutMillis: number): Promise<boolean> {
-    if (this.redis.status === 'ready') return true;
+    if (this.#redis.status === 'ready') return true;
     return new Promise((resolve) => {
       const done = (ready: boolean) => {
         clearTimeout(timer);
-        this.redis.off('ready', onReady);
+        this.#redis.off('ready', onReady);
         resolve(ready);
       };
       const onReady = () => done(true);
       const timer = setTimeout(() => done(false), timeoutMillis);
-      this.redis.once('ready', onReady);
+      this.#redis.once('ready', onReady);
     });
   }
 
   /** Closes the connection: gracefully when connected (pending replies arrive), at once otherwise. */
   async close(): Promise<void> {
-    if (this.redis.status === 'ready') {
+    if (this.#redis.status === 'ready') {
       try {
-        await this.redis.quit();
+        await this.#redis.quit();
         return;
       } catch {
         // fall through: the connection broke while quitting
       }
     }
-    this.redis.disconnect();
+    this.#redis.disconnect();
   }
 }
 

@@ -36,10 +36,12 @@ export class FaultProxy {
   #latencyMillis: number;
   readonly #pairs = new Set<Pair>();
 
-  private constructor(
-    private readonly server: Server,
-    private readonly o: FaultProxyOptions
-  ) {
+  readonly #server: Server;
+  readonly #o: FaultProxyOptions;
+
+  private constructor(server: Server, o: FaultProxyOptions) {
+    this.#server = server;
+    this.#o = o;
     this.#mode = o.mode ?? 'pass';
     this.#latencyMillis = o.latencyMillis ?? 200;
   }
@@ -57,7 +59,7 @@ export class FaultProxy {
   }
 
   get port(): number {
-    const address = this.server.address();
+    const address = this.#server.address();
     return typeof address === 'object' && address ? address.port : 0;
   }
 
@@ -83,7 +85,7 @@ export class FaultProxy {
   /** Stops listening and resets every open connection. */
   async close(): Promise<void> {
     for (const pair of [...this.#pairs]) this.#reset(pair);
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
   #accept(client: Socket): void {
@@ -101,7 +103,7 @@ export class FaultProxy {
       client.on('data', () => undefined); // read and drop: the peer sees an open, silent connection
       return;
     }
-    const upstream = connect(this.o.targetPort, this.o.targetHost ?? '127.0.0.1');
+    const upstream = connect(this.#o.targetPort, this.#o.targetHost ?? '127.0.0.1');
     pair.upstream = upstream;
     upstream.on('error', () => undefined);
     upstream.on('close', () => this.#reset(pair));
@@ -112,7 +114,7 @@ export class FaultProxy {
   #forward(pair: Pair, from: Socket, to: Socket, direction: TapDirection): void {
     from.on('data', (chunk: Buffer) => {
       if (pair.blackholed) return;
-      this.o.tap?.(direction, chunk);
+      this.#o.tap?.(direction, chunk);
       if (direction === 'up') this.stats.bytesUp += chunk.length;
       else this.stats.bytesDown += chunk.length;
       if (this.#mode !== 'latency') {

@@ -34,38 +34,42 @@ interface Queued {
  * alive; when full it drops the new span and counts it, so the host's memory stays bounded.
  */
 export class BoundedBatchProcessor implements SpanProcessor {
-  private queue: Queued[] = [];
-  private head = 0;
-  private queuedBytes = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private inflight: Promise<boolean> | undefined;
-  private closed = false;
+  #queue: Queued[] = [];
+  #head = 0;
+  #queuedBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #inflight: Promise<boolean> | undefined;
+  #closed = false;
+  readonly #exporter: SpanExporter;
+  readonly #opts: BoundedBatchOptions;
+  readonly #stats: XRayStats;
+  readonly #warn: Warn;
 
-  constructor(
-    private readonly exporter: SpanExporter,
-    private readonly opts: BoundedBatchOptions,
-    private readonly stats: XRayStats,
-    private readonly warn: Warn
-  ) {}
+  constructor(exporter: SpanExporter, opts: BoundedBatchOptions, stats: XRayStats, warn: Warn) {
+    this.#exporter = exporter;
+    this.#opts = opts;
+    this.#stats = stats;
+    this.#warn = warn;
+  }
 
   /** Spans and estimated bytes waiting for export (for tests and stats). */
   get pending(): { spans: number; bytes: number } {
-    return { spans: this.queue.length - this.head, bytes: this.queuedBytes };
+    return { spans: this.#queue.length - this.#head, bytes: this.#queuedBytes };
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.closed) return this.drop(span, 'afterShutdown');
+    if (this.#closed) return this.#drop(span, 'afterShutdown');
     const bytes = estimateSpanBytes(span);
-    if (this.pending.spans >= this.opts.maxQueueSpans || this.queuedBytes + bytes > this.opts.maxQueueBytes) {
-      this.warn('queue_full', 'export queue full (receiver slow or unreachable); dropping spans');
-      return this.drop(span, 'queueFull');
+    if (this.pending.spans >= this.#opts.maxQueueSpans || this.#queuedBytes + bytes > this.#opts.maxQueueBytes) {
+      this.#warn('queue_full', 'export queue full (receiver slow or unreachable); dropping spans');
+      return this.#drop(span, 'queueFull');
     }
-    this.queue.push({ span, bytes });
-    this.queuedBytes += bytes;
-    const full = this.pending.spans >= this.opts.maxExportSpans || this.queuedBytes >= this.opts.maxExportBytes;
-    this.schedule(full ? 0 : this.opts.scheduledDelayMillis);
+    this.#queue.push({ span, bytes });
+    this.#queuedBytes += bytes;
+    const full = this.pending.spans >= this.#opts.maxExportSpans || this.#queuedBytes >= this.#opts.maxExportBytes;
+    this.#schedule(full ? 0 : this.#opts.scheduledDelayMillis);
   }
 
   /** Exports everything queued; rejects when some of it could not be exported. */
@@ -76,73 +80,73 @@ export class BoundedBatchProcessor implements SpanProcessor {
   /** Exports everything queued, one request after another. Resolves true when all of it succeeded. */
   async drain(): Promise<boolean> {
     let ok = true;
-    while (this.inflight || this.pending.spans > 0) {
-      ok = (await (this.inflight ?? this.exportNext())) && ok;
+    while (this.#inflight || this.pending.spans > 0) {
+      ok = (await (this.#inflight ?? this.#exportNext())) && ok;
     }
     return ok;
   }
 
   /** Stops accepting spans, exports what is queued and shuts the exporter down. */
   async shutdown(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
+    this.#closed = true;
+    clearTimeout(this.#timer);
     const ok = await this.drain();
-    await this.exporter.shutdown();
+    await this.#exporter.shutdown();
     if (!ok) throw new Error('X-Ray: some spans could not be exported');
   }
 
-  private schedule(delay: number): void {
-    if (this.inflight || (this.timer && delay > 0)) return; // the running export reschedules itself
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.exportNext();
+  #schedule(delay: number): void {
+    if (this.#inflight || (this.#timer && delay > 0)) return; // the running export reschedules itself
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#exportNext();
     }, delay);
-    this.timer.unref(); // pending telemetry must never keep the host process alive
+    this.#timer.unref(); // pending telemetry must never keep the host process alive
   }
 
-  private exportNext(): Promise<boolean> {
-    if (this.inflight) return this.inflight;
-    const batch = this.takeBatch();
+  #exportNext(): Promise<boolean> {
+    if (this.#inflight) return this.#inflight;
+    const batch = this.#takeBatch();
     if (batch.spans.length === 0) return Promise.resolve(true);
-    const run = this.send(batch.spans).then((result) => {
-      this.settle(batch, result);
+    const run = this.#send(batch.spans).then((result) => {
+      this.#settle(batch, result);
       return result.code === ExportResultCode.SUCCESS;
     });
-    this.inflight = run.finally(() => {
-      this.inflight = undefined;
-      if (this.pending.spans > 0 && !this.closed) {
-        const full = this.pending.spans >= this.opts.maxExportSpans || this.queuedBytes >= this.opts.maxExportBytes;
-        this.schedule(full ? 0 : this.opts.scheduledDelayMillis);
+    this.#inflight = run.finally(() => {
+      this.#inflight = undefined;
+      if (this.pending.spans > 0 && !this.#closed) {
+        const full = this.pending.spans >= this.#opts.maxExportSpans || this.#queuedBytes >= this.#opts.maxExportBytes;
+        this.#schedule(full ? 0 : this.#opts.scheduledDelayMillis);
       }
     });
-    return this.inflight;
+    return this.#inflight;
   }
 
-  private takeBatch(): { spans: ReadableSpan[]; bytes: number } {
+  #takeBatch(): { spans: ReadableSpan[]; bytes: number } {
     const spans: ReadableSpan[] = [];
     let bytes = 0;
-    while (this.head < this.queue.length && spans.length < this.opts.maxExportSpans) {
-      const next = this.queue[this.head]!;
-      if (spans.length > 0 && bytes + next.bytes > this.opts.maxExportBytes) break;
+    while (this.#head < this.#queue.length && spans.length < this.#opts.maxExportSpans) {
+      const next = this.#queue[this.#head]!;
+      if (spans.length > 0 && bytes + next.bytes > this.#opts.maxExportBytes) break;
       spans.push(next.span);
       bytes += next.bytes;
-      this.head++;
+      this.#head++;
     }
-    this.queuedBytes -= bytes;
+    this.#queuedBytes -= bytes;
     // Compact now and then so the array does not grow with everything ever queued.
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
     }
     return { spans, bytes };
   }
 
-  private send(spans: ReadableSpan[]): Promise<ExportResult> {
+  #send(spans: ReadableSpan[]): Promise<ExportResult> {
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => resolve({ code: ExportResultCode.FAILED, error: new Error('X-Ray export timed out') }),
-        this.opts.exportTimeoutMillis
+        this.#opts.exportTimeoutMillis
       );
       timer.unref();
       const done = (result: ExportResult): void => {
@@ -150,28 +154,28 @@ export class BoundedBatchProcessor implements SpanProcessor {
         resolve(result);
       };
       try {
-        this.exporter.export(spans, done);
+        this.#exporter.export(spans, done);
       } catch (err) {
         done({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
       }
     });
   }
 
-  private settle(batch: { spans: ReadableSpan[]; bytes: number }, result: ExportResult): void {
+  #settle(batch: { spans: ReadableSpan[]; bytes: number }, result: ExportResult): void {
     if (result.code === ExportResultCode.SUCCESS) {
-      this.stats.spansExported += batch.spans.length;
-      this.stats.bytesSent += batch.bytes;
+      this.#stats.spansExported += batch.spans.length;
+      this.#stats.bytesSent += batch.bytes;
       return;
     }
-    this.stats.exportFailures++;
-    this.warn('export_failure', 'export to the X-Ray receiver failed; its spans are dropped', result.error);
-    for (const span of batch.spans) this.drop(span, 'exportFailed');
+    this.#stats.exportFailures++;
+    this.#warn('export_failure', 'export to the X-Ray receiver failed; its spans are dropped', result.error);
+    for (const span of batch.spans) this.#drop(span, 'exportFailed');
   }
 
-  private drop(span: ReadableSpan, cause: 'queueFull' | 'exportFailed' | 'afterShutdown'): void {
-    this.stats.spansDropped++;
+  #drop(span: ReadableSpan, cause: 'queueFull' | 'exportFailed' | 'afterShutdown'): void {
+    this.#stats.spansDropped++;
     let decisions = 0;
     for (const event of span.events) if (event.name === EVENT_XRAY_DECISION) decisions++;
-    this.stats.decisionsDropped[cause] += decisions;
+    this.#stats.decisionsDropped[cause] += decisions;
   }
 }

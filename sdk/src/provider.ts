@@ -77,11 +77,11 @@ function createOtlpExporter(opts: ResolvedOptions): SpanExporter {
       const mod = protocol === 'https:' ? await import('node:https') : await import('node:http');
       const agent = new mod.Agent({ keepAlive: true });
       const create = agent.createConnection.bind(agent);
-      agent.createConnection = ((...args: Parameters<typeof create>) => {
+      agent.createConnection = (...args: Parameters<typeof create>) => {
         const socket = create(...args);
         unref(socket);
         return socket;
-      }) as typeof agent.createConnection;
+      };
       // Node's agent re-refs a kept-alive socket when it reuses it; undo that too.
       const reuse = agent.reuseSocket.bind(agent);
       agent.reuseSocket = (socket, request) => {

@@ -79,21 +79,25 @@ export class DecisionRecorder {
     survivorOutputs: [],
     survivorsCapped: false,
   };
-  private span: Span;
-  private inSpan = 0;
-  private spanBytes = 0;
-  private readonly sampler: Sampler | undefined;
+  #span: Span;
+  #inSpan = 0;
+  #spanBytes = 0;
+  readonly #sampler: Sampler | undefined;
   /** Sampled level: the latest unrecorded decision, recorded at the end if it turns out last. */
-  private held: { fields: DecisionFields; seq: number } | undefined;
+  #held: { fields: DecisionFields; seq: number } | undefined;
+  readonly #deps: RecorderDeps;
+  readonly #step: StepTarget;
 
   constructor(
-    private readonly deps: RecorderDeps,
-    private readonly step: StepTarget,
+    deps: RecorderDeps,
+    step: StepTarget,
     readonly capture: CaptureLevel
   ) {
-    this.span = step.span;
+    this.#deps = deps;
+    this.#step = step;
+    this.#span = step.span;
     if (capture === CaptureLevels.SAMPLED) {
-      this.sampler = createSampler({
+      this.#sampler = createSampler({
         runId: step.runId,
         seed: deps.samplingSeed,
         stepIndex: step.index,
@@ -113,74 +117,74 @@ export class DecisionRecorder {
       fields = undefined;
     }
     if (fields === undefined) {
-      this.deps.stats.decisionsDropped.invalid++;
-      this.deps.warn(
+      this.#deps.stats.decisionsDropped.invalid++;
+      this.#deps.warn(
         'invalid_decision',
         'a step produced an entry that is not a decision (itemId string or number, outcome kept|eliminated|scored); skipped'
       );
       return;
     }
     const seq = this.tally.decisionCount++;
-    this.deps.stats.decisionsMade++;
-    this.count(fields);
-    if (this.capture === CaptureLevels.FULL) this.emit(fields, undefined, seq);
-    else if (this.sampler) {
+    this.#deps.stats.decisionsMade++;
+    this.#count(fields);
+    if (this.capture === CaptureLevels.FULL) this.#emit(fields, undefined, seq);
+    else if (this.#sampler) {
       // A newer decision exists, so the held one is not the last: it stays unrecorded.
-      this.held = undefined;
-      if (this.sampler.keep(seq, fields)) this.emit(fields, seq, seq);
-      else this.held = { fields, seq };
+      this.#held = undefined;
+      if (this.#sampler.keep(seq, fields)) this.#emit(fields, seq, seq);
+      else this.#held = { fields, seq };
     }
   }
 
   /** Records the held-back last decision and ends the open chunk span (not the step span). */
   finish(): DecisionTally {
     try {
-      if (this.held) this.emit(this.held.fields, this.held.seq, this.held.seq);
-      this.held = undefined;
+      if (this.#held) this.#emit(this.#held.fields, this.#held.seq, this.#held.seq);
+      this.#held = undefined;
     } finally {
-      if (this.span !== this.step.span) this.span.end(); // a chunk span must never be left open
-      this.span = this.step.span;
+      if (this.#span !== this.#step.span) this.#span.end(); // a chunk span must never be left open
+      this.#span = this.#step.span;
     }
     return this.tally;
   }
 
-  private emit(fields: DecisionFields, seq: number | undefined, position: number): void {
-    const attributes = eventAttributes(fields, this.deps.serialize, seq);
+  #emit(fields: DecisionFields, seq: number | undefined, position: number): void {
+    const attributes = eventAttributes(fields, this.#deps.serialize, seq);
     const bytes = estimateAttributesBytes(attributes);
     if (
-      this.inSpan >= this.deps.decisionsPerSpan ||
-      (this.inSpan > 0 && this.spanBytes + bytes > this.deps.maxSpanBytes)
+      this.#inSpan >= this.#deps.decisionsPerSpan ||
+      (this.#inSpan > 0 && this.#spanBytes + bytes > this.#deps.maxSpanBytes)
     ) {
-      if (this.span !== this.step.span) this.span.end();
-      this.span = this.startChunkSpan(position);
-      this.inSpan = 0;
-      this.spanBytes = 0;
+      if (this.#span !== this.#step.span) this.#span.end();
+      this.#span = this.#startChunkSpan(position);
+      this.#inSpan = 0;
+      this.#spanBytes = 0;
     }
-    this.span.addEvent(EVENT_XRAY_DECISION, attributes);
-    this.inSpan++;
-    this.spanBytes += bytes;
+    this.#span.addEvent(EVENT_XRAY_DECISION, attributes);
+    this.#inSpan++;
+    this.#spanBytes += bytes;
     this.tally.recordedCount++;
-    this.deps.stats.decisionsRecorded++;
+    this.#deps.stats.decisionsRecorded++;
   }
 
-  private startChunkSpan(offset: number): Span {
-    this.deps.stats.spansStarted++;
-    return this.deps.tracer.startSpan(
-      `${this.step.name} decisions`,
+  #startChunkSpan(offset: number): Span {
+    this.#deps.stats.spansStarted++;
+    return this.#deps.tracer.startSpan(
+      `${this.#step.name} decisions`,
       {
         attributes: {
           [ATTR_XRAY_SPAN_KIND]: SpanKinds.DECISIONS,
-          [ATTR_XRAY_RUN_ID]: this.step.runId,
-          [ATTR_XRAY_STEP_ID]: this.step.stepId,
+          [ATTR_XRAY_RUN_ID]: this.#step.runId,
+          [ATTR_XRAY_STEP_ID]: this.#step.stepId,
           [ATTR_XRAY_DECISIONS_OFFSET]: offset,
         },
       },
       // Chunk spans hang off the step span whatever context the caller runs in.
-      trace.setSpan(ROOT_CONTEXT, this.step.span)
+      trace.setSpan(ROOT_CONTEXT, this.#step.span)
     );
   }
 
-  private count(fields: DecisionFields): void {
+  #count(fields: DecisionFields): void {
     const tally = this.tally;
     switch (fields.outcome) {
       case Outcomes.KEPT:
@@ -194,7 +198,7 @@ export class DecisionRecorder {
         break;
     }
     // Kept and scored items leave the step; the step's output is what each item became.
-    if (tally.survivorOutputs.length < this.deps.maxSurvivorOutputs) {
+    if (tally.survivorOutputs.length < this.#deps.maxSurvivorOutputs) {
       tally.survivorOutputs.push(fields.output ?? fields.input ?? fields.itemId);
     } else tally.survivorsCapped = true;
   }

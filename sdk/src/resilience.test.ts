@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type ServerResponse } from 'node:http
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEPT, XRCapture, XRStepType, XRay, type BoundedBatchProcessor, type Decision } from './index.js';
+import { KEPT, XRCapture, XRStepType, XRay, type Decision } from './index.js';
 
 // Real OTLP exporter, real sockets on loopback: the receiver down, hung, or answering with errors.
 
@@ -53,14 +53,14 @@ const caps = { maxPayloadBytes: 1024, maxExportBytes: 64 * 1024, maxQueueBytes: 
 
 /** Records for `millis` at ~100k decisions/s while measuring event-loop delay; returns p99 (ms) and the peak queue. */
 async function hammer(xray: XRay, millis: number): Promise<{ p99: number; peak: { spans: number; bytes: number } }> {
-  const processor = (xray as unknown as { processor: BoundedBatchProcessor }).processor;
   const peak = { spans: 0, bytes: 0 };
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   const producer = setInterval(() => {
     void xray.run('load', undefined, (runId) => xray.step(runId, XRStepType.FILTER, 'filter', () => batch, undefined));
-    peak.spans = Math.max(peak.spans, processor.pending.spans);
-    peak.bytes = Math.max(peak.bytes, processor.pending.bytes);
+    const { queuedSpans, queuedBytes } = xray.stats();
+    peak.spans = Math.max(peak.spans, queuedSpans);
+    peak.bytes = Math.max(peak.bytes, queuedBytes);
   }, 10);
   await new Promise((r) => setTimeout(r, millis));
   clearInterval(producer);

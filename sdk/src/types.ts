@@ -1,5 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { CaptureLevel, Outcome, StepType } from '@xray/otel';
+import type { CaptureLevel, Outcome } from '@xray/otel';
 
 export type { CaptureLevel, Outcome, StepType } from '@xray/otel';
 
@@ -172,6 +172,10 @@ export interface XRayStats {
   runsAbandoned: number;
   /** Unexpected internal errors swallowed to protect the caller. */
   internalErrors: number;
+  /** Spans waiting for export right now (at most `maxQueueSpans`). */
+  queuedSpans: number;
+  /** Their estimated bytes (at most `maxQueueBytes`). */
+  queuedBytes: number;
 }
 
 /** A fresh, all-zero {@link XRayStats}. */
@@ -194,5 +198,7 @@ export function emptyStats(): XRayStats {
     ignoredCalls: 0,
     runsAbandoned: 0,
     internalErrors: 0,
+    queuedSpans: 0,
+    queuedBytes: 0,
   };
 }

@@ -48,34 +48,34 @@ interface Scope {
  * are absorbed and counted in {@link XRay.stats}; only the caller's own errors propagate.
  */
 export class XRay {
-  private readonly options: ResolvedOptions;
-  private readonly provider: BasicTracerProvider;
-  private readonly processor: BoundedBatchProcessor;
-  private readonly tracer: Tracer;
-  private readonly deps: RecorderDeps;
-  private readonly counters: XRayStats = emptyStats();
-  private readonly warn: Warn = createWarner();
-  private readonly runs = new Map<string, RunState>();
+  readonly #options: ResolvedOptions;
+  readonly #provider: BasicTracerProvider;
+  readonly #processor: BoundedBatchProcessor;
+  readonly #tracer: Tracer;
+  readonly #deps: RecorderDeps;
+  readonly #counters: XRayStats = emptyStats();
+  readonly #warn: Warn = createWarner();
+  readonly #runs = new Map<string, RunState>();
   /** Nesting is per async context, never a global "current step": parallel runs stay apart. */
-  private readonly scope = new AsyncLocalStorage<Scope>();
-  private shutdownPromise: Promise<boolean> | undefined;
+  readonly #scope = new AsyncLocalStorage<Scope>();
+  #shutdownPromise: Promise<boolean> | undefined;
 
   /** Creates a client; throws only for invalid options. See {@link XRayOptions} for defaults. */
   constructor(options: XRayOptions = {}) {
-    const opts = (this.options = resolveOptions(options));
-    ({ provider: this.provider, processor: this.processor } = createPipeline(opts, this.counters, this.warn));
-    this.tracer = this.provider.getTracer(TRACER_NAME);
-    this.deps = {
-      tracer: this.tracer,
-      serialize: this.warningSerializer(createSerializer(opts.maxPayloadBytes, this.counters)),
+    const opts = (this.#options = resolveOptions(options));
+    ({ provider: this.#provider, processor: this.#processor } = createPipeline(opts, this.#counters, this.#warn));
+    this.#tracer = this.#provider.getTracer(TRACER_NAME);
+    this.#deps = {
+      tracer: this.#tracer,
+      serialize: this.#warningSerializer(createSerializer(opts.maxPayloadBytes, this.#counters)),
       decisionsPerSpan: opts.decisionsPerSpan,
       maxSpanBytes: opts.maxExportBytes - 2 * opts.maxPayloadBytes - STEP_ATTRIBUTES_RESERVE_BYTES,
       // Each JSON array element takes at least 2 bytes ("1,"): more survivors cannot fit the payload.
       maxSurvivorOutputs: Math.floor(opts.maxPayloadBytes / 2) + 1,
       samplingSeed: opts.samplingSeed,
       watchList: opts.watchList,
-      stats: this.counters,
-      warn: this.warn,
+      stats: this.#counters,
+      warn: this.#warn,
     };
   }
 
@@ -85,21 +85,21 @@ export class XRay {
    * After shutdown or on an internal failure it returns an id nothing is recorded under.
    */
   async startRun(pipelineName: string, input?: unknown, options?: RunOptions): Promise<string> {
-    if (this.shutdownPromise) return this.ignored(randomRunId());
+    if (this.#shutdownPromise) return this.#ignored(randomRunId());
     try {
       const active = trace.getSpan(context.active())?.spanContext();
       const links: Link[] = active && isSpanContextValid(active) ? [{ context: active }] : [];
-      const span = this.tracer.startSpan(String(pipelineName), { root: true, links }, ROOT_CONTEXT);
-      this.counters.spansStarted++;
+      const span = this.#tracer.startSpan(String(pipelineName), { root: true, links }, ROOT_CONTEXT);
+      this.#counters.spansStarted++;
       const runId = span.spanContext().traceId;
       span.setAttributes({
         [ATTR_XRAY_SPAN_KIND]: SpanKinds.RUN,
         [ATTR_XRAY_RUN_ID]: runId,
         [ATTR_XRAY_PIPELINE_NAME]: String(pipelineName),
       });
-      const json = input === undefined ? undefined : this.deps.serialize(input);
+      const json = input === undefined ? undefined : this.#deps.serialize(input);
       if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_INPUT, json);
-      this.runs.set(runId, {
+      this.#runs.set(runId, {
         span,
         context: trace.setSpan(ROOT_CONTEXT, span),
         runId,
@@ -110,10 +110,10 @@ export class XRay {
         firstStep: undefined,
         lastStep: undefined,
       });
-      this.counters.runsStarted++;
+      this.#counters.runsStarted++;
       return runId;
     } catch (err) {
-      this.internalError(err);
+      this.#internalError(err);
       return randomRunId();
     }
   }
@@ -133,34 +133,34 @@ export class XRay {
     input: TIn,
     options?: StepOptions
   ): Promise<TOut> {
-    const run = this.shutdownPromise ? undefined : this.runs.get(runId);
-    if (!run) return this.ignoredStep(fn, input);
+    const run = this.#shutdownPromise ? undefined : this.#runs.get(runId);
+    if (!run) return this.#ignoredStep(fn, input);
     let step: StepRecord | undefined;
     try {
-      const enclosing = this.scope.getStore();
+      const enclosing = this.#scope.getStore();
       const parent = enclosing?.runId === runId ? enclosing.step : undefined;
       step = beginStep(
-        this.deps,
+        this.#deps,
         run,
         parent,
         type,
         name,
         input,
-        captureOf(options) ?? run.capture ?? this.options.capture
+        captureOf(options) ?? run.capture ?? this.#options.capture
       );
       if (!parent) run.topLevelSteps++;
     } catch (err) {
-      this.internalError(err);
+      this.#internalError(err);
     }
-    const record: RecordDecision<TItem> = step ? (decision) => this.recordInto(step, decision) : () => {};
+    const record: RecordDecision<TItem> = step ? (decision) => this.#recordInto(step, decision) : () => {};
     let result: TOut;
     try {
-      result = await this.scope.run({ runId, step }, () => fn(input, record));
+      result = await this.#scope.run({ runId, step }, () => fn(input, record));
     } catch (err) {
-      if (step) this.safely(() => noteStep(run, failStep(step, input, err)), true);
+      if (step) this.#safely(() => noteStep(run, failStep(step, input, err)), true);
       throw err;
     }
-    if (step) this.safely(() => noteStep(run, finishStep(this.deps, step, input, result)), true);
+    if (step) this.#safely(() => noteStep(run, finishStep(this.#deps, step, input, result)), true);
     return result;
   }
 
@@ -177,12 +177,12 @@ export class XRay {
     const runId = await this.startRun(pipelineName, input, options);
     let result: T;
     try {
-      result = await this.scope.run({ runId, step: undefined }, () => fn(runId));
+      result = await this.#scope.run({ runId, step: undefined }, () => fn(runId));
     } catch (err) {
-      this.end(runId, { result: undefined, failure: { error: err } });
+      this.#end(runId, { result: undefined, failure: { error: err } });
       throw err;
     }
-    this.end(runId, { result });
+    this.#end(runId, { result });
     return result;
   }
 
@@ -192,7 +192,7 @@ export class XRay {
    * run's output count.
    */
   async endRun(runId: string, result?: unknown, error?: unknown): Promise<void> {
-    this.end(runId, { result, failure: error === undefined || error === null ? undefined : { error } });
+    this.#end(runId, { result, failure: error === undefined || error === null ? undefined : { error } });
   }
 
   /**
@@ -200,8 +200,8 @@ export class XRay {
    * failure or after `flushTimeoutMillis`; never rejects, even if the receiver never answers.
    */
   async flush(): Promise<boolean> {
-    if (this.shutdownPromise) return this.ignored(false);
-    return this.withTimeout(this.processor.drain());
+    if (this.#shutdownPromise) return this.#ignored(false);
+    return this.#withTimeout(this.#processor.drain());
   }
 
   /**
@@ -209,62 +209,68 @@ export class XRay {
    * `flushTimeoutMillis`. Idempotent; afterwards every method is a no-op (steps still run `fn`).
    */
   shutdown(): Promise<boolean> {
-    this.shutdownPromise ??= this.closeAll();
-    return this.shutdownPromise;
+    this.#shutdownPromise ??= this.#closeAll();
+    return this.#shutdownPromise;
   }
 
   /** A snapshot of what the SDK recorded, dropped and absorbed. */
   stats(): XRayStats {
-    return { ...this.counters, decisionsDropped: { ...this.counters.decisionsDropped } };
+    const queued = this.#processor.pending;
+    return {
+      ...this.#counters,
+      decisionsDropped: { ...this.#counters.decisionsDropped },
+      queuedSpans: queued.spans,
+      queuedBytes: queued.bytes,
+    };
   }
 
-  private end(runId: string, ending: RunEnding): void {
-    const run = this.runs.get(runId);
-    if (!run) return this.ignored(undefined);
-    this.runs.delete(runId);
-    this.safely(() => finishRun(run, ending, this.deps.serialize));
+  #end(runId: string, ending: RunEnding): void {
+    const run = this.#runs.get(runId);
+    if (!run) return this.#ignored(undefined);
+    this.#runs.delete(runId);
+    this.#safely(() => finishRun(run, ending, this.#deps.serialize));
   }
 
-  private recordInto(step: StepRecord, decision: unknown): void {
+  #recordInto(step: StepRecord, decision: unknown): void {
     if (step.ended) {
-      this.counters.decisionsDropped.afterStepEnd++;
+      this.#counters.decisionsDropped.afterStepEnd++;
       return;
     }
     step.streamed = true;
-    this.safely(() => step.recorder.add(decision));
+    this.#safely(() => step.recorder.add(decision));
   }
 
-  private async ignoredStep<TIn, TOut, TItem>(fn: StepFn<TIn, TOut, TItem>, input: TIn): Promise<TOut> {
-    this.counters.ignoredCalls++;
-    const cause = this.shutdownPromise ? 'afterShutdown' : 'unknownRun';
+  async #ignoredStep<TIn, TOut, TItem>(fn: StepFn<TIn, TOut, TItem>, input: TIn): Promise<TOut> {
+    this.#counters.ignoredCalls++;
+    const cause = this.#shutdownPromise ? 'afterShutdown' : 'unknownRun';
     let streamed = false;
     const result = await fn(input, () => {
       streamed = true;
-      this.counters.decisionsDropped[cause]++;
+      this.#counters.decisionsDropped[cause]++;
     });
-    if (!streamed && Array.isArray(result)) this.counters.decisionsDropped[cause] += result.length;
+    if (!streamed && Array.isArray(result)) this.#counters.decisionsDropped[cause] += result.length;
     return result;
   }
 
-  private async closeAll(): Promise<boolean> {
-    for (const run of this.runs.values()) {
-      this.counters.runsAbandoned++;
-      this.safely(() =>
-        finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.deps.serialize)
+  async #closeAll(): Promise<boolean> {
+    for (const run of this.#runs.values()) {
+      this.#counters.runsAbandoned++;
+      this.#safely(() =>
+        finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.#deps.serialize)
       );
     }
-    this.runs.clear();
-    return this.withTimeout(this.provider.shutdown().then(() => true));
+    this.#runs.clear();
+    return this.#withTimeout(this.#provider.shutdown().then(() => true));
   }
 
   /** Races `work` against `flushTimeoutMillis`; the timer is ref'd so an awaited flush can finish. */
-  private async withTimeout(work: Promise<boolean>): Promise<boolean> {
+  async #withTimeout(work: Promise<boolean>): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => {
-        this.counters.flushTimeouts++;
+        this.#counters.flushTimeouts++;
         resolve(false);
-      }, this.options.flushTimeoutMillis);
+      }, this.#options.flushTimeoutMillis);
     });
     try {
       return await Promise.race([work.catch(() => false), timedOut]);
@@ -273,12 +279,12 @@ export class XRay {
     }
   }
 
-  private warningSerializer(serialize: Serializer): Serializer {
+  #warningSerializer(serialize: Serializer): Serializer {
     return (value) => {
-      const before = this.counters.serializationFailures;
+      const before = this.#counters.serializationFailures;
       const json = serialize(value);
-      if (this.counters.serializationFailures !== before) {
-        this.warn(
+      if (this.#counters.serializationFailures !== before) {
+        this.#warn(
           'serialization',
           'a value could not be serialised as plain JSON (cycle, BigInt or throwing getter); recorded safely instead'
         );
@@ -287,23 +293,23 @@ export class XRay {
     };
   }
 
-  private ignored<T>(value: T): T {
-    this.counters.ignoredCalls++;
+  #ignored<T>(value: T): T {
+    this.#counters.ignoredCalls++;
     return value;
   }
 
-  private safely(work: () => void, countsStep = false): void {
+  #safely(work: () => void, countsStep = false): void {
     try {
-      if (countsStep) this.counters.stepsRecorded++;
+      if (countsStep) this.#counters.stepsRecorded++;
       work();
     } catch (err) {
-      this.internalError(err);
+      this.#internalError(err);
     }
   }
 
-  private internalError(err: unknown): void {
-    this.counters.internalErrors++;
-    this.warn('internal', 'internal error; recording continues best-effort', err);
+  #internalError(err: unknown): void {
+    this.#counters.internalErrors++;
+    this.#warn('internal', 'internal error; recording continues best-effort', err);
   }
 }
 

@@ -25,19 +25,19 @@ export class ProtoReader {
   /** Low and high 32 bits of the last {@link varint64}, unsigned. */
   lo = 0;
   hi = 0;
-  private readonly view: DataView;
-  private readonly node: Buffer;
+  readonly #view: DataView;
+  readonly #node: Buffer;
   // fixed64String's cache: hi * 2^32 split at 10 decimal digits, for the last `hi` seen.
-  private cachedHi = -1;
-  private hiUpper = 0;
-  private hiLower = 0;
+  #cachedHi = -1;
+  #hiUpper = 0;
+  #hiLower = 0;
 
   constructor(readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.node = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#node = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  private byte(): number {
+  #byte(): number {
     if (this.pos >= this.buf.length) throw new ProtoError('truncated varint');
     return this.buf[this.pos++]!;
   }
@@ -48,23 +48,23 @@ export class ProtoReader {
     let hi = 0;
     let b = 0;
     for (let i = 0; i < 4; i++) {
-      b = this.byte();
+      b = this.#byte();
       lo |= (b & 0x7f) << (i * 7);
-      if (b < 0x80) return this.set(lo, 0);
+      if (b < 0x80) return this.#set(lo, 0);
     }
-    b = this.byte(); // bits 28-34 straddle the two halves
+    b = this.#byte(); // bits 28-34 straddle the two halves
     lo |= (b & 0x7f) << 28;
     hi = (b & 0x7f) >> 4;
-    if (b < 0x80) return this.set(lo, hi);
+    if (b < 0x80) return this.#set(lo, hi);
     for (let i = 0; i < 5; i++) {
-      b = this.byte();
+      b = this.#byte();
       hi |= (b & 0x7f) << (i * 7 + 3);
-      if (b < 0x80) return this.set(lo, hi);
+      if (b < 0x80) return this.#set(lo, hi);
     }
     throw new ProtoError('varint longer than 10 bytes');
   }
 
-  private set(lo: number, hi: number): void {
+  #set(lo: number, hi: number): void {
     this.lo = lo >>> 0;
     this.hi = hi >>> 0;
   }
@@ -105,22 +105,22 @@ export class ProtoReader {
    * converted with BigInt once and cached as two halves; adding `lo` is then exact double arithmetic.
    */
   fixed64String(at: number): string {
-    const lo = this.view.getUint32(at, true);
-    const hi = this.view.getUint32(at + 4, true);
+    const lo = this.#view.getUint32(at, true);
+    const hi = this.#view.getUint32(at + 4, true);
     if (hi < 0x200000) return String(hi * TWO_32 + lo);
-    if (hi !== this.cachedHi) {
+    if (hi !== this.#cachedHi) {
       const base = BigInt(hi) << 32n;
-      this.cachedHi = hi;
-      this.hiUpper = Number(base / 10_000_000_000n); // < 2^64 / 10^10, exact
-      this.hiLower = Number(base % 10_000_000_000n);
+      this.#cachedHi = hi;
+      this.#hiUpper = Number(base / 10_000_000_000n); // < 2^64 / 10^10, exact
+      this.#hiLower = Number(base % 10_000_000_000n);
     }
-    const low = this.hiLower + lo; // < 10^10 + 2^32, exact
+    const low = this.#hiLower + lo; // < 10^10 + 2^32, exact
     const carry = low >= TEN_10 ? 1 : 0;
-    return String(this.hiUpper + carry) + String(low - carry * TEN_10).padStart(10, '0');
+    return String(this.#hiUpper + carry) + String(low - carry * TEN_10).padStart(10, '0');
   }
 
   double(): number {
-    return this.view.getFloat64(this.fixed(8), true);
+    return this.#view.getFloat64(this.fixed(8), true);
   }
 
   /** Reads a length prefix and returns where the delimited field ends; it must fit in `limit`. */
@@ -146,7 +146,7 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     // Node's native slice beats TextDecoder (no subarray) and a JS loop (no cons strings), even for short keys.
-    return this.node.toString('utf8', start, end);
+    return this.#node.toString('utf8', start, end);
   }
 
   /** Lowercase hex of the bytes [start, end). */

@@ -52,5 +52,5 @@ export async function loadDemoRuns(stack: TestStack): Promise<DemoRuns> {
     30_000,
     'eliminated decisions to be listed'
   );
-  return { buggy, fixed, worstStepId, eliminatedItem: eliminated!.itemId, eliminatedEventId: eliminated!.eventId };
+  return { buggy, fixed, worstStepId, eliminatedItem: eliminated.itemId, eliminatedEventId: eliminated.eventId };
 }

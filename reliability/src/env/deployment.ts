@@ -62,11 +62,10 @@ export class Deployment {
   readonly #processes = new Map<ServiceName, ServiceProcess>();
   readonly #env: Record<string, string>;
 
-  private constructor(
-    world: World,
-    o: DeploymentOptions,
-    private readonly log: (line: string) => void
-  ) {
+  readonly #log: (line: string) => void;
+
+  private constructor(world: World, o: DeploymentOptions, log: (line: string) => void) {
+    this.#log = log;
     const suffix = randomBytes(3).toString('hex');
     this.label = o.label;
     this.projectId = `rel-${o.label}-${suffix}`;
@@ -139,7 +138,7 @@ export class Deployment {
       onLine: (line) => {
         this.lines.push(`[${name}] ${line}`);
         if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
-        this.log(`[${this.label} ${name}] ${line}`);
+        this.#log(`[${this.label} ${name}] ${line}`);
       },
     });
     this.#processes.set(name, p);

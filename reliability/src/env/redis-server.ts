@@ -28,10 +28,14 @@ export class RedisServer {
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
 
+  readonly #options: RedisServerOptions;
+
   private constructor(
     readonly port: number,
-    private readonly options: RedisServerOptions
-  ) {}
+    options: RedisServerOptions
+  ) {
+    this.#options = options;
+  }
 
   /** Starts a server on a free port and waits until it answers PING. */
   static async start(options: RedisServerOptions): Promise<RedisServer> {
@@ -51,7 +55,7 @@ export class RedisServer {
 
   /** Starts (or starts again, same port and folder) and waits until it answers. */
   async launch(): Promise<void> {
-    const o = this.options;
+    const o = this.#options;
     const args = [
       '--port',
       String(this.port),

@@ -100,15 +100,18 @@ function settle(record: ExportRecord, outcome: ExportOutcome, error?: string): v
  * own retries. Pass it as the SDK's `exporter` option.
  */
 export class LedgerExporter implements SpanExporter {
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly ledger: Ledger
-  ) {}
+  readonly #inner: SpanExporter;
+  readonly #ledger: Ledger;
+
+  constructor(inner: SpanExporter, ledger: Ledger) {
+    this.#inner = inner;
+    this.#ledger = ledger;
+  }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    const record = this.ledger.open(spans.map(sentSpan));
+    const record = this.#ledger.open(spans.map(sentSpan));
     try {
-      this.inner.export(spans, (result) => {
+      this.#inner.export(spans, (result) => {
         settle(record, outcomeOf(result), result.error?.message);
         done(result);
       });
@@ -119,11 +122,11 @@ export class LedgerExporter implements SpanExporter {
   }
 
   shutdown(): Promise<void> {
-    return this.inner.shutdown();
+    return this.#inner.shutdown();
   }
 
   forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+    return this.#inner.forceFlush?.() ?? Promise.resolve();
   }
 }
 

@@ -62,10 +62,10 @@ export const rateLimit: ReliabilityTest = {
     const count = (list: ProbeAnswer[], status: number) => list.filter((a) => a.status === status).length;
     const v = new Verdict().set({
       ...checkFigures({
-        ...checks[0]!,
-        lost: checks[0]!.lost + checks[1]!.lost,
-        duplicated: checks[0]!.duplicated + checks[1]!.duplicated,
-        payload_mismatch: checks[0]!.payload_mismatch + checks[1]!.payload_mismatch,
+        ...checks[0],
+        lost: checks[0].lost + checks[1].lost,
+        duplicated: checks[0].duplicated + checks[1].duplicated,
+        payload_mismatch: checks[0].payload_mismatch + checks[1].payload_mismatch,
       }),
       burst_200s: count(answers.burst, 200),
       burst_429s: limited.length,

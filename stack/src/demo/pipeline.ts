@@ -71,7 +71,7 @@ export async function runPipeline(xray: XRay, docs: Doc[], mode: 'all' | 'some')
       }),
     docs
   );
-  const kept = byKeywords.filter((d) => d.outcome === KEPT).map((d) => d.input as Doc);
+  const kept = byKeywords.filter((d) => d.outcome === KEPT).map((d) => d.input);
 
   const ranked = await xray.step(
     runId,
@@ -100,7 +100,7 @@ export async function runPipeline(xray: XRay, docs: Doc[], mode: 'all' | 'some')
           doc.relevance >= 0.05 ? `Score ${doc.relevance} >= 0.05` : `Score ${doc.relevance} below threshold 0.05`,
         score: doc.relevance,
       })),
-    ranked.map((d) => d.input as Doc)
+    ranked.map((d) => d.input)
   );
   await xray.endRun(
     runId,

@@ -17,7 +17,7 @@ function decision(i: number, outcome: string, extra: Record<string, unknown> = {
       [C.ATTR_XRAY_DECISION_REASON]: `reason ${i}`,
       [C.ATTR_XRAY_DECISION_INPUT]: JSON.stringify({ id: i, title: 'é' }),
       ...extra,
-    } as XEvent['attributes'],
+    },
   };
 }
 
