@@ -16,6 +16,16 @@ export const DEFAULTS = {
   flushTimeoutMillis: 10_000,
 } as const;
 
+/** The capture level of per-run or per-step options; invalid values are ignored, never thrown. */
+export function captureOf(options: { capture?: unknown } | undefined): CaptureLevel | undefined {
+  try {
+    const capture = options?.capture;
+    return isCaptureLevel(capture) ? capture : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Below this a truncation marker with a useful preview does not fit. */
 const MIN_PAYLOAD_BYTES = 256;
 /** Below this, spans would hold too few decisions to be worth their overhead. */

@@ -1,11 +1,27 @@
-import { SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
 import {
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  trace,
+  type Context,
+  type Link,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import {
+  ATTR_XRAY_PIPELINE_NAME,
+  ATTR_XRAY_RUN_ID,
+  ATTR_XRAY_RUN_INPUT,
   ATTR_XRAY_RUN_INPUT_COUNT,
   ATTR_XRAY_RUN_OUTPUT,
   ATTR_XRAY_RUN_OUTPUT_COUNT,
   ATTR_XRAY_RUN_STATUS,
   ATTR_XRAY_RUN_STEP_COUNT,
+  ATTR_XRAY_SPAN_KIND,
   RunStatuses,
+  SpanKinds,
   type CaptureLevel,
 } from '@xray/otel';
 import { resultCount } from './decision.js';
@@ -27,6 +43,46 @@ export interface RunState {
   topLevelSteps: number;
   firstStep: { index: number; inputCount: number } | undefined;
   lastStep: { index: number; outputCount: number } | undefined;
+}
+
+/**
+ * Starts a run's root span (its trace id is the run id), linked to the span active in the caller's
+ * context so the request trace leads to it, with the run's input recorded.
+ */
+export function openRun(
+  tracer: Tracer,
+  serialize: Serializer,
+  pipelineName: string,
+  input: unknown,
+  capture: CaptureLevel | undefined
+): RunState {
+  const active = trace.getSpan(context.active())?.spanContext();
+  const links: Link[] = active && isSpanContextValid(active) ? [{ context: active }] : [];
+  const span = tracer.startSpan(pipelineName, { root: true, links }, ROOT_CONTEXT);
+  const runId = span.spanContext().traceId;
+  span.setAttributes({
+    [ATTR_XRAY_SPAN_KIND]: SpanKinds.RUN,
+    [ATTR_XRAY_RUN_ID]: runId,
+    [ATTR_XRAY_PIPELINE_NAME]: pipelineName,
+  });
+  const json = input === undefined ? undefined : serialize(input);
+  if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_INPUT, json);
+  return {
+    span,
+    context: trace.setSpan(ROOT_CONTEXT, span),
+    runId,
+    capture,
+    inputCount: Array.isArray(input) ? input.length : undefined,
+    nextStepIndex: 0,
+    topLevelSteps: 0,
+    firstStep: undefined,
+    lastStep: undefined,
+  };
+}
+
+/** A run id nothing is recorded under, for calls X-Ray ignores (after shutdown, on an internal failure). */
+export function randomRunId(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /** Folds a finished top-level step into its run's counts (nested steps do not feed the run's). */

@@ -1,22 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
-import { ROOT_CONTEXT, context, isSpanContextValid, trace, type Link, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import {
-  ATTR_XRAY_PIPELINE_NAME,
-  ATTR_XRAY_RUN_ID,
-  ATTR_XRAY_RUN_INPUT,
-  ATTR_XRAY_SPAN_KIND,
-  SpanKinds,
-  isCaptureLevel,
-  type CaptureLevel,
-  type StepType,
-} from '@xray/otel';
-import { resolveOptions } from './options.js';
+import type { StepType } from '@xray/otel';
+import { captureOf, resolveOptions } from './options.js';
 import type { BoundedBatchProcessor } from './processor.js';
 import { createPipeline } from './provider.js';
 import type { RecorderDeps } from './recorder.js';
-import { finishRun, noteStep, type RunEnding, type RunState } from './run.js';
+import { finishRun, noteStep, openRun, randomRunId, type RunEnding, type RunState } from './run.js';
 import { createSerializer, type Serializer } from './serialize.js';
 import { beginStep, failStep, finishStep, type StepRecord } from './step.js';
 import {
@@ -29,6 +19,7 @@ import {
   type XRayOptions,
   type XRayStats,
 } from './types.js';
+import { withinMillis } from './timeout.js';
 import { createWarner, type Warn } from './warn.js';
 
 /** Room on the step span for its own attributes besides decision events, beyond two payloads. */
@@ -87,31 +78,11 @@ export class XRay {
   async startRun(pipelineName: string, input?: unknown, options?: RunOptions): Promise<string> {
     if (this.#shutdownPromise) return this.#ignored(randomRunId());
     try {
-      const active = trace.getSpan(context.active())?.spanContext();
-      const links: Link[] = active && isSpanContextValid(active) ? [{ context: active }] : [];
-      const span = this.#tracer.startSpan(String(pipelineName), { root: true, links }, ROOT_CONTEXT);
+      const run = openRun(this.#tracer, this.#deps.serialize, String(pipelineName), input, captureOf(options));
       this.#counters.spansStarted++;
-      const runId = span.spanContext().traceId;
-      span.setAttributes({
-        [ATTR_XRAY_SPAN_KIND]: SpanKinds.RUN,
-        [ATTR_XRAY_RUN_ID]: runId,
-        [ATTR_XRAY_PIPELINE_NAME]: String(pipelineName),
-      });
-      const json = input === undefined ? undefined : this.#deps.serialize(input);
-      if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_INPUT, json);
-      this.#runs.set(runId, {
-        span,
-        context: trace.setSpan(ROOT_CONTEXT, span),
-        runId,
-        capture: captureOf(options),
-        inputCount: Array.isArray(input) ? input.length : undefined,
-        nextStepIndex: 0,
-        topLevelSteps: 0,
-        firstStep: undefined,
-        lastStep: undefined,
-      });
+      this.#runs.set(run.runId, run);
       this.#counters.runsStarted++;
-      return runId;
+      return run.runId;
     } catch (err) {
       this.#internalError(err);
       return randomRunId();
@@ -263,20 +234,8 @@ export class XRay {
     return this.#withTimeout(this.#provider.shutdown().then(() => true));
   }
 
-  /** Races `work` against `flushTimeoutMillis`; the timer is ref'd so an awaited flush can finish. */
-  async #withTimeout(work: Promise<boolean>): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => {
-        this.#counters.flushTimeouts++;
-        resolve(false);
-      }, this.#options.flushTimeoutMillis);
-    });
-    try {
-      return await Promise.race([work.catch(() => false), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+  #withTimeout(work: Promise<boolean>): Promise<boolean> {
+    return withinMillis(work, this.#options.flushTimeoutMillis, () => this.#counters.flushTimeouts++);
   }
 
   #warningSerializer(serialize: Serializer): Serializer {
@@ -311,18 +270,4 @@ export class XRay {
     this.#counters.internalErrors++;
     this.#warn('internal', 'internal error; recording continues best-effort', err);
   }
-}
-
-/** The capture level of per-run or per-step options; invalid values are ignored, never thrown. */
-function captureOf(options: RunOptions | StepOptions | undefined): CaptureLevel | undefined {
-  try {
-    const capture = options?.capture;
-    return isCaptureLevel(capture) ? capture : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function randomRunId(): string {
-  return randomBytes(16).toString('hex');
 }

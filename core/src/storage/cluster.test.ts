@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clusterStatements,
-  createDatabaseStatement,
-  parseCreateTable,
-  schemaStatements,
-  SHARDING_KEYS,
-} from './cluster.js';
+import { clusterStatements, createDatabaseStatement, schemaStatements, SHARDING_KEYS } from './cluster.js';
+import { parseCreateTable } from './ddl-parse.js';
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { readStorageSettings } from './settings.js';
 

@@ -14,6 +14,8 @@
  *
  * Anything else throws: better no DDL than wrong DDL. Pure (no I/O); the processor runs the output.
  */
+import { CLAUSES, MERGE_TREE_ENGINES, parseCreateTable } from './ddl-parse.js';
+import { preview, splitTopLevel, stripComments } from './ddl-text.js';
 
 /** A cluster to create the schema on: its name (as in `remote_servers`) and the database. */
 export interface ClusterTarget {
@@ -76,79 +78,6 @@ export function clusterStatements(sql: string, target: ClusterTarget): string[] 
   throw new Error(
     `cluster DDL: unsupported statement (only CREATE TABLE IF NOT EXISTS and ALTER TABLE ... COLUMN are known): ${preview(statement)}`
   );
-}
-
-/** The parts of a single-node `CREATE TABLE IF NOT EXISTS t (...) ENGINE = ReplacingMergeTree ...`. */
-export interface ParsedCreateTable {
-  table: string;
-  /** What is between the outer parentheses: columns, indexes, projections, verbatim. */
-  body: string;
-  /** The top-level entries of `body`, trimmed and with whitespace collapsed. */
-  columns: string[];
-  engine: string;
-  /** The engine's arguments, if any (e.g. the version column of ReplacingMergeTree(ver)). */
-  engineArgs: string | undefined;
-  /** Clause keyword (upper case, single-spaced: `PARTITION BY`, `ORDER BY`, ...) → its expression. */
-  clauses: Map<string, string>;
-  /** SETTINGS, in order. */
-  settings: Array<[name: string, value: string]>;
-}
-
-// Clauses allowed after ENGINE in a MergeTree CREATE, in the order ClickHouse expects them.
-const CLAUSES = ['PARTITION BY', 'PRIMARY KEY', 'ORDER BY', 'SAMPLE BY', 'TTL', 'SETTINGS'] as const;
-const MERGE_TREE_ENGINES = new Set([
-  'MergeTree',
-  'ReplacingMergeTree',
-  'SummingMergeTree',
-  'AggregatingMergeTree',
-  'CollapsingMergeTree',
-  'VersionedCollapsingMergeTree',
-]);
-
-/** Parses the CREATE TABLE form our migrations use (also used by the tests to compare both forms). */
-export function parseCreateTable(sql: string): ParsedCreateTable {
-  const statement = stripComments(sql).trim().replace(/;\s*$/, '').trim();
-  const head =
-    /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:ON\s+CLUSTER\s+([A-Za-z_][A-Za-z0-9_]*)\s*)?\(/i.exec(
-      statement
-    );
-  if (!head) throw new Error(`cluster DDL: expected "CREATE TABLE IF NOT EXISTS <table> (...)": ${preview(statement)}`);
-  const open = head[0].length - 1;
-  const close = matchingParen(statement, open);
-  const body = statement.slice(open + 1, close);
-  const rest = statement.slice(close + 1).trim();
-  const engine = /^ENGINE\s*=\s*([A-Za-z]+)\s*/i.exec(rest);
-  if (!engine)
-    throw new Error(`cluster DDL: expected "ENGINE = ..." after the columns of ${head[1]}: ${preview(rest)}`);
-  let tail = rest.slice(engine[0].length);
-  let engineArgs: string | undefined;
-  if (tail.startsWith('(')) {
-    const end = matchingParen(tail, 0);
-    engineArgs = tail.slice(1, end).trim();
-    tail = tail.slice(end + 1).trim();
-  }
-  const clauses = splitClauses(tail, head[1]!);
-  const settingsText = clauses.get('SETTINGS');
-  clauses.delete('SETTINGS');
-  const settings =
-    settingsText === undefined
-      ? []
-      : splitTopLevel(settingsText, ',').map((entry): [string, string] => {
-          const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/s.exec(entry.trim());
-          if (!m) throw new Error(`cluster DDL: cannot read setting ${JSON.stringify(entry.trim())} of ${head[1]}`);
-          return [m[1]!, m[2]!.trim()];
-        });
-  return {
-    table: head[1]!,
-    body,
-    columns: splitTopLevel(body, ',')
-      .map(normalise)
-      .filter((c) => c !== ''),
-    engine: engine[1]!,
-    engineArgs: engineArgs || undefined,
-    clauses,
-    settings,
-  };
 }
 
 function createTable(statement: string, cluster: string, database: string): string[] {
@@ -216,119 +145,4 @@ function alterTable(statement: string, cluster: string): string[] {
     `ALTER TABLE ${table}${LOCAL_SUFFIX} ON CLUSTER ${cluster}\n    ${actions}`,
     `ALTER TABLE ${table} ON CLUSTER ${cluster}\n    ${actions}`,
   ];
-}
-
-/** Splits what follows ENGINE into its clauses; anything it does not recognise throws. */
-function splitClauses(tail: string, table: string): Map<string, string> {
-  const starts: Array<{ clause: string; at: number; end: number }> = [];
-  const re = /\b(PARTITION\s+BY|PRIMARY\s+KEY|ORDER\s+BY|SAMPLE\s+BY|TTL|SETTINGS)\b/gi;
-  const depths = depthMap(tail);
-  for (let m = re.exec(tail); m; m = re.exec(tail)) {
-    if (depths[m.index] === 0)
-      starts.push({ clause: m[1]!.toUpperCase().replace(/\s+/g, ' '), at: m.index, end: m.index + m[0].length });
-  }
-  if (tail.trim() !== '' && (starts.length === 0 || tail.slice(0, starts[0]!.at).trim() !== '')) {
-    throw new Error(`cluster DDL: unknown clause after ENGINE of ${table}: ${preview(tail)}`);
-  }
-  const clauses = new Map<string, string>();
-  starts.forEach((s, i) => {
-    if (clauses.has(s.clause)) throw new Error(`cluster DDL: ${s.clause} appears twice in ${table}`);
-    const expression = tail.slice(s.end, i + 1 < starts.length ? starts[i + 1]!.at : tail.length).trim();
-    if (expression === '') throw new Error(`cluster DDL: empty ${s.clause} in ${table}`);
-    clauses.set(s.clause, expression);
-  });
-  return clauses;
-}
-
-/** Removes `--` and block comments outside string literals and quoted identifiers. */
-function stripComments(sql: string): string {
-  let out = '';
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      const end = quoteEnd(sql, i);
-      out += sql.slice(i, end + 1);
-      i = end;
-    } else if (c === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) throw new Error('cluster DDL: unterminated /* comment');
-      out += ' ';
-      i = end + 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-/** Index of the quote closing the literal that starts at `start` (backslash escapes and doubled quotes). */
-function quoteEnd(sql: string, start: number): number {
-  const q = sql[start];
-  for (let i = start + 1; i < sql.length; i++) {
-    if (sql[i] === '\\') i++;
-    else if (sql[i] === q) {
-      if (sql[i + 1] === q) i++;
-      else return i;
-    }
-  }
-  throw new Error(`cluster DDL: unterminated quoted text: ${preview(sql.slice(start))}`);
-}
-
-/** Parenthesis depth at each character; -1 inside quoted text, so nothing there is taken for syntax. */
-function depthMap(sql: string): number[] {
-  const depths = new Array<number>(sql.length);
-  let depth = 0;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      const end = quoteEnd(sql, i);
-      for (let j = i; j <= end; j++) depths[j] = -1;
-      i = end;
-      continue;
-    }
-    if (c === '(') depths[i] = depth++;
-    else if (c === ')') depths[i] = --depth;
-    else depths[i] = depth;
-    if (depth < 0) throw new Error(`cluster DDL: unbalanced ")": ${preview(sql)}`);
-  }
-  if (depth !== 0) throw new Error(`cluster DDL: unbalanced "(": ${preview(sql)}`);
-  return depths;
-}
-
-function matchingParen(sql: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"' || c === '`') i = quoteEnd(sql, i);
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-  }
-  throw new Error(`cluster DDL: unbalanced "(": ${preview(sql.slice(open))}`);
-}
-
-/** Splits at `separator` outside parentheses and quotes. */
-function splitTopLevel(text: string, separator: string): string[] {
-  const depths = depthMap(text);
-  const parts: string[] = [];
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === separator && depths[i] === 0) {
-      parts.push(text.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(text.slice(from));
-  return parts;
-}
-
-function normalise(text: string): string {
-  return text.trim().replace(/\s+/g, ' ');
-}
-
-function preview(text: string): string {
-  const flat = normalise(text);
-  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 117)}...` : flat);
 }

@@ -21,9 +21,8 @@ export {
   assertIdentifier,
   clusterStatements,
   createDatabaseStatement,
-  parseCreateTable,
   schemaStatements,
   type ClusterTarget,
-  type ParsedCreateTable,
 } from './cluster.js';
+export { parseCreateTable, type ParsedCreateTable } from './ddl-parse.js';
 export { readStorageSettings, s3ClientConfig, type StorageSettings } from './settings.js';
