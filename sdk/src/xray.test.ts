@@ -1,11 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
-import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import {
-  ATTR_XRAY_DECISION_INPUT,
-  ATTR_XRAY_DECISION_METADATA,
-  ATTR_XRAY_DECISION_OUTPUT,
   ATTR_XRAY_PIPELINE_NAME,
   ATTR_XRAY_RUN_ID,
   ATTR_XRAY_RUN_INPUT,
@@ -13,7 +10,6 @@ import {
   ATTR_XRAY_RUN_OUTPUT_COUNT,
   ATTR_XRAY_RUN_STATUS,
   ATTR_XRAY_RUN_STEP_COUNT,
-  ATTR_XRAY_SPAN_KIND,
   ATTR_XRAY_STEP_ID,
   ATTR_XRAY_STEP_INDEX,
   ATTR_XRAY_STEP_INPUT_COUNT,
@@ -26,37 +22,9 @@ import {
   SpanKinds,
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
-import { ELIMINATED, KEPT, SCORED, TRUNCATED_KEY, XRStepType, XRay, survivors, type Decision } from './index.js';
+import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, survivors, type Decision } from './index.js';
 
-interface Item {
-  id: number;
-  score: number;
-}
-
-function client(exporter: SpanExporter = new InMemorySpanExporter()) {
-  const xray = new XRay({ exporter, capture: CaptureLevels.FULL });
-  return { xray, exporter };
-}
-
-async function exported(xray: XRay, memory: InMemorySpanExporter): Promise<ReadableSpan[]> {
-  await xray.flush();
-  return memory.getFinishedSpans();
-}
-
-const ofKind = (spans: ReadableSpan[], kind: string) => spans.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === kind);
-
-const filterBy =
-  (threshold: number) =>
-  (items: Item[]): Decision<Item>[] =>
-    items.map((item) => ({
-      itemId: item.id,
-      outcome: item.score > threshold ? KEPT : ELIMINATED,
-      reason: `Score ${item.score} vs threshold ${threshold}`,
-      score: item.score,
-      input: item,
-    }));
-
-const items: Item[] = Array.from({ length: 10 }, (_, i) => ({ id: i, score: i / 10 }));
+import { client, exported, filterBy, items, ofKind, type Item } from './client.fixture.js';
 
 describe('XRay client', () => {
   it('records a run as a root span with its steps as children, ids as the conventions say', async () => {
@@ -193,31 +161,6 @@ describe('XRay client', () => {
     expect(xray.stats().internalErrors).toBe(0);
   });
 
-  it('runs the function and records nothing for an unknown run id', async () => {
-    const memory = new InMemorySpanExporter();
-    const { xray } = client(memory);
-    const decisions = filterBy(0.5)(items);
-    expect(await xray.step('no-such-run', XRStepType.FILTER, 'f', () => decisions, items)).toBe(decisions);
-    await expect(xray.endRun('no-such-run', decisions)).resolves.toBeUndefined();
-    expect(await exported(xray, memory)).toHaveLength(0);
-    expect(xray.stats().ignoredCalls).toBe(2);
-  });
-
-  it('keeps working as a no-op after shutdown, which is idempotent', async () => {
-    const memory = new InMemorySpanExporter();
-    const { xray } = client(memory);
-    const runId = await xray.startRun('p', items);
-    expect(await xray.shutdown()).toBe(true);
-    expect(await xray.shutdown()).toBe(true);
-    const decisions = filterBy(0.5)(items);
-    expect(await xray.step(runId, XRStepType.FILTER, 'f', () => decisions, items)).toBe(decisions);
-    const lateRun = await xray.startRun('late', items);
-    expect(lateRun).toMatch(/^[0-9a-f]{32}$/);
-    await xray.endRun(lateRun, decisions);
-    expect(await xray.flush()).toBe(false);
-    expect(xray.stats()).toMatchObject({ ignoredCalls: 4, runsAbandoned: 1, internalErrors: 0 });
-  });
-
   it('ends runs still open at shutdown with status error, so their steps are not orphans', async () => {
     const memory = new InMemorySpanExporter();
     const { xray } = client(memory);
@@ -286,81 +229,5 @@ describe('XRay client', () => {
     const [run] = ofKind(await exported(xray, memory), SpanKinds.RUN);
     // First step input: no array, so its decision count (10); last step output: 3 kept.
     expect(run!.attributes).toMatchObject({ [ATTR_XRAY_RUN_INPUT_COUNT]: 10, [ATTR_XRAY_RUN_OUTPUT_COUNT]: 3 });
-  });
-
-  it('records hostile values as valid JSON without ever throwing', async () => {
-    const memory = new InMemorySpanExporter();
-    const xray = new XRay({ exporter: memory, maxPayloadBytes: 4096, capture: CaptureLevels.FULL });
-    const cyclic: Record<string, unknown> = { name: 'loop' };
-    cyclic['self'] = cyclic;
-    const getterBomb = Object.defineProperty({}, 'explodes', {
-      enumerable: true,
-      get: () => {
-        throw new Error('boom');
-      },
-    });
-    const huge = 'z'.repeat(1_000_000);
-    const runId = await xray.startRun('hostile', cyclic);
-    const decisions = await xray.step(
-      runId,
-      XRStepType.CUSTOM,
-      'hostile-step',
-      () => [
-        { itemId: 1, outcome: KEPT, input: cyclic },
-        { itemId: 2, outcome: KEPT, metadata: { big: 10n ** 30n } },
-        { itemId: 3, outcome: ELIMINATED, input: getterBomb },
-        { itemId: 4, outcome: SCORED, output: huge },
-      ],
-      { cyclic, huge }
-    );
-    expect(decisions).toHaveLength(4);
-    await xray.endRun(runId, getterBomb);
-
-    const spans = await exported(xray, memory);
-    const jsonValues = spans
-      .flatMap((s) => [...Object.entries(s.attributes), ...s.events.flatMap((e) => Object.entries(e.attributes ?? {}))])
-      .filter(([key]) => /\.(input|output|metadata)$/.test(key))
-      .map(([, value]) => value as string);
-    expect(jsonValues.length).toBeGreaterThanOrEqual(7);
-    for (const json of jsonValues) {
-      expect(Buffer.byteLength(json)).toBeLessThanOrEqual(4096);
-      expect(() => JSON.parse(json)).not.toThrow();
-    }
-    const [step] = ofKind(spans, SpanKinds.STEP);
-    const [, second, third, fourth] = step!.events.map((e) => e.attributes!);
-    expect(JSON.parse(second![ATTR_XRAY_DECISION_METADATA] as string)).toEqual({
-      big: '1000000000000000000000000000000',
-    });
-    expect(third![ATTR_XRAY_DECISION_INPUT]).toContain('[Unserializable] boom');
-    expect(JSON.parse(fourth![ATTR_XRAY_DECISION_OUTPUT] as string)).toMatchObject({ [TRUNCATED_KEY]: true });
-    expect(xray.stats()).toMatchObject({ internalErrors: 0, decisionsRecorded: 4, decisionsMade: 4 });
-    expect(xray.stats().truncatedValues).toBeGreaterThanOrEqual(3); // decision 4, step input, step output
-  });
-
-  it('tolerates a step function that returns something other than an array', async () => {
-    const { xray } = client();
-    const runId = await xray.startRun('p');
-    const odd = { not: 'an array' } as unknown as Decision[];
-    expect(await xray.step(runId, XRStepType.CUSTOM, 'odd', () => odd, undefined)).toBe(odd);
-    expect(xray.stats()).toMatchObject({ invalidResults: 1, stepsRecorded: 1, internalErrors: 0 });
-  });
-
-  it('counts export failures instead of throwing them at the caller', async () => {
-    const failing: SpanExporter = {
-      export: (_spans, done) => done({ code: ExportResultCode.FAILED, error: new Error('receiver down') }),
-      shutdown: () => Promise.resolve(),
-    };
-    const { xray } = client(failing);
-    const runId = await xray.startRun('p', items);
-    await xray.step(runId, XRStepType.FILTER, 'f', filterBy(0.5), items);
-    await xray.endRun(runId, []);
-    expect(await xray.flush()).toBe(false);
-    expect(xray.stats().exportFailures).toBeGreaterThanOrEqual(1);
-  });
-
-  it('rejects bad configuration at construction, with the option named', () => {
-    expect(() => new XRay({ decisionsPerSpan: 0 })).toThrow(/decisionsPerSpan/);
-    expect(() => new XRay({ endpoint: 'not a url' })).toThrow(/XRAY_ENDPOINT/);
-    expect(() => new XRay({ maxPayloadBytes: 1024 * 1024, maxExportBytes: 1024 * 1024 })).toThrow(/maxExportBytes/);
   });
 });

@@ -1,0 +1,36 @@
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ATTR_XRAY_SPAN_KIND, CaptureLevels } from '@xray/otel';
+import { ELIMINATED, KEPT, XRay, type Decision } from './index.js';
+
+// What the client's tests share: a client exporting to memory, and a filter step over scored items.
+
+export interface Item {
+  id: number;
+  score: number;
+}
+
+export function client(exporter: SpanExporter = new InMemorySpanExporter()) {
+  const xray = new XRay({ exporter, capture: CaptureLevels.FULL });
+  return { xray, exporter };
+}
+
+export async function exported(xray: XRay, memory: InMemorySpanExporter): Promise<ReadableSpan[]> {
+  await xray.flush();
+  return memory.getFinishedSpans();
+}
+
+export const ofKind = (spans: ReadableSpan[], kind: string) =>
+  spans.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === kind);
+
+export const filterBy =
+  (threshold: number) =>
+  (items: Item[]): Decision<Item>[] =>
+    items.map((item) => ({
+      itemId: item.id,
+      outcome: item.score > threshold ? KEPT : ELIMINATED,
+      reason: `Score ${item.score} vs threshold ${threshold}`,
+      score: item.score,
+      input: item,
+    }));
+
+export const items: Item[] = Array.from({ length: 10 }, (_, i) => ({ id: i, score: i / 10 }));
