@@ -6,73 +6,17 @@ import type {
   StepListResponse,
   TrendResponse,
 } from '@xray/core/api';
-import { EXIT, run } from '@xray/cli';
-import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestStack, type TestStack } from './harness.js';
+import type { TestStack } from './harness.js';
+import { fate, ITEMS, startItemsStack, type ItemRuns } from './items.fixture.js';
 
 // Two runs of one pipeline with different rules, then: where did item X die, and what changed.
 let stack: TestStack;
-const runs: { a: string; b: string; other: string } = { a: '', b: '', other: '' };
-const ITEMS = Array.from({ length: 100 }, (_, i) => ({ id: `item-${i}`, i }));
-type Item = (typeof ITEMS)[number];
-
-/** filter: drops multiples of `every`; cap: drops i >= cap. Returns where each item died (or undefined). */
-const fate = (every: number, cap: number) => (x: Item) =>
-  x.i % every === 0 ? 'filter' : x.i >= cap ? 'cap' : undefined;
-
-async function send(xray: XRay, pipeline: string, every: number, cap: number): Promise<string> {
-  let id = '';
-  await xray.run(pipeline, ITEMS, async (runId) => {
-    id = runId;
-    await xray.step(
-      runId,
-      XRStepType.FILTER,
-      'filter',
-      (input: Item[]) =>
-        input.map((x) => ({
-          itemId: x.id,
-          outcome: x.i % every === 0 ? ELIMINATED : KEPT,
-          reason: `multiple of ${every}`,
-          reasonCode: `MOD_${every}`,
-          input: x,
-        })),
-      ITEMS
-    );
-    const left = ITEMS.filter((x) => x.i % every !== 0);
-    const capped = await xray.step(
-      runId,
-      XRStepType.FILTER,
-      'cap',
-      (input: Item[]) =>
-        input.map((x) => ({ itemId: x.id, outcome: x.i >= cap ? ELIMINATED : KEPT, reason: `over cap ${cap}` })),
-      left
-    );
-    return capped.filter((d) => d.outcome === KEPT);
-  });
-  return id;
-}
-
-async function ready(runId: string) {
-  await eventually(
-    async () => {
-      const { body } = await stack.get<StepListResponse>(`/v1/runs/${runId}/steps`);
-      return body.steps?.length === 2 && (await stack.get(`/v1/runs/${runId}`)).status === 200 ? true : undefined;
-    },
-    30_000,
-    `run ${runId}`
-  );
-}
+let runs: ItemRuns;
 
 beforeAll(async () => {
-  stack = await startTestStack('items');
-  const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
-  runs.a = await send(xray, 'search', 2, 80);
-  await new Promise((r) => setTimeout(r, 20)); // B starts later: newest first puts it first
-  runs.b = await send(xray, 'search', 4, 90);
-  runs.other = await send(xray, 'other', 3, 50);
-  await xray.shutdown();
-  for (const id of Object.values(runs)) await ready(id);
+  ({ stack, runs } = await startItemsStack('items'));
 }, 120_000);
 
 afterAll(async () => {
@@ -228,112 +172,5 @@ describe('trends for dashboards', () => {
     expect(await bad('interval=1s')).toMatch(/more than 10000 points per series/);
     expect(await bad('from=2026-01-02&to=2026-01-01')).toBe('from must be before to');
     expect(await bad('consistency=sometimes')).toBe('consistency must be one of exact, eventual; got "sometimes"');
-  });
-});
-
-describe('the xray command', () => {
-  async function xray(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const env = { XRAY_QUERY_URL: stack.queryUrl, XRAY_READ_KEY: stack.keys.readKey };
-    const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t), env, colour: false });
-    return { code, out, err };
-  }
-
-  it('answers the questions as tables, and as JSON for scripts', async () => {
-    const runsOut = await xray('runs', '--pipeline', 'search', '--sort', 'ratio');
-    expect(runsOut.code).toBe(EXIT.ok);
-    const lines = runsOut.out.trim().split('\n');
-    expect(lines[0]).toMatch(/^RUN\s+PIPELINE\s+STARTED \(UTC\)\s+STATUS\s+STEPS\s+IN → OUT\s+ELIMINATED$/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual([runs.a, runs.b]); // 60% before 33%
-
-    const steps = await xray('steps', runs.a);
-    expect(steps.out).toMatch(/▶\s+[0-9a-f]{16}\s+filter\s+filter\s+100 → 50\s+50\s+50\.0%\s+83\.3%/);
-
-    const why = await xray('why', 'item-81', '--run', runs.a);
-    expect(why.out.split('\n')[0]).toBe('item-81 was eliminated at cap: over cap 80');
-    const across = await xray('why', 'item-85', '--pipeline', 'search', '--json');
-    expect((JSON.parse(across.out) as { runs: { runId: string }[] }).runs.map((r) => r.runId)).toEqual([
-      runs.b,
-      runs.a,
-    ]);
-
-    const reasons = await xray(
-      'reasons',
-      (JSON.parse((await xray('steps', runs.a, '--json')).out) as StepListResponse).steps[0]!.stepId,
-      '--outcome',
-      'eliminated'
-    );
-    expect(reasons.out).toMatch(
-      /^DECISIONS\s+SHARE\s+REASON\s+FOR EXAMPLE\n50\s+100\.0%\s+MOD_2\s+item-0, item-2, item-4$/m
-    );
-
-    const diff = await xray('diff', runs.a, runs.b, '--limit', '3');
-    expect(diff.out).toContain('search: ');
-    expect(diff.out).toMatch(/filter\s+50\s+25\s+-25\s+50\.0%\s+25\.0%\s+-25\.0 pts/);
-    expect(diff.out).toContain('more items: raise --limit');
-  });
-
-  it('manages alert rules', async () => {
-    const rule = {
-      kind: 'elimination_ratio',
-      name: 'filter eats too much',
-      pipeline: 'search',
-      step: 'filter',
-      condition: 'above',
-      threshold: 0.4,
-      windowSeconds: 3600,
-      webhook: 'http://127.0.0.1:9/hook',
-    };
-    const created = await xray('alerts', 'create', '--rule', JSON.stringify(rule), '--json');
-    expect(created.code).toBe(EXIT.ok);
-    const { id } = JSON.parse(created.out) as { id: string };
-    const list = await xray('alerts');
-    expect(list.out).toMatch(
-      new RegExp(
-        `^RULE\\s+NAME\\s+KIND\\s+WATCHES\\s+FIRES WHEN\\s+WINDOW\\s+STATE\\s+LAST VALUE\\n${id}\\s+filter eats too much\\s+elimination_ratio\\s+search/filter\\s+above 0.4\\s+1h\\s+`
-      )
-    );
-    expect((await xray('alerts', 'show', id)).out).toContain('fires when  above 0.4 over 1h');
-    expect((await xray('alerts', 'events')).out).toBe('No alert has fired yet.\n');
-    expect(await xray('alerts', 'create', '--rule', '{"kind":')).toMatchObject({
-      code: EXIT.usage,
-      err: expect.stringContaining('the rule is not JSON'),
-    });
-    expect(await xray('alerts', 'create', '--rule', JSON.stringify({ ...rule, threshold: 2 }))).toMatchObject({
-      code: EXIT.failed,
-      err: expect.stringContaining('threshold'),
-    });
-    expect((await xray('alerts', 'delete', id)).out).toBe(`Deleted alert rule ${id}.\n`);
-    expect((await xray('alerts', 'list')).out).toMatch(/^No alert rules/);
-  });
-
-  it('says what went wrong, with exit codes', async () => {
-    expect(await xray('steps')).toMatchObject({
-      code: EXIT.usage,
-      err: expect.stringContaining('`xray steps` needs a run id'),
-    });
-    expect(await xray('steps', '0'.repeat(32))).toMatchObject({
-      code: EXIT.failed,
-      err: expect.stringMatching(/^xray: No run 0{32} in this project/),
-    });
-    const noKey = await run(['runs'], {
-      out: () => undefined,
-      err: () => undefined,
-      env: { XRAY_QUERY_URL: stack.queryUrl },
-      colour: false,
-    });
-    expect(noKey).toBe(EXIT.failed);
-    let err = '';
-    const down = await run(['runs', '--url', 'http://127.0.0.1:1', '--key', stack.keys.readKey], {
-      out: () => undefined,
-      err: (t) => (err += t),
-      env: {},
-      colour: false,
-    });
-    expect([down, err]).toEqual([
-      EXIT.failed,
-      expect.stringContaining('the query API does not answer at http://127.0.0.1:1'),
-    ]);
   });
 });

@@ -8,68 +8,19 @@ import type {
   RunSummary,
   StepListResponse,
 } from '@xray/core/api';
-import { ELIMINATED, KEPT, SCORED, XRay, XRStepType } from '@xray/sdk';
+import { XRay } from '@xray/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestStack, type TestStack } from './harness.js';
+import { sendSearchRun } from './pipeline.fixture.js';
 
 // The whole path for real: SDK -> receiver -> Redis -> processor -> ClickHouse + S3 -> query API.
-interface Doc {
-  id: string;
-  rank: number;
-  title: string;
-}
-
-const items: Doc[] = Array.from({ length: 1000 }, (_, i) => ({ id: `doc-${i}`, rank: i, title: `Document ${i}` }));
-
 let stack: TestStack;
 let runId: string;
 
 beforeAll(async () => {
   stack = await startTestStack('e2e');
   const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
-  runId = await xray.startRun('e2e-search', items);
-  // Eliminates exactly 137 items: those whose rank is below 137.
-  const filtered = await xray.step(
-    runId,
-    XRStepType.FILTER,
-    'filter-by-rank',
-    (input: Doc[]) =>
-      input.map((doc) => ({
-        itemId: doc.id,
-        outcome: doc.rank < 137 ? ELIMINATED : KEPT,
-        reason: doc.rank < 137 ? `Rank ${doc.rank} below 137` : `Rank ${doc.rank} passes`,
-        input: doc,
-        metadata: { threshold: 137 },
-      })),
-    items
-  );
-  const survivors = filtered.filter((d) => d.outcome !== ELIMINATED).map((d) => d.input);
-  const ranked = await xray.step(
-    runId,
-    XRStepType.RANK,
-    'rank-by-score',
-    async (input: Doc[]) =>
-      input.map((doc) => ({ itemId: doc.id, outcome: SCORED, reason: 'scored', score: doc.rank / 1000, input: doc })),
-    survivors
-  );
-  const top = [...ranked].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 10);
-  const topIds = new Set(top.map((d) => d.itemId));
-  const selected = await xray.step(
-    runId,
-    XRStepType.FILTER,
-    'select-top-10',
-    (input: Doc[]) =>
-      input.map((doc) => ({
-        itemId: doc.id,
-        outcome: topIds.has(doc.id) ? KEPT : ELIMINATED,
-        reason: topIds.has(doc.id) ? 'in top 10' : 'not in top 10',
-      })),
-    survivors
-  );
-  await xray.endRun(
-    runId,
-    selected.filter((d) => d.outcome === KEPT)
-  );
+  runId = await sendSearchRun(xray);
   await xray.shutdown();
 }, 120_000);
 
