@@ -6,10 +6,27 @@ import { fileURLToPath } from 'node:url';
 export interface ServiceProcess {
   readonly name: string;
   readonly child: ChildProcess;
-  /** Resolves with the exit code once the process has exited. */
+  /** Resolves with the exit code (null if a signal ended it) once it has exited and its output is read. */
   readonly exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after `graceMillis`; resolves once it has exited. */
   stop(graceMillis?: number): Promise<void>;
+  /** The last lines it printed (at most `RECENT_LINES`), oldest first: what explains an exit. */
+  recentLines(): readonly string[];
+}
+
+/** How many of a process's last output lines `recentLines()` keeps. */
+export const RECENT_LINES = 20;
+
+/** How to start one service (again, with the same command and environment) and tell when it is ready. */
+export interface ServiceSpec {
+  readonly name: string;
+  /** Starts a fresh process. */
+  spawn(): ServiceProcess;
+  /** Answers 2xx once the service is ready (its health URL). */
+  readonly readyUrl: string;
+  readonly readyTimeoutMillis: number;
+  /** What to check when it keeps failing, e.g. "that port 8123 is free". */
+  readonly hint: string;
 }
 
 export interface SpawnOptions {
@@ -32,9 +49,16 @@ export function spawnService(name: string, file: string, options: SpawnOptions):
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
   });
-  const onLine = options.onLine ?? ((line: string) => process.stdout.write(`[${name}] ${line}\n`));
+  const print = options.onLine ?? ((line: string) => process.stdout.write(`[${name}] ${line}\n`));
+  const recent: string[] = [];
+  const onLine = (line: string) => {
+    recent.push(line);
+    if (recent.length > RECENT_LINES) recent.shift();
+    print(line);
+  };
   for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', onLine);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then its last lines (often the reason it exited) have been read too.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     name,
     child,
@@ -46,6 +70,7 @@ export function spawnService(name: string, file: string, options: SpawnOptions):
       await exited;
       clearTimeout(timer);
     },
+    recentLines: () => [...recent],
   };
 }
 

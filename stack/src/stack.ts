@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openKeyStore, type ProjectKeys, provisionProject } from '@xray/auth';
-import { script, type ServiceProcess, spawnService, waitForHttp } from './process.js';
+import { script, type ServiceProcess, type ServiceSpec, spawnService, waitForHttp } from './process.js';
 
 /** Embedded storage: ClickHouse (chDB over HTTP) and S3 (s3rver), each its own process. */
 export interface StorageOptions {
@@ -16,29 +16,44 @@ export interface Storage {
   clickhouseUrl: string;
   s3Endpoint: string;
   processes: ServiceProcess[];
+  /** How to start each of `processes` again (same order), e.g. for a `Supervisor`. */
+  specs: ServiceSpec[];
   stop(): Promise<void>;
 }
 
 /** Starts the embedded ClickHouse and s3rver and waits until both answer. */
 export async function startStorage(o: StorageOptions): Promise<Storage> {
   const line = (name: string) => (o.onLine ? (l: string) => o.onLine!(name, l) : undefined);
-  const clickhouse = spawnService('clickhouse', script('stack', 'clickhouse/main.js'), {
-    env: { CLICKHOUSE_DATA_DIR: join(o.dataDir, 'clickhouse'), CLICKHOUSE_PORT: String(o.clickhousePort) },
-    onLine: line('clickhouse'),
-  });
-  const s3 = spawnService('s3', script('stack', 's3/main.js'), {
-    env: { S3_DATA_DIR: join(o.dataDir, 's3'), S3_PORT: String(o.s3Port), S3_BUCKET: o.bucket },
-    onLine: line('s3'),
-  });
-  const storage: Storage = {
-    clickhouseUrl: `http://127.0.0.1:${o.clickhousePort}`,
-    s3Endpoint: `http://127.0.0.1:${o.s3Port}`,
-    processes: [clickhouse, s3],
-    stop: () => stopAll([clickhouse, s3]),
-  };
+  const clickhouseUrl = `http://127.0.0.1:${o.clickhousePort}`;
+  const s3Endpoint = `http://127.0.0.1:${o.s3Port}`;
+  const specs: ServiceSpec[] = [
+    {
+      name: 'clickhouse',
+      spawn: () =>
+        spawnService('clickhouse', script('stack', 'clickhouse/main.js'), {
+          env: { CLICKHOUSE_DATA_DIR: join(o.dataDir, 'clickhouse'), CLICKHOUSE_PORT: String(o.clickhousePort) },
+          onLine: line('clickhouse'),
+        }),
+      readyUrl: `${clickhouseUrl}/ping`,
+      readyTimeoutMillis: 60_000,
+      hint: `that port ${o.clickhousePort} is free and ${join(o.dataDir, 'clickhouse')} is writable`,
+    },
+    {
+      name: 's3',
+      spawn: () =>
+        spawnService('s3', script('stack', 's3/main.js'), {
+          env: { S3_DATA_DIR: join(o.dataDir, 's3'), S3_PORT: String(o.s3Port), S3_BUCKET: o.bucket },
+          onLine: line('s3'),
+        }),
+      readyUrl: `${s3Endpoint}/${o.bucket}`,
+      readyTimeoutMillis: 30_000,
+      hint: `that port ${o.s3Port} is free and ${join(o.dataDir, 's3')} is writable`,
+    },
+  ];
+  const processes = specs.map((spec) => spec.spawn());
+  const storage: Storage = { clickhouseUrl, s3Endpoint, processes, specs, stop: () => stopAll(processes) };
   try {
-    await waitForHttp(`${storage.clickhouseUrl}/ping`, 60_000, clickhouse);
-    await waitForHttp(`${storage.s3Endpoint}/${o.bucket}`, 30_000, s3);
+    for (const [i, spec] of specs.entries()) await waitForHttp(spec.readyUrl, spec.readyTimeoutMillis, processes[i]);
   } catch (err) {
     await storage.stop();
     throw err;
@@ -75,11 +90,15 @@ export interface Services {
   processorUrl: string;
   /** The project's ingest key (receiver) and read key (query API). */
   keys: ProjectKeys;
-  processes: Record<'processor' | 'receiver' | 'query', ServiceProcess>;
+  processes: Record<ServiceName, ServiceProcess>;
+  /** How to start each of `processes` again, e.g. for a `Supervisor`. */
+  specs: Record<ServiceName, ServiceSpec>;
   /** Starts another processor in the same consumer group; its health endpoint on `port` (default: any). */
   addProcessor(name: string, port?: number): ServiceProcess;
   stop(): Promise<void>;
 }
+
+type ServiceName = 'processor' | 'receiver' | 'query';
 
 /** Starts the processor (which migrates the schema), then the receiver and the query API. */
 export async function startServices(o: ServicesOptions): Promise<Services> {
@@ -103,23 +122,49 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
       env: { ...env, ...extra },
       onLine: o.onLine ? (l) => o.onLine!(name, l) : undefined,
     });
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const redis = `Redis (${o.redisUrl})`;
+  const specs: Record<ServiceName, ServiceSpec> = {
+    processor: {
+      name: 'processor',
+      spawn: () => start('processor', 'processor', { PROCESSOR_CONSUMER: 'processor-1' }),
+      readyUrl: `${url(o.processorPort)}/healthz`,
+      readyTimeoutMillis: 60_000,
+      hint: `that port ${o.processorPort} is free and ${redis}, ClickHouse (${o.clickhouseUrl}) and S3 (${o.s3Endpoint}) answer`,
+    },
+    receiver: {
+      name: 'receiver',
+      spawn: () => start('receiver', 'receiver'),
+      readyUrl: `${url(o.receiverPort)}/healthz`,
+      readyTimeoutMillis: 30_000,
+      hint: `that port ${o.receiverPort} is free and ${redis} answers`,
+    },
+    query: {
+      name: 'query',
+      spawn: () => start('query', 'query'),
+      readyUrl: `${url(o.queryPort)}/healthz`,
+      readyTimeoutMillis: 30_000,
+      hint: `that port ${o.queryPort} is free and ClickHouse (${o.clickhouseUrl}), S3 (${o.s3Endpoint}) and ${redis} answer`,
+    },
+  };
   const extra: ServiceProcess[] = [];
-  const processor = start('processor', 'processor', { PROCESSOR_CONSUMER: 'processor-1' });
+  const processor = specs.processor.spawn();
   // The processor owns the schema: start the others once it has migrated and is consuming.
   try {
-    await waitForHttp(`http://127.0.0.1:${o.processorPort}/healthz`, 60_000, processor);
+    await waitForHttp(specs.processor.readyUrl, specs.processor.readyTimeoutMillis, processor);
   } catch (err) {
     await processor.stop();
     throw err;
   }
-  const receiver = start('receiver', 'receiver');
-  const query = start('query', 'query');
+  const receiver = specs.receiver.spawn();
+  const query = specs.query.spawn();
   const services: Services = {
-    receiverUrl: `http://127.0.0.1:${o.receiverPort}`,
-    queryUrl: `http://127.0.0.1:${o.queryPort}`,
-    processorUrl: `http://127.0.0.1:${o.processorPort}`,
+    receiverUrl: url(o.receiverPort),
+    queryUrl: url(o.queryPort),
+    processorUrl: url(o.processorPort),
     keys,
     processes: { processor, receiver, query },
+    specs,
     addProcessor(name, port = 0) {
       const p = start(name, 'processor', { PROCESSOR_CONSUMER: name, PROCESSOR_PORT: String(port) });
       extra.push(p);
@@ -128,8 +173,8 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
     stop: () => stopAll([receiver, ...extra, processor, query]),
   };
   try {
-    await waitForHttp(`${services.receiverUrl}/healthz`, 30_000, receiver);
-    await waitForHttp(`${services.queryUrl}/healthz`, 30_000, query);
+    await waitForHttp(specs.receiver.readyUrl, specs.receiver.readyTimeoutMillis, receiver);
+    await waitForHttp(specs.query.readyUrl, specs.query.readyTimeoutMillis, query);
   } catch (err) {
     await services.stop();
     throw err;
