@@ -6,6 +6,7 @@ import { DEV_KEYS_FILE, ensureDevProject } from './dev-project.js';
 import { type PluginPreview, startPluginPreview } from './plugin-preview.js';
 import { ensureRedis, stopRedis } from './redis.js';
 import { startServices, startStorage } from './stack.js';
+import { Supervisor } from './supervisor.js';
 
 // `npm start`: the whole of X-Ray on one machine, no Docker. Every setting has a default and an
 // environment variable (see the README's configuration table).
@@ -75,28 +76,26 @@ try {
   say(`  read key        ${keys.readKey}   (query API: Authorization: Bearer <key>)`);
   say('in another terminal: npm run demo      stop: Ctrl-C');
 
+  // A service that dies is reported and restarted; the stack stops only on Ctrl-C (or SIGTERM).
+  const supervisor = new Supervisor({ say });
+  for (const name of ['processor', 'receiver', 'query'] as const)
+    supervisor.watch(services.specs[name], services.processes[name]);
+  storage.specs.forEach((spec, i) => supervisor.watch(spec, storage.processes[i]!));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    supervisor.halt(); // before the first await: a service exiting from here on is not restarted
     say('stopping ...');
     await preview?.close();
-    await services.stop();
-    await storage.stop();
+    await supervisor.stop(Object.keys(services.specs));
+    await supervisor.stop(storage.specs.map((spec) => spec.name));
     if (redis === 'started') await stopRedis(settings.redisUrl);
     say('stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  for (const p of [...Object.values(services.processes), ...storage.processes]) {
-    void p.exited.then((code) => {
-      if (!stopping) {
-        say(`${p.name} exited unexpectedly (code ${code}); stopping the stack.`);
-        void stop();
-      }
-    });
-  }
 } catch (err) {
   process.stderr.write(`x-ray could not start: ${(err as Error).message}\n`);
   process.exit(1);
