@@ -19,7 +19,7 @@ import {
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpJson } from './json.js';
-import type { OtlpTraces } from './model.js';
+import type { OtlpTraces } from './verdict.js';
 import { decodeOtlpProtobuf } from './protobuf.js';
 
 const T0: [number, number] = [1_700_000_000, 123_456_789]; // 1700000000123456789 ns, above 2^53

@@ -4,7 +4,7 @@
  */
 import type { DecodeResult } from './result.js';
 import { checkOtlpJson, decodeOtlpJson } from './json.js';
-import type { OtlpTraces, OtlpVerdict } from './model.js';
+import type { OtlpTraces, OtlpVerdict } from './verdict.js';
 import { checkOtlpProtobuf, decodeOtlpProtobuf } from './protobuf.js';
 import type { OtlpFormat } from './response.js';
 

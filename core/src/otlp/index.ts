@@ -10,7 +10,7 @@ export {
   type OtlpTraces,
   type OtlpVerdict,
   type SpanRejection,
-} from './model.js';
+} from './verdict.js';
 export {
   OTLP_CONTENT_TYPES,
   RpcCodes,

@@ -5,7 +5,7 @@
  */
 import { Buffer, isAscii } from 'node:buffer';
 import type { AttrValue } from '../model/span.js';
-import { MAX_ANY_VALUE_DEPTH } from './model.js';
+import { MAX_ANY_VALUE_DEPTH } from './verdict.js';
 
 /** Not JSON: the whole request is undecodable. */
 export class JsonSyntaxError extends Error {

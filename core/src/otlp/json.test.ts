@@ -2,7 +2,7 @@
 // timestamps, uppercase ids, unknown fields, nulls, hostile nesting, malformed bodies.
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpJson } from './json.js';
-import type { OtlpTraces } from './model.js';
+import type { OtlpTraces } from './verdict.js';
 import { decodeOtlpProtobuf } from './protobuf.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

@@ -14,15 +14,8 @@ import { Buffer } from 'node:buffer';
 import { ATTR_XRAY_SPAN_KIND } from '@xray/otel';
 import type { DecodeResult } from './result.js';
 import type { AttrValue, Attributes, XEvent, XSpan } from '../model/span.js';
-import {
-  MAX_ANY_VALUE_DEPTH,
-  doubleValue,
-  newAttributes,
-  rejectionReason,
-  setAttribute,
-  type OtlpTraces,
-  type OtlpVerdict,
-} from './model.js';
+import { MAX_ANY_VALUE_DEPTH, rejectionReason, type OtlpTraces, type OtlpVerdict } from './verdict.js';
+import { doubleValue, newAttributes, setAttribute } from './attributes.js';
 import {
   JsonSyntaxError,
   Reader,

@@ -1,7 +1,7 @@
 // Hand-built protobuf bodies for what the OpenTelemetry JS exporter never sends: every AnyValue
 // kind, unknown fields, odd field order, hostile nesting, bad ids, malformed bytes.
 import { describe, expect, it } from 'vitest';
-import type { OtlpTraces } from './model.js';
+import type { OtlpTraces } from './verdict.js';
 import { decodeOtlpProtobuf } from './protobuf.js';
 
 type Bytes = number[];

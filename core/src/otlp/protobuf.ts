@@ -10,13 +10,11 @@ import type { AttrValue, Attributes, XEvent, XSpan } from '../model/span.js';
 import {
   MAX_ANY_VALUE_DEPTH,
   SpanRejectedError,
-  doubleValue,
-  newAttributes,
   rejectionReason,
-  setAttribute,
   type OtlpTraces,
   type OtlpVerdict,
-} from './model.js';
+} from './verdict.js';
+import { doubleValue, newAttributes, setAttribute } from './attributes.js';
 import { ProtoError, ProtoReader } from './reader.js';
 
 // Tags: (field number << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited).

@@ -1,6 +1,6 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { rejectionMessage } from './model.js';
+import { rejectionMessage } from './verdict.js';
 import { ProtoReader } from './reader.js';
 import { RpcCodes, encodeExportResponse, encodeStatus } from './response.js';
 

@@ -1,9 +1,9 @@
 /**
- * What both OTLP decoders (protobuf and JSON) return, and the checks they share, so that the two
- * encodings of one request always decode to the same result.
+ * The verdict both OTLP decoders (protobuf and JSON) reach on a request, and the checks they share,
+ * so that the two encodings of one request always decode to the same result.
  */
 import { ATTR_XRAY_SPAN_KIND, SpanKinds } from '@xray/otel';
-import type { AttrValue, Attributes, XSpan } from '../model/span.js';
+import type { XSpan } from '../model/span.js';
 import { RUN_ID_RE, STEP_ID_RE } from '../model/ids.js';
 import { isStorableNanos } from '../model/time.js';
 
@@ -61,31 +61,6 @@ export function rejectionReason(span: XSpan): string | undefined {
     return `start time must be nanoseconds after the epoch, before 2262 (got ${JSON.stringify(span.startTimeUnixNano)})`;
   }
   return undefined;
-}
-
-/**
- * A double attribute. Non-finite values become the strings OTLP/JSON uses for them ('NaN',
- * 'Infinity', '-Infinity'), since payloads are stored as JSON and JSON has no such numbers.
- */
-export function doubleValue(n: number): number | string {
-  return Number.isFinite(n) ? n : String(n);
-}
-
-/** A fresh attribute map. */
-export function newAttributes(): Attributes {
-  return {};
-}
-
-/**
- * Sets an attribute. `__proto__` is defined as an own property: plain assignment would replace
- * the object's prototype and silently drop the attribute.
- */
-export function setAttribute(attrs: { [key: string]: AttrValue }, key: string, value: AttrValue): void {
-  if (key === '__proto__') {
-    Object.defineProperty(attrs, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    attrs[key] = value;
-  }
 }
 
 /** One sentence for OTLP's partial_success.error_message, naming the first problem. */
