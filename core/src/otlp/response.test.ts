@@ -1,7 +1,7 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { rejectionMessage } from './verdict.js';
-import { ProtoReader } from './reader.js';
+import { ProtoReader } from './protobuf/wire.js';
 import { RpcCodes, encodeExportResponse, encodeStatus } from './response.js';
 
 function bytes(body: Uint8Array | string): Uint8Array {

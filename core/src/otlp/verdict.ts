@@ -36,8 +36,8 @@ export interface OtlpTraces extends OtlpVerdict {
 /** Deepest AnyValue nesting (arrays, kvlists) accepted; deeper is hostile, not telemetry. */
 export const MAX_ANY_VALUE_DEPTH = 32;
 
-/** Thrown inside a decoder for a problem confined to one span; caught at the span, never escapes. */
-export class SpanRejectedError extends Error {}
+/** The problem of a span with an attribute value deeper than {@link MAX_ANY_VALUE_DEPTH}. */
+export const DEPTH_PROBLEM = `attribute value nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`;
 
 const ALL_ZERO = /^0+$/;
 const kinds: ReadonlySet<unknown> = new Set(Object.values(SpanKinds));

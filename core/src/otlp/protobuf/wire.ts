@@ -1,13 +1,10 @@
 /**
  * A minimal protobuf wire-format reader over a Uint8Array: just what the OTLP trace decoder needs.
  * Hand-written rather than generated so the decoder builds only X-Ray's model (no intermediate
- * objects) and so every read is bounds-checked against hostile input.
+ * objects) and so every read is bounds-checked against hostile input. Malformed or truncated bytes
+ * throw a MalformedOtlpError (../problems.ts).
  */
-
-/** Malformed or truncated protobuf: the whole request is undecodable. */
-export class ProtoError extends Error {
-  readonly code = 'XRAY_OTLP_MALFORMED';
-}
+import { MalformedOtlpError, type SpanProblemSlot } from '../problems.js';
 
 // Protobuf wire types.
 const VARINT = 0;
@@ -19,9 +16,10 @@ const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(
 const TWO_32 = 4294967296;
 const TEN_10 = 1e10;
 
-export class ProtoReader {
+export class ProtoReader implements SpanProblemSlot {
   /** Read position. Callers may move it past a range they have inspected. */
   pos = 0;
+  problem: string | undefined = undefined;
   /** Low and high 32 bits of the last {@link varint64}, unsigned. */
   lo = 0;
   hi = 0;
@@ -38,7 +36,7 @@ export class ProtoReader {
   }
 
   #byte(): number {
-    if (this.pos >= this.buf.length) throw new ProtoError('truncated varint');
+    if (this.pos >= this.buf.length) throw new MalformedOtlpError('truncated varint');
     return this.buf[this.pos++]!;
   }
 
@@ -61,7 +59,7 @@ export class ProtoReader {
       hi |= (b & 0x7f) << (i * 7 + 3);
       if (b < 0x80) return this.#set(lo, hi);
     }
-    throw new ProtoError('varint longer than 10 bytes');
+    throw new MalformedOtlpError('varint longer than 10 bytes');
   }
 
   #set(lo: number, hi: number): void {
@@ -94,7 +92,7 @@ export class ProtoReader {
   /** Moves past a fixed-size field of `size` bytes and returns where it started. */
   fixed(size: number): number {
     const start = this.pos;
-    if (start + size > this.buf.length) throw new ProtoError('truncated fixed-size field');
+    if (start + size > this.buf.length) throw new MalformedOtlpError('truncated fixed-size field');
     this.pos = start + size;
     return start;
   }
@@ -129,15 +127,15 @@ export class ProtoReader {
     if (b !== undefined && b < 0x80) {
       // One-byte length: most keys, values and small messages.
       const end = this.pos + 1 + b;
-      if (end > limit) throw new ProtoError('length-delimited field overruns its message');
+      if (end > limit) throw new MalformedOtlpError('length-delimited field overruns its message');
       this.pos++;
       return end;
     }
     this.varint64();
     // A length of 2^32 or more cannot fit any body; taking only its low bits would misread it.
-    if (this.hi !== 0) throw new ProtoError('length-delimited field longer than 4 GiB');
+    if (this.hi !== 0) throw new MalformedOtlpError('length-delimited field longer than 4 GiB');
     const end = this.pos + this.lo;
-    if (end > limit) throw new ProtoError('length-delimited field overruns its message');
+    if (end > limit) throw new MalformedOtlpError('length-delimited field overruns its message');
     return end;
   }
 
@@ -189,19 +187,19 @@ export class ProtoReader {
         return;
       default:
         // Groups (3, 4) are deprecated and absent from OTLP; 6 and 7 do not exist.
-        throw new ProtoError(`unsupported wire type ${tag & 7}`);
+        throw new MalformedOtlpError(`unsupported wire type ${tag & 7}`);
     }
   }
 
   /** Reads a tag, rejecting field number 0 (always malformed). */
   tag(): number {
     const tag = this.uint32();
-    if (tag >>> 3 === 0) throw new ProtoError('field number 0');
+    if (tag >>> 3 === 0) throw new MalformedOtlpError('field number 0');
     return tag;
   }
 
   /** Checks that a message's fields ended exactly at its boundary. */
   expectEnd(end: number): void {
-    if (this.pos !== end) throw new ProtoError('field overruns its message');
+    if (this.pos !== end) throw new MalformedOtlpError('field overruns its message');
   }
 }
