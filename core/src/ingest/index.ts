@@ -12,3 +12,4 @@ export {
   type QueuedSpans,
 } from './queue.js';
 export { DEAD_LETTER_FIELDS, deadLetterStream } from './dead-letters.js';
+export { DEFAULT_CONSUMER_GROUP, DEFAULT_STREAM } from './defaults.js';
