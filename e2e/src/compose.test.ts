@@ -35,8 +35,11 @@ function sources(dir: string): string {
 function envNamesRead(pkg: string): Set<string> {
   const text =
     sources(join(root, pkg, 'src')) + sources(join(root, 'core', 'src')) + sources(join(root, 'auth', 'src'));
-  // `env.NAME`, `env['NAME']`, or a name passed to a config helper (`get('NAME')`, `int(env, 'NAME', ...)`).
-  return new Set([...text.matchAll(/(?:env\.|env\[['"]|get\(['"]|\(env, ['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+  // `env.NAME`, `env['NAME']`, a name passed to a config helper (`get('NAME')`, `int(env, 'NAME', ...)`), or
+  // a setting declared with `@xray/core/service` (`portSetting('NAME', ...)`).
+  return new Set(
+    [...text.matchAll(/(?:env\.|env\[['"]|get\(['"]|\(env, ['"]|Setting\(['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!)
+  );
 }
 
 const containerPorts = (service: string): number[] =>

@@ -12,14 +12,7 @@ import {
   rejectionMessage,
   type OtlpFormat,
 } from '@xray/core/otlp';
-import {
-  PROMETHEUS_CONTENT_TYPE,
-  byLabel,
-  processMetrics,
-  readiness,
-  renderMetrics,
-  type MetricFamily,
-} from '@xray/core/service';
+import { byLabel, createOpsApp, type MetricFamily } from '@xray/core/service';
 import type { Authenticator } from '@xray/auth';
 import { Hono } from 'hono';
 import { type BodyResult, gunzipLimited, readLimited, tooLargeMessage } from './body.js';
@@ -59,21 +52,12 @@ export interface Receiver {
   stats: ReceiverStats;
 }
 
-/** Builds the receiver app: `POST /v1/traces` (OTLP/HTTP, protobuf or JSON) and `GET /healthz`. */
+/** Builds the receiver app: `POST /v1/traces` (OTLP/HTTP, protobuf or JSON), and `/healthz`, `/readyz`, `/metrics`. */
 export function createApp(deps: ReceiverDeps): Receiver {
   const stats: ReceiverStats = { acceptedSpans: 0, rejectedSpans: 0, ignoredSpans: 0, requests: {} };
   const exportTraces = createExportHandler(deps, stats);
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    const { ready, body } = await readiness({ redis: () => deps.queue.ready() });
-    return c.json(body, ready ? 200 : 503);
-  });
-  app.get('/metrics', (c) =>
-    c.body(renderMetrics([...receiverMetrics(stats), ...processMetrics()]), 200, {
-      'content-type': PROMETHEUS_CONTENT_TYPE,
-    })
-  );
+  app.route('/', createOpsApp({ checks: { redis: () => deps.queue.ready() }, metrics: () => receiverMetrics(stats) }));
   app.use('/v1/traces', async (c, next) => {
     await next();
     const status = String(c.res.status);

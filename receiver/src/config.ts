@@ -1,6 +1,20 @@
+/** The receiver's settings, each declared once with its default, read from the environment once at boot. */
 import { parseStoreSetting } from '@xray/auth';
-import { readInteger } from '@xray/core/service';
-/** The receiver's settings, read from the environment once at boot. */
+import { DEFAULT_STREAM } from '@xray/core/ingest';
+import {
+  AUTH_CACHE_SETTING,
+  DEFAULT_HOST,
+  DEFAULT_PORTS,
+  REDIS_URL_SETTING,
+  authStoreSetting,
+  integerSetting,
+  portSetting,
+  readSettings,
+  textSetting,
+  type Env,
+} from '@xray/core/service';
+
+export { ConfigError } from '@xray/core/service';
 
 /** Parsed, checked settings. */
 export interface ReceiverConfig {
@@ -34,81 +48,24 @@ export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Above this a single body would strain the process; larger settings are a mistake. */
 const MAX_MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
-/** A setting that cannot be used; `variable` names the environment variable to fix. */
-export class ConfigError extends Error {
-  readonly code = 'XRAY_CONFIG_INVALID';
-  constructor(
-    readonly variable: string,
-    message: string,
-    options?: ErrorOptions
-  ) {
-    super(`${variable}: ${message}`, options);
-    this.name = 'ConfigError';
-  }
-}
+const SETTINGS = {
+  port: portSetting('RECEIVER_PORT', DEFAULT_PORTS.receiver),
+  host: textSetting('RECEIVER_HOST', DEFAULT_HOST),
+  redisUrl: REDIS_URL_SETTING,
+  stream: textSetting('XRAY_STREAM', DEFAULT_STREAM),
+  maxBodyBytes: integerSetting('RECEIVER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
+  authStore: authStoreSetting(parseStoreSetting),
+  authCacheMillis: AUTH_CACHE_SETTING,
+  spansPerSecond: integerSetting('RECEIVER_RATE_SPANS_PER_SECOND', 10_000, 0, 1e9),
+  bytesPerSecond: integerSetting('RECEIVER_RATE_BYTES_PER_SECOND', 64 * 1024 * 1024, 0, 1e12),
+  burstSeconds: integerSetting('RECEIVER_RATE_BURST_SECONDS', 2, 1, 3600),
+};
 
 /**
  * Reads the settings from `env` (process.env in main.ts), applying defaults to unset or empty
- * variables. Throws {@link ConfigError} naming the first invalid variable.
+ * variables. Throws `ConfigError` naming the first invalid variable.
  */
-export function parseConfig(env: Readonly<Record<string, string | undefined>>): ReceiverConfig {
-  const get = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  return {
-    port: integer(env, 'RECEIVER_PORT', 4318, 0, 65535),
-    host: get('RECEIVER_HOST') ?? '127.0.0.1',
-    redisUrl: redisUrl(get('REDIS_URL') ?? 'redis://127.0.0.1:6379'),
-    stream: get('XRAY_STREAM') ?? 'xray:spans',
-    maxBodyBytes: integer(env, 'RECEIVER_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1, MAX_MAX_BODY_BYTES),
-    authStore: authStore(get('XRAY_AUTH_STORE')),
-    authCacheMillis: integer(env, 'XRAY_AUTH_CACHE_MS', 5000, 0, 3_600_000),
-    rateLimits: {
-      spansPerSecond: integer(env, 'RECEIVER_RATE_SPANS_PER_SECOND', 10_000, 0, 1e9),
-      bytesPerSecond: integer(env, 'RECEIVER_RATE_BYTES_PER_SECOND', 64 * 1024 * 1024, 0, 1e12),
-      burstSeconds: integer(env, 'RECEIVER_RATE_BURST_SECONDS', 2, 1, 3600),
-    },
-  };
-}
-
-function integer(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number
-): number {
-  try {
-    return readInteger(env, name, fallback, min, max);
-  } catch (cause) {
-    throw new ConfigError(name, (cause as Error).message.replace(`${name} must be `, 'expected '), { cause });
-  }
-}
-
-function redisUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (cause) {
-    // The value is not echoed: it may hold a password.
-    throw new ConfigError('REDIS_URL', `expected redis://[:password@]host:port[/db]; the URL is malformed`, { cause });
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigError('REDIS_URL', `expected a redis:// or rediss:// URL, got protocol "${url.protocol}"`);
-  }
-  return raw;
-}
-
-function authStore(raw: string | undefined): string {
-  try {
-    parseStoreSetting(raw);
-  } catch (cause) {
-    throw new ConfigError(
-      'XRAY_AUTH_STORE',
-      (cause as Error).message.replace(/^XRAY_AUTH_STORE must be /, 'expected '),
-      { cause }
-    );
-  }
-  return raw ?? 'redis';
+export function parseConfig(env: Env): ReceiverConfig {
+  const { spansPerSecond, bytesPerSecond, burstSeconds, ...rest } = readSettings(env, SETTINGS);
+  return { ...rest, rateLimits: { spansPerSecond, bytesPerSecond, burstSeconds } };
 }

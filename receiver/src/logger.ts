@@ -1,9 +1,2 @@
-/** Where the receiver reports state changes (not per-request events); `console` fits. */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** A logger that drops everything: the default, so tests and embedders stay quiet. */
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+/** The receiver logs with the services' one logger (`@xray/core/service`); these names stay for its users. */
+export { silentLogger, type Logger } from '@xray/core/service';

@@ -1,31 +1,22 @@
 #!/usr/bin/env node
 /**
  * The receiver process: the only place that reads the environment and wires real clients.
- * Stops cleanly on SIGTERM/SIGINT: no new requests, in-flight ones finish, then Redis closes.
+ * Stops cleanly on SIGTERM/SIGINT: no new requests, in-flight ones finish (for up to 5 s), then
+ * Redis closes.
  */
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { createAuthenticator, openKeyStore } from '@xray/auth';
+import { runService } from '@xray/core/service';
 import { createApp } from './app.js';
-import { ConfigError, parseConfig, type ReceiverConfig } from './config.js';
+import { parseConfig } from './config.js';
 import { createRedisSpanQueue } from './queue.js';
 import { createRateLimiter } from './rate-limit.js';
 
 /** Longest a shutdown waits for in-flight requests before dropping their connections. */
 const SHUTDOWN_GRACE_MILLIS = 5000;
 
-function loadConfig(): ReceiverConfig {
-  try {
-    return parseConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`receiver: invalid configuration: ${err.message}`);
-    process.exit(1);
-  }
-}
-
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = console;
+await runService('receiver', async (logger) => {
+  const config = parseConfig(process.env);
   const queue = createRedisSpanQueue({ url: config.redisUrl, stream: config.stream, logger });
   // Not fatal: requests are answered 503 until Redis is reachable. Waiting a moment avoids
   // refusing the first requests of a stack that starts Redis and the receiver together.
@@ -37,33 +28,22 @@ async function main(): Promise<void> {
   const { app } = createApp({ queue, authenticate, rateLimiter, maxBodyBytes: config.maxBodyBytes, logger });
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    console.log(
-      `receiver listening on http://${host}:${info.port} (stream ${config.stream}, keys in ${keys.description})`
-    );
-  });
-  server.on('error', (err: Error) => {
-    console.error(`receiver: cannot listen on ${host}:${config.port}: ${err.message}`);
-    process.exit(1);
-  });
-
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => {
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MILLIS).unref();
-    // Redis closes after the server: in-flight requests still need it to enqueue.
-    server.close(() => {
-      void Promise.allSettled([queue.close(), keys.close()]).finally(() => process.exit(0));
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+      logger.info(`listening on http://${host}:${info.port}`, { stream: config.stream, keys: keys.description });
+      resolve(s);
     });
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
+    s.once('error', (err: Error) => reject(new Error(`cannot listen on ${host}:${config.port}: ${err.message}`)));
+  });
 
-main().catch((err: unknown) => {
-  console.error('receiver: failed to start:', err);
-  process.exit(1);
+  return {
+    async stop() {
+      setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MILLIS).unref();
+      // Redis closes after the server: in-flight requests still need it to enqueue.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([queue.close(), keys.close()]);
+    },
+  };
 });
