@@ -2,15 +2,11 @@
  * The JSON tokenizer under the OTLP/JSON decoder: strict RFC 8259 syntax (what JSON.parse accepts)
  * over UTF-8 bytes, checking without building. Strings and numbers are located, not converted;
  * the decoder converts the few it needs. Bounds-checked against hostile input; any nesting depth.
+ * Bad syntax throws a MalformedOtlpError (../problems.ts). Moving through objects and arrays is in
+ * cursor.ts, beside it.
  */
 import { Buffer, isAscii } from 'node:buffer';
-import type { AttrValue } from '../model/span.js';
-import { MAX_ANY_VALUE_DEPTH } from './verdict.js';
-
-/** Not JSON: the whole request is undecodable. */
-export class JsonSyntaxError extends Error {
-  readonly code = 'XRAY_OTLP_MALFORMED';
-}
+import { MalformedOtlpError } from '../problems.js';
 
 const OBJECT = 1;
 const ARRAY = 2;
@@ -22,31 +18,25 @@ STRING_STOP[0x5c] = 1;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
-export class Reader {
+/** A position in a JSON body, and the text of what it has scanned. */
+export class JsonLexer {
   /** Read position. */
   pos = 0;
-  /** The first problem of the value just read by an OTLP reader, or undefined. */
-  err: string | undefined = undefined;
   /** Whether the string just scanned had escapes. */
   escaped = false;
   /** Containers open in {@link skipValue}. */
   readonly stack: number[] = [];
-  /** AnyValue fields by depth (7 per depth), read before one is chosen. */
-  readonly anyValues: AttrValue[] = new Array<AttrValue>((MAX_ANY_VALUE_DEPTH + 1) * 7).fill(null);
-  readonly anyErrors: (string | undefined)[] = new Array<string | undefined>((MAX_ANY_VALUE_DEPTH + 1) * 7).fill(
-    undefined
-  );
   readonly #bytes: Buffer;
-  /** When building from an ASCII body: the body as text, whose slices are far cheaper than decoding each string. */
+  /** With `manyStrings` on an ASCII body: the body as text, whose slices are far cheaper than decoding each string. */
   readonly #ascii: string | undefined;
 
+  /** `manyStrings`: most strings will be taken, so keep the body as text when that is cheaper. */
   constructor(
     readonly b: Uint8Array,
-    /** Whether values are built (decoding) or only checked. */
-    public build: boolean
+    manyStrings: boolean
   ) {
     this.#bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    this.#ascii = build && isAscii(b) ? this.#bytes.toString('latin1') : undefined;
+    this.#ascii = manyStrings && isAscii(b) ? this.#bytes.toString('latin1') : undefined;
   }
 
   /** The text of [start, end): a string's content (decoded when `escaped`) or a number's digits. */
@@ -58,13 +48,14 @@ export class Reader {
     return unescape(this.#bytes.toString('utf8', start - 1, end + 1)); // checked already: exact escapes
   }
 
-  syntax(message: string): JsonSyntaxError {
-    return new JsonSyntaxError(`${message} at byte ${this.pos}`);
+  /** Bad syntax here: the error to throw. */
+  syntax(message: string): MalformedOtlpError {
+    return new MalformedOtlpError(`${message} at byte ${this.pos}`);
   }
 }
 
 /** Skips JSON whitespace. */
-export function ws(r: Reader): void {
+export function ws(r: JsonLexer): void {
   const b = r.b;
   let p = r.pos;
   for (;;) {
@@ -80,7 +71,7 @@ export function isNumberStart(c: number | undefined): boolean {
 }
 
 /** At '"': moves past the string's closing quote; `r.escaped` tells whether it had escapes. */
-export function scanString(r: Reader): void {
+export function scanString(r: JsonLexer): void {
   const b = r.b;
   const n = b.length;
   let p = r.pos + 1;
@@ -126,7 +117,7 @@ export function scanString(r: Reader): void {
 }
 
 /** At a number: moves past it, checking its grammar; true when it is an integer (no fraction, no exponent). */
-export function scanNumber(r: Reader): boolean {
+export function scanNumber(r: JsonLexer): boolean {
   const b = r.b;
   let p = r.pos;
   let integer = true;
@@ -164,7 +155,7 @@ export function scanNumber(r: Reader): boolean {
 }
 
 /** At `word` (true, false or null): moves past it; returns whether it was `true`. */
-export function literal(r: Reader, word: 'true' | 'false' | 'null'): boolean {
+export function literal(r: JsonLexer, word: 'true' | 'false' | 'null'): boolean {
   const b = r.b;
   for (let i = 0; i < word.length; i++) {
     if (b[r.pos + i] !== word.charCodeAt(i)) throw r.syntax('unexpected character');
@@ -174,7 +165,7 @@ export function literal(r: Reader, word: 'true' | 'false' | 'null'): boolean {
 }
 
 /** Reads a member name (at its quote) and the colon; leaves the reader at the value. */
-function memberName(r: Reader): void {
+function memberName(r: JsonLexer): void {
   if (r.b[r.pos] !== 0x22) throw r.syntax('expected a member name');
   scanString(r);
   ws(r);
@@ -184,7 +175,7 @@ function memberName(r: Reader): void {
 }
 
 /** Moves past the value here, checking its syntax; iterative, so any depth is fine. */
-export function skipValue(r: Reader): void {
+export function skipValue(r: JsonLexer): void {
   const b = r.b;
   const stack = r.stack;
   let depth = 0;
