@@ -1,5 +1,5 @@
 import type { Authenticator } from '@xray/auth';
-import { PROMETHEUS_CONTENT_TYPE, processMetrics, readiness, renderMetrics } from '@xray/core/service';
+import { classifyOutage, createOpsApp, silentLogger, type Logger } from '@xray/core/service';
 import { Hono } from 'hono';
 import { registerAlertRoutes } from './alerts/routes.js';
 import type { AlertStore } from './alerts/store.js';
@@ -19,7 +19,8 @@ export interface QueryAppDeps {
   authenticate: Authenticator;
   /** Reachability checks for /readyz, e.g. `{ clickhouse, s3 }`. */
   checks?: Record<string, () => Promise<boolean>>;
-  log?: (line: string) => void;
+  /** Where failed requests are reported (default: nowhere). */
+  logger?: Logger;
   /** Alert rules and state (`/v1/alerts/*`); without it those routes are absent. */
   alerts?: AlertStore;
 }
@@ -49,34 +50,33 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
     await next();
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route(
+    '/',
+    createOpsApp({
+      checks: deps.checks,
+      metrics: () => {
+        const samples = [...requests].map(([key, v]) => {
+          const [route = '', status = ''] = key.split('\u0000');
+          return { labels: { route, status }, ...v };
+        });
+        return [
+          {
+            name: 'xray_query_requests_total',
+            help: 'Answered API requests, by route and HTTP status.',
+            type: 'counter',
+            samples: samples.map((x) => ({ labels: x.labels, value: x.count })),
+          },
+          {
+            name: 'xray_query_request_seconds_total',
+            help: 'Time spent answering, by route and status; divide by requests for the mean latency.',
+            type: 'counter',
+            samples: samples.map((x) => ({ labels: x.labels, value: x.millis / 1000 })),
+          },
+        ];
+      },
+    })
+  );
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
-  app.get('/readyz', async (c) => {
-    const { ready, body } = await readiness(deps.checks ?? {});
-    return c.json(body, ready ? 200 : 503);
-  });
-  app.get('/metrics', (c) => {
-    const samples = [...requests].map(([key, v]) => {
-      const [route = '', status = ''] = key.split('\u0000');
-      return { labels: { route, status }, ...v };
-    });
-    const body = renderMetrics([
-      ...processMetrics(),
-      {
-        name: 'xray_query_requests_total',
-        help: 'Answered API requests, by route and HTTP status.',
-        type: 'counter',
-        samples: samples.map((x) => ({ labels: x.labels, value: x.count })),
-      },
-      {
-        name: 'xray_query_request_seconds_total',
-        help: 'Time spent answering, by route and status; divide by requests for the mean latency.',
-        type: 'counter',
-        samples: samples.map((x) => ({ labels: x.labels, value: x.millis / 1000 })),
-      },
-    ]);
-    return c.body(body, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
-  });
 
   const stores = { rows: deps.rows, payloads: deps.payloads };
   for (const routes of [runRoutes, stepRoutes, itemRoutes, trendRoutes]) app.route('/v1', routes(stores));
@@ -92,8 +92,9 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
-    deps.log?.(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
-    if (isConnectionError(err)) {
+    (deps.logger ?? silentLogger).error(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
+    // Storage the network cannot reach: 503, worth a retry. Anything else (a failing query, a bug): 500.
+    if (classifyOutage(err) === 'unreachable') {
       c.header('Retry-After', '1');
       return errorJson(
         c,
@@ -111,16 +112,6 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   });
 
   return app;
-}
-
-/** Network-level failures (storage down or unreachable), as opposed to a failing query. */
-function isConnectionError(err: Error): boolean {
-  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
-  return (
-    (typeof code === 'string' &&
-      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_)/.test(code)) ||
-    err.name === 'TimeoutError'
-  );
 }
 
 const AUTH_ERROR_CODES = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth_unavailable' } as const;

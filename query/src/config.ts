@@ -1,10 +1,23 @@
 import { parseStoreSetting } from '@xray/auth';
-import { readInteger } from '@xray/core/service';
+import {
+  AUTH_CACHE_SETTING,
+  DEFAULT_HOST,
+  DEFAULT_PORTS,
+  REDIS_URL_SETTING,
+  authStoreSetting,
+  integerSetting,
+  portSetting,
+  readSettings,
+  textSetting,
+  type Env,
+} from '@xray/core/service';
 import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
 /** Query API settings, parsed once at boot from the environment. */
 export interface QueryConfig extends StorageSettings {
+  /** QUERY_HOST, default 127.0.0.1. */
   host: string;
+  /** QUERY_PORT, default 8080; 0 picks a free port. */
   port: number;
   /** XRAY_AUTH_STORE: where API keys live (`redis`, `redis:<prefix>` or `file:<path>`). */
   authStore: string;
@@ -20,19 +33,18 @@ export interface QueryConfig extends StorageSettings {
   alertsWebhookTimeoutMillis: number;
 }
 
-/** Reads the query API's environment; throws one clear error naming the bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryConfig {
-  const authStore = env.XRAY_AUTH_STORE?.trim() || 'redis';
-  parseStoreSetting(authStore);
-  return {
-    host: env.QUERY_HOST ?? '127.0.0.1',
-    port: readInteger(env, 'QUERY_PORT', 8080, 0, 65535),
-    authStore,
-    authCacheMillis: readInteger(env, 'XRAY_AUTH_CACHE_MS', 5000, 0, 3_600_000),
-    redisUrl: env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
-    alertsPrefix: env.XRAY_ALERTS_PREFIX?.trim() || 'xray:alerts',
-    alertsIntervalMillis: readInteger(env, 'XRAY_ALERTS_INTERVAL_MS', 60_000, 0, 86_400_000),
-    alertsWebhookTimeoutMillis: readInteger(env, 'XRAY_ALERTS_WEBHOOK_TIMEOUT_MS', 5000, 1, 60_000),
-    ...readStorageSettings(env),
-  };
+const SETTINGS = {
+  host: textSetting('QUERY_HOST', DEFAULT_HOST),
+  port: portSetting('QUERY_PORT', DEFAULT_PORTS.query),
+  authStore: authStoreSetting(parseStoreSetting),
+  authCacheMillis: AUTH_CACHE_SETTING,
+  redisUrl: REDIS_URL_SETTING,
+  alertsPrefix: textSetting('XRAY_ALERTS_PREFIX', 'xray:alerts'),
+  alertsIntervalMillis: integerSetting('XRAY_ALERTS_INTERVAL_MS', 60_000, 0, 86_400_000),
+  alertsWebhookTimeoutMillis: integerSetting('XRAY_ALERTS_WEBHOOK_TIMEOUT_MS', 5000, 1, 60_000),
+};
+
+/** Reads the query API's environment (process.env in main.ts); throws a `ConfigError` naming the bad variable. */
+export function loadConfig(env: Env): QueryConfig {
+  return { ...readSettings(env, SETTINGS), ...readStorageSettings(env) };
 }

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
+/**
+ * The query API process: the only place that reads the environment and wires real clients.
+ * Stops cleanly on SIGTERM/SIGINT: no new requests, in-flight ones finish, then the alert
+ * scheduler stops and the clients close.
+ */
 import { createClient } from '@clickhouse/client';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { createAuthenticator, openKeyStore } from '@xray/auth';
+import { runService } from '@xray/core/service';
 import { s3ClientConfig } from '@xray/core/storage';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -11,52 +17,56 @@ import { webhookNotifier } from './alerts/notify.js';
 import { startAlertScheduler } from './alerts/scheduler.js';
 import { redisAlertStore } from './alerts/store.js';
 
-// The only place that reads the environment and wires real clients.
-const config = loadConfig();
-const clickhouse = createClient(config.clickhouse);
-const s3 = new S3Client(s3ClientConfig(config.s3));
-const keys = openKeyStore(config.authStore, config.redisUrl);
-const rows = clickhouseRows(clickhouse);
-const log = (line: string) => process.stderr.write(`[query] ${line}\n`);
-const alerts = redisAlertStore(config.redisUrl, config.alertsPrefix);
-const scheduler = startAlertScheduler({
-  store: alerts,
-  rows,
-  notify: webhookNotifier({ timeoutMillis: config.alertsWebhookTimeoutMillis }),
-  intervalMillis: config.alertsIntervalMillis,
-  knowsProject: async (project) => (await keys.getProject(project)) !== undefined,
-  log,
-});
-const app = createApp({
-  rows,
-  alerts,
-  payloads: s3Payloads(s3, config.s3.bucket),
-  authenticate: createAuthenticator(keys, { kind: 'read', cacheMillis: config.authCacheMillis }),
-  checks: {
-    keys: () =>
-      keys.getKey('000000000000').then(
-        () => true,
-        () => false
-      ),
-    clickhouse: async () => (await clickhouse.ping()).success,
-    s3: () =>
-      s3.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(
-        () => true,
-        () => false
-      ),
-  },
-  log,
-});
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  process.stdout.write(`query API listening on http://${config.host}:${info.port}\n`);
-});
-const shutdown = () => {
-  server.close(() => {
-    void scheduler
-      .stop()
-      .then(() => Promise.allSettled([clickhouse.close(), keys.close(), alerts.close()]))
-      .then(() => process.exit(0));
+await runService('query', async (logger) => {
+  const config = loadConfig(process.env);
+  const clickhouse = createClient(config.clickhouse);
+  const s3 = new S3Client(s3ClientConfig(config.s3));
+  const keys = openKeyStore(config.authStore, config.redisUrl);
+  const rows = clickhouseRows(clickhouse);
+  const alerts = redisAlertStore(config.redisUrl, config.alertsPrefix);
+  const scheduler = startAlertScheduler({
+    store: alerts,
+    rows,
+    notify: webhookNotifier({ timeoutMillis: config.alertsWebhookTimeoutMillis }),
+    intervalMillis: config.alertsIntervalMillis,
+    knowsProject: async (project) => (await keys.getProject(project)) !== undefined,
+    log: (line) => logger.warn(line),
   });
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+  const app = createApp({
+    rows,
+    alerts,
+    payloads: s3Payloads(s3, config.s3.bucket),
+    authenticate: createAuthenticator(keys, { kind: 'read', cacheMillis: config.authCacheMillis }),
+    checks: {
+      keys: () =>
+        keys.getKey('000000000000').then(
+          () => true,
+          () => false
+        ),
+      clickhouse: async () => (await clickhouse.ping()).success,
+      s3: () =>
+        s3.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(
+          () => true,
+          () => false
+        ),
+    },
+    logger,
+  });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      logger.info(`listening on http://${config.host}:${info.port}`);
+      resolve(s);
+    });
+    s.once('error', (err: Error) =>
+      reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`))
+    );
+  });
+
+  return {
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler.stop();
+      await Promise.allSettled([clickhouse.close(), keys.close(), alerts.close()]);
+    },
+  };
+});
