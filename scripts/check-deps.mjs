@@ -3,7 +3,8 @@
 //
 // 1. Between packages: otel <- sdk; otel <- core <- auth <- receiver | query | cli; core <- processor.
 //    Services never import each other; only the launcher (stack), the tests (e2e), the benchmarks
-//    (bench) and the reliability suite (reliability) may reach across. `@xray/core` is imported by
+//    (bench) and the reliability suite (reliability) may reach across (the suite imports the
+//    processor to start it with faults). `@xray/core` is imported by
 //    purpose (`@xray/core/api`, ...), and each package may use only the purposes listed for it: the
 //    CLI and the Grafana plugin only the query API's answer types, no service the test helpers.
 // 2. Inside core: each purpose folder may import only the folders listed for it.
@@ -26,7 +27,8 @@ const allowed = {
   stack: ['otel', 'core/api', 'core/service', 'auth', 'sdk'],
   e2e: ['otel', ...CORE_ALL, 'auth', 'cli', 'sdk', 'stack'],
   bench: ['otel', ...CORE_ALL, 'auth', 'sdk', 'stack'],
-  reliability: ['otel', ...CORE_ALL, 'auth', 'sdk', 'stack'],
+  // The reliability suite starts the processor's own wiring with a stage hook (its faulty processor).
+  reliability: ['otel', ...CORE_ALL, 'auth', 'processor', 'sdk', 'stack'],
   // The Grafana plugin runs in the browser: it may import only types, and only the API's.
   'grafana-plugin': ['core/api'],
 };

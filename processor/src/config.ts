@@ -1,41 +1,57 @@
 import { hostname } from 'node:os';
-import { readInteger } from '@xray/core/service';
+import { DEFAULT_CONSUMER_GROUP, DEFAULT_STREAM } from '@xray/core/ingest';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORTS,
+  REDIS_URL_SETTING,
+  integerSetting,
+  portSetting,
+  readSettings,
+  textSetting,
+  type Env,
+} from '@xray/core/service';
 import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
 /** Processor settings, parsed once at boot from the environment. */
 export interface ProcessorConfig extends StorageSettings {
+  /** REDIS_URL, default redis://127.0.0.1:6379. */
   redisUrl: string;
+  /** XRAY_STREAM, default `xray:spans`. */
   stream: string;
+  /** XRAY_CONSUMER_GROUP, default `xray-processors`: processors in one group share the stream's entries. */
   group: string;
+  /**
+   * PROCESSOR_CONSUMER, default the host name. Stable across restarts, so a restarted processor
+   * finds its own pending entries; give each processor on one host its own name.
+   */
   consumer: string;
-  /** Most stream entries read and written as one batch. */
+  /** PROCESSOR_BATCH_ENTRIES, default 200 (1 to 10,000): most stream entries read and written as one batch. */
   batchEntries: number;
-  /** How long a read waits for new entries before looping. */
+  /** PROCESSOR_BLOCK_MS, default 1,000 (at most 60,000): how long a read waits for new entries before looping. */
   blockMillis: number;
-  /** Entries pending this long on another consumer are claimed (it probably crashed). */
+  /** PROCESSOR_CLAIM_IDLE_MS, default 60,000: entries pending this long on another consumer are claimed (it probably crashed). */
   claimIdleMillis: number;
-  /** Failed writes of one entry, for a reason in its data, after which it is dead-lettered. */
+  /** PROCESSOR_MAX_ATTEMPTS, default 5: failed writes of one entry, for a reason in its data, after which it is dead-lettered. */
   maxAttempts: number;
-  /** Where the health endpoint listens. */
+  /** PROCESSOR_HOST, default 127.0.0.1: where the health endpoints listen. */
   host: string;
+  /** PROCESSOR_PORT, default 4320; 0 picks a free port. */
   port: number;
 }
 
-/** Reads the processor's environment; throws one clear error naming the bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
-  return {
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    stream: env.XRAY_STREAM ?? 'xray:spans',
-    group: env.XRAY_CONSUMER_GROUP ?? 'xray-processors',
-    // Stable across restarts, so a restarted processor finds its own pending entries; give each
-    // processor on one host its own name.
-    consumer: env.PROCESSOR_CONSUMER || hostname(),
-    ...readStorageSettings(env),
-    batchEntries: readInteger(env, 'PROCESSOR_BATCH_ENTRIES', 200, 1),
-    blockMillis: readInteger(env, 'PROCESSOR_BLOCK_MS', 1000, 1),
-    claimIdleMillis: readInteger(env, 'PROCESSOR_CLAIM_IDLE_MS', 60_000, 1000),
-    maxAttempts: readInteger(env, 'PROCESSOR_MAX_ATTEMPTS', 5, 1),
-    host: env.PROCESSOR_HOST || '127.0.0.1',
-    port: readInteger(env, 'PROCESSOR_PORT', 4320, 0),
+/** Reads the processor's environment (process.env in main.ts); throws a `ConfigError` naming the bad variable. */
+export function loadConfig(env: Env): ProcessorConfig {
+  const settings = {
+    redisUrl: REDIS_URL_SETTING,
+    stream: textSetting('XRAY_STREAM', DEFAULT_STREAM),
+    group: textSetting('XRAY_CONSUMER_GROUP', DEFAULT_CONSUMER_GROUP),
+    consumer: textSetting('PROCESSOR_CONSUMER', hostname()),
+    batchEntries: integerSetting('PROCESSOR_BATCH_ENTRIES', 200, 1, 10_000),
+    blockMillis: integerSetting('PROCESSOR_BLOCK_MS', 1000, 1, 60_000),
+    claimIdleMillis: integerSetting('PROCESSOR_CLAIM_IDLE_MS', 60_000, 1000, 86_400_000),
+    maxAttempts: integerSetting('PROCESSOR_MAX_ATTEMPTS', 5, 1, 1000),
+    host: textSetting('PROCESSOR_HOST', DEFAULT_HOST),
+    port: portSetting('PROCESSOR_PORT', DEFAULT_PORTS.processor),
   };
+  return { ...readSettings(env, settings), ...readStorageSettings(env) };
 }

@@ -1,12 +1,10 @@
 export { ClickHouseWriter, type ClickHouseOptions } from './clickhouse.js';
 export { loadConfig, type ProcessorConfig } from './config.js';
 export { RedisDeadLetters } from './dead-letters.js';
-export {
-  Processor,
-  type BatchSink,
-  type DeadLetters,
-  type ProcessorOptions,
-  type ProcessorStats,
-} from './processor.js';
+export { createProcessorOps, type ProcessorOpsDeps } from './ops.js';
+export { Processor, type BatchSink, type DeadLetters, type ProcessorOptions } from './processor.js';
 export { PayloadWriter, type S3Options } from './s3.js';
+export { startProcessor, type StartProcessorOptions } from './service.js';
+export { PROCESSOR_STAGES, type ProcessorStage, type StageHook } from './stages.js';
+export { type ProcessorStats } from './stats.js';
 export { GroupConsumer, type StreamEntry, type StreamOptions } from './stream.js';

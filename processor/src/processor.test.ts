@@ -520,7 +520,8 @@ describe('processor', () => {
       const wait = /retrying in (\d+) ms/.exec(line);
       if (wait) waits.push(Number(wait[1]));
     };
-    const p = newProcessor('c7', { batchEntries: 10, retryBaseMillis: 5, log }, down);
+    const logger = { info: log, warn: log, error: log };
+    const p = newProcessor('c7', { batchEntries: 10, retryBaseMillis: 5, logger }, down);
     p.start();
     const deadline = Date.now() + 20_000;
     while (waits.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

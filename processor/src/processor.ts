@@ -1,7 +1,8 @@
 import { decodeQueueEntry } from '@xray/core/ingest';
+import { isOutage, silentLogger, type Logger } from '@xray/core/service';
 import { emptyBatch, mapSpans, type WriteBatch } from '@xray/core/storage';
-import { isTransient } from './errors.js';
-import { faultAckBeforeWrite, faultPoint } from './faults.js';
+import type { StageHook } from './stages.js';
+import { emptyStats, type ProcessorStats } from './stats.js';
 import type { GroupConsumer, StreamEntry } from './stream.js';
 
 /** Where a batch goes. ClickHouse and S3 in production; anything with these two calls in a test. */
@@ -27,27 +28,10 @@ export interface ProcessorOptions {
   trimEveryMillis?: number;
   /** Wait after a failed write before retrying; doubles up to 30 s. */
   retryBaseMillis?: number;
-  log?: (line: string) => void;
-}
-
-/** Counters a `/metrics` endpoint or a test can read. */
-export interface ProcessorStats {
-  entries: number;
-  spans: number;
-  runs: number;
-  steps: number;
-  decisions: number;
-  objects: number;
-  deadLettered: number;
-  skipped: number;
-  writeFailures: number;
-  /** Failed writes in a row; 0 after a write succeeds. */
-  consecutiveFailures: number;
-  trimmed: number;
-  /** Completed batch writes (S3 + ClickHouse) and the time they took, for insert latency. */
-  writes: number;
-  writeMillisTotal: number;
-  lastBatchMillis: number;
+  /** Failed batches, dead letters and skipped spans are reported here (default: nowhere). */
+  logger?: Logger;
+  /** Sees each batch at each of its stages (see stages.ts); default none. */
+  onStage?: StageHook;
 }
 
 /**
@@ -57,22 +41,7 @@ export interface ProcessorStats {
  * the same entries changes nothing visible.
  */
 export class Processor {
-  readonly stats: ProcessorStats = {
-    entries: 0,
-    spans: 0,
-    runs: 0,
-    steps: 0,
-    decisions: 0,
-    objects: 0,
-    deadLettered: 0,
-    skipped: 0,
-    writeFailures: 0,
-    consecutiveFailures: 0,
-    trimmed: 0,
-    writes: 0,
-    writeMillisTotal: 0,
-    lastBatchMillis: 0,
-  };
+  readonly stats: ProcessorStats = emptyStats();
   readonly #consumer: GroupConsumer;
   readonly #sink: BatchSink;
   readonly #deadLetters: DeadLetters;
@@ -92,7 +61,15 @@ export class Processor {
     this.#consumer = consumer;
     this.#sink = sink;
     this.#deadLetters = deadLetters;
-    this.#o = { retryBaseMillis: 250, maxAttempts: 5, trimEveryMillis: 10_000, log: () => undefined, ...options };
+    // `??`, not spread: an option passed as undefined takes its default too.
+    this.#o = {
+      ...options,
+      retryBaseMillis: options.retryBaseMillis ?? 250,
+      maxAttempts: options.maxAttempts ?? 5,
+      trimEveryMillis: options.trimEveryMillis ?? 10_000,
+      logger: options.logger ?? silentLogger,
+      onStage: options.onStage ?? (() => undefined),
+    };
   }
 
   /** Starts the loop in the background. */
@@ -163,7 +140,7 @@ export class Processor {
     }
     if (prepared.batch.skipped.length > 0) {
       const first = prepared.batch.skipped[0]!;
-      this.#o.log(
+      this.#o.logger.warn(
         `skipped ${prepared.batch.skipped.length} unusable span(s) or decision(s); first: span ${first.spanId}: ${first.reason}`
       );
     }
@@ -174,7 +151,7 @@ export class Processor {
     await this.#deadLetters.add(entry, error);
     await this.#consumer.ack([entry.id]);
     this.stats.deadLettered++;
-    this.#o.log(`dead-lettered entry ${entry.id}: ${error}`);
+    this.#o.logger.warn(`dead-lettered entry ${entry.id}: ${error}`);
   }
 
   /**
@@ -185,16 +162,15 @@ export class Processor {
     if (ids.length === 0) return;
     const writeStarted = Date.now();
     try {
-      await faultAckBeforeWrite(() => this.#consumer.ack(ids)); // test-only fault injection (faults.ts)
-      faultPoint('after-read');
+      await this.#o.onStage('after-read', ids);
       await this.#sink.writePayloads(batch);
-      faultPoint('after-s3');
+      await this.#o.onStage('after-s3', ids);
       await this.#sink.writeRows(batch);
-      faultPoint('after-clickhouse');
+      await this.#o.onStage('after-clickhouse', ids);
       this.stats.writes++;
       this.stats.writeMillisTotal += Date.now() - writeStarted;
     } catch (err) {
-      if (ids.length === 1 && !isTransient(err)) {
+      if (ids.length === 1 && !isOutage(err)) {
         const failure = this.#failures.get(ids[0]!) ?? { attempts: 0, error: '' };
         this.#failures.set(ids[0]!, { attempts: failure.attempts + 1, error: (err as Error).message });
       }
@@ -202,7 +178,7 @@ export class Processor {
       throw err;
     }
     for (const id of ids) this.#failures.delete(id);
-    faultPoint('before-ack');
+    await this.#o.onStage('before-ack', ids);
     await this.#consumer.ack(ids);
     this.stats.consecutiveFailures = 0;
     const s = this.stats;
@@ -263,7 +239,7 @@ export class Processor {
           inFlight && inFlight !== err
             ? `${(err as Error).message}; and the write in flight: ${inFlight.message}`
             : (err as Error).message;
-        this.#o.log(`batch failed (${cause}); what it held stays pending, retrying in ${wait} ms`);
+        this.#o.logger.warn(`batch failed (${cause}); what it held stays pending, retrying in ${wait} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           this.#wake = () => {
@@ -274,7 +250,7 @@ export class Processor {
       }
     }
     await settle().catch((err: unknown) =>
-      this.#o.log(`last batch failed (${(err as Error).message}); left pending for redelivery`)
+      this.#o.logger.warn(`last batch failed (${(err as Error).message}); left pending for redelivery`)
     );
   }
 

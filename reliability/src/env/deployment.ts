@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
-import { deadLetterStream } from '@xray/core/ingest';
+import { DEFAULT_CONSUMER_GROUP, deadLetterStream } from '@xray/core/ingest';
 import { freePort, script, type ServiceProcess, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
 import { FaultProxy, type TapDirection } from '../proxy.js';
+import { FAULTY_PROCESSOR, faultEnv, type FaultSettings } from './faults.js';
 import { authEnv, bearer, type ProjectKeys, provisionKeys, UNLIMITED_RATE_ENV } from './keys.js';
 import type { RedisServer } from './redis-server.js';
 import type { World } from './world.js';
@@ -12,7 +13,7 @@ export type ServiceName = 'processor' | 'receiver' | 'query';
 export const SERVICES: readonly ServiceName[] = ['processor', 'receiver', 'query'];
 
 /** The processor's consumer group and its one consumer name (stable across restarts, so a restarted processor finds its own pending entries). */
-export const GROUP = 'xray-processors';
+export const GROUP = DEFAULT_CONSUMER_GROUP;
 export const CONSUMER = 'processor-1';
 const READY_TIMEOUT_MILLIS = 60_000;
 /** Every service process the suite started and that may still run, for {@link killAllServices}. */
@@ -128,12 +129,24 @@ export class Deployment {
   }
 
   /**
-   * Starts a service (same port as before), with `extra` environment on top (e.g. fault injection);
-   * waits for /healthz unless `waitReady` is false (a processor that is meant to crash at once).
+   * Starts a service (same port as before), with `extra` environment on top; waits for /healthz
+   * unless `waitReady` is false.
    */
-  async start(name: ServiceName, extra: Record<string, string> = {}, waitReady = true): Promise<ServiceProcess> {
+  start(name: ServiceName, extra: Record<string, string> = {}, waitReady = true): Promise<ServiceProcess> {
+    return this.#start(name, script(name, 'main.js'), extra, waitReady);
+  }
+
+  /**
+   * Starts the test-only faulty processor (`children/faulty-processor.ts`) in the processor's place:
+   * crashing at a stage, or acknowledging before writing. `waitReady` false: for one meant to crash at once.
+   */
+  startFaultyProcessor(faults: Partial<FaultSettings>, waitReady = true): Promise<ServiceProcess> {
+    return this.#start('processor', FAULTY_PROCESSOR, faultEnv(faults), waitReady);
+  }
+
+  async #start(name: ServiceName, file: string, extra: Record<string, string>, waitReady: boolean) {
     if (this.process(name)) throw new Error(`${name} is already running`);
-    const p = spawnService(name, script(name, 'main.js'), {
+    const p = spawnService(name, file, {
       env: { ...this.#serviceEnv(name), ...extra },
       onLine: (line) => {
         this.lines.push(`[${name}] ${line}`);

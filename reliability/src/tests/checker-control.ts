@@ -1,5 +1,4 @@
 import { check, checkFigures } from '../check/checker.js';
-import { ACK_BEFORE_WRITE, crashAt } from '../env/faults.js';
 import { Ledger } from '../load/ledger.js';
 import { runLoad } from '../load/generator.js';
 import { type ReliabilityTest, Verdict } from '../suite.js';
@@ -16,7 +15,7 @@ export const checkerControl: ReliabilityTest = {
   timeoutSeconds: 90,
   async run(ctx) {
     const d = await ctx.deploy({ label: 'control', services: [] });
-    const broken = await d.start('processor', { ...ACK_BEFORE_WRITE, ...crashAt('after-read', 1) });
+    const broken = await d.startFaultyProcessor({ ackBeforeWrite: true, crashAt: 'after-read', crashAfter: 1 });
     await d.start('receiver');
     const ledger = new Ledger();
     const loading = runLoad({

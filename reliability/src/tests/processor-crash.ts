@@ -1,7 +1,8 @@
+import { PROCESSOR_STAGES, type ProcessorStage } from '@xray/processor';
 import { check, checkFigures } from '../check/checker.js';
 import { queueState, redisClient } from '../check/queue.js';
 import type { Deployment } from '../env/deployment.js';
-import { CRASH_STAGES, crashAt, crashLine, type CrashStage } from '../env/faults.js';
+import { crashLine } from '../env/faults.js';
 import { runLoad } from '../load/generator.js';
 import { type ReliabilityTest, Verdict } from '../suite.js';
 import { scaled, sleep, until } from '../util.js';
@@ -30,8 +31,8 @@ export const processorCrash: ReliabilityTest = {
       itemsPerRun: 150,
       flushEachStep: true,
     });
-    const crashed: CrashStage[] = [];
-    for (const stage of CRASH_STAGES) if (await crashOnce(d, stage)) crashed.push(stage);
+    const crashed: ProcessorStage[] = [];
+    for (const stage of PROCESSOR_STAGES) if (await crashOnce(d, stage)) crashed.push(stage);
     // A healthy processor, killed at a random moment of its work on the backlog.
     await d.start('processor');
     const delay = Math.floor(Math.random() * 600);
@@ -44,15 +45,15 @@ export const processorCrash: ReliabilityTest = {
     ctx.log(`check details: ${c.details.join(' | ') || 'none'}`);
     const v = new Verdict().set({
       ...checkFigures(c),
-      stage_crashes: `${crashed.length}/${CRASH_STAGES.length}`,
+      stage_crashes: `${crashed.length}/${PROCESSOR_STAGES.length}`,
       random_kill_ms: delay,
       random_kill_mid_work: before.pending > 0 || before.undelivered,
       exports: load.ledger.exports.length,
     });
     return v
       .require(
-        crashed.length === CRASH_STAGES.length,
-        `no crash at ${CRASH_STAGES.filter((s) => !crashed.includes(s)).join(', ')}`
+        crashed.length === PROCESSOR_STAGES.length,
+        `no crash at ${PROCESSOR_STAGES.filter((s) => !crashed.includes(s)).join(', ')}`
       )
       .require(randomKill, 'the processor had stopped before the random kill')
       .require(load.ledger.counts().ok === load.ledger.exports.length, 'not every export was acknowledged')
@@ -65,9 +66,9 @@ export const processorCrash: ReliabilityTest = {
   },
 };
 
-/** Starts a processor set to kill itself at `stage`; true when it did, there. */
-async function crashOnce(d: Deployment, stage: CrashStage): Promise<boolean> {
-  const p = await d.start('processor', crashAt(stage, CRASH_AFTER_BATCHES), false);
+/** Starts a faulty processor set to kill itself at `stage`; true when it did, there. */
+async function crashOnce(d: Deployment, stage: ProcessorStage): Promise<boolean> {
+  const p = await d.startFaultyProcessor({ crashAt: stage, crashAfter: CRASH_AFTER_BATCHES }, false);
   const gone = await Promise.race([p.exited.then(() => true), sleep(CRASH_WAIT_MILLIS).then(() => false)]);
   if (!gone) {
     await d.kill('processor');
