@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
-import { encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
+import { DEFAULT_CONSUMER_GROUP, encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
 import { type XSpan } from '@xray/core/model';
 import { loadMigrations, mapSpans, PAYLOAD_REF_FIELDS, Tables } from '@xray/core/storage';
 import { encodeOtlpJson } from '@xray/core/testing';
@@ -60,7 +60,7 @@ export async function processorRun(
 ): Promise<{ rows: number; seconds: number }> {
   const redis = new Redis(stack.settings.redisUrl);
   const rows = messages.reduce((n, m) => n + m.spans.reduce((k, s) => k + 1 + s.events.length, 0), 0);
-  const group = 'xray-processors';
+  const group = DEFAULT_CONSUMER_GROUP;
   const before = await delivered(redis, stack.settings.stream, group);
   const started = performance.now();
   const pipeline = redis.pipeline();

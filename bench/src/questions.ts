@@ -9,7 +9,7 @@ import type {
   RunDiffResponse,
   StepListResponse,
 } from '@xray/core/api';
-import { encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
+import { DEFAULT_CONSUMER_GROUP, encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
 import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { Redis } from 'ioredis';
 import {
@@ -42,7 +42,7 @@ const SPANS_PER_REQUEST = 8; // ~8,000 decisions, ~1.3 MB per request
 const MAX_BACKLOG = 48; // stream entries not yet acknowledged before the generator waits
 const REPS = Number(process.env.XRAY_BENCH_REPS ?? 40);
 const WARMUP = 5;
-const GROUP = 'xray-processors';
+const GROUP = DEFAULT_CONSUMER_GROUP;
 const NOW = Date.now();
 const MONTH_START = NOW - 30 * DAY_MS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

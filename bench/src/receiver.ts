@@ -11,6 +11,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { openKeyStore, provisionProject } from '@xray/auth';
 import { decodeQueueEntry } from '@xray/core/ingest';
+import { DEFAULT_REDIS_URL } from '@xray/core/service';
 import { XRay, XRStepType, KEPT, ELIMINATED } from '@xray/sdk';
 import { ensureRedis, freePort, script, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
@@ -57,7 +58,7 @@ const bodies: Record<string, Buffer> = {
 bodies['protobuf.gz'] = gzipSync(bodies.protobuf!);
 for (const [name, bytes] of Object.entries(bodies)) writeFileSync(join(dir, name), bytes);
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 await ensureRedis(redisUrl);
 // A key of this run only, in its folder; rate limits off (the benchmark measures capacity).
 const authStore = `file:${join(dir, 'keys.json')}`;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { DEFAULT_CONSUMER_GROUP } from '@xray/core/ingest';
 import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { ELIMINATED, KEPT, XRay, XRStepType } from '@xray/sdk';
 import { freePort, type ServiceProcess, waitForHttp } from '@xray/stack';
@@ -29,7 +30,7 @@ const SECONDS = Math.max(3, Math.round(15 * SCALE));
 const REPS = 3;
 const CONFIGS = [1, 2, 3] as const;
 const DECISIONS = 1000; // per request: one run span, one step span with 1,000 decisions (SDK, full capture)
-const GROUP = 'xray-processors';
+const GROUP = DEFAULT_CONSUMER_GROUP;
 const MAX_IN_FLIGHT = 16;
 const SAMPLE_MS = 250;
 /**

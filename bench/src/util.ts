@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterStream } from '@xray/core/ingest';
+import { DEFAULT_REDIS_URL } from '@xray/core/service';
 import { Redis } from 'ioredis';
 import {
   ensureRedis,
@@ -38,7 +39,7 @@ export interface BenchStack {
 /** A fresh stack in a temporary folder: storage, processor, receiver, query API. */
 export async function startBenchStack(label: string, env: Record<string, string> = {}): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), `xray-bench-${label}-`));
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const redis = await ensureRedis(redisUrl);
   const quiet = (name: string, line: string) => {
     if (/error|fail/i.test(line)) log(`[${name}] ${line}`);

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_REDIS_URL } from '@xray/core/service';
 import type { TestProject } from 'vitest/node';
 import { ensureRedis, freePort, script, startStorage, stopRedis } from '@xray/stack';
 
@@ -21,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   for (const built of [script('stack', 'clickhouse/main.js'), script('processor', 'main.js')]) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build" first (npm test does).`);
   }
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const redis = await ensureRedis(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'xray-test-'));
   const bucket = 'xray-test';

@@ -1,4 +1,5 @@
 import { createClient } from '@clickhouse/client';
+import { DEFAULT_CONSUMER_GROUP } from '@xray/core/ingest';
 import { KEPT, ELIMINATED, XRay, XRStepType } from '@xray/sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ const ITEMS = 400;
 async function pendingOf(consumer: string): Promise<number> {
   const redis = new Redis(stack.redisUrl);
   try {
-    const consumers = (await redis.xinfo('CONSUMERS', stack.stream, 'xray-processors')) as unknown[][];
+    const consumers = (await redis.xinfo('CONSUMERS', stack.stream, DEFAULT_CONSUMER_GROUP)) as unknown[][];
     for (const fields of consumers) {
       const info = Object.fromEntries(
         Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])
