@@ -33,6 +33,16 @@ export async function startProcessor(config: ProcessorConfig, o: StartProcessorO
   const clickhouse = new ClickHouseWriter(config.clickhouse);
   const payloads = new PayloadWriter(config.s3);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  // Each outage logged once (ioredis would print every reconnect attempt, with a stack trace).
+  let redisDown = false;
+  redis.on('error', (err: Error) => {
+    if (!redisDown) logger.warn(`redis unavailable: ${err.message}; reading again once it is back`);
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) logger.info('redis available again');
+    redisDown = false;
+  });
   const consumer = new GroupConsumer(redis, { stream: config.stream, group: config.group, consumer: config.consumer });
   await redis.connect();
   const applied = await clickhouse.migrate();
