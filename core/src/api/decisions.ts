@@ -1,54 +1,65 @@
 /** Decisions: `GET /v1/steps/{stepId}/decisions`, `/reasons`, and `GET /v1/decisions/{eventId}`. */
+import { z } from 'zod';
 import { formatEventId } from '../model/ids.js';
 import { clickhouseTimeToIso } from '../model/time.js';
-import { n, type Row, s } from './convert.js';
+import { IsoTime, n, type Row, s } from './convert.js';
+import { NextCursor } from './paging.js';
 import type { StepSummary } from './steps.js';
 
-export interface DecisionSummary {
-  eventId: string;
-  runId: string;
-  stepId: string;
-  seq: number;
-  itemId: string;
-  outcome: string;
-  reason: string;
-  reasonCode?: string;
-  score: number | null;
-  important?: boolean;
-  timestamp: string;
-}
+export const DecisionSummary = z
+  .object({
+    eventId: z.string().describe('<step id>-<seq>: the id of GET /v1/decisions/{eventId}.'),
+    runId: z.string(),
+    stepId: z.string(),
+    seq: z.number().describe("The decision's position among all its step made (sampled lists have gaps)."),
+    itemId: z.string(),
+    outcome: z.string().describe('kept, eliminated or scored'),
+    reason: z.string(),
+    reasonCode: z.string().optional(),
+    score: z.number().nullable(),
+    important: z.boolean().optional().describe('Present (true) when the SDK marked the decision important.'),
+    timestamp: IsoTime,
+  })
+  .meta({ id: 'DecisionSummary' });
+export type DecisionSummary = z.infer<typeof DecisionSummary>;
 
 /** A decision with its full payload from S3. */
-export interface DecisionDetail extends DecisionSummary {
-  input?: unknown;
-  output?: unknown;
-  metadata?: unknown;
-}
+export const DecisionDetail = DecisionSummary.extend({
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
+  metadata: z.unknown().optional(),
+}).meta({ id: 'DecisionDetail', description: 'A decision with its full payload from S3.' });
+export type DecisionDetail = z.infer<typeof DecisionDetail>;
 
 /** `GET /v1/steps/{stepId}/decisions` */
-export interface DecisionListResponse {
-  stepId: string;
-  decisions: DecisionSummary[];
-  nextCursor: string | null;
-}
+export const DecisionListResponse = z
+  .object({ stepId: z.string(), decisions: z.array(DecisionSummary), nextCursor: NextCursor })
+  .meta({ id: 'DecisionListResponse' });
+export type DecisionListResponse = z.infer<typeof DecisionListResponse>;
+
+export const ReasonCount = z
+  .object({
+    reason: z.string().describe('The reason code where the SDK sent one, else the reason text.'),
+    byCode: z.boolean(),
+    decisions: z.number(),
+    share: z.number().describe('Share of the recorded decisions listed (after the outcome filter).'),
+    examples: z.array(z.object({ eventId: z.string(), itemId: z.string(), outcome: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'ReasonCount' });
+export type ReasonCount = z.infer<typeof ReasonCount>;
+
 /** `GET /v1/steps/{stepId}/reasons` */
-export interface ReasonHistogramResponse {
-  stepId: string;
-  /** Decisions the step made, and how many of them were recorded (the histogram counts recorded ones). */
-  decisionCount: number;
-  recordedCount: number;
-  capture: string;
-  reasons: ReasonCount[];
-}
-export interface ReasonCount {
-  /** The reason code where the SDK sent one, else the reason text. */
-  reason: string;
-  byCode: boolean;
-  decisions: number;
-  /** Share of the recorded decisions listed (after the outcome filter). */
-  share: number;
-  examples: { eventId: string; itemId: string; outcome: string; reason: string }[];
-}
+export const ReasonHistogramResponse = z
+  .object({
+    stepId: z.string(),
+    decisionCount: z.number().describe('Decisions the step made.'),
+    recordedCount: z.number().describe('How many of them were recorded (the histogram counts recorded ones).'),
+    capture: z.string(),
+    reasons: z.array(ReasonCount).describe('Most frequent first.'),
+  })
+  .meta({ id: 'ReasonHistogramResponse' });
+export type ReasonHistogramResponse = z.infer<typeof ReasonHistogramResponse>;
+
 /** Rows of {@link reasonHistogramQuery} with the step's counts. */
 export function toReasonHistogram(step: StepSummary, rows: readonly Row[]): ReasonHistogramResponse {
   const listed = rows.reduce((sum, r) => sum + n(r.decisions), 0);

@@ -1,4 +1,16 @@
 /** Every error answer: a stable code and a sentence a person can act on. */
-export interface ErrorResponse {
-  error: { code: string; message: string };
-}
+import { z } from 'zod';
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z
+        .string()
+        .describe(
+          'Stable: invalid_parameter, not_found, unauthorized, forbidden, auth_unavailable, storage_unavailable, internal_error'
+        ),
+      message: z.string().describe('What went wrong and what to do about it, as a sentence.'),
+    }),
+  })
+  .meta({ id: 'ErrorResponse', description: 'Every error answer: a stable code and a sentence a person can act on.' });
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

@@ -1,57 +1,65 @@
 /**
- * The query API's contract as its clients see it: every answer's type (alerts included), the error
- * shape, and the conversions from ClickHouse rows to answers. The CLI and the Grafana plugin import
- * their types from here, and nothing else of core.
+ * The query API's contract as its clients see it: every answer as a schema (zod, from which
+ * GET /openapi.json is generated) and its type (`z.infer` of that schema, same name), alerts
+ * included; the error shape; the page limits; and the conversions from ClickHouse rows to answers.
+ * The CLI and the Grafana plugin import their types from here, and nothing else of core.
  */
-export type { ErrorResponse } from './errors.js';
+export { ErrorResponse } from './errors.js';
+export { IsoTime } from './convert.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type MaxPageSize, NextCursor } from './paging.js';
 export {
+  Payload,
+  PipelineListResponse,
+  PipelineSummary,
+  RunListResponse,
+  RunSummary,
   toPipelineSummary,
   toRunSummary,
-  type PipelineListResponse,
-  type PipelineSummary,
-  type RunListResponse,
-  type RunSummary,
 } from './runs.js';
-export { toStepList, toStepSummary, type StepListResponse, type StepSummary } from './steps.js';
+export { StepListResponse, StepSummary, toStepList, toStepSummary } from './steps.js';
 export {
+  DecisionDetail,
+  DecisionListResponse,
+  DecisionSummary,
+  ReasonCount,
+  ReasonHistogramResponse,
   toDecisionSummary,
   toReasonHistogram,
-  type DecisionDetail,
-  type DecisionListResponse,
-  type DecisionSummary,
-  type ReasonCount,
-  type ReasonHistogramResponse,
 } from './decisions.js';
 export {
+  Elimination,
+  ItemChange,
+  ItemDecision,
+  ItemInRunResponse,
+  ItemRun,
+  ItemRunsResponse,
+  RunDiffResponse,
+  StepDelta,
+  StepRef,
   stepDeltas,
   toItemChange,
   toItemInRun,
   toItemRun,
-  type Elimination,
-  type ItemChange,
-  type ItemInRunResponse,
-  type ItemRunsResponse,
-  type RunDiffResponse,
-  type StepDelta,
   type StepIndex,
-  type StepRef,
 } from './items.js';
-export { parseInterval, toTrendSeries, type TrendPoint, type TrendResponse, type TrendSeries } from './trends.js';
+export { parseInterval, toTrendSeries, TrendPoint, TrendResponse, TrendSeries } from './trends.js';
 export {
+  AlertEvent,
+  AlertEventListResponse,
+  AlertRule,
+  AlertRuleListResponse,
+  AlertRuleSpec,
+  AlertRuleWithState,
+  DeliveryCounts,
+  EliminationRatioRule,
+  ItemEliminatedRule,
   MAX_EVENTS,
+  MAX_RULE_TEXT,
   MAX_RULES,
   MAX_WATCHED_ITEMS,
   MAX_WINDOW_SECONDS,
+  NewAlertRule,
+  ReasonShareRule,
   RULE_KINDS,
-  type AlertEvent,
-  type AlertEventListResponse,
-  type AlertRule,
-  type AlertRuleListResponse,
-  type AlertRuleSpec,
-  type AlertRuleWithState,
-  type DeliveryCounts,
-  type EliminationRatioRule,
-  type ItemEliminatedRule,
-  type ReasonShareRule,
-  type RuleState,
+  RuleState,
 } from './alerts.js';

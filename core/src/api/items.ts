@@ -1,75 +1,98 @@
 /** Answers about items (`GET /v1/runs/{runId}/items/{itemId}`, `/v1/items/{itemId}/runs`, `/v1/runs/{a}/diff/{b}`). */
+import { z } from 'zod';
 import { formatEventId } from '../model/ids.js';
 import { clickhouseTimeToIso } from '../model/time.js';
-import { n, type Row, s } from './convert.js';
-import { type DecisionSummary, toDecisionSummary } from './decisions.js';
+import { IsoTime, n, type Row, s } from './convert.js';
+import { DecisionSummary, toDecisionSummary } from './decisions.js';
+import { NextCursor } from './paging.js';
 import type { StepSummary } from './steps.js';
 
 /** A step named for people: which step, in the run's order. */
-export interface StepRef {
-  stepId: string;
-  stepName: string;
-  stepIndex: number;
-}
+export const StepRef = z.object({ stepId: z.string(), stepName: z.string(), stepIndex: z.number() });
+export type StepRef = z.infer<typeof StepRef>;
 
 /** Where an item was eliminated: the first decision that eliminated it. */
-export interface Elimination extends StepRef {
-  eventId: string;
-  reason: string;
-  reasonCode?: string;
-}
+export const Elimination = StepRef.extend({
+  eventId: z.string(),
+  reason: z.string(),
+  reasonCode: z.string().optional(),
+}).meta({ id: 'Elimination', description: 'Where an item was eliminated: the first decision that eliminated it.' });
+export type Elimination = z.infer<typeof Elimination>;
+
+/** A decision about the item, with its step named. */
+export const ItemDecision = DecisionSummary.extend(StepRef.shape).meta({ id: 'ItemDecision' });
+export type ItemDecision = z.infer<typeof ItemDecision>;
+
+/** A named schema or null. (`.nullable()` would make the named schema itself nullable in the OpenAPI document.) */
+const OrNull = <S extends z.ZodType>(schema: S) => z.union([schema, z.null()]);
 
 /** `GET /v1/runs/{runId}/items/{itemId}` */
-export interface ItemInRunResponse {
-  runId: string;
-  itemId: string;
-  /** The item's recorded decisions, in step order. */
-  decisions: (DecisionSummary & StepRef)[];
-  /** null when no recorded decision eliminated it. */
-  eliminatedAt: Elimination | null;
-}
+export const ItemInRunResponse = z
+  .object({
+    runId: z.string(),
+    itemId: z.string(),
+    decisions: z.array(ItemDecision).describe("The item's recorded decisions, in step order."),
+    eliminatedAt: OrNull(Elimination).describe('null when no recorded decision eliminated it.'),
+  })
+  .meta({ id: 'ItemInRunResponse' });
+export type ItemInRunResponse = z.infer<typeof ItemInRunResponse>;
+
+/** One run an item went through. */
+export const ItemRun = z
+  .object({
+    runId: z.string(),
+    pipeline: z.string(),
+    runStartedAt: IsoTime,
+    firstSeenAt: IsoTime,
+    decisions: z.number(),
+    eliminatedAt: OrNull(Elimination),
+  })
+  .meta({ id: 'ItemRun' });
+export type ItemRun = z.infer<typeof ItemRun>;
 
 /** `GET /v1/items/{itemId}/runs` */
-export interface ItemRunsResponse {
-  itemId: string;
-  runs: {
-    runId: string;
-    pipeline: string;
-    runStartedAt: string;
-    firstSeenAt: string;
-    decisions: number;
-    eliminatedAt: Elimination | null;
-  }[];
-  nextCursor: string | null;
-}
+export const ItemRunsResponse = z
+  .object({ itemId: z.string(), runs: z.array(ItemRun).describe('Newest first.'), nextCursor: NextCursor })
+  .meta({ id: 'ItemRunsResponse' });
+export type ItemRunsResponse = z.infer<typeof ItemRunsResponse>;
+
+const StepSide = z
+  .object({ stepId: z.string(), inputCount: z.number(), eliminatedCount: z.number(), eliminationRatio: z.number() })
+  .nullable();
 
 /** One step of the two runs compared, matched by name. */
-export interface StepDelta {
-  name: string;
-  a: { stepId: string; inputCount: number; eliminatedCount: number; eliminationRatio: number } | null;
-  b: { stepId: string; inputCount: number; eliminatedCount: number; eliminationRatio: number } | null;
-  eliminatedDelta: number;
-  /** Percentage points: (b ratio - a ratio) x 100. */
-  ratioDeltaPoints: number;
-}
+export const StepDelta = z
+  .object({
+    name: z.string(),
+    a: StepSide,
+    b: StepSide,
+    eliminatedDelta: z.number(),
+    ratioDeltaPoints: z.number().describe('Percentage points: (b ratio - a ratio) x 100.'),
+  })
+  .meta({ id: 'StepDelta' });
+export type StepDelta = z.infer<typeof StepDelta>;
+
+const Fate = z
+  .object({ stepName: z.string(), reason: z.string(), reasonCode: z.string().optional() })
+  .nullable()
+  .describe('Where it was eliminated in that run; null = not eliminated there.');
 
 /** An item whose fate differs between the runs. */
-export interface ItemChange {
-  itemId: string;
-  /** Where it was eliminated in each run; null = not eliminated there. */
-  a: { stepName: string; reason: string; reasonCode?: string } | null;
-  b: { stepName: string; reason: string; reasonCode?: string } | null;
-}
+export const ItemChange = z.object({ itemId: z.string(), a: Fate, b: Fate }).meta({ id: 'ItemChange' });
+export type ItemChange = z.infer<typeof ItemChange>;
 
 /** `GET /v1/runs/{runA}/diff/{runB}` */
-export interface RunDiffResponse {
-  runA: string;
-  runB: string;
-  pipeline: string;
-  steps: StepDelta[];
-  items: ItemChange[];
-  nextCursor: string | null;
-}
+export const RunDiffResponse = z
+  .object({
+    runA: z.string(),
+    runB: z.string(),
+    pipeline: z.string(),
+    steps: z.array(StepDelta),
+    items: z.array(ItemChange).describe('By item id.'),
+    nextCursor: NextCursor,
+  })
+  .meta({ id: 'RunDiffResponse' });
+export type RunDiffResponse = z.infer<typeof RunDiffResponse>;
 
 /** Step names by step id, from {@link stepNamesQuery} or a step list. */
 export type StepIndex = ReadonlyMap<string, { name: string; index: number }>;
@@ -97,7 +120,7 @@ export function toItemInRun(runId: string, itemId: string, rows: readonly Row[],
 }
 
 /** Rows of {@link itemAcrossRunsQuery} with each run's pipeline and start, and step names. */
-export function toItemRun(row: Row, run: Row | undefined, steps: StepIndex): ItemRunsResponse['runs'][number] {
+export function toItemRun(row: Row, run: Row | undefined, steps: StepIndex): ItemRun {
   const [stepId, seq, reason, reasonCode] = (row.eliminated as unknown[] | undefined) ?? [];
   const eliminated = row.was_eliminated === true || row.was_eliminated === 1 || row.was_eliminated === '1';
   return {

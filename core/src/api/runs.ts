@@ -1,38 +1,55 @@
 /** Runs and pipelines: `GET /v1/pipelines`, `GET /v1/runs`, `GET /v1/runs/{runId}`. */
+import { z } from 'zod';
 import { clickhouseTimeToIso } from '../model/time.js';
-import { n, type Row, s } from './convert.js';
+import { IsoTime, n, type Row, s } from './convert.js';
+import { NextCursor } from './paging.js';
 
-export interface RunSummary {
-  runId: string;
-  pipeline: string;
-  status: string;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  totalSteps: number;
-  inputCount: number;
-  outputCount: number;
-  eliminationRatio: number;
-  error?: string;
-}
+export const RunSummary = z
+  .object({
+    runId: z.string(),
+    pipeline: z.string(),
+    status: z.string().describe('ok or error'),
+    startedAt: IsoTime,
+    endedAt: IsoTime,
+    durationMs: z.number(),
+    totalSteps: z.number(),
+    inputCount: z.number(),
+    outputCount: z.number(),
+    eliminationRatio: z.number().describe('Of the run input, the share not in its output (0-1).'),
+    error: z.string().optional().describe('The error message of a failed run.'),
+  })
+  .meta({ id: 'RunSummary', description: "One run's metrics." });
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const PipelineSummary = z
+  .object({
+    name: z.string(),
+    runs: z.number(),
+    lastRunAt: IsoTime,
+    eliminationRatio: z.number().describe('Of all the input of its runs in the range, the share its runs eliminated.'),
+  })
+  .meta({ id: 'PipelineSummary' });
+export type PipelineSummary = z.infer<typeof PipelineSummary>;
 
 /** `GET /v1/pipelines` */
-export interface PipelineListResponse {
-  pipelines: PipelineSummary[];
-}
-export interface PipelineSummary {
-  name: string;
-  runs: number;
-  lastRunAt: string;
-  /** Of all the input of its runs in the range, the share its runs eliminated. */
-  eliminationRatio: number;
-}
+export const PipelineListResponse = z
+  .object({ pipelines: z.array(PipelineSummary) })
+  .meta({ id: 'PipelineListResponse' });
+export type PipelineListResponse = z.infer<typeof PipelineListResponse>;
 
 /** `GET /v1/runs` */
-export interface RunListResponse {
-  runs: RunSummary[];
-  nextCursor: string | null;
-}
+export const RunListResponse = z
+  .object({ runs: z.array(RunSummary), nextCursor: NextCursor })
+  .meta({ id: 'RunListResponse' });
+export type RunListResponse = z.infer<typeof RunListResponse>;
+
+/** A run's or a step's raw record from S3 (`/v1/runs/{runId}/payload`, `/v1/steps/{stepId}/payload`). */
+export const Payload = z.record(z.string(), z.unknown()).meta({
+  id: 'Payload',
+  description: 'The raw record as the SDK sent it: input, output (a step: also metadata), status, times.',
+});
+export type Payload = z.infer<typeof Payload>;
+
 export function toPipelineSummary(r: Row): PipelineSummary {
   const input = n(r.input);
   return {

@@ -1,46 +1,56 @@
 /** Steps: `GET /v1/runs/{runId}/steps`, a run's funnel. */
+import { z } from 'zod';
 import { clickhouseTimeToIso } from '../model/time.js';
-import { n, type Row, s } from './convert.js';
+import { IsoTime, n, type Row, s } from './convert.js';
 
-export interface StepSummary {
-  stepId: string;
-  runId: string;
-  index: number;
-  /** The enclosing step for a nested step. */
-  parentStepId?: string;
-  name: string;
-  type: string;
-  status: string;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  inputCount: number;
-  outputCount: number;
-  keptCount: number;
-  eliminatedCount: number;
-  scoredCount: number;
-  decisionCount: number;
-  /** Decisions recorded and listable; fewer than decisionCount when the step was sampled. */
-  recordedCount: number;
-  /** `metrics_only`, `sampled` or `full`. */
-  capture: string;
-  eliminationRatio: number;
-  /**
-   * This step's share of everything the run's top-level steps eliminated (0-1); a nested step's
-   * share is of the same total. 0 when nothing was eliminated.
-   */
-  eliminationShare: number;
-  error?: string;
-}
+export const StepSummary = z
+  .object({
+    stepId: z.string(),
+    runId: z.string(),
+    index: z.number().describe("The step's position in its run."),
+    parentStepId: z.string().optional().describe('The enclosing step of a nested step.'),
+    name: z.string(),
+    type: z.string(),
+    status: z.string(),
+    startedAt: IsoTime,
+    endedAt: IsoTime,
+    durationMs: z.number(),
+    inputCount: z.number(),
+    outputCount: z.number(),
+    keptCount: z.number(),
+    eliminatedCount: z.number(),
+    scoredCount: z.number(),
+    decisionCount: z.number().describe('Decisions the step made.'),
+    recordedCount: z
+      .number()
+      .describe('Decisions recorded and listable; fewer than decisionCount when the step was sampled.'),
+    capture: z.string().describe('metrics_only, sampled or full'),
+    eliminationRatio: z.number(),
+    eliminationShare: z
+      .number()
+      .describe(
+        "This step's share of everything the run's top-level steps eliminated (0-1); a nested step's share is of the same total. 0 when nothing was eliminated."
+      ),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'StepSummary' });
+export type StepSummary = z.infer<typeof StepSummary>;
 
 /** `GET /v1/runs/{runId}/steps` */
-export interface StepListResponse {
-  runId: string;
-  /** In execution order: the run's funnel. */
-  steps: StepSummary[];
-  /** The top-level step that eliminated the most items (the first of equals); null when none eliminated any. */
-  worstStepId: string | null;
-}
+export const StepListResponse = z
+  .object({
+    runId: z.string(),
+    steps: z.array(StepSummary).describe("In execution order: the run's funnel."),
+    worstStepId: z
+      .string()
+      .nullable()
+      .describe(
+        'The top-level step that eliminated the most items (the first of equals); null when none eliminated any.'
+      ),
+  })
+  .meta({ id: 'StepListResponse' });
+export type StepListResponse = z.infer<typeof StepListResponse>;
+
 export function toStepSummary(r: Row): StepSummary {
   return {
     stepId: s(r.step_id),

@@ -1,30 +1,35 @@
 /** `GET /v1/trends`: series of points per pipeline or per step, the shape time-series panels take. */
+import { z } from 'zod';
 import { clickhouseTimeToIso } from '../model/time.js';
+import { IsoTime } from './convert.js';
 
 /** One bucket of a series. */
-export interface TrendPoint {
-  time: string;
-  timeMs: number;
-  runs: number;
-  input: number;
-  eliminated: number;
-  eliminationRatio: number;
-}
+export const TrendPoint = z
+  .object({
+    time: IsoTime.describe("The bucket's start."),
+    timeMs: z.number().describe("The bucket's start in milliseconds since the epoch."),
+    runs: z.number(),
+    input: z.number(),
+    eliminated: z.number(),
+    eliminationRatio: z.number(),
+  })
+  .meta({ id: 'TrendPoint' });
+export type TrendPoint = z.infer<typeof TrendPoint>;
 
-export interface TrendSeries {
-  pipeline: string;
-  /** null for a pipeline's whole runs. */
-  step: string | null;
-  points: TrendPoint[];
-}
+export const TrendSeries = z
+  .object({
+    pipeline: z.string(),
+    step: z.string().nullable().describe("null for a pipeline's whole runs."),
+    points: z.array(TrendPoint),
+  })
+  .meta({ id: 'TrendSeries' });
+export type TrendSeries = z.infer<typeof TrendSeries>;
 
 /** `GET /v1/trends` */
-export interface TrendResponse {
-  intervalSeconds: number;
-  from: string;
-  to: string;
-  series: TrendSeries[];
-}
+export const TrendResponse = z
+  .object({ intervalSeconds: z.number(), from: IsoTime, to: IsoTime, series: z.array(TrendSeries) })
+  .meta({ id: 'TrendResponse' });
+export type TrendResponse = z.infer<typeof TrendResponse>;
 
 /** Rows of {@link trendQuery} as series (rows come ordered by series, then time). */
 export function toTrendSeries(rows: readonly Record<string, unknown>[], bySteps: boolean): TrendSeries[] {
