@@ -1,15 +1,11 @@
 import type { Authenticator } from '@xray/auth';
 import { classifyOutage, createOpsApp, silentLogger, type Logger } from '@xray/core/service';
 import { Hono } from 'hono';
-import { registerAlertRoutes } from './alerts/routes.js';
 import type { AlertStore } from './alerts/store.js';
 import { type Env, errorJson, notFound } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { BadRequest } from './params.js';
-import { itemRoutes } from './routes/items.js';
-import { runRoutes } from './routes/runs.js';
-import { stepRoutes } from './routes/steps.js';
-import { trendRoutes } from './routes/trends.js';
+import { apiRoutes } from './routes/index.js';
 import type { PayloadReader, RowReader } from './store.js';
 
 export interface QueryAppDeps {
@@ -78,10 +74,8 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   );
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
-  const stores = { rows: deps.rows, payloads: deps.payloads };
-  for (const routes of [runRoutes, stepRoutes, itemRoutes, trendRoutes]) app.route('/v1', routes(stores));
-
-  if (deps.alerts) registerAlertRoutes(app, deps.alerts);
+  // Each route as declared in routes/*.ts: its parameters validated (400 naming the one refused), then answered.
+  app.route('/v1', apiRoutes({ rows: deps.rows, payloads: deps.payloads }, deps.alerts));
 
   app.notFound((c) =>
     notFound(

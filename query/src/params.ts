@@ -1,85 +1,184 @@
-import { isOutcome, type Outcome } from '@xray/otel';
+/**
+ * The query API's parameters as schemas. Each states what it accepts (its JSON Schema in
+ * /openapi.json: type, limits, default) and refuses any other value with a sentence that names it and
+ * says what it accepts (a 400 `invalid_parameter`). Route declarations (routes/*.ts) are made of these.
+ */
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@xray/core/api';
+import { z } from 'zod';
 
-/** Query-string validation: each reader returns a value or throws a {@link BadRequest} naming the parameter. */
+/** A request refused by a check that spans parameters or needs stored data; answered as a 400. */
 export class BadRequest extends Error {
   readonly code = 'invalid_parameter';
 }
 
-export function limitParam(raw: string | undefined, fallback = 50, max = 1000, name = 'limit'): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max)
-    throw new BadRequest(`${name} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
+/** How /openapi.json shows a parameter's value: a JSON Schema fragment. */
+type ValueDoc = Record<string, unknown>;
+
+/** Reads a raw value: the value, or `undefined` to refuse it. */
+type Read<T> = (raw: string) => T | undefined;
+
+/** A repeated query parameter counts with its first value, as `c.req.query(name)` reads it. */
+const first = (v: unknown) => (Array.isArray(v) ? (v[0] as unknown) : v);
+
+function reader<T>(read: Read<T>, refusal: (raw: string) => string) {
+  return (raw: string, ctx: z.RefinementCtx): T => {
+    const value = read(raw);
+    if (value !== undefined) return value;
+    ctx.addIssue({ code: 'custom', message: refusal(raw), input: raw });
+    return z.NEVER;
+  };
+}
+
+/** An optional query parameter; absent, it is `undefined`. */
+export function optional<T>(description: string, doc: ValueDoc, read: Read<T>, refusal: (raw: string) => string) {
+  const parse = reader(read, refusal);
+  return z
+    .preprocess(
+      first,
+      z
+        .string()
+        .optional()
+        .transform((raw, ctx) => (raw === undefined ? undefined : parse(raw, ctx)))
+    )
+    .meta({ description, ...doc });
+}
+
+/** A query parameter with a default, applied here and shown in /openapi.json. */
+export function withDefault<T extends string | number>(
+  description: string,
+  doc: ValueDoc,
+  fallback: T,
+  read: Read<T>,
+  refusal: (raw: string) => string
+) {
+  const parse = reader(read, refusal);
+  return z
+    .preprocess(
+      first,
+      z
+        .string()
+        .optional()
+        .transform((raw, ctx) => (raw === undefined ? fallback : parse(raw, ctx)))
+    )
+    .meta({ description, ...doc, default: fallback });
+}
+
+/** A path parameter (always present: the route matches only with it). */
+export function pathParam<T>(description: string, doc: ValueDoc, read: Read<T>, refusal: (raw: string) => string) {
+  return z
+    .string()
+    .transform(reader(read, refusal))
+    .meta({ description, ...doc });
+}
+
+/** A page size: an integer from 1 to `max`. */
+export function limit(o: { description?: string; fallback?: number; max?: number; name?: string } = {}) {
+  const { fallback = DEFAULT_PAGE_SIZE, max = MAX_PAGE_SIZE, name = 'limit' } = o;
+  return withDefault(
+    o.description ?? `page size (1-${max}, default ${fallback})`,
+    { type: 'integer', minimum: 1, maximum: max },
+    fallback,
+    (raw) => {
+      const value = Number(raw);
+      return Number.isInteger(value) && value >= 1 && value <= max ? value : undefined;
+    },
+    (raw) => `${name} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`
+  );
 }
 
 /** One of a few words. */
-export function choiceParam<T extends string>(
-  name: string,
-  raw: string | undefined,
-  choices: readonly T[]
-): T | undefined {
-  if (raw === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(raw))
-    throw new BadRequest(`${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`);
-  return raw as T;
+export function choice<const T extends string>(name: string, choices: readonly T[], description: string) {
+  return optional(
+    description,
+    { type: 'string', enum: choices },
+    (raw) => ((choices as readonly string[]).includes(raw) ? (raw as T) : undefined),
+    (raw) => `${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(raw)}`
+  );
 }
+
+/** kept, eliminated or scored. */
+export const outcome = choice('outcome', ['kept', 'eliminated', 'scored'], 'only decisions with this outcome');
+
+/**
+ * `exact` (the default: read with FINAL) or `eventual` (no FINAL: faster, may count a re-delivered
+ * row twice until ClickHouse merges it).
+ */
+export const consistency = withDefault<'exact' | 'eventual'>(
+  'exact (read with FINAL) or eventual (faster; a re-delivered row may count twice until merged)',
+  { type: 'string', enum: ['exact', 'eventual'] },
+  'exact',
+  (raw) => (raw === 'exact' || raw === 'eventual' ? raw : undefined),
+  (raw) => `consistency must be one of exact, eventual; got ${JSON.stringify(raw)}`
+);
 
 /** Any finite number, e.g. a score bound. */
-export function numberParam(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value))
-    throw new BadRequest(`${name} must be a number, got ${JSON.stringify(raw)}`);
-  return value;
+export function number(name: string, description: string) {
+  return optional(
+    description,
+    { type: 'number' },
+    (raw) => (raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : undefined),
+    (raw) => `${name} must be a number, got ${JSON.stringify(raw)}`
+  );
 }
 
-export function ratioParam(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
-    throw new BadRequest(`${name} must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
-  return value;
+/** A number from 0 to 1. */
+export function ratio(name: string, description: string) {
+  return optional(
+    description,
+    { type: 'number', minimum: 0, maximum: 1 },
+    (raw) => {
+      const value = Number(raw);
+      return raw.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
+    },
+    (raw) => `${name} must be a number from 0 to 1, got ${JSON.stringify(raw)}`
+  );
 }
 
-/** A time as ISO-8601 or milliseconds since the epoch. */
-export function timeParam(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const millis = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  // Up to the year 9999, the last time a DateTime64 filter takes.
-  if (!Number.isFinite(millis) || millis < 0 || millis > 253_402_300_799_999)
-    throw new BadRequest(
-      `${name} must be an ISO-8601 time or milliseconds since the epoch, got ${JSON.stringify(raw)}`
-    );
-  return millis;
+/** A time as ISO-8601 or milliseconds since the epoch; the value is in milliseconds. */
+export function time(name: string, description: string) {
+  return optional(
+    `${description} (ISO-8601 time or milliseconds since the epoch)`,
+    { type: 'string' },
+    (raw) => {
+      const millis = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      // Up to the year 9999, the last time a DateTime64 filter takes.
+      return Number.isFinite(millis) && millis >= 0 && millis <= 253_402_300_799_999 ? millis : undefined;
+    },
+    (raw) => `${name} must be an ISO-8601 time or milliseconds since the epoch, got ${JSON.stringify(raw)}`
+  );
 }
 
-export function textParam(name: string, raw: string | undefined, maxLength = 512): string | undefined {
-  if (raw === undefined) return undefined;
-  if (raw.length === 0 || raw.length > maxLength)
-    throw new BadRequest(`${name} must be 1 to ${maxLength} characters long`);
-  return raw;
+/** Free text of 1 to `maxLength` characters (a name, an id, a reason). */
+export const textRead = (maxLength: number) => (raw: string) =>
+  raw.length > 0 && raw.length <= maxLength ? raw : undefined;
+const textRefusal = (name: string, maxLength: number) => () => `${name} must be 1 to ${maxLength} characters long`;
+
+export function text(name: string, description: string, maxLength = 512) {
+  return optional(
+    description,
+    { type: 'string', minLength: 1, maxLength },
+    textRead(maxLength),
+    textRefusal(name, maxLength)
+  );
 }
 
-export function outcomeParam(raw: string | undefined): Outcome | undefined {
-  if (raw === undefined) return undefined;
-  if (!isOutcome(raw))
-    throw new BadRequest(`outcome must be one of kept, eliminated, scored; got ${JSON.stringify(raw)}`);
-  return raw;
+/** Free text in the path (an item id). */
+export function textPath(name: string, description: string, maxLength = 512) {
+  return pathParam(
+    description,
+    { type: 'string', minLength: 1, maxLength },
+    textRead(maxLength),
+    textRefusal(name, maxLength)
+  );
 }
 
-/** Cursors are opaque to clients: base64url JSON of the position after the last item returned. */
-export function encodeCursor(position: unknown): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
-}
-
-export function decodeCursor<T>(raw: string | undefined, check: (value: unknown) => value is T): T | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (check(value)) return value;
-  } catch {
-    // fall through to the error below
-  }
-  throw new BadRequest('cursor is not one this API returned; start again without it');
+/** A hex id in the path, in any case; the value is lowercase. */
+export function hexId(name: string, length: number, description: string) {
+  const re = new RegExp(`^[0-9a-f]{${length}}$`);
+  return pathParam(
+    `${description} (${length} hex characters)`,
+    { type: 'string', pattern: `^[0-9a-fA-F]{${length}}$` },
+    (raw) => (re.test(raw.toLowerCase()) ? raw.toLowerCase() : undefined),
+    (raw) => `${name} must be ${length} hex characters, got ${JSON.stringify(raw)}`
+  );
 }

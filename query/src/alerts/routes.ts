@@ -1,18 +1,91 @@
 /** The alert routes, under the read key's project: rules (create, list, get with state, delete) and transitions. */
-import { type ErrorResponse, MAX_EVENTS, MAX_RULES } from '@xray/core/api';
-import type { Context, Hono } from 'hono';
-import { BadRequest, limitParam } from '../params.js';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  AlertEventListResponse,
+  AlertRule,
+  AlertRuleListResponse,
+  AlertRuleWithState,
+  MAX_EVENTS,
+  MAX_RULES,
+  NewAlertRule,
+} from '@xray/core/api';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { errors, json, routeApp } from '../contract.js';
+import { notFound } from '../http.js';
+import { BadRequest, hexId, limit } from '../params.js';
 import { validateRule } from './rules.js';
 import type { AlertStore } from './store.js';
 
-type Env = { Variables: { projectId: string } };
-
-const RULE_ID_RE = /^[0-9a-f]{16}$/;
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** Registers `/v1/alerts/*` on the query API's app (behind its read-key middleware). */
-export function registerAlertRoutes(app: Hono<Env>, store: AlertStore): void {
-  app.post('/v1/alerts/rules', async (c) => {
+/** The body's JSON Schema (OpenAPI 3.1 speaks draft 2020-12), for the document only. */
+const NEW_RULE_SCHEMA = (() => {
+  const json = z.toJSONSchema(NewAlertRule, { target: 'draft-2020-12', io: 'input' });
+  return (json.$defs?.NewAlertRule ?? json) as Record<string, unknown>;
+})();
+
+const ruleParams = z.object({ ruleId: hexId('ruleId', 16, 'alert rule id') });
+
+const create = createRoute({
+  method: 'post',
+  path: '/alerts/rules',
+  operationId: 'createAlertRule',
+  summary: 'Create an alert rule',
+  // Documented, not validated here: validateRule checks the body and names the field it refuses.
+  request: {
+    body: {
+      required: true,
+      description: `The rule (at most ${MAX_BODY_BYTES} bytes; at most ${MAX_RULES} rules per project).`,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/NewAlertRule' } } },
+    },
+  },
+  responses: { 201: json(AlertRule, 'The rule, with its id'), ...errors() },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/alerts/rules',
+  operationId: 'listAlertRules',
+  summary: "The project's alert rules",
+  responses: { 200: json(AlertRuleListResponse, 'The rules, oldest first'), ...errors() },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/alerts/rules/{ruleId}',
+  operationId: 'getAlertRule',
+  summary: 'One alert rule with its state (ok or firing, since, last value)',
+  request: { params: ruleParams },
+  responses: { 200: json(AlertRuleWithState, 'The rule and its state'), ...errors(404) },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/alerts/rules/{ruleId}',
+  operationId: 'deleteAlertRule',
+  summary: 'Delete an alert rule and its state',
+  request: { params: ruleParams },
+  responses: { 204: { description: 'Deleted.' }, ...errors(404) },
+});
+
+const events = createRoute({
+  method: 'get',
+  path: '/alerts/events',
+  operationId: 'listAlertEvents',
+  summary: 'Recent firing and resolved transitions, newest first',
+  request: {
+    query: z.object({ limit: limit({ max: MAX_EVENTS, description: `how many (1-${MAX_EVENTS}, default 50)` }) }),
+  },
+  responses: { 200: json(AlertEventListResponse, 'The transitions, newest first'), ...errors() },
+});
+
+/** `/alerts/*`, mounted under /v1 behind the read-key middleware. */
+export function alertRoutes(store: AlertStore) {
+  const app = routeApp();
+  app.openAPIRegistry.registerComponent('schemas', 'NewAlertRule', NEW_RULE_SCHEMA);
+
+  app.openapi(create, async (c) => {
     const text = await c.req.text();
     if (Buffer.byteLength(text) > MAX_BODY_BYTES)
       throw new BadRequest(`the rule body must be at most ${MAX_BODY_BYTES} bytes`);
@@ -30,39 +103,29 @@ export function registerAlertRoutes(app: Hono<Env>, store: AlertStore): void {
     return c.json(rule, 201);
   });
 
-  app.get('/v1/alerts/rules', async (c) => c.json({ rules: await store.listRules(c.var.projectId) }));
+  app.openapi(list, async (c) => c.json({ rules: await store.listRules(c.var.projectId) }, 200));
 
-  app.get('/v1/alerts/rules/:ruleId', async (c) => {
-    const ruleId = ruleIdParam(c.req.param('ruleId'));
+  app.openapi(get, async (c) => {
+    const { ruleId } = c.req.valid('param');
     const rule = await store.getRule(c.var.projectId, ruleId);
     if (!rule) return ruleNotFound(c, ruleId);
-    return c.json({ ...rule, state: await store.getState(c.var.projectId, ruleId) });
+    return c.json({ ...rule, state: await store.getState(c.var.projectId, ruleId) }, 200);
   });
 
-  app.delete('/v1/alerts/rules/:ruleId', async (c) => {
-    const ruleId = ruleIdParam(c.req.param('ruleId'));
+  app.openapi(remove, async (c) => {
+    const { ruleId } = c.req.valid('param');
     if (!(await store.deleteRule(c.var.projectId, ruleId))) return ruleNotFound(c, ruleId);
     return c.body(null, 204);
   });
 
-  app.get('/v1/alerts/events', async (c) => {
-    const limit = limitParam(c.req.query('limit'), 50, MAX_EVENTS);
-    return c.json({ events: await store.listEvents(c.var.projectId, limit) });
+  app.openapi(events, async (c) => {
+    const { limit } = c.req.valid('query');
+    return c.json({ events: await store.listEvents(c.var.projectId, limit) }, 200);
   });
-}
 
-function ruleIdParam(raw: string): string {
-  const value = raw.toLowerCase();
-  if (!RULE_ID_RE.test(value)) throw new BadRequest(`ruleId must be 16 hex characters, got ${JSON.stringify(raw)}`);
-  return value;
+  return app;
 }
 
 function ruleNotFound(c: Context, ruleId: string) {
-  const body: ErrorResponse = {
-    error: {
-      code: 'not_found',
-      message: `No alert rule ${ruleId} in this project. Rule ids come from GET /v1/alerts/rules.`,
-    },
-  };
-  return c.json(body, 404);
+  return notFound(c, `No alert rule ${ruleId} in this project. Rule ids come from GET /v1/alerts/rules.`);
 }

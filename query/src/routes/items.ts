@@ -1,32 +1,116 @@
-/** Items across runs: where item X died in each run it went through. */
-import { type ItemRunsResponse, toItemRun } from '@xray/core/api';
-import { itemAcrossRunsQuery, runsByIdQuery, stepNamesQuery } from '@xray/core/queries';
-import { Hono } from 'hono';
-import { type Env, exactParam, isRunCursor, paginate, type QueryStores, stepIndex } from '../http.js';
-import { decodeCursor, limitParam, textParam, timeParam } from '../params.js';
+/** Items: where an item died in one run, in every run it went through, and whose fate changed between two runs. */
+import { createRoute } from '@hono/zod-openapi';
+import {
+  ItemInRunResponse,
+  ItemRunsResponse,
+  RunDiffResponse,
+  stepDeltas,
+  toItemChange,
+  toItemInRun,
+  toItemRun,
+  toStepSummary,
+} from '@xray/core/api';
+import {
+  getRunQuery,
+  itemAcrossRunsQuery,
+  itemInRunQuery,
+  listStepsQuery,
+  runDiffItemsQuery,
+  runsByIdQuery,
+  stepNamesQuery,
+} from '@xray/core/queries';
+import { z } from 'zod';
+import { errors, json, routeApp } from '../contract.js';
+import { itemCursor, paginate, runCursor } from '../cursors.js';
+import { notFound, type QueryStores, runNotFound, stepIndex } from '../http.js';
+import { BadRequest, consistency, hexId, limit, text, textPath, time } from '../params.js';
+import { runId } from './runs.js';
 
-export function itemRoutes({ rows }: QueryStores): Hono<Env> {
-  const app = new Hono<Env>();
+const itemId = textPath('itemId', 'the item id the SDK recorded');
 
-  // Where did item X die: across runs, the first step that eliminated it in each.
-  app.get('/items/:itemId/runs', async (c) => {
+const itemInRun = createRoute({
+  method: 'get',
+  path: '/runs/{runId}/items/{itemId}',
+  operationId: 'getItemInRun',
+  summary: 'Where an item went in the run, step by step',
+  request: { params: z.object({ runId, itemId }) },
+  responses: { 200: json(ItemInRunResponse, "The item's decisions in step order"), ...errors(404) },
+});
+
+const itemRuns = createRoute({
+  method: 'get',
+  path: '/items/{itemId}/runs',
+  operationId: 'listItemRuns',
+  summary: 'The runs an item went through, with the step that eliminated it in each',
+  request: {
+    params: z.object({ itemId }),
+    query: z.object({
+      limit: limit(),
+      cursor: runCursor,
+      pipeline: text('pipeline', 'only this pipeline'),
+      from: time('from', 'decisions at or after'),
+      to: time('to', 'decisions before'),
+      consistency,
+    }),
+  },
+  responses: { 200: json(ItemRunsResponse, 'One page of runs, newest first'), ...errors() },
+});
+
+const diff = createRoute({
+  method: 'get',
+  path: '/runs/{runId}/diff/{otherRunId}',
+  operationId: 'diffRuns',
+  summary: 'What changed between two runs of one pipeline',
+  request: {
+    params: z.object({ runId, otherRunId: hexId('otherRunId', 32, 'the run to compare with') }),
+    query: z.object({
+      limit: limit({ fallback: 100, description: 'items per page (1-1000, default 100)' }),
+      cursor: itemCursor,
+      consistency,
+    }),
+  },
+  responses: { 200: json(RunDiffResponse, 'Step deltas and the items whose fate changed'), ...errors(404) },
+});
+
+export function itemRoutes({ rows }: QueryStores) {
+  const app = routeApp();
+
+  app.openapi(itemInRun, async (c) => {
     const projectId = c.var.projectId;
-    const itemId = textParam('itemId', c.req.param('itemId'))!;
-    const limit = limitParam(c.req.query('limit'));
-    const after = decodeCursor(c.req.query('cursor'), isRunCursor);
+    const { runId, itemId } = c.req.valid('param');
+    const [found, steps] = await Promise.all([
+      rows.rows(itemInRunQuery(projectId, runId, itemId)),
+      rows.rows(listStepsQuery(projectId, runId)),
+    ]);
+    if (steps.length === 0) {
+      const [run] = await rows.rows(getRunQuery(projectId, runId));
+      if (!run) return runNotFound(c, runId);
+    }
+    if (found.length === 0)
+      return notFound(
+        c,
+        `No recorded decision about item ${JSON.stringify(itemId)} in run ${runId}. With sampled capture only some items are recorded; record a run in full to follow every item.`
+      );
+    return c.json(toItemInRun(runId, itemId, found, stepIndex(steps)), 200);
+  });
+
+  app.openapi(itemRuns, async (c) => {
+    const projectId = c.var.projectId;
+    const { itemId } = c.req.valid('param');
+    const q = c.req.valid('query');
     const found = await rows.rows(
       itemAcrossRunsQuery({
         projectId,
         itemId,
-        limit,
-        pipeline: textParam('pipeline', c.req.query('pipeline')),
-        fromMillis: timeParam('from', c.req.query('from')),
-        toMillis: timeParam('to', c.req.query('to')),
-        exact: exactParam(c.req.query('consistency')),
-        ...(after ? { after: { firstSeen: after.t, runId: after.r } } : {}),
+        limit: q.limit,
+        pipeline: q.pipeline,
+        fromMillis: q.from,
+        toMillis: q.to,
+        exact: q.consistency === 'exact',
+        ...(q.cursor ? { after: { firstSeen: q.cursor.t, runId: q.cursor.r } } : {}),
       })
     );
-    const page = paginate(found, limit, (last) => ({ t: String(last.first_seen_text), r: String(last.run_id) }));
+    const page = paginate(found, q.limit, (last) => ({ t: String(last.first_seen_text), r: String(last.run_id) }));
     const runIds = page.items.map((r) => String(r.run_id));
     const stepIds = page.items.map((r) => String((r.eliminated as unknown[] | undefined)?.[0] ?? '')).filter(Boolean);
     const [runs, steps] = runIds.length
@@ -37,12 +121,52 @@ export function itemRoutes({ rows }: QueryStores): Hono<Env> {
       : [[], []];
     const runById = new Map(runs.map((r) => [String(r.run_id), r]));
     const names = stepIndex(steps);
-    const body: ItemRunsResponse = {
-      itemId,
-      runs: page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names)),
+    const runsOfItem = page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names));
+    return c.json({ itemId, runs: runsOfItem, nextCursor: page.nextCursor }, 200);
+  });
+
+  // What changed between two runs of one pipeline: per-step deltas and the items whose fate changed.
+  app.openapi(diff, async (c) => {
+    const projectId = c.var.projectId;
+    const { runId: runA, otherRunId: runB } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const [[a], [b], stepsA, stepsB] = await Promise.all([
+      rows.rows(getRunQuery(projectId, runA)),
+      rows.rows(getRunQuery(projectId, runB)),
+      rows.rows(listStepsQuery(projectId, runA)),
+      rows.rows(listStepsQuery(projectId, runB)),
+    ]);
+    if (!a) return runNotFound(c, runA);
+    if (!b) return runNotFound(c, runB);
+    if (a.pipeline !== b.pipeline)
+      throw new BadRequest(
+        `runs ${runA} (${String(a.pipeline)}) and ${runB} (${String(b.pipeline)}) belong to different pipelines; compare two runs of one pipeline`
+      );
+    const all = [...stepsA, ...stepsB];
+    const found = all.length
+      ? await rows.rows(
+          runDiffItemsQuery({
+            projectId,
+            runA,
+            runB,
+            stepIds: all.map((st) => String(st.step_id)),
+            stepNames: all.map((st) => String(st.name)),
+            afterItem: q.cursor,
+            limit: q.limit,
+            exact: q.consistency === 'exact',
+          })
+        )
+      : [];
+    const page = paginate(found, q.limit, (last) => String(last.item_id));
+    const body: RunDiffResponse = {
+      runA,
+      runB,
+      pipeline: String(a.pipeline),
+      steps: stepDeltas(stepsA.map(toStepSummary), stepsB.map(toStepSummary)),
+      items: page.items.map(toItemChange),
       nextCursor: page.nextCursor,
     };
-    return c.json(body);
+    return c.json(body, 200);
   });
 
   return app;

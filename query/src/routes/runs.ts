@@ -1,186 +1,154 @@
-/** Pipelines, and runs: the list, one run, its funnel, its raw record, an item's way through it, and the diff of two runs. */
+/** Pipelines, and runs: the list, one run, its funnel and its raw record. */
+import { createRoute } from '@hono/zod-openapi';
 import {
-  type ItemInRunResponse,
-  type PipelineListResponse,
-  type RunDiffResponse,
-  type RunListResponse,
-  stepDeltas,
-  type StepListResponse,
-  toItemChange,
-  toItemInRun,
+  Payload,
+  PipelineListResponse,
+  RunListResponse,
+  RunSummary,
+  StepListResponse,
   toPipelineSummary,
   toRunSummary,
   toStepList,
-  toStepSummary,
 } from '@xray/core/api';
-import { RUN_ID_RE } from '@xray/core/model';
-import {
-  getRunQuery,
-  itemInRunQuery,
-  listRunsQuery,
-  listStepsQuery,
-  pipelinesQuery,
-  runDiffItemsQuery,
-} from '@xray/core/queries';
-import { Hono } from 'hono';
-import {
-  type Env,
-  exactParam,
-  idParam,
-  isRunCursor,
-  notFound,
-  paginate,
-  payloadOf,
-  type QueryStores,
-  runIdParam,
-  runNotFound,
-  stepIndex,
-} from '../http.js';
-import { BadRequest, decodeCursor, choiceParam, limitParam, ratioParam, textParam, timeParam } from '../params.js';
+import { getRunQuery, listRunsQuery, listStepsQuery, pipelinesQuery } from '@xray/core/queries';
+import { z } from 'zod';
+import { errors, json, routeApp } from '../contract.js';
+import { paginate, runCursor } from '../cursors.js';
+import { notFound, payloadOf, type QueryStores, runNotFound } from '../http.js';
+import { choice, hexId, limit, ratio, text, time } from '../params.js';
 
-export function runRoutes({ rows, payloads }: QueryStores): Hono<Env> {
-  const app = new Hono<Env>();
+export const runId = hexId('runId', 32, 'run id');
+const runParams = z.object({ runId });
 
-  app.get('/pipelines', async (c) => {
-    const found = await rows.rows(
-      pipelinesQuery({
-        projectId: c.var.projectId,
-        limit: limitParam(c.req.query('limit'), 1000, 10_000),
-        fromMillis: timeParam('from', c.req.query('from')),
-        toMillis: timeParam('to', c.req.query('to')),
+const pipelines = createRoute({
+  method: 'get',
+  path: '/pipelines',
+  operationId: 'listPipelines',
+  summary: 'The pipelines that ran in a time range, with run counts and elimination ratio',
+  request: {
+    query: z.object({
+      limit: limit({ fallback: 1000, max: 10_000, description: 'at most this many pipelines (1-10000, default 1000)' }),
+      from: time('from', 'runs started at or after'),
+      to: time('to', 'runs started before'),
+    }),
+  },
+  responses: { 200: json(PipelineListResponse, 'The pipelines, by name'), ...errors() },
+});
+
+const runs = createRoute({
+  method: 'get',
+  path: '/runs',
+  operationId: 'listRuns',
+  summary: 'Runs that look wrong: newest first, or highest elimination ratio first',
+  request: {
+    query: z
+      .object({
+        limit: limit(),
+        sort: choice('sort', ['time', 'ratio'], 'time (default: newest first) or ratio (highest first)'),
+        cursor: runCursor,
+        pipeline: text('pipeline', 'only this pipeline'),
+        minEliminationRatio: ratio('minEliminationRatio', 'lowest elimination ratio'),
+        maxEliminationRatio: ratio('maxEliminationRatio', 'highest elimination ratio'),
+        status: choice('status', ['ok', 'error'], 'only runs that ended so'),
+        from: time('from', 'runs started at or after'),
+        to: time('to', 'runs started before'),
       })
+      .refine((q) => !q.cursor || (q.cursor.x !== undefined) === (q.sort === 'ratio'), {
+        message: 'cursor belongs to another sort order; start again without it',
+      }),
+  },
+  responses: { 200: json(RunListResponse, 'One page of runs'), ...errors() },
+});
+
+const run = createRoute({
+  method: 'get',
+  path: '/runs/{runId}',
+  operationId: 'getRun',
+  summary: "One run's metrics",
+  request: { params: runParams },
+  responses: { 200: json(RunSummary, 'The run'), ...errors(404) },
+});
+
+const steps = createRoute({
+  method: 'get',
+  path: '/runs/{runId}/steps',
+  operationId: 'getRunSteps',
+  summary: "The run's step funnel, with the worst step",
+  request: { params: runParams },
+  responses: { 200: json(StepListResponse, 'The steps in execution order'), ...errors(404) },
+});
+
+const payload = createRoute({
+  method: 'get',
+  path: '/runs/{runId}/payload',
+  operationId: 'getRunPayload',
+  summary: "The run's raw record (input, output) from S3",
+  request: { params: runParams },
+  responses: { 200: json(Payload, 'The record'), ...errors(404) },
+});
+
+export function runRoutes({ rows, payloads }: QueryStores) {
+  const app = routeApp();
+
+  app.openapi(pipelines, async (c) => {
+    const q = c.req.valid('query');
+    const found = await rows.rows(
+      pipelinesQuery({ projectId: c.var.projectId, limit: q.limit, fromMillis: q.from, toMillis: q.to })
     );
-    const body: PipelineListResponse = { pipelines: found.map(toPipelineSummary) };
-    return c.json(body);
+    return c.json({ pipelines: found.map(toPipelineSummary) }, 200);
   });
 
-  app.get('/runs', async (c) => {
-    const projectId = c.var.projectId;
-    const limit = limitParam(c.req.query('limit'));
-    const sort = choiceParam('sort', c.req.query('sort'), ['time', 'ratio'] as const);
-    const after = decodeCursor(c.req.query('cursor'), isRunCursor);
-    if (after && (after.x !== undefined) !== (sort === 'ratio'))
-      throw new BadRequest('cursor belongs to another sort order; start again without it');
+  app.openapi(runs, async (c) => {
+    const q = c.req.valid('query');
     const found = await rows.rows(
       listRunsQuery({
-        projectId,
-        limit,
-        sort,
-        pipeline: textParam('pipeline', c.req.query('pipeline')),
-        minEliminationRatio: ratioParam('minEliminationRatio', c.req.query('minEliminationRatio')),
-        maxEliminationRatio: ratioParam('maxEliminationRatio', c.req.query('maxEliminationRatio')),
-        status: choiceParam('status', c.req.query('status'), ['ok', 'error'] as const),
-        fromMillis: timeParam('from', c.req.query('from')),
-        toMillis: timeParam('to', c.req.query('to')),
-        ...(after ? { after: { startedAt: after.t, runId: after.r, ratio: after.x } } : {}),
+        projectId: c.var.projectId,
+        limit: q.limit,
+        sort: q.sort,
+        pipeline: q.pipeline,
+        minEliminationRatio: q.minEliminationRatio,
+        maxEliminationRatio: q.maxEliminationRatio,
+        status: q.status,
+        fromMillis: q.from,
+        toMillis: q.to,
+        ...(q.cursor ? { after: { startedAt: q.cursor.t, runId: q.cursor.r, ratio: q.cursor.x } } : {}),
       })
     );
-    const page = paginate(found, limit, (last) => ({
+    const page = paginate(found, q.limit, (last) => ({
       t: String(last.started_text),
       r: String(last.run_id),
-      ...(sort === 'ratio' ? { x: Number(last.elimination_ratio) } : {}),
+      ...(q.sort === 'ratio' ? { x: Number(last.elimination_ratio) } : {}),
     }));
-    const body: RunListResponse = { runs: page.items.map(toRunSummary), nextCursor: page.nextCursor };
-    return c.json(body);
+    return c.json({ runs: page.items.map(toRunSummary), nextCursor: page.nextCursor }, 200);
   });
 
-  app.get('/runs/:runId', async (c) => {
-    const projectId = c.var.projectId;
-    const runId = runIdParam(c);
-    const [row] = await rows.rows(getRunQuery(projectId, runId));
+  app.openapi(run, async (c) => {
+    const { runId } = c.req.valid('param');
+    const [row] = await rows.rows(getRunQuery(c.var.projectId, runId));
     if (!row) return runNotFound(c, runId);
-    return c.json(toRunSummary(row));
+    return c.json(toRunSummary(row), 200);
   });
 
-  app.get('/runs/:runId/steps', async (c) => {
+  app.openapi(steps, async (c) => {
     const projectId = c.var.projectId;
-    const runId = runIdParam(c);
+    const { runId } = c.req.valid('param');
     const found = await rows.rows(listStepsQuery(projectId, runId));
     if (found.length === 0) {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
       if (!run) return runNotFound(c, runId);
     }
-    const body: StepListResponse = toStepList(runId, found);
-    return c.json(body);
+    return c.json(toStepList(runId, found), 200);
   });
 
-  // The raw records of a run and of a step (input, output, and for a step its metadata) from S3.
-  app.get('/runs/:runId/payload', async (c) => {
+  // The raw record of a run (input, output) from S3.
+  app.openapi(payload, async (c) => {
     const projectId = c.var.projectId;
-    const runId = runIdParam(c);
+    const { runId } = c.req.valid('param');
     const [row] = await rows.rows(getRunQuery(projectId, runId));
     if (!row) return runNotFound(c, runId);
-    const payload = await payloadOf(payloads, projectId, row);
-    if (!payload) return notFound(c, `The payload of run ${runId} is missing from storage.`);
-    return c.json(payload);
-  });
-
-  // Where did item X die: in one run, step by step.
-  app.get('/runs/:runId/items/:itemId', async (c) => {
-    const projectId = c.var.projectId;
-    const runId = runIdParam(c);
-    const itemId = textParam('itemId', c.req.param('itemId'))!;
-    const [found, steps] = await Promise.all([
-      rows.rows(itemInRunQuery(projectId, runId, itemId)),
-      rows.rows(listStepsQuery(projectId, runId)),
-    ]);
-    if (steps.length === 0) {
-      const [run] = await rows.rows(getRunQuery(projectId, runId));
-      if (!run) return runNotFound(c, runId);
-    }
-    if (found.length === 0)
-      return notFound(
-        c,
-        `No recorded decision about item ${JSON.stringify(itemId)} in run ${runId}. With sampled capture only some items are recorded; record a run in full to follow every item.`
-      );
-    const body: ItemInRunResponse = toItemInRun(runId, itemId, found, stepIndex(steps));
-    return c.json(body);
-  });
-
-  // What changed between two runs of one pipeline: per-step deltas and the items whose fate changed.
-  app.get('/runs/:runId/diff/:otherRunId', async (c) => {
-    const projectId = c.var.projectId;
-    const runA = runIdParam(c);
-    const runB = idParam(c.req.param('otherRunId'), RUN_ID_RE, 'otherRunId', '32 hex characters');
-    const limit = limitParam(c.req.query('limit'), 100, 1000);
-    const afterItem = decodeCursor(c.req.query('cursor'), (v): v is string => typeof v === 'string' && v.length <= 512);
-    const [[a], [b], stepsA, stepsB] = await Promise.all([
-      rows.rows(getRunQuery(projectId, runA)),
-      rows.rows(getRunQuery(projectId, runB)),
-      rows.rows(listStepsQuery(projectId, runA)),
-      rows.rows(listStepsQuery(projectId, runB)),
-    ]);
-    if (!a) return runNotFound(c, runA);
-    if (!b) return runNotFound(c, runB);
-    if (a.pipeline !== b.pipeline)
-      throw new BadRequest(
-        `runs ${runA} (${String(a.pipeline)}) and ${runB} (${String(b.pipeline)}) belong to different pipelines; compare two runs of one pipeline`
-      );
-    const all = [...stepsA, ...stepsB];
-    const found = all.length
-      ? await rows.rows(
-          runDiffItemsQuery({
-            projectId,
-            runA,
-            runB,
-            stepIds: all.map((st) => String(st.step_id)),
-            stepNames: all.map((st) => String(st.name)),
-            afterItem,
-            limit,
-            exact: exactParam(c.req.query('consistency')),
-          })
-        )
-      : [];
-    const page = paginate(found, limit, (last) => String(last.item_id));
-    const body: RunDiffResponse = {
-      runA,
-      runB,
-      pipeline: String(a.pipeline),
-      steps: stepDeltas(stepsA.map(toStepSummary), stepsB.map(toStepSummary)),
-      items: page.items.map(toItemChange),
-      nextCursor: page.nextCursor,
-    };
-    return c.json(body);
+    const record = await payloadOf(payloads, projectId, row);
+    if (!record) return notFound(c, `The payload of run ${runId} is missing from storage.`);
+    return c.json(record, 200);
   });
 
   return app;

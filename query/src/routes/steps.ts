@@ -1,111 +1,158 @@
 /** Steps and decisions: a step's decisions, its reason histogram, its raw record, and one decision with its payload. */
+import { createRoute } from '@hono/zod-openapi';
 import {
-  type DecisionDetail,
-  type DecisionListResponse,
-  type ReasonHistogramResponse,
+  DecisionDetail,
+  DecisionListResponse,
+  Payload,
+  ReasonHistogramResponse,
   toDecisionSummary,
   toReasonHistogram,
   toStepSummary,
 } from '@xray/core/api';
 import { parseEventId } from '@xray/core/model';
 import { getDecisionQuery, getStepQuery, listDecisionsQuery, reasonHistogramQuery } from '@xray/core/queries';
-import { Hono } from 'hono';
-import {
-  type Env,
-  exactParam,
-  isSeqCursor,
-  notFound,
-  paginate,
-  payloadOf,
-  type QueryStores,
-  stepIdParam,
-  stepNotFound,
-} from '../http.js';
-import { BadRequest, decodeCursor, limitParam, numberParam, outcomeParam, textParam } from '../params.js';
+import { z } from 'zod';
+import { errors, json, routeApp } from '../contract.js';
+import { paginate, seqCursor } from '../cursors.js';
+import { notFound, payloadOf, type QueryStores, stepNotFound } from '../http.js';
+import { consistency, hexId, limit, number, outcome, pathParam, text } from '../params.js';
 
 /** Reasons are free text (an LLM's explanation, say); a filter on one may be as long as a URL allows. */
 const MAX_REASON_LENGTH = 16_384;
 
-export function stepRoutes({ rows, payloads }: QueryStores): Hono<Env> {
-  const app = new Hono<Env>();
+const stepParams = z.object({ stepId: hexId('stepId', 16, 'step id') });
 
-  app.get('/steps/:stepId/decisions', async (c) => {
+const decisions = createRoute({
+  method: 'get',
+  path: '/steps/{stepId}/decisions',
+  operationId: 'listDecisions',
+  summary: "A step's decisions, in decision order",
+  request: {
+    params: stepParams,
+    query: z.object({
+      limit: limit(),
+      cursor: seqCursor,
+      outcome,
+      itemId: text('itemId', 'only this item'),
+      reasonCode: text('reasonCode', 'only this reason code'),
+      reason: text('reason', 'only this reason text (exact)', MAX_REASON_LENGTH),
+      minScore: number('minScore', 'lowest score'),
+      maxScore: number('maxScore', 'highest score'),
+    }),
+  },
+  responses: { 200: json(DecisionListResponse, 'One page of decisions'), ...errors(404) },
+});
+
+const reasons = createRoute({
+  method: 'get',
+  path: '/steps/{stepId}/reasons',
+  operationId: 'getReasons',
+  summary: 'Why the step decided as it did: a reason histogram with example decisions',
+  request: {
+    params: stepParams,
+    query: z.object({
+      outcome,
+      examples: limit({
+        name: 'examples',
+        fallback: 3,
+        max: 10,
+        description: 'example decisions per reason (1-10, default 3)',
+      }),
+      consistency,
+      limit: limit({ description: 'at most this many reasons (1-1000, default 50)' }),
+    }),
+  },
+  responses: { 200: json(ReasonHistogramResponse, 'Reasons, most frequent first'), ...errors(404) },
+});
+
+const payload = createRoute({
+  method: 'get',
+  path: '/steps/{stepId}/payload',
+  operationId: 'getStepPayload',
+  summary: "The step's raw record (input, output, metadata) from S3",
+  request: { params: stepParams },
+  responses: { 200: json(Payload, 'The record'), ...errors(404) },
+});
+
+const eventId = pathParam(
+  'decision id: <step id>-<sequence number>',
+  { type: 'string', pattern: '^[0-9a-fA-F]{16}-[0-9]{1,10}$' },
+  (raw) => {
+    const id = parseEventId(raw.toLowerCase());
+    return id && { eventId: raw.toLowerCase(), ...id };
+  },
+  (raw) => `eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(raw.toLowerCase())}`
+);
+
+const decision = createRoute({
+  method: 'get',
+  path: '/decisions/{eventId}',
+  operationId: 'getDecision',
+  summary: 'One decision with its full payload from S3',
+  request: { params: z.object({ eventId }) },
+  responses: { 200: json(DecisionDetail, 'The decision'), ...errors(404) },
+});
+
+export function stepRoutes({ rows, payloads }: QueryStores) {
+  const app = routeApp();
+
+  app.openapi(decisions, async (c) => {
     const projectId = c.var.projectId;
-    const stepId = stepIdParam(c);
-    const limit = limitParam(c.req.query('limit'));
-    const afterSeq = decodeCursor(c.req.query('cursor'), isSeqCursor);
+    const { stepId } = c.req.valid('param');
+    const { cursor: afterSeq, ...q } = c.req.valid('query');
     const found = await rows.rows(
-      listDecisionsQuery({
-        projectId,
-        stepId,
-        limit,
-        outcome: outcomeParam(c.req.query('outcome')),
-        itemId: textParam('itemId', c.req.query('itemId')),
-        reasonCode: textParam('reasonCode', c.req.query('reasonCode')),
-        reason: textParam('reason', c.req.query('reason'), MAX_REASON_LENGTH),
-        minScore: numberParam('minScore', c.req.query('minScore')),
-        maxScore: numberParam('maxScore', c.req.query('maxScore')),
-        ...(afterSeq !== undefined ? { afterSeq } : {}),
-      })
+      listDecisionsQuery({ projectId, stepId, ...q, ...(afterSeq !== undefined ? { afterSeq } : {}) })
     );
     if (found.length === 0 && afterSeq === undefined) {
       const [step] = await rows.rows(getStepQuery(projectId, stepId));
       if (!step) return stepNotFound(c, stepId);
     }
-    const page = paginate(found, limit, (last) => Number(last.seq));
-    const body: DecisionListResponse = {
-      stepId,
-      decisions: page.items.map(toDecisionSummary),
-      nextCursor: page.nextCursor,
-    };
-    return c.json(body);
+    const page = paginate(found, q.limit, (last) => Number(last.seq));
+    return c.json({ stepId, decisions: page.items.map(toDecisionSummary), nextCursor: page.nextCursor }, 200);
   });
 
-  app.get('/steps/:stepId/reasons', async (c) => {
+  app.openapi(reasons, async (c) => {
     const projectId = c.var.projectId;
-    const stepId = stepIdParam(c);
+    const { stepId } = c.req.valid('param');
+    const q = c.req.valid('query');
     const query = reasonHistogramQuery({
       projectId,
       stepId,
-      outcome: outcomeParam(c.req.query('outcome')),
-      examples: limitParam(c.req.query('examples'), 3, 10, 'examples'),
-      exact: exactParam(c.req.query('consistency')),
-      limit: limitParam(c.req.query('limit'), 50, 1000),
+      outcome: q.outcome,
+      examples: q.examples,
+      exact: q.consistency === 'exact',
+      limit: q.limit,
     });
     const [[step], found] = await Promise.all([rows.rows(getStepQuery(projectId, stepId)), rows.rows(query)]);
     if (!step) return stepNotFound(c, stepId);
-    const body: ReasonHistogramResponse = toReasonHistogram(toStepSummary(step), found);
-    return c.json(body);
+    return c.json(toReasonHistogram(toStepSummary(step), found), 200);
   });
 
-  app.get('/steps/:stepId/payload', async (c) => {
+  app.openapi(payload, async (c) => {
     const projectId = c.var.projectId;
-    const stepId = stepIdParam(c);
+    const { stepId } = c.req.valid('param');
     const [row] = await rows.rows(getStepQuery(projectId, stepId));
     if (!row) return stepNotFound(c, stepId);
-    const payload = await payloadOf(payloads, projectId, row);
-    if (!payload) return notFound(c, `The payload of step ${stepId} is missing from storage.`);
-    return c.json(payload);
+    const record = await payloadOf(payloads, projectId, row);
+    if (!record) return notFound(c, `The payload of step ${stepId} is missing from storage.`);
+    return c.json(record, 200);
   });
 
-  app.get('/decisions/:eventId', async (c) => {
+  app.openapi(decision, async (c) => {
     const projectId = c.var.projectId;
-    const eventId = c.req.param('eventId').toLowerCase();
-    const id = parseEventId(eventId);
-    if (!id)
-      throw new BadRequest(`eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(eventId)}`);
-    const [row] = await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq));
+    const { eventId, stepId, seq } = c.req.valid('param').eventId;
+    const [row] = await rows.rows(getDecisionQuery(projectId, stepId, seq));
     if (!row)
       return notFound(
         c,
         `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`
       );
-    const payload = await payloadOf(payloads, projectId, row);
+    const record = await payloadOf(payloads, projectId, row);
     const body: DecisionDetail = {
       ...toDecisionSummary(row),
-      ...(payload ? { input: payload.input, output: payload.output, metadata: payload.metadata } : {}),
+      ...(record ? { input: record.input, output: record.output, metadata: record.metadata } : {}),
     };
-    return c.json(body);
+    return c.json(body, 200);
   });
 
   return app;

@@ -1,48 +1,88 @@
 /** Trends for dashboards: elimination per pipeline, or per step of one pipeline, over time. */
-import { parseInterval, toTrendSeries, type TrendResponse } from '@xray/core/api';
+import { createRoute } from '@hono/zod-openapi';
+import { parseInterval, toTrendSeries, TrendResponse } from '@xray/core/api';
 import { trendQuery } from '@xray/core/queries';
-import { Hono } from 'hono';
-import { type Env, exactParam, type QueryStores } from '../http.js';
-import { BadRequest, choiceParam, textParam, timeParam } from '../params.js';
+import { z } from 'zod';
+import { errors, json, routeApp } from '../contract.js';
+import type { QueryStores } from '../http.js';
+import { choice, consistency, text, time, withDefault } from '../params.js';
 
 /** Most buckets one trend series may have. */
 const MAX_TREND_POINTS = 10_000;
+/** The range when `from` is not given: this long before `to`. */
+const DEFAULT_RANGE_MILLIS = 24 * 3600_000;
 
-export function trendRoutes({ rows }: QueryStores): Hono<Env> {
-  const app = new Hono<Env>();
+const interval = withDefault(
+  'bucket size: 30s, 5m, 1h, 1d (or a number of seconds; at most 366 days)',
+  { type: 'string', pattern: '^\\s*\\d{1,6}[smhd]?\\s*$' },
+  '1h',
+  (raw) => (parseInterval(raw) === undefined ? undefined : raw),
+  (raw) => `interval must look like 30s, 5m, 1h or 1d, got ${JSON.stringify(raw)}`
+);
 
-  // Trends for dashboards: elimination per pipeline, or per step of one pipeline, in time buckets.
-  app.get('/trends', async (c) => {
-    const projectId = c.var.projectId;
-    const pipeline = textParam('pipeline', c.req.query('pipeline'));
-    const step = textParam('step', c.req.query('step'));
-    const by =
-      choiceParam('by', c.req.query('by'), ['pipeline', 'step'] as const) ?? (step !== undefined ? 'step' : 'pipeline');
-    if (by === 'step' && pipeline === undefined)
-      throw new BadRequest('per-step trends need a pipeline: add pipeline=<name>');
-    const rawInterval = c.req.query('interval') ?? '1h';
-    const intervalSeconds = parseInterval(rawInterval);
-    if (intervalSeconds === undefined)
-      throw new BadRequest(`interval must look like 30s, 5m, 1h or 1d, got ${JSON.stringify(rawInterval)}`);
-    const toMillis = timeParam('to', c.req.query('to')) ?? Date.now();
-    const fromMillis = timeParam('from', c.req.query('from')) ?? toMillis - 24 * 3600_000;
-    if (fromMillis >= toMillis) throw new BadRequest('from must be before to');
-    if ((toMillis - fromMillis) / 1000 / intervalSeconds > MAX_TREND_POINTS) {
-      throw new BadRequest(
-        `from..to at interval ${rawInterval} makes more than ${MAX_TREND_POINTS} points per series; use a longer interval or a shorter range`
+/** The parameters, and what they mean together: series, bucket size in seconds, and the range (default the last 24 hours). */
+const trendParams = z
+  .object({
+    pipeline: text('pipeline', 'only this pipeline (required with by=step)'),
+    step: text('step', 'only this step name (implies by=step)'),
+    by: choice('by', ['pipeline', 'step'], 'pipeline (default) or step (one series per step of the pipeline)'),
+    interval,
+    to: time('to', 'default: now'),
+    from: time('from', 'default: 24 hours before to'),
+    consistency,
+  })
+  .transform((q, ctx) => {
+    const by = q.by ?? (q.step !== undefined ? 'step' : 'pipeline');
+    const intervalSeconds = parseInterval(q.interval)!;
+    const toMillis = q.to ?? Date.now();
+    const fromMillis = q.from ?? toMillis - DEFAULT_RANGE_MILLIS;
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: 'custom', message, input: q });
+      return z.NEVER;
+    };
+    if (by === 'step' && q.pipeline === undefined)
+      return refuse('per-step trends need a pipeline: add pipeline=<name>');
+    if (fromMillis >= toMillis) return refuse('from must be before to');
+    if ((toMillis - fromMillis) / 1000 / intervalSeconds > MAX_TREND_POINTS)
+      return refuse(
+        `from..to at interval ${q.interval} makes more than ${MAX_TREND_POINTS} points per series; use a longer interval or a shorter range`
       );
-    }
-    const exact = exactParam(c.req.query('consistency'));
+    return { ...q, bySteps: by === 'step', intervalSeconds, fromMillis, toMillis };
+  });
+
+const trends = createRoute({
+  method: 'get',
+  path: '/trends',
+  operationId: 'getTrends',
+  summary: 'Elimination over time per pipeline, or per step of one pipeline',
+  request: { query: trendParams },
+  responses: { 200: json(TrendResponse, 'One series per pipeline, or per step'), ...errors() },
+});
+
+export function trendRoutes({ rows }: QueryStores) {
+  const app = routeApp();
+
+  app.openapi(trends, async (c) => {
+    const q = c.req.valid('query');
     const found = await rows.rows(
-      trendQuery({ projectId, pipeline, bySteps: by === 'step', step, intervalSeconds, fromMillis, toMillis, exact })
+      trendQuery({
+        projectId: c.var.projectId,
+        pipeline: q.pipeline,
+        bySteps: q.bySteps,
+        step: q.step,
+        intervalSeconds: q.intervalSeconds,
+        fromMillis: q.fromMillis,
+        toMillis: q.toMillis,
+        exact: q.consistency === 'exact',
+      })
     );
     const body: TrendResponse = {
-      intervalSeconds,
-      from: new Date(fromMillis).toISOString(),
-      to: new Date(toMillis).toISOString(),
-      series: toTrendSeries(found, by === 'step'),
+      intervalSeconds: q.intervalSeconds,
+      from: new Date(q.fromMillis).toISOString(),
+      to: new Date(q.toMillis).toISOString(),
+      series: toTrendSeries(found, q.bySteps),
     };
-    return c.json(body);
+    return c.json(body, 200);
   });
 
   return app;

@@ -1,0 +1,18 @@
+/** Every route of the query API, as one app to mount under /v1 (app.ts) or to describe (openapi.ts). */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { alertRoutes } from '../alerts/routes.js';
+import type { AlertStore } from '../alerts/store.js';
+import { routeApp } from '../contract.js';
+import type { Env, QueryStores } from '../http.js';
+import { itemRoutes } from './items.js';
+import { runRoutes } from './runs.js';
+import { stepRoutes } from './steps.js';
+import { trendRoutes } from './trends.js';
+
+/** The `/v1` routes over `stores`; the alert routes only with an alert store. */
+export function apiRoutes(stores: QueryStores, alerts?: AlertStore): OpenAPIHono<Env> {
+  const api = routeApp();
+  for (const routes of [runRoutes, stepRoutes, itemRoutes, trendRoutes]) api.route('/', routes(stores));
+  if (alerts) api.route('/', alertRoutes(alerts));
+  return api;
+}
