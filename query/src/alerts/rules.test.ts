@@ -1,3 +1,4 @@
+import { AlertRuleSpec, NewAlertRule } from '@xray/core/api';
 import { describe, expect, it } from 'vitest';
 import { isFiring, validateRule } from './rules.js';
 
@@ -105,6 +106,29 @@ describe('alert rule validation', () => {
     );
     expect(error({ ...items, threshold: 0.5 })).toMatch(/^threshold must be omitted/);
     expect(error({ ...items, pipeline: 'search' })).toMatch(/^pipeline is not a field of a item_eliminated rule/);
+  });
+});
+
+describe('the rule schemas of the OpenAPI document', () => {
+  it('describe what validation takes and what it keeps', () => {
+    for (const body of [
+      ratio,
+      { ...share, outcome: 'kept' },
+      { ...share, reasonCode: undefined, reason: 'r' },
+      items,
+    ]) {
+      expect(NewAlertRule.safeParse(JSON.parse(JSON.stringify(body))).success).toBe(true);
+      const v = validateRule(body);
+      expect(v.ok && AlertRuleSpec.safeParse(v.spec).success).toBe(true);
+    }
+    for (const body of [
+      { ...ratio, colour: 'red' },
+      { ...items, threshold: 0.5 },
+      { ...ratio, windowSeconds: 0 },
+    ]) {
+      expect(NewAlertRule.safeParse(body).success).toBe(false);
+      expect(validateRule(body).ok).toBe(false);
+    }
   });
 });
 
