@@ -1,53 +1,25 @@
 /** `xray alerts list|show|create|delete|events`: alert rules through the query API. */
+import type { AlertEventListResponse, AlertRule, AlertRuleListResponse, AlertRuleWithState } from '@xray/core/api';
 import type { ApiClient } from './api-client.js';
 import type { Output } from './keys.js';
 import { type Cell, renderTable, type Style } from './table.js';
 
-/** The parts of a rule and its state the terminal shows (the API's JSON is printed whole with --json). */
-interface Rule {
-  id: string;
-  name: string;
-  kind: string;
-  pipeline?: string;
-  step?: string;
-  items?: string[];
-  condition?: string;
-  reasonCode?: string;
-  reason?: string;
-  threshold: number;
-  windowSeconds: number;
-  webhook: string;
-  state?: {
-    status: string;
-    since: string | null;
-    lastValue: number | null;
-    lastEvaluatedAt: string | null;
-    evaluationError: string | null;
-  };
-}
-
-interface AlertEvent {
-  ruleId: string;
-  ruleName: string;
-  state: string;
-  value: number | null;
-  threshold: number;
-  at: string;
-}
-
-const what = (r: Rule) =>
-  r.kind === 'item_eliminated'
-    ? `${r.items?.length ?? 0} watched item(s)`
-    : `${r.pipeline}/${r.step}${r.reasonCode || r.reason ? ` [${r.reasonCode ?? r.reason}]` : ''}`;
-const when = (r: Rule) => (r.kind === 'item_eliminated' ? 'any eliminated' : `${r.condition} ${r.threshold}`);
+const what = (r: AlertRule) => {
+  if (r.kind === 'item_eliminated') return `${r.items.length} watched item(s)`;
+  const reason = r.kind === 'reason_share' ? (r.reasonCode ?? r.reason) : undefined;
+  return `${r.pipeline}/${r.step}${reason ? ` [${reason}]` : ''}`;
+};
+const when = (r: AlertRule) => (r.kind === 'item_eliminated' ? 'any eliminated' : `${r.condition} ${r.threshold}`);
 const windowText = (seconds: number) =>
   seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 const value = (v: number | null | undefined) =>
   v === null || v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(3);
 
 export async function alertsListCommand(api: ApiClient, style: Style): Promise<Output> {
-  const { rules } = await api.get<{ rules: Rule[] }>('/v1/alerts/rules');
-  const withState = await Promise.all(rules.map((r) => api.get<Rule>(`/v1/alerts/rules/${encodeURIComponent(r.id)}`)));
+  const { rules } = await api.get<AlertRuleListResponse>('/v1/alerts/rules');
+  const withState = await Promise.all(
+    rules.map((r) => api.get<AlertRuleWithState>(`/v1/alerts/rules/${encodeURIComponent(r.id)}`))
+  );
   if (withState.length === 0)
     return {
       json: { rules: withState },
@@ -60,10 +32,8 @@ export async function alertsListCommand(api: ApiClient, style: Style): Promise<O
     what(r),
     when(r),
     windowText(r.windowSeconds),
-    r.state?.status === 'firing'
-      ? { text: 'FIRING', paint: style.red }
-      : { text: r.state?.status ?? '-', paint: style.green },
-    value(r.state?.lastValue),
+    r.state.status === 'firing' ? { text: 'FIRING', paint: style.red } : { text: r.state.status, paint: style.green },
+    value(r.state.lastValue),
   ]);
   return {
     json: { rules: withState },
@@ -72,16 +42,16 @@ export async function alertsListCommand(api: ApiClient, style: Style): Promise<O
 }
 
 export async function alertsShowCommand(api: ApiClient, ruleId: string, style: Style): Promise<Output> {
-  const r = await api.get<Rule>(`/v1/alerts/rules/${encodeURIComponent(ruleId)}`);
+  const r = await api.get<AlertRuleWithState>(`/v1/alerts/rules/${encodeURIComponent(ruleId)}`);
   const s = r.state;
   const lines = [
     `${style.bold(r.name)} (${r.id}, ${r.kind})`,
     `  watches     ${what(r)}`,
     `  fires when  ${when(r)} over ${windowText(r.windowSeconds)}`,
     `  notifies    ${r.webhook}`,
-    `  state       ${s?.status === 'firing' ? style.red('FIRING') : (s?.status ?? '-')}${s?.since ? ` since ${s.since}` : ''}`,
-    `  last value  ${value(s?.lastValue)}${s?.lastEvaluatedAt ? ` (evaluated ${s.lastEvaluatedAt})` : ''}`,
-    ...(s?.evaluationError ? [`  error       ${style.red(s.evaluationError)}`] : []),
+    `  state       ${s.status === 'firing' ? style.red('FIRING') : s.status}${s.since ? ` since ${s.since}` : ''}`,
+    `  last value  ${value(s.lastValue)}${s.lastEvaluatedAt ? ` (evaluated ${s.lastEvaluatedAt})` : ''}`,
+    ...(s.evaluationError ? [`  error       ${style.red(s.evaluationError)}`] : []),
   ];
   return { json: r, text: lines.join('\n') };
 }
@@ -93,7 +63,7 @@ export async function alertsCreateCommand(api: ApiClient, ruleJson: string, styl
   } catch (err) {
     throw new SyntaxError(`the rule is not JSON (${(err as Error).message})`);
   }
-  const r = await api.post<Rule>('/v1/alerts/rules', body);
+  const r = await api.post<AlertRule>('/v1/alerts/rules', body);
   return { json: r, text: `Created alert rule ${style.bold(r.id)} (${r.name}).` };
 }
 
@@ -103,7 +73,7 @@ export async function alertsDeleteCommand(api: ApiClient, ruleId: string): Promi
 }
 
 export async function alertsEventsCommand(api: ApiClient, limit: string | undefined, style: Style): Promise<Output> {
-  const body = await api.get<{ events: AlertEvent[] }>('/v1/alerts/events', { limit });
+  const body = await api.get<AlertEventListResponse>('/v1/alerts/events', { limit });
   if (body.events.length === 0) return { json: body, text: 'No alert has fired yet.' };
   const rows: Cell[][] = body.events.map((e) => [
     e.at.replace('T', ' ').slice(0, 19),

@@ -1,0 +1,106 @@
+/** The debugging questions and the alert commands: which command a command line names, and its arguments. */
+import { readFile } from 'node:fs/promises';
+import {
+  alertsCreateCommand,
+  alertsDeleteCommand,
+  alertsEventsCommand,
+  alertsListCommand,
+  alertsShowCommand,
+} from './alerts.js';
+import type { ApiClient } from './api-client.js';
+import { type Output, UsageError } from './keys.js';
+import { text, type Values } from './options.js';
+import { diffCommand, reasonsCommand, runsCommand, stepsCommand, whyCommand } from './questions.js';
+import type { Style } from './table.js';
+
+/** The commands answered by the query API (with a read key). */
+export const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'alerts']);
+
+/** Answers the question `positionals` asks (its first word is in {@link QUESTIONS}). */
+export async function ask(positionals: string[], values: Values, api: ApiClient, style: Style): Promise<Output> {
+  const [command, ...args] = positionals;
+  if (command === 'alerts') return alerts(args, values, api, style);
+  const take = (count: number, what: string) => {
+    if (args.length < count) throw new UsageError(`\`xray ${command}\` needs ${what}.`);
+    if (args.length > count) throw new UsageError(`Unexpected arguments: ${args.slice(count).join(' ')}.`);
+    return args;
+  };
+  const option = (name: keyof Values) => text(values, name);
+  switch (command) {
+    case 'runs':
+      take(0, 'no arguments');
+      return runsCommand(
+        api,
+        {
+          pipeline: option('pipeline'),
+          minRatio: option('min-ratio'),
+          maxRatio: option('max-ratio'),
+          status: option('status'),
+          sort: option('sort'),
+          from: option('from'),
+          to: option('to'),
+          limit: option('limit'),
+        },
+        style
+      );
+    case 'steps':
+      return stepsCommand(api, take(1, 'a run id')[0]!, style);
+    case 'reasons':
+      return reasonsCommand(api, take(1, 'a step id')[0]!, option('outcome'), style);
+    case 'why':
+      return whyCommand(
+        api,
+        take(1, 'an item id')[0]!,
+        {
+          run: option('run'),
+          pipeline: option('pipeline'),
+          from: option('from'),
+          to: option('to'),
+          limit: option('limit'),
+        },
+        style
+      );
+    default: {
+      const [a, b] = take(2, 'two run ids');
+      return diffCommand(api, a!, b!, option('limit'), style);
+    }
+  }
+}
+
+async function alerts(args: string[], values: Values, api: ApiClient, style: Style): Promise<Output> {
+  const [sub = 'list', id, ...extra] = args;
+  if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+  const needId = () => {
+    if (!id) throw new UsageError(`\`xray alerts ${sub}\` needs a rule id (xray alerts list shows them).`);
+    return id;
+  };
+  switch (sub) {
+    case 'list':
+      return alertsListCommand(api, style);
+    case 'show':
+      return alertsShowCommand(api, needId(), style);
+    case 'delete':
+      return alertsDeleteCommand(api, needId());
+    case 'events':
+      return alertsEventsCommand(api, text(values, 'limit'), style);
+    case 'create': {
+      const file = text(values, 'file');
+      const rule =
+        text(values, 'rule') ??
+        (file === undefined
+          ? undefined
+          : await readFile(file, 'utf8').catch((err: Error) => {
+              throw new UsageError(`cannot read ${file}: ${err.message}`);
+            }));
+      if (rule === undefined) throw new UsageError("`xray alerts create` needs --rule '<JSON>' or --file <rule.json>.");
+      try {
+        return await alertsCreateCommand(api, rule, style);
+      } catch (err) {
+        if (err instanceof SyntaxError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
+    default:
+      throw new UsageError(`Unknown command "alerts ${sub}"; use list, show, create, delete or events.`);
+  }
+}
