@@ -1,9 +1,13 @@
 import type { Params, XRayApiError } from './api/client';
 import { useApiQuery } from './api/context';
+import type { MaxPageSize } from './api/types';
 import { ROWS_PARAM, useUrlState } from './urlState';
 
-/** The query API's largest page, and so the most rows a list shows. */
-export const MAX_ROWS = 1000;
+/**
+ * The query API's largest page, and so the most rows a list shows. Typed as the API's own limit
+ * (MAX_PAGE_SIZE of @xray/core/api, types only): the build fails when the two differ.
+ */
+export const MAX_ROWS: MaxPageSize = 1000;
 
 export interface RowList<T> {
   /** The answer for the rows asked for; while it loads (or when more rows failed), the one shown before. */

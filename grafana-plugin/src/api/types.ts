@@ -1,4 +1,5 @@
-// The query API's answers, from the one place they are defined (@xray/core). Types only: nothing of
+// The query API's answers and page limit, from the one place they are defined (@xray/core/api, where
+// they are derived from the schemas /openapi.json is generated from). Types only: nothing of
 // @xray/core ends up in the bundle.
 export type {
   DecisionDetail,
@@ -6,6 +7,7 @@ export type {
   DecisionSummary,
   ItemInRunResponse,
   ItemRunsResponse,
+  MaxPageSize,
   PipelineListResponse,
   PipelineSummary,
   ReasonCount,
