@@ -18,13 +18,13 @@ const CORE_ALL = ['model', 'otlp', 'ingest', 'storage', 'queries', 'api', 'servi
 const allowed = {
   otel: [],
   core: ['otel'],
-  auth: ['core/model'],
+  auth: ['core/model', 'core/service'],
   sdk: ['otel'],
   receiver: ['otel', 'core/model', 'core/otlp', 'core/ingest', 'core/service', 'auth'],
   processor: ['otel', 'core/model', 'core/ingest', 'core/storage', 'core/service'],
   query: ['otel', 'core/model', 'core/storage', 'core/queries', 'core/api', 'core/service', 'auth'],
   cli: ['core/api', 'auth'],
-  stack: ['otel', 'core/api', 'core/service', 'auth', 'sdk'],
+  stack: ['otel', 'core/api', 'core/ingest', 'core/service', 'core/storage', 'auth', 'sdk'],
   e2e: ['otel', ...CORE_ALL, 'auth', 'cli', 'sdk', 'stack'],
   bench: ['otel', ...CORE_ALL, 'auth', 'sdk', 'stack'],
   // The reliability suite starts the processor's own wiring with a stage hook (its faulty processor).

@@ -1,5 +1,6 @@
 /** Managing projects and keys: what the CLI and the local stack do. */
 import { PROJECT_ID_RE } from '@xray/core/model';
+import { DEFAULT_REDIS_URL } from '@xray/core/service';
 import { fileKeyStore } from './file-store.js';
 import { generateKey, type KeyKind, parseKey, hashSecret } from './keys.js';
 import { redisKeyStore } from './redis-store.js';
@@ -11,7 +12,7 @@ export class ManageError extends Error {
 }
 
 /** Opens the store named by an XRAY_AUTH_STORE value (see {@link parseStoreSetting}). */
-export function openKeyStore(setting: string | undefined, redisUrl = 'redis://127.0.0.1:6379'): KeyStore {
+export function openKeyStore(setting: string | undefined, redisUrl = DEFAULT_REDIS_URL): KeyStore {
   const parsed = parseStoreSetting(setting);
   return parsed.type === 'file' ? fileKeyStore(parsed.path) : redisKeyStore(redisUrl, parsed.prefix);
 }

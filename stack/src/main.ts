@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { openKeyStore } from '@xray/auth';
-import { readInteger } from '@xray/core/service';
+import { DEFAULT_STREAM } from '@xray/core/ingest';
+import {
+  ConfigError,
+  DEFAULT_PORTS,
+  REDIS_URL_SETTING,
+  integerSetting,
+  readSettings,
+  textSetting,
+  type Setting,
+} from '@xray/core/service';
+import { DEFAULT_BUCKET, DEFAULT_DATABASE } from '@xray/core/storage';
 import { DEV_KEYS_FILE, ensureDevProject } from './dev-project.js';
 import { type PluginPreview, startPluginPreview } from './plugin-preview.js';
 import { ensureRedis, stopRedis } from './redis.js';
@@ -10,22 +20,24 @@ import { Supervisor } from './supervisor.js';
 
 // `npm start`: the whole of X-Ray on one machine, no Docker. Every setting has a default and an
 // environment variable (see the README's configuration table).
-const env = process.env;
-const settings = {
-  dataDir: resolve(env.XRAY_DATA_DIR ?? '.xray-data'),
-  redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+/** A port the stack listens on and puts in URLs: 0 (any free port) would not do. */
+const port = (variable: string, fallback: number): Setting<number> => integerSetting(variable, fallback, 1, 65535);
+const SETTINGS = {
+  dataDir: textSetting('XRAY_DATA_DIR', '.xray-data'),
+  redisUrl: REDIS_URL_SETTING,
   clickhousePort: port('CLICKHOUSE_PORT', 8123),
   s3Port: port('S3_PORT', 4569),
-  receiverPort: port('RECEIVER_PORT', 4318),
-  queryPort: port('QUERY_PORT', 8080),
-  processorPort: port('PROCESSOR_PORT', 4320),
+  receiverPort: port('RECEIVER_PORT', DEFAULT_PORTS.receiver),
+  queryPort: port('QUERY_PORT', DEFAULT_PORTS.query),
+  processorPort: port('PROCESSOR_PORT', DEFAULT_PORTS.processor),
   previewPort: port('PREVIEW_PORT', 3000),
-  stream: env.XRAY_STREAM ?? 'xray:spans',
-  database: env.CLICKHOUSE_DATABASE ?? 'xray',
-  bucket: env.S3_BUCKET ?? 'xray-payloads',
-  projectId: env.XRAY_DEV_PROJECT ?? 'dev',
-  authStore: env.XRAY_AUTH_STORE ?? 'redis',
+  stream: textSetting('XRAY_STREAM', DEFAULT_STREAM),
+  database: textSetting('CLICKHOUSE_DATABASE', DEFAULT_DATABASE),
+  bucket: textSetting('S3_BUCKET', DEFAULT_BUCKET),
+  projectId: textSetting('XRAY_DEV_PROJECT', 'dev'),
+  authStore: textSetting('XRAY_AUTH_STORE', 'redis'),
 };
+const settings = readStackSettings();
 
 const tty = process.stdout.isTTY;
 const colours: Record<string, number> = { clickhouse: 33, s3: 35, processor: 36, receiver: 32, query: 34 };
@@ -101,12 +113,13 @@ try {
   process.exit(1);
 }
 
-function port(name: string, fallback: number): number {
+function readStackSettings() {
   try {
-    return readInteger(env, name, fallback, 1, 65535);
+    const read = readSettings(process.env, SETTINGS);
+    return { ...read, dataDir: resolve(read.dataDir) };
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}
-`);
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`x-ray could not start: ${err.line}\n`);
     process.exit(1);
   }
 }

@@ -25,4 +25,10 @@ export {
   type ClusterTarget,
 } from './cluster.js';
 export { parseCreateTable, type ParsedCreateTable } from './ddl-parse.js';
-export { readStorageSettings, s3ClientConfig, type StorageSettings } from './settings.js';
+export {
+  DEFAULT_BUCKET,
+  DEFAULT_DATABASE,
+  readStorageSettings,
+  s3ClientConfig,
+  type StorageSettings,
+} from './settings.js';

@@ -14,6 +14,11 @@ export interface StorageSettings {
   s3: { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
 }
 
+/** CLICKHOUSE_DATABASE unless set: the database the schema is created in. */
+export const DEFAULT_DATABASE = 'xray';
+/** S3_BUCKET unless set: where payloads go. */
+export const DEFAULT_BUCKET = 'xray-payloads';
+
 /** Reads CLICKHOUSE_* and S3_* variables; throws one clear error naming a bad one. */
 export function readStorageSettings(env: NodeJS.ProcessEnv = process.env): StorageSettings {
   const url = env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -24,7 +29,7 @@ export function readStorageSettings(env: NodeJS.ProcessEnv = process.env): Stora
       cause,
     });
   }
-  const database = env.CLICKHOUSE_DATABASE ?? 'xray';
+  const database = env.CLICKHOUSE_DATABASE ?? DEFAULT_DATABASE;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database))
     throw new Error(`CLICKHOUSE_DATABASE must be a plain identifier, got ${JSON.stringify(database)}`);
   // Unset or empty: one server. Set: the schema is created ON CLUSTER (see core/src/storage/cluster.ts).
@@ -46,7 +51,7 @@ export function readStorageSettings(env: NodeJS.ProcessEnv = process.env): Stora
       // Empty S3_ENDPOINT means AWS itself; unset means the local stack's s3rver.
       endpoint: env.S3_ENDPOINT === undefined ? 'http://127.0.0.1:4569' : env.S3_ENDPOINT || undefined,
       region: env.S3_REGION ?? 'us-east-1',
-      bucket: env.S3_BUCKET ?? 'xray-payloads',
+      bucket: env.S3_BUCKET ?? DEFAULT_BUCKET,
       accessKeyId: env.S3_ACCESS_KEY_ID ?? 'S3RVER',
       secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? 'S3RVER',
     },
