@@ -61,7 +61,7 @@ function walk(body: string | Uint8Array, build: boolean): DecodeResult<OtlpTrace
     if (r.pos !== r.b.length) throw r.syntax('unexpected data after the JSON value');
     return { ok: true, value: traces };
   } catch (err) {
-    if (!(err instanceof MalformedOtlpError)) throw err;
-    return { ok: false, error: `invalid OTLP JSON: ${err.message}` };
+    const what = err instanceof MalformedOtlpError ? err.message : `decoder failure (${String(err)})`;
+    return { ok: false, error: `invalid OTLP JSON: ${what}` };
   }
 }

@@ -6,8 +6,10 @@
  * OTLP trace request) is thrown as a {@link MalformedOtlpError} as soon as it is known to count (in
  * JSON a repeated field's last value wins, so json/request.ts holds one found in a list until that
  * list is kept), and caught only by the public functions (`checkOtlpProtobuf`, `decodeOtlpJson`,
- * ...), which return it as a `DecodeResult` error value: nothing escapes them as a throw. They
- * catch nothing else; any other throw is a bug, not the client's fault, and is left to surface.
+ * ...), which return it as a `DecodeResult` error value: nothing escapes them as a throw. Anything
+ * else thrown inside would be a decoder bug; they return it as an error value too, saying so, so
+ * that no body can crash the receiver or stall the processor on a queue entry it cannot decode
+ * (the entry is dead-lettered with that sentence).
  *
  * **A problem confined to one span** (an attribute value nested too deep, a field of the wrong
  * type, ...) is never thrown: it is a value. The reader that finds it writes its sentence into its

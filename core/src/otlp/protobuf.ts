@@ -51,8 +51,8 @@ function walk(body: Uint8Array, spans: XSpan[] | undefined): DecodeResult<OtlpVe
       )
     );
   } catch (err) {
-    if (!(err instanceof MalformedOtlpError)) throw err;
-    return { ok: false, error: `invalid OTLP protobuf at byte ${r.pos}: ${err.message}` };
+    const what = err instanceof MalformedOtlpError ? err.message : `decoder failure (${String(err)})`;
+    return { ok: false, error: `invalid OTLP protobuf at byte ${r.pos}: ${what}` };
   }
   return { ok: true, value: out };
 }
