@@ -7,7 +7,10 @@ const src = (pkg: string) => fileURLToPath(new URL(`./${pkg}/src/index.ts`, impo
 const alias = [
   // @xray/core has one entry point per purpose (`@xray/core/api`, ...): core/src/<purpose>/index.ts.
   { find: /^@xray\/core\/([a-z]+)$/, replacement: fileURLToPath(new URL('./core/src/$1/index.ts', import.meta.url)) },
-  ...['otel', 'auth', 'cli', 'sdk', 'stack', 'processor'].map((pkg) => ({ find: `@xray/${pkg}`, replacement: src(pkg) })),
+  ...['otel', 'auth', 'cli', 'sdk', 'stack', 'processor'].map((pkg) => ({
+    find: `@xray/${pkg}`,
+    replacement: src(pkg),
+  })),
 ];
 
 export default defineConfig({
