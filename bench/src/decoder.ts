@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { isDeepStrictEqual } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import * as current from '@xray/core/otlp';
 import type { OtlpFormat } from '@xray/core/otlp';
-import { XRay, XRStepType, KEPT, ELIMINATED } from '@xray/sdk';
+import { otlpBodies, recordStepSpans } from './step-bodies.js';
 import { log, median, printTable } from './util.js';
 
 // `npm run bench:decoder`: the OTLP decoder alone (checkOtlp, the receiver's cost per request, and
@@ -23,32 +21,7 @@ type Decoder = Pick<typeof current, 'checkOtlp' | 'decodeOtlp'>;
 
 /** One step of DECISIONS decisions, recorded by the SDK and serialized as its OTLP exporters do. */
 async function recordBodies(): Promise<Record<OtlpFormat, Uint8Array>> {
-  const memory = new InMemorySpanExporter();
-  const xray = new XRay({ exporter: memory, capture: 'full' });
-  const runId = await xray.startRun('bench', undefined);
-  const items = Array.from({ length: DECISIONS }, (_, i) => ({ id: `item-${i}`, title: `Item ${i}` }));
-  await xray.step(
-    runId,
-    XRStepType.FILTER,
-    'filter',
-    (input: typeof items) =>
-      input.map((it, i) => ({
-        itemId: it.id,
-        outcome: i % 3 ? KEPT : ELIMINATED,
-        reason: i % 3 ? 'passes' : 'Missing required keywords: security',
-        score: i / DECISIONS,
-        input: it,
-      })),
-    items
-  );
-  await xray.endRun(runId, undefined);
-  await xray.flush();
-  const spans = memory.getFinishedSpans();
-  await xray.shutdown();
-  return {
-    protobuf: ProtobufTraceSerializer.serializeRequest(spans)!,
-    json: JsonTraceSerializer.serializeRequest(spans)!,
-  };
+  return otlpBodies(await recordStepSpans(DECISIONS));
 }
 
 async function loadBaseline(): Promise<Decoder | undefined> {

@@ -7,14 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { openKeyStore, provisionProject } from '@xray/auth';
 import { decodeQueueEntry } from '@xray/core/ingest';
 import { DEFAULT_REDIS_URL } from '@xray/core/service';
-import { XRay, XRStepType, KEPT, ELIMINATED } from '@xray/sdk';
 import { ensureRedis, freePort, script, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
+import { otlpBodies, recordStepSpans } from './step-bodies.js';
 import { log, median, printTable } from './util.js';
 
 // `npm run bench:receiver`: receiver ingest (decode + validate + enqueue) against a Hono handler
@@ -27,34 +25,11 @@ const CONCURRENCY = 8;
 const REPS = Number(process.env.XRAY_BENCH_REPS ?? 3);
 const run = promisify(execFile);
 
-const memory = new InMemorySpanExporter();
-const xray = new XRay({ exporter: memory, capture: 'full' });
-const runId = await xray.startRun('bench', undefined);
-const items = Array.from({ length: DECISIONS }, (_, i) => ({ id: `item-${i}`, title: `Item ${i}` }));
-await xray.step(
-  runId,
-  XRStepType.FILTER,
-  'filter',
-  (input: typeof items) =>
-    input.map((it, i) => ({
-      itemId: it.id,
-      outcome: i % 3 ? KEPT : ELIMINATED,
-      reason: i % 3 ? 'passes' : 'Missing required keywords: security',
-      score: i / DECISIONS,
-      input: it,
-    })),
-  items
-);
-await xray.endRun(runId, undefined);
-await xray.flush();
-const spans = memory.getFinishedSpans();
-await xray.shutdown();
+const spans = await recordStepSpans(DECISIONS);
 const SPANS_PER_BODY = spans.length;
 const dir = mkdtempSync(join(tmpdir(), 'xray-bench-receiver-'));
-const bodies: Record<string, Buffer> = {
-  protobuf: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!),
-  json: Buffer.from(JsonTraceSerializer.serializeRequest(spans)!),
-};
+const encoded = otlpBodies(spans);
+const bodies: Record<string, Buffer> = { protobuf: Buffer.from(encoded.protobuf), json: Buffer.from(encoded.json) };
 bodies['protobuf.gz'] = gzipSync(bodies.protobuf!);
 for (const [name, bytes] of Object.entries(bodies)) writeFileSync(join(dir, name), bytes);
 
