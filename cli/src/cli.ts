@@ -7,9 +7,9 @@ import { manage } from './manage.js';
 import { parseCommandLine } from './options.js';
 import { spinner } from './spinner.js';
 import { COLOUR, PLAIN } from './table.js';
-import { EXIT, USAGE } from './usage.js';
+import { ExitCodes, USAGE } from './usage.js';
 
-export { EXIT, USAGE } from './usage.js';
+export { ExitCodes, USAGE } from './usage.js';
 
 export interface Io {
   out(text: string): void;
@@ -21,26 +21,26 @@ export interface Io {
   progress?: boolean;
 }
 
-/** Runs `xray <argv>`; resolves to the exit code ({@link EXIT}). */
+/** Runs `xray <argv>`; resolves to the exit code ({@link ExitCodes}). */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseCommandLine(argv);
   } catch (err) {
     io.err(`xray: ${(err as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
+    return ExitCodes.USAGE;
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) {
     (values.help ? io.out : io.err)(USAGE);
-    return values.help ? EXIT.ok : EXIT.usage;
+    return values.help ? ExitCodes.OK : ExitCodes.USAGE;
   }
   const style = io.colour && !values.json ? COLOUR : PLAIN;
   const print = (output: Output) =>
     io.out(values.json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
   const usage = (err: UsageError) => {
     io.err(`xray: ${err.message}\n\n${USAGE}`);
-    return EXIT.usage;
+    return ExitCodes.USAGE;
   };
 
   if (QUESTIONS.has(positionals[0]!)) {
@@ -53,13 +53,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const output = await ask(positionals, values, api, style);
       stop();
       print(output);
-      return EXIT.ok;
+      return ExitCodes.OK;
     } catch (err) {
       stop();
       if (err instanceof UsageError) return usage(err);
       if (err instanceof ApiError) {
         io.err(`xray: ${err.message}\n`);
-        return EXIT.failed;
+        return ExitCodes.FAILED;
       }
       throw err;
     }
@@ -70,19 +70,19 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     store = openKeyStore(values.store ?? io.env.XRAY_AUTH_STORE, values['redis-url'] ?? io.env.REDIS_URL);
   } catch (err) {
     io.err(`xray: ${(err as Error).message}\n`);
-    return EXIT.usage;
+    return ExitCodes.USAGE;
   }
   try {
     print(await manage(positionals, values, store, style));
-    return EXIT.ok;
+    return ExitCodes.OK;
   } catch (err) {
     if (err instanceof UsageError) return usage(err);
     if (err instanceof ManageError) {
       io.err(`xray: ${err.message}\n`);
-      return EXIT.failed;
+      return ExitCodes.FAILED;
     }
     io.err(`xray: cannot reach the key store (${store.description}): ${(err as Error).message}\n`);
-    return EXIT.failed;
+    return ExitCodes.FAILED;
   } finally {
     await store.close();
   }

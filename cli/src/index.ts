@@ -1,1 +1,1 @@
-export { EXIT, type Io, run, USAGE } from './cli.js';
+export { ExitCodes, type Io, run, USAGE } from './cli.js';

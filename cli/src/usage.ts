@@ -33,4 +33,4 @@ Options
 `;
 
 /** Exit codes: 0 done, 1 the command failed (API or store unreachable, unknown id…), 2 bad usage. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const ExitCodes = { OK: 0, FAILED: 1, USAGE: 2 } as const;

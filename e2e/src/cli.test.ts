@@ -1,5 +1,5 @@
 import type { StepListResponse } from '@xray/core/api';
-import { EXIT, run } from '@xray/cli';
+import { ExitCodes, run } from '@xray/cli';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from './harness.js';
@@ -28,7 +28,7 @@ describe('the xray command', () => {
 
   it('answers the questions as tables, and as JSON for scripts', async () => {
     const runsOut = await xray('runs', '--pipeline', 'search', '--sort', 'ratio');
-    expect(runsOut.code).toBe(EXIT.ok);
+    expect(runsOut.code).toBe(ExitCodes.OK);
     const lines = runsOut.out.trim().split('\n');
     expect(lines[0]).toMatch(/^RUN\s+PIPELINE\s+STARTED \(UTC\)\s+STATUS\s+STEPS\s+IN → OUT\s+ELIMINATED$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual([runs.a, runs.b]); // 60% before 33%
@@ -72,7 +72,7 @@ describe('the xray command', () => {
       webhook: 'http://127.0.0.1:9/hook',
     };
     const created = await xray('alerts', 'create', '--rule', JSON.stringify(rule), '--json');
-    expect(created.code).toBe(EXIT.ok);
+    expect(created.code).toBe(ExitCodes.OK);
     const { id } = JSON.parse(created.out) as { id: string };
     const list = await xray('alerts');
     expect(list.out).toMatch(
@@ -83,11 +83,11 @@ describe('the xray command', () => {
     expect((await xray('alerts', 'show', id)).out).toContain('fires when  above 0.4 over 1h');
     expect((await xray('alerts', 'events')).out).toBe('No alert has fired yet.\n');
     expect(await xray('alerts', 'create', '--rule', '{"kind":')).toMatchObject({
-      code: EXIT.usage,
+      code: ExitCodes.USAGE,
       err: expect.stringContaining('the rule is not JSON'),
     });
     expect(await xray('alerts', 'create', '--rule', JSON.stringify({ ...rule, threshold: 2 }))).toMatchObject({
-      code: EXIT.failed,
+      code: ExitCodes.FAILED,
       err: expect.stringContaining('threshold'),
     });
     expect((await xray('alerts', 'delete', id)).out).toBe(`Deleted alert rule ${id}.\n`);
@@ -96,11 +96,11 @@ describe('the xray command', () => {
 
   it('says what went wrong, with exit codes', async () => {
     expect(await xray('steps')).toMatchObject({
-      code: EXIT.usage,
+      code: ExitCodes.USAGE,
       err: expect.stringContaining('`xray steps` needs a run id'),
     });
     expect(await xray('steps', '0'.repeat(32))).toMatchObject({
-      code: EXIT.failed,
+      code: ExitCodes.FAILED,
       err: expect.stringMatching(/^xray: No run 0{32} in this project/),
     });
     const noKey = await run(['runs'], {
@@ -109,7 +109,7 @@ describe('the xray command', () => {
       env: { XRAY_QUERY_URL: stack.queryUrl },
       colour: false,
     });
-    expect(noKey).toBe(EXIT.failed);
+    expect(noKey).toBe(ExitCodes.FAILED);
     let err = '';
     const down = await run(['runs', '--url', 'http://127.0.0.1:1', '--key', stack.keys.readKey], {
       out: () => undefined,
@@ -118,7 +118,7 @@ describe('the xray command', () => {
       colour: false,
     });
     expect([down, err]).toEqual([
-      EXIT.failed,
+      ExitCodes.FAILED,
       expect.stringContaining('the query API does not answer at http://127.0.0.1:1'),
     ]);
   });

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_FIELDS as F } from '@xray/core/ingest';
+import { DeadLetterFields as F } from '@xray/core/ingest';
 import type { Redis } from 'ioredis';
 import type { DeadLetters } from './processor.js';
 import type { StreamEntry } from './stream.js';

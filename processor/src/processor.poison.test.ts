@@ -1,4 +1,4 @@
-import { deadLetterStream, encodeQueueEntry, QUEUE_FIELD_V1, QUEUE_FIELDS, type QueueMessage } from '@xray/core/ingest';
+import { deadLetterStream, encodeQueueEntry, QUEUE_FIELD_V1, QueueFields, type QueueMessage } from '@xray/core/ingest';
 import { encodeQueueMessageV1 } from '@xray/core/testing';
 import { describe, expect, it } from 'vitest';
 import { type BatchSink } from './processor.js';
@@ -76,7 +76,7 @@ describe('processor', () => {
       [fields({ acceptedSpans: 2 }), /decodes to 1 X-Ray spans, the receiver accepted 2/],
       [fields({}).map((f) => (f === 'json' ? 'xml' : f)), /unknown format "xml"/],
       [fields({}).slice(2), /not a queue message/],
-      [[QUEUE_FIELDS.VERSION, '3', QUEUE_FIELDS.BODY, garbage], /unsupported queue message version "3"/],
+      [[QueueFields.VERSION, '3', QueueFields.BODY, garbage], /unsupported queue message version "3"/],
       [['other', 'thing'], /not a queue message/],
     ];
     const first = await enqueue(broken[0]![0]);

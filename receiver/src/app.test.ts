@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { QUEUE_FIELDS } from '@xray/core/ingest';
+import { QueueFields } from '@xray/core/ingest';
 import { decodeOtlpJson, decodeOtlpProtobuf } from '@xray/core/otlp';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,15 +46,15 @@ describe('POST /v1/traces', () => {
     const [proto, json] = await h.newRawEntries();
     const text = (fields: Map<string, Buffer> | undefined, name: string) => fields?.get(name)?.toString();
     expect([
-      text(proto, QUEUE_FIELDS.VERSION),
-      text(proto, QUEUE_FIELDS.PROJECT_ID),
-      text(proto, QUEUE_FIELDS.FORMAT),
+      text(proto, QueueFields.VERSION),
+      text(proto, QueueFields.PROJECT_ID),
+      text(proto, QueueFields.FORMAT),
     ]).toEqual(['2', 'p1', 'protobuf']);
-    expect([text(proto, QUEUE_FIELDS.RECEIVED_AT), text(proto, QUEUE_FIELDS.ACCEPTED_SPANS)]).toEqual(['42', '2']);
-    expect(Buffer.compare(proto!.get(QUEUE_FIELDS.BODY)!, protobufBody)).toBe(0);
+    expect([text(proto, QueueFields.RECEIVED_AT), text(proto, QueueFields.ACCEPTED_SPANS)]).toEqual(['42', '2']);
+    expect(Buffer.compare(proto!.get(QueueFields.BODY)!, protobufBody)).toBe(0);
     // Decompressed: the processor never inflates.
-    expect(text(json, QUEUE_FIELDS.FORMAT)).toBe('json');
-    expect(Buffer.compare(json!.get(QUEUE_FIELDS.BODY)!, jsonBody)).toBe(0);
+    expect(text(json, QueueFields.FORMAT)).toBe('json');
+    expect(Buffer.compare(json!.get(QueueFields.BODY)!, jsonBody)).toBe(0);
   });
 
   it('enqueues the same spans from the JSON encoding, answering in JSON', async () => {

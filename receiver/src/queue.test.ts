@@ -1,6 +1,6 @@
 // RedisSpanQueue against the real redis-server on 127.0.0.1:6379 (a random stream, deleted after).
 import { randomUUID } from 'node:crypto';
-import { QUEUE_FIELDS, decodeQueueEntry, type QueueMessage } from '@xray/core/ingest';
+import { QueueFields, decodeQueueEntry, type QueueMessage } from '@xray/core/ingest';
 import { encodeOtlpJson } from '@xray/core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,8 +35,8 @@ describe('RedisSpanQueue', () => {
         ([, f]) =>
           new Map(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!.toString(), f[2 * i + 1]!] as const))
       );
-      expect([...fields[0]!.keys()]).toEqual(Object.values(QUEUE_FIELDS));
-      expect(Buffer.compare(fields[0]!.get(QUEUE_FIELDS.BODY)!, message.body)).toBe(0);
+      expect([...fields[0]!.keys()]).toEqual(Object.values(QueueFields));
+      expect(Buffer.compare(fields[0]!.get(QueueFields.BODY)!, message.body)).toBe(0);
       expect(fields.map(decodeQueueEntry)).toEqual([
         { ok: true, value: { v: 2, projectId: 'p', receivedAt: 1, spans: [] } },
         { ok: true, value: { v: 2, projectId: 'p', receivedAt: 2, spans: [] } },

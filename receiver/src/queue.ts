@@ -25,7 +25,7 @@ export interface RedisSpanQueueOptions {
   logger?: Logger;
 }
 
-/** Appends each message to a Redis Stream with XADD, in the fields of `@xray/core`'s `QUEUE_FIELDS` (the body binary). */
+/** Appends each message to a Redis Stream with XADD, in the fields of `@xray/core`'s `QueueFields` (the body binary). */
 export class RedisSpanQueue implements SpanQueue {
   readonly #redis: Redis;
 

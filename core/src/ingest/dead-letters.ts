@@ -6,4 +6,4 @@ export function deadLetterStream(stream: string): string {
 }
 
 /** Fields a dead-letter entry starts with: the original entry id and the error. The original entry's own fields follow, as they were. */
-export const DEAD_LETTER_FIELDS = { ID: 'id', ERROR: 'error' } as const;
+export const DeadLetterFields = { ID: 'id', ERROR: 'error' } as const;

@@ -1,6 +1,6 @@
 /** The queue between receiver and processor: the Redis Stream message contract and its dead letters. */
 export {
-  QUEUE_FIELDS,
+  QueueFields,
   QUEUE_FIELD_V1,
   QUEUE_MESSAGE_VERSION,
   decodeQueueEntry,
@@ -11,5 +11,5 @@ export {
   type QueueMessageV1,
   type QueuedSpans,
 } from './queue.js';
-export { DEAD_LETTER_FIELDS, deadLetterStream } from './dead-letters.js';
+export { DeadLetterFields, deadLetterStream } from './dead-letters.js';
 export { DEFAULT_CONSUMER_GROUP, DEFAULT_STREAM } from './defaults.js';

@@ -7,7 +7,7 @@ import { decodeOtlpJson } from '../otlp/json.js';
 import { encodeOtlpJson } from '../testing/otlp-json.js';
 import { encodeQueueMessageV1 } from '../testing/queue-v1.js';
 import {
-  QUEUE_FIELDS,
+  QueueFields,
   QUEUE_FIELD_V1,
   QUEUE_MESSAGE_VERSION,
   decodeQueueEntry,
@@ -53,7 +53,7 @@ function asRead(fields: (string | Buffer)[]): Map<string, Buffer> {
 describe('queue message version 2', () => {
   it('holds the body as bytes beside small text fields', () => {
     const fields = encodeQueueEntry(message);
-    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(Object.values(QUEUE_FIELDS));
+    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(Object.values(QueueFields));
     expect(fields.slice(0, -1).filter((_, i) => i % 2 === 1)).toEqual(['2', 'p1', 'json', '1700000000123', '2']);
     expect(fields.at(-1)).toBe(body); // not copied
   });
@@ -98,24 +98,24 @@ describe('queue message version 2', () => {
   });
 
   it.each([
-    ['a missing field', (m: Map<string, Buffer>) => m.delete(QUEUE_FIELDS.RECEIVED_AT), /no receivedAt/],
-    ['a missing body', (m: Map<string, Buffer>) => m.delete(QUEUE_FIELDS.BODY), /no body/],
+    ['a missing field', (m: Map<string, Buffer>) => m.delete(QueueFields.RECEIVED_AT), /no receivedAt/],
+    ['a missing body', (m: Map<string, Buffer>) => m.delete(QueueFields.BODY), /no body/],
     [
       'an unknown format',
-      (m: Map<string, Buffer>) => m.set(QUEUE_FIELDS.FORMAT, Buffer.from('toString')),
+      (m: Map<string, Buffer>) => m.set(QueueFields.FORMAT, Buffer.from('toString')),
       /unknown format "toString"/,
     ],
     [
       'a count that is not a number',
-      (m: Map<string, Buffer>) => m.set(QUEUE_FIELDS.ACCEPTED_SPANS, Buffer.from('2x')),
+      (m: Map<string, Buffer>) => m.set(QueueFields.ACCEPTED_SPANS, Buffer.from('2x')),
       /no accepted span count/,
     ],
     [
       'a later version',
-      (m: Map<string, Buffer>) => m.set(QUEUE_FIELDS.VERSION, Buffer.from('3')),
+      (m: Map<string, Buffer>) => m.set(QueueFields.VERSION, Buffer.from('3')),
       /unsupported queue message version "3"/,
     ],
-    ['no version and no v1 field', (m: Map<string, Buffer>) => m.delete(QUEUE_FIELDS.VERSION), /not a queue message/],
+    ['no version and no v1 field', (m: Map<string, Buffer>) => m.delete(QueueFields.VERSION), /not a queue message/],
   ])('is an error for %s', (_, change, error) => {
     const fields = asRead(encodeQueueEntry(message));
     change(fields);

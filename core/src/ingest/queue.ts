@@ -21,7 +21,7 @@ import type { DecodeResult } from '../otlp/result.js';
 export const QUEUE_MESSAGE_VERSION = 2;
 
 /** Fields of a version 2 entry. Text, except the body. */
-export const QUEUE_FIELDS = {
+export const QueueFields = {
   /** `2`. */
   VERSION: 'v',
   /** Project id. */
@@ -78,7 +78,7 @@ export type QueueEntryFields = ReadonlyMap<string, Uint8Array>;
 /** The field-value list to XADD for a message (the body as a Buffer, so it is sent as bytes). */
 export function encodeQueueEntry(message: QueueMessage): (string | Buffer)[] {
   const { body } = message;
-  const F = QUEUE_FIELDS;
+  const F = QueueFields;
   return [
     F.VERSION,
     String(message.v),
@@ -101,7 +101,7 @@ export function encodeQueueEntry(message: QueueMessage): (string | Buffer)[] {
  * does not give the spans the receiver accepted is an error value, never a throw.
  */
 export function decodeQueueEntry(fields: QueueEntryFields): DecodeResult<QueuedSpans> {
-  const F = QUEUE_FIELDS;
+  const F = QueueFields;
   const version = fields.get(F.VERSION);
   if (version === undefined) {
     const v1 = fields.get(QUEUE_FIELD_V1);

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_FIELDS, deadLetterStream } from '@xray/core/ingest';
+import { DeadLetterFields, deadLetterStream } from '@xray/core/ingest';
 import { Redis } from 'ioredis';
 
 /** Where a deployment's queue is. */
@@ -95,7 +95,7 @@ export async function readDeadLetters(redis: Redis, stream: string): Promise<Dea
   const entries = (await redis.xrangeBuffer(deadLetterStream(stream), '-', '+')) as [Buffer, Buffer[]][];
   return entries.map(([id, list]) => {
     const f = fields(list.map((b) => b.toString('utf8'))) as Record<string, string>;
-    const { [DEAD_LETTER_FIELDS.ID]: originalId = '', [DEAD_LETTER_FIELDS.ERROR]: error = '', ...rest } = f;
+    const { [DeadLetterFields.ID]: originalId = '', [DeadLetterFields.ERROR]: error = '', ...rest } = f;
     return { id: id.toString(), originalId, error, content: Object.entries(rest).flat().join(' ') };
   });
 }

@@ -17,7 +17,7 @@ import { PROCESSOR_STAGES, type ProcessorStage, type StageHook } from '@xray/pro
 export const FAULTY_PROCESSOR = fileURLToPath(new URL('../children/faulty-processor.js', import.meta.url));
 
 /** Environment variables of the faulty processor. */
-export const FAULT_ENV = {
+export const FaultEnv = {
   CRASH_AT: 'XRAY_FAULT_CRASH_AT',
   CRASH_AFTER: 'XRAY_FAULT_CRASH_AFTER',
   ACK_BEFORE_WRITE: 'XRAY_FAULT_ACK_BEFORE_WRITE',
@@ -33,25 +33,25 @@ export interface FaultSettings {
 /** The environment that gives a faulty processor `faults` (the suite's side). */
 export function faultEnv(faults: Partial<FaultSettings>): Record<string, string> {
   const env: Record<string, string> = {};
-  if (faults.crashAt) env[FAULT_ENV.CRASH_AT] = faults.crashAt;
-  if (faults.crashAfter !== undefined) env[FAULT_ENV.CRASH_AFTER] = String(faults.crashAfter);
-  if (faults.ackBeforeWrite) env[FAULT_ENV.ACK_BEFORE_WRITE] = '1';
+  if (faults.crashAt) env[FaultEnv.CRASH_AT] = faults.crashAt;
+  if (faults.crashAfter !== undefined) env[FaultEnv.CRASH_AFTER] = String(faults.crashAfter);
+  if (faults.ackBeforeWrite) env[FaultEnv.ACK_BEFORE_WRITE] = '1';
   return env;
 }
 
 /** The fault settings in `env` (the faulty processor's side), or undefined when none is set; throws naming a bad variable. */
 export function readFaultSettings(env: Readonly<Record<string, string | undefined>>): FaultSettings | undefined {
-  const at = env[FAULT_ENV.CRASH_AT]?.trim() || undefined;
-  const ack = env[FAULT_ENV.ACK_BEFORE_WRITE]?.trim() || undefined;
+  const at = env[FaultEnv.CRASH_AT]?.trim() || undefined;
+  const ack = env[FaultEnv.ACK_BEFORE_WRITE]?.trim() || undefined;
   if (at === undefined && ack === undefined) return undefined;
   if (at !== undefined && !(PROCESSOR_STAGES as readonly string[]).includes(at)) {
-    throw new Error(`${FAULT_ENV.CRASH_AT} must be one of ${PROCESSOR_STAGES.join(', ')}, got ${JSON.stringify(at)}`);
+    throw new Error(`${FaultEnv.CRASH_AT} must be one of ${PROCESSOR_STAGES.join(', ')}, got ${JSON.stringify(at)}`);
   }
   if (ack !== undefined && ack !== '0' && ack !== '1')
-    throw new Error(`${FAULT_ENV.ACK_BEFORE_WRITE} must be 0 or 1, got ${JSON.stringify(ack)}`);
+    throw new Error(`${FaultEnv.ACK_BEFORE_WRITE} must be 0 or 1, got ${JSON.stringify(ack)}`);
   return {
     crashAt: at as ProcessorStage | undefined,
-    crashAfter: readInteger(env, FAULT_ENV.CRASH_AFTER, 1, 1),
+    crashAfter: readInteger(env, FaultEnv.CRASH_AFTER, 1, 1),
     ackBeforeWrite: ack === '1',
   };
 }

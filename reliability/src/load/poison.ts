@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QUEUE_FIELD_V1, QUEUE_FIELDS } from '@xray/core/ingest';
+import { QUEUE_FIELD_V1, QueueFields } from '@xray/core/ingest';
 import * as C from '@xray/otel';
 
 /**
@@ -95,24 +95,24 @@ export const POISONS: readonly Poison[] = [
     name: 'unknown-version',
     via: 'stream',
     expect: 'decode',
-    payload: (p) => [QUEUE_FIELDS.VERSION, '99', QUEUE_FIELDS.PROJECT_ID, p],
+    payload: (p) => [QueueFields.VERSION, '99', QueueFields.PROJECT_ID, p],
   },
   {
     name: 'undecodable-body',
     via: 'stream',
     expect: 'decode',
     payload: (p) => [
-      QUEUE_FIELDS.VERSION,
+      QueueFields.VERSION,
       '2',
-      QUEUE_FIELDS.PROJECT_ID,
+      QueueFields.PROJECT_ID,
       p,
-      QUEUE_FIELDS.FORMAT,
+      QueueFields.FORMAT,
       'protobuf',
-      QUEUE_FIELDS.RECEIVED_AT,
+      QueueFields.RECEIVED_AT,
       String(Date.now()),
-      QUEUE_FIELDS.ACCEPTED_SPANS,
+      QueueFields.ACCEPTED_SPANS,
       '1',
-      QUEUE_FIELDS.BODY,
+      QueueFields.BODY,
       randomBytes(512),
     ],
   },
