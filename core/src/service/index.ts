@@ -12,7 +12,6 @@ export {
   REDIS_URL_SETTING,
   authStoreSetting,
 } from './defaults.js';
-export { readInteger } from './env.js';
 export {
   createLogger,
   formatLogLine,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { AUTH_CACHE_SETTING, REDIS_URL_SETTING, authStoreSetting } from './defaults.js';
-import { readInteger } from './env.js';
 import { integerSetting, portSetting, readSettings, textSetting } from './settings.js';
 
 const settings = {
@@ -79,13 +78,5 @@ describe('readSettings', () => {
     expect(errorOf(() => readSettings({ XRAY_AUTH_STORE: 'postgres' }, { store })).line).toBe(
       'XRAY_AUTH_STORE=postgres is not a key store: expected "redis", "redis:<key prefix>" or "file:<path>"'
     );
-  });
-});
-
-describe('readInteger', () => {
-  it('keeps its signature: fallback, then bounds, throwing a ConfigError', () => {
-    expect(readInteger({}, 'PREVIEW_PORT', 3000, 1, 65535)).toBe(3000);
-    expect(readInteger({ PREVIEW_PORT: '3001' }, 'PREVIEW_PORT', 3000, 1, 65535)).toBe(3001);
-    expect(() => readInteger({ PREVIEW_PORT: '0' }, 'PREVIEW_PORT', 3000, 1, 65535)).toThrow(ConfigError);
   });
 });

@@ -10,7 +10,7 @@
  *   before writing it, so that a crash loses it (the suite's control that its checker sees loss).
  */
 import { fileURLToPath } from 'node:url';
-import { readInteger } from '@xray/core/service';
+import { integerSetting, readSetting } from '@xray/core/service';
 import { PROCESSOR_STAGES, type ProcessorStage, type StageHook } from '@xray/processor';
 
 /** The built faulty processor, started instead of `processor/dist/main.js`. */
@@ -51,7 +51,7 @@ export function readFaultSettings(env: Readonly<Record<string, string | undefine
     throw new Error(`${FaultEnv.ACK_BEFORE_WRITE} must be 0 or 1, got ${JSON.stringify(ack)}`);
   return {
     crashAt: at as ProcessorStage | undefined,
-    crashAfter: readInteger(env, FaultEnv.CRASH_AFTER, 1, 1),
+    crashAfter: readSetting(env, integerSetting(FaultEnv.CRASH_AFTER, 1, 1)),
     ackBeforeWrite: ack === '1',
   };
 }
