@@ -20,6 +20,8 @@ export const ATTR_XRAY_RUN_OUTPUT_COUNT = 'xray.run.output_count';
 export const ATTR_XRAY_RUN_INPUT = 'xray.run.input';
 /** The run's result, serialised as JSON. */
 export const ATTR_XRAY_RUN_OUTPUT = 'xray.run.output';
+/** Steps of the run that ended with status `error`, even when the caller caught the error and the run went on. */
+export const ATTR_XRAY_RUN_FAILED_STEP_COUNT = 'xray.run.failed_step_count';
 
 // Step span (and, for the id, decision chunk spans)
 /** Step id (16 hex chars, the step span's span id). On step spans and their decision chunk spans. */
@@ -88,3 +90,21 @@ export const ATTR_XRAY_DECISION_INPUT = 'xray.decision.input';
 export const ATTR_XRAY_DECISION_OUTPUT = 'xray.decision.output';
 /** Free-form details, serialised as JSON. */
 export const ATTR_XRAY_DECISION_METADATA = 'xray.decision.metadata';
+
+// Payload references: a payload too large to ride in a span (see payload-refs.ts) is uploaded to
+// `PUT /v1/payloads/{day}/{sha256}` and the span carries, instead of the payload attribute, its
+// reference attribute: the same name with `_ref`, holding `<YYYY-MM-DD>/<sha256 hex>/<bytes>`.
+/** Reference to the uploaded JSON of `xray.run.input`. */
+export const ATTR_XRAY_RUN_INPUT_REF = 'xray.run.input_ref';
+/** Reference to the uploaded JSON of `xray.run.output`. */
+export const ATTR_XRAY_RUN_OUTPUT_REF = 'xray.run.output_ref';
+/** Reference to the uploaded JSON of `xray.step.input`. */
+export const ATTR_XRAY_STEP_INPUT_REF = 'xray.step.input_ref';
+/** Reference to the uploaded JSON of `xray.step.output`. */
+export const ATTR_XRAY_STEP_OUTPUT_REF = 'xray.step.output_ref';
+/** Reference to the uploaded JSON of `xray.decision.input`. */
+export const ATTR_XRAY_DECISION_INPUT_REF = 'xray.decision.input_ref';
+/** Reference to the uploaded JSON of `xray.decision.output`. */
+export const ATTR_XRAY_DECISION_OUTPUT_REF = 'xray.decision.output_ref';
+/** Reference to the uploaded JSON of `xray.decision.metadata`. */
+export const ATTR_XRAY_DECISION_METADATA_REF = 'xray.decision.metadata_ref';

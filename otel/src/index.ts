@@ -4,3 +4,4 @@
  */
 export * from './attributes.js';
 export * from './values.js';
+export * from './payload-refs.js';

@@ -4,8 +4,10 @@
  * throw into the pipeline and must always yield valid JSON of bounded size.
  */
 
+import { TRUNCATED_KEY } from '@xray/otel';
+
 /** Key of the object that replaces a value cut at `maxPayloadBytes`: `{"_xray_truncated":true,...}`. */
-export const TRUNCATED_KEY = '_xray_truncated';
+export { TRUNCATED_KEY };
 /** String that replaces a reference back to an object being serialised. */
 export const CIRCULAR_MARKER = '[Circular]';
 /** Prefix of the string that replaces a value whose getter or `toJSON` threw. */

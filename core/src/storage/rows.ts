@@ -25,6 +25,8 @@ export interface RunRow extends PayloadRef {
   started_at: string;
   ended_at: string;
   total_steps: number;
+  /** Steps that ended with status `error` (`xray.run.failed_step_count`). */
+  failed_steps: number;
   input_count: number;
   output_count: number;
   elimination_ratio: number;

@@ -1,0 +1,35 @@
+import { isCompressedKey, decompressPayload } from './codec.js';
+
+/**
+ * Which record of a frame a row points at. Records are written with their identity first
+ * (mapping/*.ts), so the record is found by its line's prefix and only that line is parsed.
+ */
+export type RecordIdentity = { eventId: string } | { kind: 'run' | 'step' };
+
+function prefixOf(identity: RecordIdentity): string {
+  return 'eventId' in identity
+    ? `{"eventId":${JSON.stringify(identity.eventId)},`
+    : `{"kind":${JSON.stringify(identity.kind)},`;
+}
+
+/**
+ * The record in the bytes of a row's range: in a compressed object the range is a frame, decompressed
+ * and searched; in an object written raw (before frames) the range is the record itself.
+ */
+export async function recordInRange(
+  key: string,
+  bytes: Buffer,
+  identity: RecordIdentity
+): Promise<Record<string, unknown> | undefined> {
+  if (!isCompressedKey(key)) return bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : undefined;
+  const text = (await decompressPayload(bytes)).toString('utf8');
+  const prefix = prefixOf(identity);
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    if (text.startsWith(prefix, start)) return JSON.parse(text.slice(start, stop)) as Record<string, unknown>;
+    start = stop + 1;
+  }
+  return undefined;
+}
