@@ -58,6 +58,8 @@ async function processorMetrics(d: ProcessorOpsDeps): Promise<MetricFamily[]> {
     counter('spans', 'Spans written.', s.spans),
     counter('decisions', 'Decision rows written.', s.decisions),
     counter('payload_objects', 'Payload objects written to S3.', s.objects),
+    counter('payload_values_stored', 'Distinct payload values stored by content (SHA-256).', s.blobsStored),
+    counter('payload_values_deduplicated', 'Payload values found already stored, not written again.', s.blobsExisting),
     counter('dead_lettered', 'Entries moved to the dead-letter stream.', s.deadLettered),
     counter('write_failures', 'Batches whose write or read failed (retried).', s.writeFailures),
     counter('trimmed', 'Acknowledged entries trimmed from the stream.', s.trimmed),

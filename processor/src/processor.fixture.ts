@@ -139,7 +139,7 @@ export function newProcessor(
   const group = new GroupConsumer(redis, { stream, group: 'g', consumer });
   return new Processor(
     group,
-    sink ?? { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
+    sink ?? { writePayloads: (b) => payloads.write(b), writeRows: (b) => writer.write(b) },
     new RedisDeadLetters(redis, deadLetterStream(stream)),
     { batchEntries: 50, blockMillis: 10, claimIdleMillis: 60_000, ...options }
   );

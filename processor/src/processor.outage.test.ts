@@ -44,7 +44,7 @@ describe('processor', () => {
     const p = new Processor(
       new GroupConsumer(redis, { stream, group: 'g', consumer: 'loop' }),
       {
-        writePayloads: (b) => payloads.write(b.objects),
+        writePayloads: (b) => payloads.write(b),
         writeRows: (b) => (failuresLeft-- > 0 ? Promise.reject(new Error('ClickHouse down')) : writer.write(b)),
       },
       new RedisDeadLetters(redis, deadLetterStream(stream)),
@@ -65,7 +65,7 @@ describe('processor', () => {
   it('never sets aside entries while storage is merely unreachable', async () => {
     let down = true;
     const outage: BatchSink = {
-      writePayloads: (b) => payloads.write(b.objects),
+      writePayloads: (b) => payloads.write(b),
       writeRows: (b) =>
         down
           ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
@@ -86,7 +86,7 @@ describe('processor', () => {
   it('backs off longer after each failed write while storage stays down', async () => {
     const waits: number[] = [];
     const down: BatchSink = {
-      writePayloads: (b) => payloads.write(b.objects),
+      writePayloads: (b) => payloads.write(b),
       writeRows: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
     };
     await enqueue(message('proj-backoff', [runSpan]));

@@ -98,7 +98,7 @@ describe('processor', () => {
 
   it('sets aside an entry whose data storage keeps refusing, and the rest flows', async () => {
     const refusing: BatchSink = {
-      writePayloads: (b) => payloads.write(b.objects),
+      writePayloads: (b) => payloads.write(b),
       writeRows: (b) =>
         b.runs.some((r) => r.project_id === 'proj-poison')
           ? Promise.reject(

@@ -65,7 +65,7 @@ describe('processor', () => {
     const lossy = new Redis(relay.url, { maxRetriesPerRequest: null }); // as in main.ts
     const p = new Processor(
       new GroupConsumer(lossy, { stream, group: 'g', consumer: 'lossy' }),
-      { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => writer.write(b) },
+      { writePayloads: (b) => payloads.write(b), writeRows: (b) => writer.write(b) },
       new RedisDeadLetters(lossy, deadLetterStream(stream)),
       // Claiming idle entries would rescue it only after a minute: not what this is about.
       { batchEntries: 10, blockMillis: 10, claimIdleMillis: 60_000, retryBaseMillis: 10 }

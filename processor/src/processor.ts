@@ -1,14 +1,14 @@
 import { decodeQueueEntry } from '@xray/core/ingest';
 import { isOutage, silentLogger, type Logger } from '@xray/core/service';
-import { emptyBatch, mapSpans, type WriteBatch } from '@xray/core/storage';
+import { emptyBatch, encodeBatch, mapSpans, type WriteBatch } from '@xray/core/storage';
 import type { StageHook } from './stages.js';
 import { emptyStats, type ProcessorStats } from './stats.js';
 import type { GroupConsumer, StreamEntry } from './stream.js';
 
 /** Where a batch goes. ClickHouse and S3 in production; anything with these two calls in a test. */
 export interface BatchSink {
-  /** Stores payload objects (S3). */
-  writePayloads(batch: WriteBatch): Promise<void>;
+  /** Stores payload objects and content-addressed values (S3); says how many values were new. */
+  writePayloads(batch: WriteBatch): Promise<{ blobsStored: number; blobsExisting: number } | void>;
   /** Stores rows (ClickHouse). */
   writeRows(batch: WriteBatch): Promise<void>;
 }
@@ -138,6 +138,8 @@ export class Processor {
       prepared.spans += decoded.value.spans.length;
       prepared.ids.push(entry.id);
     }
+    // Frames are compressed on the thread pool while this batch waits for the one being written.
+    await encodeBatch(prepared.batch);
     if (prepared.batch.skipped.length > 0) {
       const first = prepared.batch.skipped[0]!;
       this.#o.logger.warn(
@@ -163,8 +165,12 @@ export class Processor {
     const writeStarted = Date.now();
     try {
       await this.#o.onStage('after-read', ids);
-      await this.#sink.writePayloads(batch);
+      const payloads = await this.#sink.writePayloads(batch);
       await this.#o.onStage('after-s3', ids);
+      if (payloads) {
+        this.stats.blobsStored += payloads.blobsStored;
+        this.stats.blobsExisting += payloads.blobsExisting;
+      }
       await this.#sink.writeRows(batch);
       await this.#o.onStage('after-clickhouse', ids);
       this.stats.writes++;
@@ -271,7 +277,8 @@ interface Prepared {
 }
 
 function appendBatch(into: WriteBatch, from: WriteBatch): void {
-  for (const key of ['runs', 'steps', 'decisions', 'objects', 'skipped'] as const) {
+  for (const key of ['runs', 'steps', 'decisions', 'pending', 'objects', 'skipped'] as const) {
     for (const item of from[key]) (into[key] as unknown[]).push(item);
   }
+  for (const [key, blob] of from.blobs) into.blobs.set(key, blob);
 }

@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { byteRange, s3ClientConfig } from '@xray/core/storage';
+import { byteRange, recordInRange, s3ClientConfig } from '@xray/core/storage';
 import { describe, expect, it } from 'vitest';
 import { type BatchSink } from './processor.js';
 import {
@@ -46,7 +46,8 @@ describe('processor', () => {
     const object = await s3.send(
       new GetObjectCommand({ Bucket: s3Settings.bucket, Key: row!.k, Range: byteRange(Number(row!.o), Number(row!.l)) })
     );
-    expect(JSON.parse(await object.Body!.transformToString())).toMatchObject({
+    const frame = Buffer.from(await object.Body!.transformToByteArray());
+    expect(await recordInRange(row!.k, frame, { eventId: `${STEP}-250` })).toMatchObject({
       itemId: 'item-250',
       seq: 250,
       input: { n: 250 },
@@ -114,7 +115,7 @@ describe('processor', () => {
   it('counts each decision once when a failed batch is redelivered in different groupings', async () => {
     let fail = true;
     const flaky: BatchSink = {
-      writePayloads: (b) => payloads.write(b.objects),
+      writePayloads: (b) => payloads.write(b),
       // The first attempt stores the rows and then fails, as a timeout after a successful insert would.
       writeRows: async (b) => {
         await writer.write(b);

@@ -52,7 +52,7 @@ export async function startProcessor(config: ProcessorConfig, o: StartProcessorO
 
   const processor = new Processor(
     consumer,
-    { writePayloads: (b) => payloads.write(b.objects), writeRows: (b) => clickhouse.write(b) },
+    { writePayloads: (b) => payloads.write(b), writeRows: (b) => clickhouse.write(b) },
     new RedisDeadLetters(redis, deadLetterStream(config.stream)),
     {
       batchEntries: config.batchEntries,

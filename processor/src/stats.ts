@@ -6,6 +6,9 @@ export interface ProcessorStats {
   steps: number;
   decisions: number;
   objects: number;
+  /** Distinct payload values stored by content, and those found already stored (deduplicated). */
+  blobsStored: number;
+  blobsExisting: number;
   deadLettered: number;
   skipped: number;
   writeFailures: number;
@@ -27,6 +30,8 @@ export function emptyStats(): ProcessorStats {
     steps: 0,
     decisions: 0,
     objects: 0,
+    blobsStored: 0,
+    blobsExisting: 0,
     deadLettered: 0,
     skipped: 0,
     writeFailures: 0,

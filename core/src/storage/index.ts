@@ -12,8 +12,25 @@ export {
   type RunRow,
   type StepRow,
 } from './rows.js';
-export { emptyBatch, mapSpans, type PayloadObject, type WriteBatch } from './mapping/index.js';
-export { byteRange, payloadKey } from './s3-keys.js';
+export {
+  DEDUP_MIN_BYTES,
+  emptyBatch,
+  encodeBatch,
+  mapSpans,
+  type BlobToWrite,
+  type WriteBatch,
+} from './mapping/index.js';
+export { BLOB_BYTES_METADATA, blobKey, byteRange, dayOf, dayPrefix, payloadKey } from './s3-keys.js';
+export {
+  COMPRESSED_SUFFIX,
+  compressPayload,
+  compressStream,
+  decompressPayload,
+  decompressStream,
+  isCompressedKey,
+} from './payloads/codec.js';
+export { FRAME_BYTES, FRAME_RECORDS, type PayloadObject } from './payloads/frames.js';
+export { recordInRange, type RecordIdentity } from './payloads/records.js';
 export { SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, loadMigrations, type Migration } from './migrations.js';
 export {
   LOCAL_SUFFIX,

@@ -12,12 +12,16 @@ import { COMPRESSED_SUFFIX } from './payloads/codec.js';
  * Objects written before compression (`<spanId>.jsonl`, raw) keep their keys and stay readable.
  */
 export function payloadKey(projectId: string, runId: string, spanId: string, startTimeUnixNano: string): string {
-  const date = new Date(nanosToMillis(startTimeUnixNano));
+  return `${dayPrefix(projectId, dayOf(startTimeUnixNano))}${runId}/${spanId}.jsonl${COMPRESSED_SUFFIX}`;
+}
+
+/** The UTC day (`YYYY-MM-DD`) of a time in nanoseconds: the day its payloads are stored and expire under. */
+export function dayOf(unixNano: string): string {
+  const date = new Date(nanosToMillis(unixNano));
   const yyyy = String(date.getUTCFullYear()).padStart(4, '0');
   const mm = String(date.getUTCMonth() + 1).padStart(2, '0');
   const dd = String(date.getUTCDate()).padStart(2, '0');
-  const day = `${yyyy}-${mm}-${dd}`;
-  return `${dayPrefix(projectId, day)}${runId}/${spanId}.jsonl${COMPRESSED_SUFFIX}`;
+  return `${yyyy}-${mm}-${dd}`;
 }
 
 /** The key of a content-addressed value; only ever under the project's own prefix. */

@@ -1,12 +1,12 @@
-/** X-Ray spans -> rows of `runs`, `steps`, `decision_events` and their JSON Lines payload objects. */
+/** X-Ray spans -> rows of `runs`, `steps`, `decision_events`, their framed payload objects and content-addressed values. */
 import * as C from '@xray/otel';
 import type { XSpan } from '../../model/span.js';
 import { emptyBatch, type WriteBatch } from './batch.js';
 import { mapRun } from './runs.js';
 import { mapStepOrChunk } from './steps.js';
 
-export { emptyBatch, type WriteBatch } from './batch.js';
-export type { PayloadObject } from './lines.js';
+export { emptyBatch, encodeBatch, type WriteBatch } from './batch.js';
+export { DEDUP_MIN_BYTES, type BlobToWrite } from './payload-fields.js';
 
 /**
  * Maps X-Ray spans to rows and payload objects. Pure and deterministic: the same spans always give

@@ -1,6 +1,7 @@
 import * as C from '@xray/otel';
 import { describe, expect, it } from 'vitest';
-import { mapSpans } from './index.js';
+import { encodeBatch, mapSpans } from './index.js';
+import { recordInRange } from '../payloads/records.js';
 import type { XEvent, XSpan } from '../../model/span.js';
 
 const RUN = 'a'.repeat(32);
@@ -99,9 +100,9 @@ describe('mapSpans', () => {
     expect(decisions[0]!.score).toBeNull();
   });
 
-  it('gives the same rows and bytes whatever order the spans come in', () => {
-    const a = mapSpans('proj', [runSpan, stepSpan, chunkSpan]);
-    const b = mapSpans('proj', [chunkSpan, stepSpan, runSpan]);
+  it('gives the same rows and bytes whatever order the spans come in', async () => {
+    const a = await encodeBatch(mapSpans('proj', [runSpan, stepSpan, chunkSpan]));
+    const b = await encodeBatch(mapSpans('proj', [chunkSpan, stepSpan, runSpan]));
     const sort = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
     expect(sort(b.runs)).toEqual(sort(a.runs));
     expect(sort(b.steps)).toEqual(sort(a.steps));
@@ -111,14 +112,14 @@ describe('mapSpans', () => {
     );
   });
 
-  it("stores each decision's full payload at its byte range of the span's JSON Lines object", () => {
-    const { decisions, objects } = mapSpans('proj', [stepSpan]);
+  it("stores each decision's full payload in the frame its byte range points at", async () => {
+    const { decisions, objects } = await encodeBatch(mapSpans('proj', [stepSpan]));
     const object = objects[0]!;
-    expect(object.key).toBe(`proj/payloads/2025/11/26/${RUN}/${STEP}.jsonl`);
+    expect(object.key).toBe(`proj/payloads/2025/11/26/${RUN}/${STEP}.jsonl.br`);
     const d = decisions[1]!;
     expect(d.payload_key).toBe(object.key);
-    const line = object.body.subarray(d.payload_offset, d.payload_offset + d.payload_length).toString('utf8');
-    expect(JSON.parse(line)).toMatchObject({
+    const frame = object.body.subarray(d.payload_offset, d.payload_offset + d.payload_length);
+    expect(await recordInRange(object.key, frame, { eventId: `${STEP}-1` })).toMatchObject({
       eventId: `${STEP}-1`,
       itemId: 'item-1',
       input: { id: 1, title: 'é' },
@@ -133,8 +134,8 @@ describe('mapSpans', () => {
     expect(skipped[0]!.reason).toContain('vanished');
   });
 
-  it('keeps the project on every row and every key', () => {
-    const batch = mapSpans('tenant-b', [runSpan, stepSpan, chunkSpan]);
+  it('keeps the project on every row and every key', async () => {
+    const batch = await encodeBatch(mapSpans('tenant-b', [runSpan, stepSpan, chunkSpan]));
     for (const row of [...batch.runs, ...batch.steps, ...batch.decisions]) expect(row.project_id).toBe('tenant-b');
     for (const o of batch.objects) expect(o.key.startsWith('tenant-b/')).toBe(true);
   });
@@ -143,7 +144,9 @@ describe('mapSpans', () => {
     for (const bad of ['../../other-project/payloads', 'A'.repeat(32), 'x']) {
       const batch = mapSpans('proj', [span(C.SpanKinds.RUN, 'c'.repeat(16), { [C.ATTR_XRAY_RUN_ID]: bad })]);
       expect(batch.runs[0]!.run_id).toBe(RUN);
-      expect(batch.objects[0]!.key).toMatch(new RegExp(`^proj/payloads/\\d{4}/\\d\\d/\\d\\d/${RUN}/c{16}\\.jsonl$`));
+      expect(batch.pending[0]!.key).toMatch(
+        new RegExp(`^proj/payloads/\\d{4}/\\d\\d/\\d\\d/${RUN}/c{16}\\.jsonl\\.br$`)
+      );
     }
   });
 

@@ -58,7 +58,9 @@ export class FramedWriter {
 
 /** Compresses every frame (in parallel, off the event loop) and sets each row's byte range. */
 export async function encodeObject(object: PendingObject): Promise<PayloadObject> {
-  const bodies = await Promise.all(object.frames.map((frame) => compressPayload(Buffer.from(frame.lines.join(''), 'utf8'))));
+  const bodies = await Promise.all(
+    object.frames.map((frame) => compressPayload(Buffer.from(frame.lines.join(''), 'utf8')))
+  );
   let offset = 0;
   object.frames.forEach((frame, i) => {
     const length = bodies[i]!.length;

@@ -21,7 +21,8 @@ export async function recordInRange(
   bytes: Buffer,
   identity: RecordIdentity
 ): Promise<Record<string, unknown> | undefined> {
-  if (!isCompressedKey(key)) return bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : undefined;
+  if (!isCompressedKey(key))
+    return bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : undefined;
   const text = (await decompressPayload(bytes)).toString('utf8');
   const prefix = prefixOf(identity);
   let start = 0;
