@@ -32,7 +32,7 @@ try {
   for (let i = 0; i < reps; i++) {
     const messages = syntheticMessages(`p${i}`, 20 * scale, 2500);
     const a = await processorRun(stack, messages);
-    const b = await bulkInsert(stack.storage.clickhouseUrl, `bench_bulk_${i}`, messages);
+    const b = await bulkInsert(stack, `bench_bulk_${i}`, messages);
     proc.push(a.rows / a.seconds);
     bulk.push(b.rows / b.seconds);
     log(
@@ -78,7 +78,7 @@ try {
   process.stdout.write(
     `\nwhole path: ${reps} x ${5 * scale} runs x 10,000 decisions, SDK in this process, services as processes on the same 2 cores\n` +
       `processor: ${reps} x ${20 * scale} stream entries x 2,500 decisions, decode + map + S3 PUT per span + inserts into steps, decision_events and item_decisions + ack; ` +
-      `baseline: the same rows mapped beforehand, one bulk JSONEachRow insert per table the processor writes, same client, same engine\n` +
+      `baseline: the same rows and compressed objects made beforehand, the same S3 PUTs (8 at a time), then one bulk JSONEachRow insert per table the processor writes, same client, same engine\n` +
       `freshness: ${fresh.length} sequential runs of 100 decisions, polled every 5 ms\n`
   );
 } finally {

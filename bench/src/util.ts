@@ -1,8 +1,10 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterStream } from '@xray/core/ingest';
 import { DEFAULT_REDIS_URL } from '@xray/core/service';
+import { s3ClientConfig } from '@xray/core/storage';
 import { Redis } from 'ioredis';
 import {
   ensureRedis,
@@ -104,4 +106,44 @@ export function printTable(
   process.stdout.write(
     `${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(line).join('\n')}\n`
   );
+}
+
+/** An S3 client for the bench stack's s3rver. */
+export function benchS3(stack: BenchStack): S3Client {
+  return new S3Client(
+    s3ClientConfig({
+      endpoint: stack.storage.s3Endpoint,
+      region: 'us-east-1',
+      bucket: stack.settings.bucket,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    })
+  );
+}
+
+/** What S3 holds under a prefix: span objects and content-addressed values, counted and summed. */
+export async function s3Usage(
+  stack: BenchStack,
+  prefix = ''
+): Promise<{ objects: number; bytes: number; values: number; valueBytes: number }> {
+  const s3 = benchS3(stack);
+  const usage = { objects: 0, bytes: 0, values: 0, valueBytes: 0 };
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: stack.settings.bucket, Prefix: prefix, ContinuationToken: token })
+    );
+    for (const o of page.Contents ?? []) {
+      if (o.Key!.includes('/sha256/')) {
+        usage.values++;
+        usage.valueBytes += o.Size ?? 0;
+      } else {
+        usage.objects++;
+        usage.bytes += o.Size ?? 0;
+      }
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  s3.destroy();
+  return usage;
 }

@@ -137,7 +137,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
       spawn: () => start('receiver', 'receiver'),
       readyUrl: `${url(o.receiverPort)}/healthz`,
       readyTimeoutMillis: 30_000,
-      hint: `that port ${o.receiverPort} is free and ${redis} answers`,
+      hint: `that port ${o.receiverPort} is free and ${redis} and S3 (${o.s3Endpoint}) answer`,
     },
     query: {
       name: 'query',

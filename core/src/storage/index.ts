@@ -26,11 +26,12 @@ export {
   compressPayload,
   compressStream,
   decompressPayload,
+  decompressPayloadSync,
   decompressStream,
   isCompressedKey,
 } from './payloads/codec.js';
 export { FRAME_BYTES, FRAME_RECORDS, type PayloadObject } from './payloads/frames.js';
-export { recordInRange, type RecordIdentity } from './payloads/records.js';
+export { recordInRange, recordInRangeSync, type RecordIdentity } from './payloads/records.js';
 export { SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, loadMigrations, type Migration } from './migrations.js';
 export {
   LOCAL_SUFFIX,

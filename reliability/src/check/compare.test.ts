@@ -1,4 +1,5 @@
 import { payloadKey } from '@xray/core/storage';
+import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { hashCanonical, type SentSpan } from '../load/ledger.js';
 import { compare } from './compare.js';
@@ -36,24 +37,21 @@ const stepSpan: SentSpan = {
   })),
 };
 
-/** What a correct processor stores for the two spans above. */
+/** One compressed frame holding these records, as the processor writes it. */
+const frame = (records: readonly object[]) =>
+  brotliCompressSync(Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join('')));
+const stepRecords = () => [
+  { kind: 'step', stepId: STEP },
+  ...[0, 1].map((i) => ({ eventId: `${STEP}-${i}`, stepId: STEP, seq: i, itemId: `item-${i}`, input: input(i) })),
+];
+
+/** What a correct processor stores for the two spans above: each span's records in one frame. */
 function stored(): Stored {
   const runKey = payloadKey(P, RUN, runSpan.spanId, T);
   const stepKey = payloadKey(P, RUN, STEP, T);
-  const lines = [
-    JSON.stringify({ kind: 'step', stepId: STEP }),
-    ...[0, 1].map((i) => JSON.stringify({ stepId: STEP, seq: i, itemId: `item-${i}`, input: input(i) })),
-  ].map((l) => `${l}\n`);
-  const offsets = lines.reduce<number[]>(
-    (acc, l, i) => [...acc, (acc[i - 1] ?? 0) + (i > 0 ? Buffer.byteLength(lines[i - 1]!) : 0)],
-    []
-  );
-  const runLine = `${JSON.stringify({ kind: 'run', runId: RUN })}\n`;
-  const ref = (key: string, i: number) => ({
-    payload_key: key,
-    payload_offset: offsets[i]!,
-    payload_length: Buffer.byteLength(lines[i]!),
-  });
+  const runFrame = frame([{ kind: 'run', runId: RUN }]);
+  const stepFrame = frame(stepRecords());
+  const ref = { payload_key: stepKey, payload_offset: 0, payload_length: stepFrame.length };
   return {
     runs: [
       {
@@ -61,21 +59,21 @@ function stored(): Stored {
         fields: { pipeline: 'p', total_steps: '1', input_count: '0', output_count: '0' },
         payload_key: runKey,
         payload_offset: 0,
-        payload_length: Buffer.byteLength(runLine),
+        payload_length: runFrame.length,
       },
     ],
-    steps: [{ step_id: STEP, fields: { name: 'filter', input_count: '2' }, ...ref(stepKey, 0) }],
+    steps: [{ step_id: STEP, fields: { name: 'filter', input_count: '2' }, ...ref }],
     decisions: [0, 1].map((i) => ({
       step_id: STEP,
       seq: i,
       item_id: `item-${i}`,
       outcome: 'kept',
       reason: 'r',
-      ...ref(stepKey, i + 1),
+      ...ref,
     })),
     objects: new Map([
-      [runKey, Buffer.from(runLine)],
-      [stepKey, Buffer.from(lines.join(''))],
+      [runKey, runFrame],
+      [stepKey, stepFrame],
     ]),
   };
 }
@@ -120,8 +118,11 @@ describe('the checker', () => {
     const s = stored();
     s.decisions[0]!.reason = 'other';
     s.steps[0]!.fields.input_count = '3';
-    const object = s.objects.get(payloadKey(P, RUN, STEP, T))!;
-    object.write('X', object.indexOf('item-1"}}') + 5); // inside the second decision's input
+    const records = stepRecords();
+    records[2] = { ...records[2]!, input: { id: 'item-X' } }; // the second decision's input
+    const changed = frame(records);
+    s.objects.set(payloadKey(P, RUN, STEP, T), changed);
+    for (const row of [...s.steps, ...s.decisions]) row.payload_length = changed.length;
     expect(figures(s).payload_mismatch).toBe(3);
   });
 

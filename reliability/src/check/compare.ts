@@ -1,4 +1,4 @@
-import { payloadKey } from '@xray/core/storage';
+import { blobKey, decompressPayloadSync, payloadKey, recordInRangeSync, type RecordIdentity } from '@xray/core/storage';
 import * as C from '@xray/otel';
 import { hashCanonical, type SentSpan } from '../load/ledger.js';
 import type { Stored } from './stored.js';
@@ -69,33 +69,42 @@ export function compare(
         for (let i = 1; i < rows.length; i++)
           note('duplicated', `${what} ${id} stored ${rows.length} times under FINAL`);
   }
-  const bySpan = groupBy([...stored.objects.keys()], (key) => key.slice(key.lastIndexOf('/') + 1));
+  const spanObjects = [...stored.objects.keys()].filter((key) => !key.includes('/sha256/'));
+  const bySpan = groupBy(spanObjects, (key) => key.slice(key.lastIndexOf('/') + 1).split('.')[0]!);
   for (const [span, keys] of bySpan)
     if (keys.length > 1)
       for (let i = 1; i < keys.length; i++) note('duplicated', `payload of span ${span} under ${keys.length} keys`);
 
-  const payloadOf = (row: PayloadRef): Record<string, unknown> | 'missing' | 'garbled' => {
+  const payloadOf = (row: PayloadRef, identity: RecordIdentity): Record<string, unknown> | 'missing' | 'garbled' => {
     const object = stored.objects.get(row.payload_key);
     if (!object) return 'missing';
     const bytes = object.subarray(row.payload_offset, row.payload_offset + row.payload_length);
-    if (bytes.length !== row.payload_length || bytes[bytes.length - 1] !== 0x0a) return 'garbled';
+    if (bytes.length !== row.payload_length) return 'garbled';
     try {
-      return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      return recordInRangeSync(row.payload_key, bytes, identity) ?? 'garbled';
     } catch {
       return 'garbled';
     }
+  };
+  /** A record's input: inline, or the content-addressed value its reference names (undefined when that is not stored). */
+  const inputOf = (line: Record<string, unknown>): unknown => {
+    const ref = C.parsePayloadRef((line.refs as Record<string, unknown> | undefined)?.input);
+    if (!ref) return line.input;
+    const blob = stored.objects.get(blobKey(projectId, ref));
+    return blob && JSON.parse(decompressPayloadSync(blob).toString('utf8'));
   };
   /** One stored record against the sent one: lost, mismatched, or fine. */
   const judge = (
     label: string,
     row: PayloadRef | undefined,
     key: string,
+    identity: RecordIdentity,
     sameRow: () => boolean,
     sameLine: (line: Record<string, unknown>) => boolean
   ) => {
     out.acked++;
     if (!row) return note('lost', `${label}: no row`);
-    const line = payloadOf(row);
+    const line = payloadOf(row, identity);
     if (line === 'missing') return note('lost', `${label}: payload object ${row.payload_key} missing`);
     if (row.payload_key !== key)
       return note('payload_mismatch', `${label}: payload key ${row.payload_key}, expected ${key}`);
@@ -111,6 +120,7 @@ export function compare(
         `run ${span.runId}`,
         row,
         key,
+        { kind: 'run' },
         () => sameFields(span.fields, row!.fields),
         (l) => l.kind === C.SpanKinds.RUN && l.runId === span.runId
       );
@@ -120,6 +130,7 @@ export function compare(
         `step ${span.stepId}`,
         row,
         key,
+        { kind: 'step' },
         () => sameFields(span.fields, row!.fields),
         (l) => l.kind === C.SpanKinds.STEP && l.stepId === span.stepId
       );
@@ -130,12 +141,13 @@ export function compare(
         `decision ${span.stepId}-${d.seq}`,
         row,
         key,
+        { eventId: `${span.stepId}-${d.seq}` },
         () => row!.item_id === d.itemId && row!.outcome === d.outcome && row!.reason === d.reason,
         (l) =>
           l.itemId === d.itemId &&
           l.seq === d.seq &&
           l.stepId === span.stepId &&
-          (d.inputHash === undefined || hashCanonical(JSON.stringify(l.input)) === d.inputHash)
+          (d.inputHash === undefined || hashCanonical(JSON.stringify(inputOf(l))) === d.inputHash)
       );
       const seen = positions.get(`${span.stepId}/${d.itemId}`);
       if (seen && seen.size > 1 && Math.min(...seen) === d.seq) {

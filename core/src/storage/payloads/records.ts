@@ -1,4 +1,4 @@
-import { isCompressedKey, decompressPayload } from './codec.js';
+import { decompressPayload, decompressPayloadSync, isCompressedKey } from './codec.js';
 
 /**
  * Which record of a frame a row points at. Records are written with their identity first
@@ -21,9 +21,26 @@ export async function recordInRange(
   bytes: Buffer,
   identity: RecordIdentity
 ): Promise<Record<string, unknown> | undefined> {
-  if (!isCompressedKey(key))
-    return bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : undefined;
-  const text = (await decompressPayload(bytes)).toString('utf8');
+  if (!isCompressedKey(key)) return rawRecord(bytes);
+  return recordInFrame((await decompressPayload(bytes)).toString('utf8'), identity);
+}
+
+/** {@link recordInRange} on the calling thread, for checkers that read many small frames in a loop. */
+export function recordInRangeSync(
+  key: string,
+  bytes: Buffer,
+  identity: RecordIdentity
+): Record<string, unknown> | undefined {
+  if (!isCompressedKey(key)) return rawRecord(bytes);
+  return recordInFrame(decompressPayloadSync(bytes).toString('utf8'), identity);
+}
+
+function rawRecord(bytes: Buffer): Record<string, unknown> | undefined {
+  return bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : undefined;
+}
+
+/** The record of a decompressed frame with this identity; only its line is parsed. */
+function recordInFrame(text: string, identity: RecordIdentity): Record<string, unknown> | undefined {
   const prefix = prefixOf(identity);
   let start = 0;
   while (start < text.length) {
