@@ -4,6 +4,7 @@ import { formatEventId } from '../model/ids.js';
 import { clickhouseTimeToIso } from '../model/time.js';
 import { IsoTime, n, type Row, s } from './convert.js';
 import { NextCursor } from './paging.js';
+import { PayloadInfos } from './payloads.js';
 import type { StepSummary } from './steps.js';
 
 export const DecisionSummary = z
@@ -23,12 +24,18 @@ export const DecisionSummary = z
   .meta({ id: 'DecisionSummary' });
 export type DecisionSummary = z.infer<typeof DecisionSummary>;
 
-/** A decision with its full payload from S3. */
+/** A decision with its payload from S3: each value inline or read by reference, and where each stands. */
 export const DecisionDetail = DecisionSummary.extend({
   input: z.unknown().optional(),
   output: z.unknown().optional(),
   metadata: z.unknown().optional(),
-}).meta({ id: 'DecisionDetail', description: 'A decision with its full payload from S3.' });
+  /** Absent when the record itself is not in storage. */
+  payloads: PayloadInfos.optional(),
+}).meta({
+  id: 'DecisionDetail',
+  description:
+    'A decision with its payload from S3. A value larger than 1 MiB stored by reference, or missing, is absent: see payloads.',
+});
 export type DecisionDetail = z.infer<typeof DecisionDetail>;
 
 /** `GET /v1/steps/{stepId}/decisions` */

@@ -16,7 +16,22 @@ export {
   toPipelineSummary,
   toRunSummary,
 } from './runs.js';
-export { StepListResponse, StepSummary, toStepList, toStepSummary } from './steps.js';
+export {
+  isTruncatedMarker,
+  jsonBytes,
+  MISSING_PAYLOAD_MESSAGE,
+  PAYLOAD_HEAD_BYTES,
+  payloadDownloadPath,
+  PayloadInfo,
+  PayloadInfos,
+  type PayloadState,
+  PayloadStates,
+  TRUNCATED_PAYLOAD_MESSAGE,
+  utf8Head,
+  valueInfo,
+  WHOLE_PAYLOAD_MAX_BYTES,
+} from './payloads.js';
+export { failedBeforeDeciding, StepListResponse, StepSummary, toStepList, toStepSummary } from './steps.js';
 export {
   DecisionDetail,
   DecisionListResponse,

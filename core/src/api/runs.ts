@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clickhouseTimeToIso } from '../model/time.js';
 import { IsoTime, n, type Row, s } from './convert.js';
 import { NextCursor } from './paging.js';
+import { PayloadInfos } from './payloads.js';
 
 export const RunSummary = z
   .object({
@@ -13,6 +14,9 @@ export const RunSummary = z
     endedAt: IsoTime,
     durationMs: z.number(),
     totalSteps: z.number(),
+    failedSteps: z
+      .number()
+      .describe('Steps that ended with status error, also in a run that ended ok (the caller caught the error).'),
     inputCount: z.number(),
     outputCount: z.number(),
     eliminationRatio: z.number().describe('Of the run input, the share not in its output (0-1).'),
@@ -43,10 +47,11 @@ export const RunListResponse = z
   .meta({ id: 'RunListResponse' });
 export type RunListResponse = z.infer<typeof RunListResponse>;
 
-/** A run's or a step's raw record from S3 (`/v1/runs/{runId}/payload`, `/v1/steps/{stepId}/payload`). */
-export const Payload = z.record(z.string(), z.unknown()).meta({
+/** A run's or a step's record from S3 (`/v1/runs/{runId}/payload`, `/v1/steps/{stepId}/payload`). */
+export const Payload = z.object({ payloads: PayloadInfos.optional() }).catchall(z.unknown()).meta({
   id: 'Payload',
-  description: 'The raw record as the SDK sent it: input, output (a step: also metadata), status, times.',
+  description:
+    'The record as the SDK sent it: kind, ids, status, times, error, input and output, each value inline or read by reference (a value larger than 1 MiB, or missing, is absent: see payloads).',
 });
 export type Payload = z.infer<typeof Payload>;
 
@@ -69,6 +74,7 @@ export function toRunSummary(r: Row): RunSummary {
     endedAt: clickhouseTimeToIso(s(r.ended_text)),
     durationMs: n(r.duration_ms),
     totalSteps: n(r.total_steps),
+    failedSteps: n(r.failed_steps),
     inputCount: n(r.input_count),
     outputCount: n(r.output_count),
     eliminationRatio: n(r.elimination_ratio),

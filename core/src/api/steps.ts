@@ -1,4 +1,5 @@
 /** Steps: `GET /v1/runs/{runId}/steps`, a run's funnel. */
+import { RunStatuses } from '@xray/otel';
 import { z } from 'zod';
 import { clickhouseTimeToIso } from '../model/time.js';
 import { IsoTime, n, type Row, s } from './convert.js';
@@ -25,7 +26,11 @@ export const StepSummary = z
       .number()
       .describe('Decisions recorded and listable; fewer than decisionCount when the step was sampled.'),
     capture: z.string().describe('metrics_only, sampled or full'),
-    eliminationRatio: z.number(),
+    eliminationRatio: z
+      .number()
+      .describe(
+        'Of the step input, the share not in its output (0-1); 0 for a step that failed before deciding anything (it eliminated nothing).'
+      ),
     eliminationShare: z
       .number()
       .describe(
@@ -71,10 +76,18 @@ export function toStepSummary(r: Row): StepSummary {
     decisionCount: n(r.decision_count),
     recordedCount: n(r.recorded_count),
     capture: s(r.capture),
-    eliminationRatio: n(r.elimination_ratio),
+    eliminationRatio: failedBeforeDeciding(s(r.status), n(r.decision_count)) ? 0 : n(r.elimination_ratio),
     eliminationShare: 0,
     ...(r.error_message ? { error: s(r.error_message) } : {}),
   };
+}
+
+/**
+ * A step that failed before making any decision: its output count is 0 but it eliminated nothing.
+ * Rows written before the mapping stored 0 for its ratio still hold 1; this reads both as 0.
+ */
+export function failedBeforeDeciding(status: string, decisionCount: number): boolean {
+  return status === RunStatuses.ERROR && decisionCount === 0;
 }
 
 /** A run's steps as a funnel: each step's share of the run's elimination, and the worst step. */
@@ -84,7 +97,9 @@ export function toStepList(runId: string, rows: readonly Row[]): StepListRespons
   const total = topLevel.reduce((sum, st) => sum + st.eliminatedCount, 0);
   for (const st of steps) st.eliminationShare = total > 0 ? st.eliminatedCount / total : 0;
   let worst: StepSummary | undefined;
-  for (const st of topLevel)
+  for (const st of topLevel) {
+    if (failedBeforeDeciding(st.status, st.decisionCount)) continue; // it eliminated nothing, whatever its counts
     if (st.eliminatedCount > 0 && (!worst || st.eliminatedCount > worst.eliminatedCount)) worst = st;
+  }
   return { runId, steps, worstStepId: worst?.stepId ?? null };
 }

@@ -1,8 +1,9 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Badge, Drawer, Stack, useStyles2 } from '@grafana/ui';
+import { Drawer, Stack, useStyles2 } from '@grafana/ui';
 import { AppLink } from './AppLink';
+import { OutcomeBadge } from './OutcomeBadge';
 import { useApiQuery } from '../api/context';
 import type { DecisionDetail } from '../api/types';
 import { Time } from '../timeZone';
@@ -71,13 +72,6 @@ const Payload = ({ label, value }: { label: string; value: unknown }) => {
     </section>
   );
 };
-
-export const OutcomeBadge = ({ outcome }: { outcome: string }) => (
-  <Badge
-    text={outcome}
-    color={outcome === 'eliminated' ? 'red' : outcome === 'kept' ? 'green' : outcome === 'scored' ? 'blue' : 'orange'}
-  />
-);
 
 const getStyles = (theme: GrafanaTheme2) => ({
   facts: css({

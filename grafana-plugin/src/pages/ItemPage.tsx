@@ -6,7 +6,7 @@ import { useApiQuery } from '../api/context';
 import type { ItemInRunResponse, ItemRunsResponse } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { LoadMore } from '../components/LoadMore';
-import { OutcomeBadge } from '../components/DecisionDrawer';
+import { OutcomeBadge } from '../components/OutcomeBadge';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { shortId } from '../format';
 import { TimePicker } from '../components/TimePicker';

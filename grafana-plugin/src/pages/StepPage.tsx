@@ -17,7 +17,8 @@ import type { DecisionListResponse, DecisionSummary, ReasonHistogramResponse, St
 import { AppLink } from '../components/AppLink';
 import { CommitInput } from '../components/CommitInput';
 import { LoadMore } from '../components/LoadMore';
-import { DecisionDrawer, OutcomeBadge } from '../components/DecisionDrawer';
+import { DecisionDrawer } from '../components/DecisionDrawer';
+import { OutcomeBadge } from '../components/OutcomeBadge';
 import { Ratio } from '../components/Ratio';
 import { ReasonHistogram } from '../components/ReasonHistogram';
 import { Empty, ErrorState, Loading } from '../components/States';

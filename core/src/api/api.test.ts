@@ -1,0 +1,55 @@
+import { TRUNCATED_KEY } from '@xray/otel';
+import { describe, expect, it } from 'vitest';
+import { jsonBytes, TRUNCATED_PAYLOAD_MESSAGE, utf8Head, valueInfo } from './payloads.js';
+import { toStepList, toStepSummary } from './steps.js';
+
+const step = (o: Record<string, unknown>) => ({
+  step_id: 'a',
+  status: 'ok',
+  input_count: 8,
+  output_count: 0,
+  decision_count: 0,
+  eliminated_count: 0,
+  elimination_ratio: 1,
+  started_text: '2026-11-20 12:00:00.000000000',
+  ended_text: '2026-11-20 12:00:00.000000000',
+  ...o,
+});
+
+describe('step answers', () => {
+  it('read a step that failed before deciding anything as eliminating nothing, also from rows stored with ratio 1', () => {
+    expect(toStepSummary(step({ status: 'error' })).eliminationRatio).toBe(0);
+    expect(toStepSummary(step({ status: 'error', decision_count: 3, elimination_ratio: 0.5 })).eliminationRatio).toBe(
+      0.5
+    );
+    expect(toStepSummary(step({ status: 'ok' })).eliminationRatio).toBe(1);
+  });
+
+  it('never name such a step the worst, whatever counts it carries', () => {
+    const list = toStepList('r', [
+      step({ step_id: 'a', status: 'error', eliminated_count: 8 }),
+      step({ step_id: 'b', decision_count: 5, eliminated_count: 2 }),
+    ]);
+    expect(list.worstStepId).toBe('b');
+  });
+});
+
+describe('payload values', () => {
+  it('measure JSON in UTF-8 bytes and cut it on a character boundary', () => {
+    expect(jsonBytes({ a: 'é' })).toBe(10);
+    const bytes = Buffer.from('"aé€😀"');
+    expect(utf8Head(bytes, 3)).toBe('"a');
+    expect(utf8Head(bytes, 4)).toBe('"aé');
+    expect(utf8Head(bytes, 6)).toBe('"aé');
+    expect(utf8Head(bytes, 7)).toBe('"aé€');
+    expect(utf8Head(bytes, 10)).toBe('"aé€');
+    expect(utf8Head(bytes, 100)).toBe('"aé€😀"');
+  });
+
+  it("recognise the SDK's over-cap marker, with its original size when it says", () => {
+    expect(valueInfo({ a: 1 }, 'inline')).toEqual({ state: 'inline', bytes: 7 });
+    const marker = { [TRUNCATED_KEY]: true, originalBytes: 5000, preview: 'x' };
+    expect(valueInfo(marker, 'whole')).toEqual({ state: 'truncated', bytes: 5000, message: TRUNCATED_PAYLOAD_MESSAGE });
+    expect(valueInfo({ [TRUNCATED_KEY]: true }, 'inline').bytes).toBe(24);
+  });
+});
