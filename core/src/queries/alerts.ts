@@ -3,6 +3,7 @@
  * [fromMs, toMs) on the step's start (steps) or the decision's own time (watch-listed items).
  */
 import type { BoundQuery } from './bound.js';
+import { STEP_ELIMINATED_SQL } from './steps.js';
 
 const WINDOW = (column: string) =>
   `${column} >= fromUnixTimestamp64Milli({fromMs:Int64}) AND ${column} < fromUnixTimestamp64Milli({toMs:Int64})`;
@@ -23,7 +24,7 @@ export interface StepWindow {
 /** Eliminated and input counts of a named step over the window, exact (FINAL). */
 export function eliminationRatioQuery(w: StepWindow): BoundQuery {
   return {
-    query: `SELECT sum(eliminated_count) AS eliminated, sum(input_count) AS input, count() AS steps FROM steps FINAL
+    query: `SELECT sum(${STEP_ELIMINATED_SQL}) AS eliminated, sum(input_count) AS input, count() AS steps FROM steps FINAL
             WHERE project_id = {projectId:String} AND name = {step:String} AND ${WINDOW('started_at')} AND ${PIPELINE_RUNS}`,
     query_params: { ...w },
   };

@@ -13,7 +13,7 @@ export {
   type PipelineFilter,
   type RunListFilter,
 } from './runs.js';
-export { getStepQuery, listStepsQuery, stepNamesQuery } from './steps.js';
+export { getStepQuery, listStepsQuery, STEP_ELIMINATED_SQL, stepNamesQuery } from './steps.js';
 export {
   getDecisionQuery,
   listDecisionsQuery,

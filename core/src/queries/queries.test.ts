@@ -34,6 +34,14 @@ describe('query builders', () => {
     expect(d.query_params).toMatchObject({ itemId: hostile, outcome: 'eliminated', afterSeq: 7, limit: 6 });
   });
 
+  it('find runs with failed steps: status=error also finds runs that ended ok with a failed step', () => {
+    const error = listRunsQuery({ projectId: 'p', status: 'error', limit: 1 });
+    expect(error.query).toContain('(status = {status:String} OR failed_steps > 0)');
+    expect(listRunsQuery({ projectId: 'p', status: 'ok', limit: 1 }).query).not.toContain('failed_steps >');
+    expect(listRunsQuery({ projectId: 'p', failedSteps: true, limit: 1 }).query).toContain('AND failed_steps > 0');
+    expect(listRunsQuery({ projectId: 'p', failedSteps: false, limit: 1 }).query).toContain('AND failed_steps = 0');
+  });
+
   it('filter decisions by reason text only among those sent without a reason code, as the histogram groups them', () => {
     const d = listDecisionsQuery({ projectId: 'p', stepId: 's', reason: 'Missing keywords', limit: 5 });
     expect(d.query).toContain("reason = {reason:String} AND reason_code = ''");

@@ -3,7 +3,7 @@ import { type BoundQuery, startedWithin } from './bound.js';
 
 const RUN_COLUMNS = `run_id, pipeline, status, toString(started_at) AS started_text, toString(ended_at) AS ended_text,
   (toUnixTimestamp64Nano(ended_at) - toUnixTimestamp64Nano(started_at)) / 1e6 AS duration_ms,
-  total_steps, input_count, output_count, elimination_ratio, error_message`;
+  total_steps, failed_steps, input_count, output_count, elimination_ratio, error_message`;
 
 /** Items a run (or a sum of runs) eliminated, from its counts: what /v1/pipelines and /v1/trends report. */
 export const RUN_ELIMINATED_SQL = 'input_count - least(output_count, input_count)';
@@ -13,8 +13,13 @@ export interface RunListFilter {
   pipeline?: string;
   minEliminationRatio?: number;
   maxEliminationRatio?: number;
-  /** `ok` or `error`. */
+  /**
+   * `ok`: runs that ended ok; `error`: runs that ended with an error or had a step fail (a run whose
+   * caller caught a step's error ends ok, but its failed step is worth finding).
+   */
   status?: string;
+  /** true: only runs with failed steps; false: only runs without. */
+  failedSteps?: boolean;
   /** Newest first (`time`, the default) or highest elimination ratio first (`ratio`, then newest). */
   sort?: 'time' | 'ratio';
   /** Inclusive lower bound on the start time, ms since epoch. */
@@ -64,9 +69,10 @@ export function listRunsQuery(f: RunListFilter): BoundQuery {
     params.maxRatio = f.maxEliminationRatio;
   }
   if (f.status !== undefined) {
-    where.push('status = {status:String}');
+    where.push(f.status === 'error' ? '(status = {status:String} OR failed_steps > 0)' : 'status = {status:String}');
     params.status = f.status;
   }
+  if (f.failedSteps !== undefined) where.push(f.failedSteps ? 'failed_steps > 0' : 'failed_steps = 0');
   startedWithin(where, params, f);
   const byRatio = f.sort === 'ratio';
   if (f.after) {

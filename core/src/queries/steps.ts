@@ -7,6 +7,12 @@ const STEP_COLUMNS = `run_id, step_id, step_index, parent_step_id, name, type, s
   input_count, output_count, kept_count, eliminated_count, scored_count, decision_count,
   elimination_ratio, error_message`;
 
+/**
+ * What a step eliminated, for sums over steps: nothing when it failed before deciding anything,
+ * whatever its counts say (as the API's step answers read it, see api/steps.ts).
+ */
+export const STEP_ELIMINATED_SQL = "if(status = 'error' AND decision_count = 0, 0, eliminated_count)";
+
 /** A run's steps in execution order. */
 export function listStepsQuery(projectId: string, runId: string): BoundQuery {
   return {

@@ -4,6 +4,7 @@
  */
 import type { BoundQuery } from './bound.js';
 import { RUN_ELIMINATED_SQL } from './runs.js';
+import { STEP_ELIMINATED_SQL } from './steps.js';
 
 export interface TrendFilter {
   projectId: string;
@@ -57,7 +58,7 @@ export function trendQuery(f: TrendFilter): BoundQuery {
   }
   return {
     query: `SELECT {pipeline:String} AS series_pipeline, name AS series_step, toString(${bucket}) AS bucket_text, toUnixTimestamp(${bucket}) AS bucket_s,
-                   count() AS runs, sum(input_count) AS input, sum(eliminated_count) AS eliminated
+                   count() AS runs, sum(input_count) AS input, sum(${STEP_ELIMINATED_SQL}) AS eliminated
             FROM steps ${final} WHERE ${where.join(' AND ')}
             GROUP BY series_step, bucket_text, bucket_s ORDER BY series_step, bucket_s`,
     query_params: params,
