@@ -19,6 +19,7 @@ const ERRORS = {
   401: 'No key, or a malformed, unknown or revoked key (unauthorized).',
   403: 'An ingest key: reading needs a read key (forbidden).',
   404: 'No such id in the key’s project (not_found).',
+  416: 'The Range starts past the end (range_not_satisfiable); Content-Range gives the size.',
   500: 'The query failed inside X-Ray (internal_error).',
   503: 'Storage or the key store is unreachable (storage_unavailable, auth_unavailable); retry after Retry-After.',
 } as const;

@@ -1,5 +1,6 @@
 /** What every route module shares: the request's project, the stores, errors as sentences, payloads, step names. */
 import { type ErrorResponse, type StepIndex } from '@xray/core/api';
+import type { RecordIdentity } from '@xray/core/storage';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { PayloadReader, RowReader } from './store.js';
@@ -35,13 +36,14 @@ export function stepIndex(steps: readonly Record<string, unknown>[]): StepIndex 
   return new Map(steps.map((st) => [String(st.step_id), { name: String(st.name), index: Number(st.step_index) }]));
 }
 
-/** The record a row points at in S3; only ever under the project's own prefix. */
-export async function payloadOf(
+/** The record a row points at in S3 (found in its frame by `identity`); only ever under the project's own prefix. */
+export async function recordOf(
   payloads: PayloadReader,
   projectId: string,
-  row: Record<string, unknown>
+  row: Record<string, unknown>,
+  identity: RecordIdentity
 ): Promise<Record<string, unknown> | undefined> {
   const key = String(row.payload_key);
   if (!key.startsWith(`${projectId}/`)) throw new Error(`payload key ${key} is outside project ${projectId}`);
-  return payloads.read(key, Number(row.payload_offset), Number(row.payload_length));
+  return payloads.record(key, Number(row.payload_offset), Number(row.payload_length), identity);
 }

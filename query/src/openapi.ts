@@ -12,7 +12,7 @@ import { apiRoutes } from './routes/index.js';
 export const UNDOCUMENTED = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
 
 /** `/v1/runs/:runId` → `/v1/runs/{runId}` */
-export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+export const openApiPath = (path: string) => path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
 
 let document: Record<string, unknown> | undefined;
 
@@ -25,7 +25,10 @@ function build(): Record<string, unknown> {
   // Declaring routes touches no store: these are never called.
   const unused = () => Promise.reject(new Error('the OpenAPI document reads no data'));
   const app = new OpenAPIHono<Env>();
-  app.route('/v1', apiRoutes({ rows: { rows: unused }, payloads: { read: unused } }, {} as AlertStore));
+  app.route(
+    '/v1',
+    apiRoutes({ rows: { rows: unused }, payloads: { record: unused, value: unused } }, {} as AlertStore)
+  );
   app.openAPIRegistry.registerComponent('securitySchemes', 'readKey', {
     type: 'http',
     scheme: 'bearer',

@@ -182,3 +182,13 @@ export function hexId(name: string, length: number, description: string) {
     (raw) => `${name} must be ${length} hex characters, got ${JSON.stringify(raw)}`
   );
 }
+
+/** `true` or `false`. */
+export function flag(name: string, description: string) {
+  return optional(
+    description,
+    { type: 'boolean' },
+    (raw) => (raw === 'true' ? true : raw === 'false' ? false : undefined),
+    (raw) => `${name} must be true or false, got ${JSON.stringify(raw)}`
+  );
+}

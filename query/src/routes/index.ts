@@ -5,6 +5,7 @@ import type { AlertStore } from '../alerts/store.js';
 import { routeApp } from '../contract.js';
 import type { Env, QueryStores } from '../http.js';
 import { itemRoutes } from './items.js';
+import { payloadRoutes } from './payloads.js';
 import { runRoutes } from './runs.js';
 import { stepRoutes } from './steps.js';
 import { trendRoutes } from './trends.js';
@@ -12,7 +13,7 @@ import { trendRoutes } from './trends.js';
 /** The `/v1` routes over `stores`; the alert routes only with an alert store. */
 export function apiRoutes(stores: QueryStores, alerts?: AlertStore): OpenAPIHono<Env> {
   const api = routeApp();
-  for (const routes of [runRoutes, stepRoutes, itemRoutes, trendRoutes]) api.route('/', routes(stores));
+  for (const routes of [runRoutes, stepRoutes, itemRoutes, trendRoutes, payloadRoutes]) api.route('/', routes(stores));
   if (alerts) api.route('/', alertRoutes(alerts));
   return api;
 }

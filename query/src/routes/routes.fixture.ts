@@ -4,15 +4,25 @@
  * under each test's own projects), a real key store (a file), and runs written as the processor
  * writes them (core's span → rows mapping, then the inserts and PUTs).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createAuthenticator, createKey, createProject, openKeyStore } from '@xray/auth';
-import type { XEvent, XSpan } from '@xray/core/model';
-import { loadMigrations, mapSpans, PAYLOAD_REF_FIELDS, s3ClientConfig, Tables } from '@xray/core/storage';
+import type { Attributes, XEvent, XSpan } from '@xray/core/model';
+import {
+  BLOB_BYTES_METADATA,
+  blobKey,
+  compressPayload,
+  encodeBatch,
+  loadMigrations,
+  mapSpans,
+  PAYLOAD_REF_FIELDS,
+  s3ClientConfig,
+  Tables,
+} from '@xray/core/storage';
 import * as C from '@xray/otel';
 import { inject } from 'vitest';
 import type { AlertStore } from '../alerts/store.js';
@@ -24,7 +34,7 @@ export type DecisionSpec = [
   itemId: string,
   outcome: 'kept' | 'eliminated' | 'scored',
   reason: string,
-  extra?: { code?: string; score?: number; input?: unknown; important?: boolean },
+  extra?: { code?: string; score?: number; input?: unknown; important?: boolean; attributes?: Attributes },
 ];
 
 export interface StepSpec {
@@ -35,6 +45,10 @@ export interface StepSpec {
   decisions: DecisionSpec[];
   /** Index of the enclosing step, for a nested step. */
   parent?: number;
+  /** error: the step failed (the SDK's failStep: its output count is what its decisions kept, 0 without any). */
+  status?: 'ok' | 'error';
+  /** More attributes of the step span (e.g. a payload reference). */
+  attributes?: Attributes;
 }
 
 export interface RunSpec {
@@ -43,6 +57,8 @@ export interface RunSpec {
   at?: number;
   status?: 'ok' | 'error';
   steps: StepSpec[];
+  /** More attributes of the run span (e.g. a payload reference). */
+  attributes?: Attributes;
 }
 
 export interface WrittenRun {
@@ -64,7 +80,8 @@ export function runSpans(spec: RunSpec): { run: WrittenRun; spans: XSpan[] } {
     kind: string,
     startMs: number,
     attributes: XSpan['attributes'],
-    events: XEvent[] = []
+    events: XEvent[] = [],
+    status = spec.status
   ) => ({
     traceId: runId,
     spanId,
@@ -74,8 +91,10 @@ export function runSpans(spec: RunSpec): { run: WrittenRun; spans: XSpan[] } {
     endTimeUnixNano: nanos(startMs + 10),
     attributes: { [C.ATTR_XRAY_SPAN_KIND]: kind, [C.ATTR_XRAY_RUN_ID]: runId, ...attributes },
     events,
-    status: { code: spec.status === 'error' ? 2 : 0, message: spec.status === 'error' ? 'it broke' : '' },
+    status: { code: status === 'error' ? 2 : 0, message: status === 'error' ? 'it broke' : '' },
   });
+  // A step fails with its run unless it says otherwise.
+  const statusOf = (st: StepSpec) => st.status ?? spec.status ?? C.RunStatuses.OK;
   const steps = spec.steps.map((st, i) => {
     const counts = (outcome: string) => st.decisions.filter(([, o]) => o === outcome).length;
     const input = st.input ?? st.decisions.length;
@@ -90,6 +109,7 @@ export function runSpans(spec: RunSpec): { run: WrittenRun; spans: XSpan[] } {
         ...(extra.score !== undefined ? { [C.ATTR_XRAY_DECISION_SCORE]: extra.score } : {}),
         ...(extra.important ? { [C.ATTR_XRAY_DECISION_IMPORTANT]: true } : {}),
         ...(extra.input !== undefined ? { [C.ATTR_XRAY_DECISION_INPUT]: JSON.stringify(extra.input) } : {}),
+        ...extra.attributes,
       },
     }));
     return span(
@@ -102,15 +122,19 @@ export function runSpans(spec: RunSpec): { run: WrittenRun; spans: XSpan[] } {
         [C.ATTR_XRAY_STEP_TYPE]: st.type ?? C.StepTypes.FILTER,
         [C.ATTR_XRAY_STEP_INDEX]: i,
         [C.ATTR_XRAY_STEP_INPUT_COUNT]: input,
-        [C.ATTR_XRAY_STEP_OUTPUT_COUNT]: input - counts('eliminated'),
+        [C.ATTR_XRAY_STEP_STATUS]: statusOf(st),
+        [C.ATTR_XRAY_STEP_OUTPUT_COUNT]:
+          statusOf(st) === 'error' ? counts('kept') + counts('scored') : input - counts('eliminated'),
         [C.ATTR_XRAY_STEP_KEPT_COUNT]: counts('kept'),
         [C.ATTR_XRAY_STEP_ELIMINATED_COUNT]: counts('eliminated'),
         [C.ATTR_XRAY_STEP_SCORED_COUNT]: counts('scored'),
         [C.ATTR_XRAY_STEP_DECISION_COUNT]: st.decisions.length,
         [C.ATTR_XRAY_STEP_INPUT]: JSON.stringify({ step: st.name }),
         ...(st.parent !== undefined ? { [C.ATTR_XRAY_STEP_PARENT_ID]: stepIds[st.parent]! } : {}),
+        ...st.attributes,
       },
-      events
+      events,
+      statusOf(st)
     );
   });
   const top = spec.steps.filter((st) => st.parent === undefined);
@@ -119,9 +143,11 @@ export function runSpans(spec: RunSpec): { run: WrittenRun; spans: XSpan[] } {
   const run = span(runSpanId, C.SpanKinds.RUN, start, {
     [C.ATTR_XRAY_PIPELINE_NAME]: spec.pipeline,
     [C.ATTR_XRAY_RUN_STEP_COUNT]: top.length,
+    [C.ATTR_XRAY_RUN_FAILED_STEP_COUNT]: spec.steps.filter((st) => statusOf(st) === 'error').length,
     [C.ATTR_XRAY_RUN_INPUT_COUNT]: first,
     [C.ATTR_XRAY_RUN_OUTPUT_COUNT]: last,
     [C.ATTR_XRAY_RUN_INPUT]: JSON.stringify({ query: spec.pipeline }),
+    ...spec.attributes,
   });
   return { run: { runId, stepIds }, spans: [run, ...steps] };
 }
@@ -131,8 +157,15 @@ export interface RouteStack {
   get<T = unknown>(path: string, as?: string | null): Promise<{ status: number; body: T }>;
   /** Sends any request, with the first project's read key unless it sets `authorization`. */
   request<T = unknown>(path: string, init: RequestInit): Promise<{ status: number; body: T }>;
+  /** The app's response as it is (a streamed body), with the first project's read key unless `init` sets headers. */
+  raw(path: string, init?: RequestInit): Promise<Response>;
   /** Writes runs of `project` (default the first) as the processor would. */
   write(specs: RunSpec[], project?: string): Promise<WrittenRun[]>;
+  /**
+   * Stores a value's JSON by reference as the receiver does (compressed, its size beside it) under
+   * `project` (default the first); the reference an SDK would send. `upload: false` only makes the reference.
+   */
+  storeValue(json: string, o?: { project?: string; day?: string; upload?: boolean }): Promise<string>;
   /** Read keys by project, and one ingest key of the first project. */
   keys: Record<string, string> & { ingest: string };
   projects: string[];
@@ -172,6 +205,18 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
     authenticate: createAuthenticator(store, { kind: 'read', cacheMillis: 0 }),
     alerts,
   });
+  async function putValue(key: string, json: string) {
+    const body = await compressPayload(Buffer.from(json, 'utf8'));
+    const bytes = String(Buffer.byteLength(json));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { [BLOB_BYTES_METADATA]: bytes } })
+    );
+  }
+  async function raw(path: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${keys[projects[0]!]!}`);
+    return app.request(path, { ...init, headers });
+  }
   async function request<T>(path: string, init: RequestInit) {
     const headers = new Headers(init.headers);
     if (!init.headers) headers.set('authorization', `Bearer ${keys[projects[0]!]!}`);
@@ -184,16 +229,32 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
     get: (path, as = keys[projects[0]!]!) =>
       request(path, { headers: as === null ? {} : { authorization: `Bearer ${as}` } }),
     request,
+    raw,
+    async storeValue(
+      json,
+      { project = projects[0]!, day = new Date().toISOString().slice(0, 10), upload = true } = {}
+    ) {
+      const ref = {
+        day,
+        sha256: createHash('sha256').update(json, 'utf8').digest('hex'),
+        bytes: Buffer.byteLength(json),
+      };
+      if (upload) await putValue(blobKey(project, ref), json);
+      return C.formatPayloadRef(ref);
+    },
     async write(specs, project = projects[0]!) {
       const made = specs.map(runSpans);
-      const batch = mapSpans(
-        project,
-        made.flatMap((m) => m.spans)
+      const batch = await encodeBatch(
+        mapSpans(
+          project,
+          made.flatMap((m) => m.spans)
+        )
       );
       if (batch.skipped.length) throw new Error(`the mapping skipped ${JSON.stringify(batch.skipped)}`);
-      await Promise.all(
-        batch.objects.map((o) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: o.key, Body: o.body })))
-      );
+      await Promise.all([
+        ...[...batch.blobs.values()].map((blob) => putValue(blob.key, blob.text)),
+        ...batch.objects.map((o) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: o.key, Body: o.body }))),
+      ]);
       const insert = (table: string, values: readonly object[], except?: readonly [string, ...string[]]) =>
         values.length
           ? ch.insert({

@@ -52,6 +52,7 @@ describe('GET /v1/runs', () => {
       endedAt: '2026-11-20T12:00:02.010Z',
       durationMs: 10,
       totalSteps: 1,
+      failedSteps: 0,
       inputCount: 10,
       outputCount: 5,
       eliminationRatio: 0.5,

@@ -14,8 +14,9 @@ import { getRunQuery, listRunsQuery, listStepsQuery, pipelinesQuery } from '@xra
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
 import { paginate, runCursor } from '../cursors.js';
-import { notFound, payloadOf, type QueryStores, runNotFound } from '../http.js';
-import { choice, hexId, limit, ratio, text, time } from '../params.js';
+import { notFound, type QueryStores, recordOf, runNotFound } from '../http.js';
+import { choice, flag, hexId, limit, ratio, text, time } from '../params.js';
+import { resolvePayloads, SPAN_PAYLOAD_FIELDS } from '../payloads.js';
 
 export const runId = hexId('runId', 32, 'run id');
 const runParams = z.object({ runId });
@@ -49,7 +50,12 @@ const runs = createRoute({
         pipeline: text('pipeline', 'only this pipeline'),
         minEliminationRatio: ratio('minEliminationRatio', 'lowest elimination ratio'),
         maxEliminationRatio: ratio('maxEliminationRatio', 'highest elimination ratio'),
-        status: choice('status', ['ok', 'error'], 'only runs that ended so'),
+        status: choice(
+          'status',
+          ['ok', 'error'],
+          'ok: only runs that ended ok; error: only runs that ended with an error or had a step fail (failedSteps > 0, also when the run itself ended ok)'
+        ),
+        failedSteps: flag('failedSteps', 'true: only runs with failed steps; false: only runs without'),
         from: time('from', 'runs started at or after'),
         to: time('to', 'runs started before'),
       })
@@ -82,7 +88,7 @@ const payload = createRoute({
   method: 'get',
   path: '/runs/{runId}/payload',
   operationId: 'getRunPayload',
-  summary: "The run's raw record (input, output) from S3",
+  summary: "The run's record from S3: input and output (inline or read by reference, see payloads), status, times",
   request: { params: runParams },
   responses: { 200: json(Payload, 'The record'), ...errors(404) },
 });
@@ -109,6 +115,7 @@ export function runRoutes({ rows, payloads }: QueryStores) {
         minEliminationRatio: q.minEliminationRatio,
         maxEliminationRatio: q.maxEliminationRatio,
         status: q.status,
+        failedSteps: q.failedSteps,
         fromMillis: q.from,
         toMillis: q.to,
         ...(q.cursor ? { after: { startedAt: q.cursor.t, runId: q.cursor.r, ratio: q.cursor.x } } : {}),
@@ -140,15 +147,15 @@ export function runRoutes({ rows, payloads }: QueryStores) {
     return c.json(toStepList(runId, found), 200);
   });
 
-  // The raw record of a run (input, output) from S3.
+  // The record of a run from S3, its input and output resolved.
   app.openapi(payload, async (c) => {
     const projectId = c.var.projectId;
     const { runId } = c.req.valid('param');
     const [row] = await rows.rows(getRunQuery(projectId, runId));
     if (!row) return runNotFound(c, runId);
-    const record = await payloadOf(payloads, projectId, row);
+    const record = await recordOf(payloads, projectId, row, { kind: 'run' });
     if (!record) return notFound(c, `The payload of run ${runId} is missing from storage.`);
-    return c.json(record, 200);
+    return c.json(await resolvePayloads(payloads, projectId, record, SPAN_PAYLOAD_FIELDS), 200);
   });
 
   return app;

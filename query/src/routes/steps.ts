@@ -14,8 +14,9 @@ import { getDecisionQuery, getStepQuery, listDecisionsQuery, reasonHistogramQuer
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
 import { paginate, seqCursor } from '../cursors.js';
-import { notFound, payloadOf, type QueryStores, stepNotFound } from '../http.js';
+import { notFound, type QueryStores, recordOf, stepNotFound } from '../http.js';
 import { consistency, hexId, limit, number, outcome, pathParam, text } from '../params.js';
+import { DECISION_PAYLOAD_FIELDS, resolvePayloads, SPAN_PAYLOAD_FIELDS } from '../payloads.js';
 
 /** Reasons are free text (an LLM's explanation, say); a filter on one may be as long as a URL allows. */
 const MAX_REASON_LENGTH = 16_384;
@@ -69,7 +70,7 @@ const payload = createRoute({
   method: 'get',
   path: '/steps/{stepId}/payload',
   operationId: 'getStepPayload',
-  summary: "The step's raw record (input, output, metadata) from S3",
+  summary: "The step's record from S3: input and output (inline or read by reference, see payloads), status, times",
   request: { params: stepParams },
   responses: { 200: json(Payload, 'The record'), ...errors(404) },
 });
@@ -88,7 +89,7 @@ const decision = createRoute({
   method: 'get',
   path: '/decisions/{eventId}',
   operationId: 'getDecision',
-  summary: 'One decision with its full payload from S3',
+  summary: 'One decision with its payload from S3: input, output, metadata, and where each stands (payloads)',
   request: { params: z.object({ eventId }) },
   responses: { 200: json(DecisionDetail, 'The decision'), ...errors(404) },
 });
@@ -133,9 +134,9 @@ export function stepRoutes({ rows, payloads }: QueryStores) {
     const { stepId } = c.req.valid('param');
     const [row] = await rows.rows(getStepQuery(projectId, stepId));
     if (!row) return stepNotFound(c, stepId);
-    const record = await payloadOf(payloads, projectId, row);
+    const record = await recordOf(payloads, projectId, row, { kind: 'step' });
     if (!record) return notFound(c, `The payload of step ${stepId} is missing from storage.`);
-    return c.json(record, 200);
+    return c.json(await resolvePayloads(payloads, projectId, record, SPAN_PAYLOAD_FIELDS), 200);
   });
 
   app.openapi(decision, async (c) => {
@@ -147,10 +148,15 @@ export function stepRoutes({ rows, payloads }: QueryStores) {
         c,
         `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`
       );
-    const record = await payloadOf(payloads, projectId, row);
+    const summary = toDecisionSummary(row);
+    // The record's id as the mapping wrote it (the path's may differ, e.g. a sequence number with leading zeros).
+    const record = await recordOf(payloads, projectId, row, { eventId: summary.eventId });
+    const resolved = record && (await resolvePayloads(payloads, projectId, record, DECISION_PAYLOAD_FIELDS));
     const body: DecisionDetail = {
-      ...toDecisionSummary(row),
-      ...(record ? { input: record.input, output: record.output, metadata: record.metadata } : {}),
+      ...summary,
+      ...(resolved
+        ? { input: resolved.input, output: resolved.output, metadata: resolved.metadata, payloads: resolved.payloads }
+        : {}),
     };
     return c.json(body, 200);
   });
