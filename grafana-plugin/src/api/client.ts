@@ -1,5 +1,5 @@
 import { lastValueFrom } from 'rxjs';
-import { getBackendSrv, isFetchError } from '@grafana/runtime';
+import { config, getBackendSrv, isFetchError } from '@grafana/runtime';
 
 /** Query parameters; undefined and empty values are left out. */
 export type Params = Record<string, string | number | undefined>;
@@ -19,6 +19,11 @@ export class XRayApiError extends Error {
 /** The query API as the plugin's pages see it: GET a path, get its JSON or an XRayApiError. */
 export interface XRayApi {
   get<T>(path: string, params?: Params): Promise<T>;
+  /**
+   * The URL a link downloads a query API path from (`<a href download>`): through the same proxy,
+   * which adds the key, so the browser streams a large file to disk without ever holding the key.
+   */
+  linkTo(path: string): string;
   /** Where the query API is, for error messages ("unreachable at ..."). */
   readonly apiUrl: string;
 }
@@ -55,6 +60,10 @@ export function proxyApi(proxyUrl: string, apiUrl: string, settings = APP_SETTIN
       } catch (err) {
         throw toApiError(err, apiUrl, settings);
       }
+    },
+    linkTo(path: string): string {
+      // Grafana served under a sub-path (/grafana) serves its proxy there too.
+      return `${config.appSubUrl ?? ''}${proxyUrl}${path}`;
     },
   };
 }

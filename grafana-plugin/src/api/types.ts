@@ -8,6 +8,7 @@ export type {
   ItemInRunResponse,
   ItemRunsResponse,
   MaxPageSize,
+  PayloadInfo,
   PipelineListResponse,
   PipelineSummary,
   ReasonCount,

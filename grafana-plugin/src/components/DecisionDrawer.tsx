@@ -8,6 +8,7 @@ import { useApiQuery } from '../api/context';
 import type { DecisionDetail } from '../api/types';
 import { Time } from '../timeZone';
 import { urls } from '../urls';
+import { PayloadView } from './PayloadView';
 import { ErrorState, Loading } from './States';
 
 interface Props {
@@ -15,7 +16,10 @@ interface Props {
   onClose: () => void;
 }
 
-/** One decision with its full payload (input, output, metadata), which the query API reads from S3. */
+/**
+ * One decision with its payload (input, output, metadata), which the query API reads from S3: whole up
+ * to 1 MiB, past that its first part and a download link.
+ */
 export const DecisionDrawer = ({ eventId, onClose }: Props) => {
   const s = useStyles2(getStyles);
   const { data, error, loading, reload } = useApiQuery<DecisionDetail>(`/v1/decisions/${encodeURIComponent(eventId)}`);
@@ -50,28 +54,26 @@ export const DecisionDrawer = ({ eventId, onClose }: Props) => {
               <Time iso={data.timestamp} />
             </dd>
           </dl>
-          <Payload label="Input" value={data.input} />
-          <Payload label="Output" value={data.output} />
-          <Payload label="Metadata" value={data.metadata} />
+          {PAYLOADS.map(([field, label]) => (
+            <PayloadView
+              key={field}
+              label={label}
+              value={data[field]}
+              info={data.payloads?.[field]}
+              fileName={`${data.eventId}-${field}.json`}
+            />
+          ))}
         </Stack>
       )}
     </Drawer>
   );
 };
 
-const Payload = ({ label, value }: { label: string; value: unknown }) => {
-  const s = useStyles2(getStyles);
-  return (
-    <section aria-label={label}>
-      <h5>{label}</h5>
-      {value === undefined ? (
-        <div className={s.none}>Not recorded</div>
-      ) : (
-        <pre className={s.json}>{JSON.stringify(value, null, 2)}</pre>
-      )}
-    </section>
-  );
-};
+const PAYLOADS = [
+  ['input', 'Input'],
+  ['output', 'Output'],
+  ['metadata', 'Metadata'],
+] as const;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   facts: css({
@@ -83,6 +85,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
     dd: { margin: 0 },
   }),
   code: css({ color: theme.colors.text.secondary, fontFamily: theme.typography.fontFamilyMonospace }),
-  json: css({ maxHeight: 400, overflow: 'auto', fontSize: theme.typography.bodySmall.fontSize }),
-  none: css({ color: theme.colors.text.secondary }),
 });
