@@ -9,6 +9,7 @@ import type { RunSummary, StepListResponse, StepSummary } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { FunnelChart } from '../components/FunnelChart';
 import { Ratio } from '../components/Ratio';
+import { RunStatus } from '../components/RunStatus';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, duration, percent, shortId } from '../format';
 import { formatTime, useTimeZone, zoneLabel } from '../timeZone';
@@ -52,10 +53,7 @@ const RunPage = () => {
           <>
             <div className={s.summary} aria-label="Run summary">
               <Fact label="Pipeline" value={run.data.pipeline} />
-              <Fact
-                label="Status"
-                value={<Badge text={run.data.status} color={run.data.status === 'ok' ? 'green' : 'red'} />}
-              />
+              <Fact label="Status" value={<RunStatus run={run.data} />} />
               <Fact label="Input → output" value={`${count(run.data.inputCount)} → ${count(run.data.outputCount)}`} />
               <Fact label="Eliminated" value={<Ratio value={run.data.eliminationRatio} />} />
               <Fact label="Steps" value={String(run.data.totalSteps)} />

@@ -56,6 +56,26 @@ describe('Runs page', () => {
     expect(backend.requests.length).toBe(before);
   });
 
+  it('flags runs with failed steps, also one that ended ok (status=error finds both)', async () => {
+    serveFixtures(APP_PROXY_URL, (url) => (url.pathname === '/v1/runs' ? 'runs-failed-steps' : defaultFixture(url)));
+    renderApp('runs');
+    await screen.findByRole('link', { name: demo.buggy.slice(0, 8) + '…' });
+    const rows = screen.getAllByRole('row').slice(1);
+    const status = (runId: string) =>
+      within(rows.find((r) => within(r).queryByText(runId.slice(0, 8) + '…'))!).getByRole('cell', {
+        name: /^(ok|error)/,
+      });
+    expect(status(demo.fixed)).toHaveTextContent(/^ok\s*1 failed step$/);
+    expect(status(demo.buggy)).toHaveTextContent(/^error\s*2 failed steps$/);
+  });
+
+  it('shows no failed-steps badge when no step failed', async () => {
+    serveFixtures(APP_PROXY_URL);
+    renderApp('runs');
+    await screen.findByText('86.6%');
+    expect(screen.queryByText(/failed step/)).toBeNull();
+  });
+
   it('says what to do when no run is in the range', async () => {
     serveFixtures(APP_PROXY_URL, () => 'runs-empty');
     renderApp('runs');

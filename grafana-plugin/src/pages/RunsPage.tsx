@@ -16,6 +16,7 @@ import { AppLink } from '../components/AppLink';
 import { CommitInput } from '../components/CommitInput';
 import { LoadMore } from '../components/LoadMore';
 import { Ratio } from '../components/Ratio';
+import { RunStatus } from '../components/RunStatus';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { count, duration, percent, shortId } from '../format';
 import { TimePicker } from '../components/TimePicker';
@@ -149,7 +150,7 @@ const columnsIn = (zone: string) => [
     header: `Started (${zone})`,
     cell: ({ row: { original: r } }: Cell) => <Time iso={r.startedAt} />,
   },
-  { id: 'status', header: 'Status' },
+  { id: 'status', header: 'Status', cell: ({ row: { original: r } }: Cell) => <RunStatus run={r} /> },
   { id: 'totalSteps', header: 'Steps' },
   {
     id: 'inputCount',
