@@ -15,6 +15,7 @@ import {
 import { byLabel, createOpsApp, type MetricFamily } from '@xray/core/service';
 import type { Authenticator } from '@xray/auth';
 import { Hono } from 'hono';
+import { admit, type Tenant } from './admit.js';
 import { type BodyResult, gunzipLimited, readLimited, tooLargeMessage } from './body.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { SpanQueue } from './queue.js';
@@ -66,38 +67,13 @@ export function createApp(deps: ReceiverDeps): Receiver {
   app.post('/v1/traces', async (c) => {
     const req = c.req.raw;
     // Credentials and quota are checked before a byte of the body is read.
-    const auth = await deps.authenticate(req.headers.get('authorization'));
-    if (!auth.ok) {
-      const res = refuse(req, auth.status, AUTH_RPC_CODES[auth.status], auth.message);
-      if (auth.status === 401) {
-        res.headers.set('www-authenticate', 'Bearer realm="xray"');
-        // A body of a declared length within the limit is discarded after the answer, as for any
-        // refusal. A chunked or over-limit one, from a client without a key, is not read at all:
-        // the connection closes once the answer is sent (an exporter with a wrong key still reads
-        // its 401; it cannot reuse the connection).
-        const declared = Number(req.headers.get('content-length') ?? 0);
-        if (req.headers.has('transfer-encoding') || !(declared <= deps.maxBodyBytes))
-          res.headers.set('connection', 'close');
-      }
-      if (auth.status === 503) res.headers.set('retry-after', '1');
+    const admitted = await admit(req, deps, deps.maxBodyBytes);
+    if (!admitted.ok) {
+      const res = refuse(req, admitted.status, REFUSAL_RPC_CODES[admitted.status], admitted.message);
+      for (const [name, value] of Object.entries(admitted.headers)) res.headers.set(name, value);
       return res;
     }
-    const { id: keyId, projectId, limits } = auth.key;
-    const wait = deps.rateLimiter.retryAfter(keyId, limits);
-    if (wait > 0) {
-      const res = refuse(
-        req,
-        429,
-        RpcCodes.RESOURCE_EXHAUSTED,
-        `Key ${keyId} is over its rate limit; retry after ${wait} s.`
-      );
-      res.headers.set('retry-after', String(wait));
-      return res;
-    }
-    return exportTraces(req, {
-      projectId,
-      charge: (spans, bytes) => deps.rateLimiter.charge(keyId, spans, bytes, limits),
-    });
+    return exportTraces(req, admitted.tenant);
   });
   app.all('/v1/traces', () => text(405, 'Use POST to send traces to /v1/traces.', { allow: 'POST' }));
   app.onError((err) => {
@@ -107,18 +83,12 @@ export function createApp(deps: ReceiverDeps): Receiver {
   return { app, stats };
 }
 
-const AUTH_RPC_CODES = {
+const REFUSAL_RPC_CODES = {
   401: RpcCodes.UNAUTHENTICATED,
   403: RpcCodes.PERMISSION_DENIED,
+  429: RpcCodes.RESOURCE_EXHAUSTED,
   503: RpcCodes.UNAVAILABLE,
 } as const;
-
-/** Who sent a request: the project of its key, and the key's rate-limit account. */
-interface Tenant {
-  projectId: string;
-  /** Charges the spans accepted and the bytes read (after decompression) to the key. */
-  charge(spans: number, bytes: number): void;
-}
 
 function createExportHandler(
   deps: ReceiverDeps,
