@@ -20,7 +20,7 @@ const allowed = {
   core: ['otel'],
   auth: ['core/model', 'core/service'],
   sdk: ['otel'],
-  receiver: ['otel', 'core/model', 'core/otlp', 'core/ingest', 'core/service', 'auth'],
+  receiver: ['otel', 'core/model', 'core/otlp', 'core/ingest', 'core/service', 'core/storage', 'auth'],
   processor: ['otel', 'core/model', 'core/ingest', 'core/storage', 'core/service'],
   query: ['otel', 'core/model', 'core/storage', 'core/queries', 'core/api', 'core/service', 'auth'],
   cli: ['core/api', 'auth'],

@@ -18,6 +18,13 @@ import { Hono } from 'hono';
 import { admit, type Tenant } from './admit.js';
 import { type BodyResult, gunzipLimited, readLimited, tooLargeMessage } from './body.js';
 import { silentLogger, type Logger } from './logger.js';
+import {
+  type PayloadStats,
+  type PayloadUploads,
+  emptyPayloadStats,
+  payloadMetrics,
+  payloadRoutes,
+} from './payload-route.js';
 import type { SpanQueue } from './queue.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -30,8 +37,10 @@ export interface ReceiverDeps {
   rateLimiter: RateLimiter;
   /** Largest body accepted, in bytes, counted after decompression (config default: 20 MiB). */
   maxBodyBytes: number;
+  /** `PUT /v1/payloads/{day}/{sha256}`: its S3 store and limits (without them the route is not served). */
+  payloads?: PayloadUploads;
   logger?: Logger;
-  /** Clock for `receivedAt`, in ms since the epoch. Default Date.now. */
+  /** Clock for `receivedAt` and payload days, in ms since the epoch. Default Date.now. */
   now?: () => number;
 }
 
@@ -51,14 +60,28 @@ export interface ReceiverStats {
 export interface Receiver {
   app: Hono;
   stats: ReceiverStats;
+  /** Counters of the payload upload route (zero when it is not served). */
+  payloadStats: PayloadStats;
 }
 
-/** Builds the receiver app: `POST /v1/traces` (OTLP/HTTP, protobuf or JSON), and `/healthz`, `/readyz`, `/metrics`. */
+/**
+ * Builds the receiver app: `POST /v1/traces` (OTLP/HTTP, protobuf or JSON), `PUT /v1/payloads/{day}/{sha256}`
+ * (with `deps.payloads`), and `/healthz`, `/readyz`, `/metrics`.
+ */
 export function createApp(deps: ReceiverDeps): Receiver {
   const stats: ReceiverStats = { acceptedSpans: 0, rejectedSpans: 0, ignoredSpans: 0, requests: {} };
   const exportTraces = createExportHandler(deps, stats);
+  const payloads = deps.payloads ? payloadRoutes({ ...deps, uploads: deps.payloads }) : undefined;
+  const payloadStats = payloads?.stats ?? emptyPayloadStats();
   const app = new Hono();
-  app.route('/', createOpsApp({ checks: { redis: () => deps.queue.ready() }, metrics: () => receiverMetrics(stats) }));
+  app.route(
+    '/',
+    createOpsApp({
+      checks: { redis: () => deps.queue.ready() },
+      metrics: () => [...receiverMetrics(stats), ...payloadMetrics(payloadStats)],
+    })
+  );
+  if (payloads) app.route('/', payloads.app);
   app.use('/v1/traces', async (c, next) => {
     await next();
     const status = String(c.res.status);
@@ -80,7 +103,7 @@ export function createApp(deps: ReceiverDeps): Receiver {
     (deps.logger ?? silentLogger).error(`unexpected error: ${err.stack ?? err.message}`);
     return text(500, 'The receiver failed unexpectedly; the error is in its log.');
   });
-  return { app, stats };
+  return { app, stats, payloadStats };
 }
 
 const REFUSAL_RPC_CODES = {
