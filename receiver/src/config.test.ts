@@ -12,6 +12,15 @@ describe('parseConfig', () => {
       authStore: 'redis',
       authCacheMillis: 5000,
       rateLimits: { spansPerSecond: 10_000, bytesPerSecond: 64 * 1024 * 1024, burstSeconds: 2 },
+      maxPayloadBytes: 64 * 1024 * 1024,
+      payloadUploads: 8,
+      s3: {
+        endpoint: 'http://127.0.0.1:4569',
+        region: 'us-east-1',
+        bucket: 'xray-payloads',
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+      },
     });
   });
 
@@ -27,8 +36,13 @@ describe('parseConfig', () => {
       RECEIVER_RATE_SPANS_PER_SECOND: '0',
       RECEIVER_RATE_BYTES_PER_SECOND: '1000',
       RECEIVER_RATE_BURST_SECONDS: '5',
+      XRAY_MAX_PAYLOAD_BYTES: '1048576',
+      XRAY_PAYLOAD_UPLOADS: '2',
+      S3_ENDPOINT: '',
+      S3_BUCKET: 'payloads',
     });
-    expect(config).toEqual({
+    const { s3: _, ...rest } = config;
+    expect(rest).toEqual({
       port: 0,
       host: '0.0.0.0',
       redisUrl: 'rediss://:secret@redis.example:6380/2',
@@ -37,7 +51,11 @@ describe('parseConfig', () => {
       authStore: 'file:/etc/xray/keys.json',
       authCacheMillis: 5000,
       rateLimits: { spansPerSecond: 0, bytesPerSecond: 1000, burstSeconds: 5 },
+      maxPayloadBytes: 1048576,
+      payloadUploads: 2,
     });
+    // An empty S3_ENDPOINT means AWS itself, as for the processor.
+    expect(config.s3).toMatchObject({ endpoint: undefined, bucket: 'payloads' });
   });
 
   it.each([
@@ -53,6 +71,8 @@ describe('parseConfig', () => {
     ['XRAY_AUTH_CACHE_MS', '-1'],
     ['RECEIVER_RATE_SPANS_PER_SECOND', '1.5'],
     ['RECEIVER_RATE_BURST_SECONDS', '0'],
+    ['XRAY_MAX_PAYLOAD_BYTES', '0'],
+    ['XRAY_PAYLOAD_UPLOADS', '0'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     let error: unknown;
     try {

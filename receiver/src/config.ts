@@ -1,6 +1,7 @@
 /** The receiver's settings, each declared once with its default, read from the environment once at boot. */
 import { parseStoreSetting } from '@xray/auth';
 import { DEFAULT_STREAM } from '@xray/core/ingest';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '@xray/otel';
 import {
   AUTH_CACHE_SETTING,
   DEFAULT_HOST,
@@ -13,6 +14,7 @@ import {
   textSetting,
   type Env,
 } from '@xray/core/service';
+import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
 export { ConfigError } from '@xray/core/service';
 
@@ -41,11 +43,17 @@ export interface ReceiverConfig {
     /** RECEIVER_RATE_BURST_SECONDS, default 2: seconds of traffic a quiet key may send at once. */
     burstSeconds: number;
   };
+  /** XRAY_MAX_PAYLOAD_BYTES, default 64 MiB (the SDK's cap): largest payload upload, counted after decompression. */
+  maxPayloadBytes: number;
+  /** XRAY_PAYLOAD_UPLOADS, default 8: payload uploads in flight at once; more are answered 503. */
+  payloadUploads: number;
+  /** Where payload uploads are stored: S3_ENDPOINT, S3_BUCKET, ..., read as the processor reads them. */
+  s3: StorageSettings['s3'];
 }
 
 /** Default of {@link ReceiverConfig.maxBodyBytes}. */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
-/** Above this a single body would strain the process; larger settings are a mistake. */
+/** Above this a single body (or payload) would strain the process; larger settings are a mistake. */
 const MAX_MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
 const SETTINGS = {
@@ -59,6 +67,8 @@ const SETTINGS = {
   spansPerSecond: integerSetting('RECEIVER_RATE_SPANS_PER_SECOND', 10_000, 0, 1e9),
   bytesPerSecond: integerSetting('RECEIVER_RATE_BYTES_PER_SECOND', 64 * 1024 * 1024, 0, 1e12),
   burstSeconds: integerSetting('RECEIVER_RATE_BURST_SECONDS', 2, 1, 3600),
+  maxPayloadBytes: integerSetting('XRAY_MAX_PAYLOAD_BYTES', DEFAULT_MAX_PAYLOAD_BYTES, 1, MAX_MAX_BODY_BYTES),
+  payloadUploads: integerSetting('XRAY_PAYLOAD_UPLOADS', 8, 1, 1024),
 };
 
 /**
@@ -67,5 +77,5 @@ const SETTINGS = {
  */
 export function parseConfig(env: Env): ReceiverConfig {
   const { spansPerSecond, bytesPerSecond, burstSeconds, ...rest } = readSettings(env, SETTINGS);
-  return { ...rest, rateLimits: { spansPerSecond, bytesPerSecond, burstSeconds } };
+  return { ...rest, rateLimits: { spansPerSecond, bytesPerSecond, burstSeconds }, s3: readStorageSettings(env).s3 };
 }

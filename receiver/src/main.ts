@@ -2,13 +2,14 @@
 /**
  * The receiver process: the only place that reads the environment and wires real clients.
  * Stops cleanly on SIGTERM/SIGINT: no new requests, in-flight ones finish (for up to 5 s), then
- * Redis closes.
+ * Redis and the S3 client close.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { createAuthenticator, openKeyStore } from '@xray/auth';
 import { runService } from '@xray/core/service';
 import { createApp } from './app.js';
 import { parseConfig } from './config.js';
+import { S3PayloadStore } from './payload-store.js';
 import { createRedisSpanQueue } from './queue.js';
 import { createRateLimiter } from './rate-limit.js';
 
@@ -25,12 +26,32 @@ await runService('receiver', async (logger) => {
   const authenticate = createAuthenticator(keys, { kind: 'ingest', cacheMillis: config.authCacheMillis });
   const { burstSeconds, ...defaults } = config.rateLimits;
   const rateLimiter = createRateLimiter({ defaults, burstSeconds });
-  const { app } = createApp({ queue, authenticate, rateLimiter, maxBodyBytes: config.maxBodyBytes, logger });
+  // Payload uploads go to S3. Not awaited, and not fatal: traces are taken at once whatever S3
+  // does; while S3 is down uploads are answered 503, and the next upload makes sure of the bucket.
+  const store = new S3PayloadStore(config.s3);
+  store.ensureBucket().catch((err: Error) => {
+    logger.warn(`S3 unavailable at start (${err.message}); payload uploads answer 503 until it is back`, {
+      bucket: config.s3.bucket,
+    });
+  });
+  const payloads = { store, maxBytes: config.maxPayloadBytes, maxInFlight: config.payloadUploads };
+  const { app } = createApp({
+    queue,
+    authenticate,
+    rateLimiter,
+    maxBodyBytes: config.maxBodyBytes,
+    payloads,
+    logger,
+  });
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-      logger.info(`listening on http://${host}:${info.port}`, { stream: config.stream, keys: keys.description });
+      logger.info(`listening on http://${host}:${info.port}`, {
+        stream: config.stream,
+        keys: keys.description,
+        bucket: config.s3.bucket,
+      });
       resolve(s);
     });
     s.once('error', (err: Error) => reject(new Error(`cannot listen on ${host}:${config.port}: ${err.message}`)));
@@ -41,8 +62,9 @@ await runService('receiver', async (logger) => {
       setTimeout(() => {
         if ('closeAllConnections' in server) server.closeAllConnections();
       }, SHUTDOWN_GRACE_MILLIS).unref();
-      // Redis closes after the server: in-flight requests still need it to enqueue.
+      // Redis and S3 close after the server: in-flight requests still need them.
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
       await Promise.allSettled([queue.close(), keys.close()]);
     },
   };
