@@ -1,13 +1,28 @@
 /** The query API from the terminal: GET with the read key, errors turned into sentences. */
+import { Readable } from 'node:stream';
 import type { ErrorResponse } from '@xray/core/api';
 
-/** The query API answered with an error, or could not be reached; the message says what to do. */
+/**
+ * The query API answered with an error, could not be reached, or its answer cannot serve the command
+ * (a payload missing from storage); the message says what to do. Exit code 1.
+ */
 export class ApiError extends Error {
   override name = 'ApiError';
 }
 
+/** A streamed answer: the bytes, and what the API says of them. */
+export interface Download {
+  body: AsyncIterable<Uint8Array>;
+  /** Content-Length, when sent. */
+  bytes: number | undefined;
+  /** The `x-xray-sha256` header of a stored value, when sent. */
+  sha256: string | undefined;
+}
+
 export interface ApiClient {
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
+  /** GETs `path` and streams its body (a stored payload); the timeout covers the answer's start only. */
+  download(path: string): Promise<Download>;
   post<T>(path: string, body: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
 }
@@ -21,42 +36,69 @@ export interface ApiOptions {
 
 export function apiClient(o: ApiOptions): ApiClient {
   const base = o.url.replace(/\/+$/, '');
-  const call = async <T>(
+  const timeoutMillis = o.timeoutMillis ?? 30_000;
+  const send = async (
     method: string,
     path: string,
-    query: Record<string, string | number | undefined> = {},
-    body?: unknown
-  ): Promise<T> => {
+    query: Record<string, string | number | undefined>,
+    body: unknown,
+    signal: AbortSignal
+  ): Promise<Response> => {
     if (!o.key)
       throw new ApiError('no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).');
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const url = `${base}${path}${params.size ? `?${params}` : ''}`;
-    let res: Response;
     try {
-      res = await fetch(url, {
+      return await fetch(url, {
         method,
         headers: {
           authorization: `Bearer ${o.key}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(o.timeoutMillis ?? 30_000),
+        signal,
       });
     } catch (err) {
       throw new ApiError(
         `the query API does not answer at ${base} (${(err as Error).message}); start X-Ray (npm start) or pass --url.`
       );
     }
+  };
+  const refused = (res: Response, answer: unknown) => {
+    const message = (answer as ErrorResponse | undefined)?.error?.message ?? `HTTP ${res.status}`;
+    return new ApiError(`${message}${res.status === 401 ? ' (check --key / XRAY_READ_KEY)' : ''}`);
+  };
+  const call = async <T>(
+    method: string,
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+    body?: unknown
+  ): Promise<T> => {
+    const res = await send(method, path, query, body, AbortSignal.timeout(timeoutMillis));
     const answer = (await res.json().catch(() => undefined)) as T | ErrorResponse | undefined;
-    if (!res.ok) {
-      const message = (answer as ErrorResponse | undefined)?.error?.message ?? `HTTP ${res.status}`;
-      throw new ApiError(`${message}${res.status === 401 ? ' (check --key / XRAY_READ_KEY)' : ''}`);
-    }
+    if (!res.ok) throw refused(res, answer);
     return answer as T;
   };
   return {
     get: (path, query) => call('GET', path, query),
+    async download(path) {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new Error(`no answer in ${timeoutMillis} ms`)), timeoutMillis);
+      let res: Response;
+      try {
+        res = await send('GET', path, {}, undefined, abort.signal);
+        if (!res.ok) throw refused(res, await res.json().catch(() => undefined));
+      } finally {
+        clearTimeout(timer);
+      }
+      const length = res.headers.get('content-length');
+      return {
+        body: res.body ?? Readable.from([]),
+        bytes: length === null ? undefined : Number(length),
+        sha256: res.headers.get('x-xray-sha256') ?? undefined,
+      };
+    },
     post: (path, body) => call('POST', path, {}, body),
     delete: (path) => call('DELETE', path),
   };

@@ -10,11 +10,12 @@ import {
 import type { ApiClient } from './api-client.js';
 import { type Output, UsageError } from './keys.js';
 import { text, type Values } from './options.js';
+import { payloadCommand, type PayloadOwner } from './payload.js';
 import { diffCommand, reasonsCommand, runsCommand, stepsCommand, whyCommand } from './questions.js';
 import type { Style } from './table.js';
 
 /** The commands answered by the query API (with a read key). */
-export const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'alerts']);
+export const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'payload', 'alerts']);
 
 /** Answers the question `positionals` asks (its first word is in {@link QUESTIONS}). */
 export async function ask(positionals: string[], values: Values, api: ApiClient, style: Style): Promise<Output> {
@@ -47,6 +48,8 @@ export async function ask(positionals: string[], values: Values, api: ApiClient,
       return stepsCommand(api, take(1, 'a run id')[0]!, style);
     case 'reasons':
       return reasonsCommand(api, take(1, 'a step id')[0]!, option('outcome'), style);
+    case 'payload':
+      return payloadCommand(api, payloadOwner(args, values), { field: option('field'), out: option('out') }, style);
     case 'why':
       return whyCommand(
         api,
@@ -65,6 +68,22 @@ export async function ask(positionals: string[], values: Values, api: ApiClient,
       return diffCommand(api, a!, b!, option('limit'), style);
     }
   }
+}
+
+/** `xray payload <event id>`, `--run <run id>` or `--step <step id>`: exactly one. */
+function payloadOwner(args: string[], values: Values): PayloadOwner {
+  const given: PayloadOwner[] = [
+    ...args.map((id) => ({ kind: 'decision' as const, id })),
+    ...(['run', 'step'] as const).flatMap((kind) => {
+      const id = text(values, kind);
+      return id === undefined ? [] : [{ kind, id }];
+    }),
+  ];
+  if (given.length !== 1)
+    throw new UsageError(
+      '`xray payload` needs one of: a decision id (<step id>-<seq>), --run <run id>, --step <step id>.'
+    );
+  return given[0]!;
 }
 
 async function alerts(args: string[], values: Values, api: ApiClient, style: Style): Promise<Output> {

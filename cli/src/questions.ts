@@ -42,7 +42,12 @@ export async function runsCommand(api: ApiClient, o: RunsOptions, style: Style):
     r.runId,
     r.pipeline,
     time(r.startedAt),
-    r.status === 'ok' ? r.status : { text: r.status, paint: style.red },
+    // A run can end ok although a step failed (its caller caught the error): say so.
+    r.status !== 'ok'
+      ? { text: r.status, paint: style.red }
+      : r.failedSteps > 0
+        ? { text: `ok, ${r.failedSteps} step${r.failedSteps === 1 ? '' : 's'} failed`, paint: style.red }
+        : r.status,
     String(r.totalSteps),
     `${r.inputCount} → ${r.outputCount}`,
     r.eliminationRatio >= 0.5 ? { text: pct(r.eliminationRatio), paint: style.red } : pct(r.eliminationRatio),

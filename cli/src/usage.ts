@@ -11,6 +11,9 @@ Debugging questions (the query API, with a read key)
   xray why <item id> [--run <run id>]         where the item died: in one run, or across runs
             [--pipeline <p>] [--from <time>] [--to <time>]
   xray diff <run A> <run B> [--limit <n>]     what changed between two runs of one pipeline
+  xray payload <decision id> | --run <run id> | --step <step id>
+            [--field input|output|metadata] [--out <file>]
+                                              one payload value, whole (default input): printed, or saved
   xray alerts [list]                          alert rules and their state
   xray alerts show|delete <rule id>
   xray alerts create --rule '<JSON>' | --file <rule.json>
