@@ -80,7 +80,7 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   app.notFound((c) =>
     notFound(
       c,
-      `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/trends or /v1/alerts; GET /openapi.json lists them.`
+      `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/payloads, /v1/trends or /v1/alerts; GET /openapi.json lists them.`
     )
   );
 
