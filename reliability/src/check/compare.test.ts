@@ -1,4 +1,4 @@
-import { payloadKey } from '@xray/core/storage';
+import { blobKey, payloadKey } from '@xray/core/storage';
 import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { hashCanonical, type SentSpan } from '../load/ledger.js';
@@ -124,6 +124,33 @@ describe('the checker', () => {
     s.objects.set(payloadKey(P, RUN, STEP, T), changed);
     for (const row of [...s.steps, ...s.decisions]) row.payload_length = changed.length;
     expect(figures(s).payload_mismatch).toBe(3);
+  });
+
+  it('reads an input stored by reference from its content-addressed object, and counts that object missing as lost', () => {
+    // The second decision's input went by reference (uploaded by the SDK): the record holds refs.input.
+    const big = { id: 'item-1', body: 'x'.repeat(40_000) };
+    const text = JSON.stringify(big);
+    const ref = { day: '2025-11-26', sha256: hashCanonical(text), bytes: text.length };
+    const sent = {
+      ...stepSpan,
+      decisions: stepSpan.decisions.map((d, i) => (i === 1 ? { ...d, inputHash: ref.sha256 } : d)),
+    };
+    const records = stepRecords();
+    const { input: _inline, ...byRef } = records[2] as Record<string, unknown>;
+    records[2] = { ...byRef, refs: { input: `${ref.day}/${ref.sha256}/${ref.bytes}` } };
+    const s = stored();
+    const changed = frame(records);
+    s.objects.set(payloadKey(P, RUN, STEP, T), changed);
+    for (const row of [...s.steps, ...s.decisions]) row.payload_length = changed.length;
+    s.objects.set(blobKey(P, ref), brotliCompressSync(Buffer.from(text)));
+    expect(figures(s, [runSpan, sent])).toMatchObject({ lost: 0, payload_mismatch: 0 });
+
+    s.objects.set(blobKey(P, ref), brotliCompressSync(Buffer.from(JSON.stringify({ ...big, body: 'y' })))); // other bytes
+    expect(figures(s, [runSpan, sent])).toMatchObject({ lost: 0, payload_mismatch: 1 });
+    s.objects.delete(blobKey(P, ref));
+    const { details, ...missing } = compare(P, [runSpan, sent], [], s);
+    expect(missing).toMatchObject({ lost: 1, payload_mismatch: 0 });
+    expect(details).toEqual([`lost: decision ${STEP}-1: input object ${blobKey(P, ref)} missing`]);
   });
 
   it('does not count what was never acknowledged as lost, and notes it when it was stored anyway', () => {

@@ -5,10 +5,12 @@ import type { Stored } from './stored.js';
 
 /**
  * The verdict on stored data against the ledger, in records (a run, a step or a decision):
- * - `lost`: acknowledged, but its row or its payload object is not stored;
+ * - `lost`: acknowledged, but its row, its payload object, or the content-addressed object its input
+ *   references (`refs.input`: uploaded by the SDK, or stored by content by the processor) is not stored;
  * - `duplicated`: stored more than once (a row repeated even under FINAL, an item stored under two
  *   positions of one step, one span's payload under two S3 keys);
- * - `payload_mismatch`: stored, but not as sent (row fields, S3 key, or the payload line: ids, input hash);
+ * - `payload_mismatch`: stored, but not as sent (row fields, S3 key, or the payload line: ids, the
+ *   input's hash, read from the referenced object for an input stored by content);
  * - `unexpected`: stored, yet no request ever carried it;
  * - `stored_unacked`: sent without acknowledgement (failed or unknown) and stored anyway (allowed).
  */
@@ -86,12 +88,31 @@ export function compare(
       return 'garbled';
     }
   };
-  /** A record's input: inline, or the content-addressed value its reference names (undefined when that is not stored). */
-  const inputOf = (line: Record<string, unknown>): unknown => {
-    const ref = C.parsePayloadRef((line.refs as Record<string, unknown> | undefined)?.input);
-    if (!ref) return line.input;
-    const blob = stored.objects.get(blobKey(projectId, ref));
-    return blob && JSON.parse(decompressPayloadSync(blob).toString('utf8'));
+  /**
+   * The hash of a record's input: inline, or the content-addressed value its reference names
+   * (`missing` with its key when that object is not stored; `garbled` when it does not decode).
+   */
+  const blobHashes = new Map<string, string | 'garbled'>();
+  const inputHashOf = (
+    line: Record<string, unknown>
+  ): { hash: string | undefined } | { missing: string } | 'garbled' => {
+    const refs = line.refs as Record<string, unknown> | undefined;
+    if (refs?.input === undefined) return { hash: line.input === undefined ? undefined : hashValue(line.input) };
+    const ref = C.parsePayloadRef(refs.input);
+    if (!ref) return 'garbled';
+    const key = blobKey(projectId, ref);
+    const blob = stored.objects.get(key);
+    if (!blob) return { missing: key };
+    let hash = blobHashes.get(key);
+    if (hash === undefined) {
+      try {
+        hash = hashValue(JSON.parse(decompressPayloadSync(blob).toString('utf8')));
+      } catch {
+        hash = 'garbled';
+      }
+      blobHashes.set(key, hash);
+    }
+    return hash === 'garbled' ? hash : { hash };
   };
   /** One stored record against the sent one: lost, mismatched, or fine. */
   const judge = (
@@ -100,7 +121,8 @@ export function compare(
     key: string,
     identity: RecordIdentity,
     sameRow: () => boolean,
-    sameLine: (line: Record<string, unknown>) => boolean
+    sameLine: (line: Record<string, unknown>) => boolean,
+    inputHash?: string
   ) => {
     out.acked++;
     if (!row) return note('lost', `${label}: no row`);
@@ -110,6 +132,11 @@ export function compare(
       return note('payload_mismatch', `${label}: payload key ${row.payload_key}, expected ${key}`);
     if (!sameRow()) return note('payload_mismatch', `${label}: row fields differ`);
     if (line === 'garbled' || !sameLine(line)) return note('payload_mismatch', `${label}: payload line differs`);
+    if (inputHash === undefined) return;
+    const input = inputHashOf(line);
+    if (input !== 'garbled' && 'missing' in input)
+      return note('lost', `${label}: input object ${input.missing} missing`);
+    if (input === 'garbled' || input.hash !== inputHash) return note('payload_mismatch', `${label}: input differs`);
   };
 
   for (const span of acked) {
@@ -143,11 +170,8 @@ export function compare(
         key,
         { eventId: `${span.stepId}-${d.seq}` },
         () => row!.item_id === d.itemId && row!.outcome === d.outcome && row!.reason === d.reason,
-        (l) =>
-          l.itemId === d.itemId &&
-          l.seq === d.seq &&
-          l.stepId === span.stepId &&
-          (d.inputHash === undefined || hashCanonical(JSON.stringify(inputOf(l))) === d.inputHash)
+        (l) => l.itemId === d.itemId && l.seq === d.seq && l.stepId === span.stepId,
+        d.inputHash
       );
       const seen = positions.get(`${span.stepId}/${d.itemId}`);
       if (seen && seen.size > 1 && Math.min(...seen) === d.seq) {
@@ -177,6 +201,11 @@ export function compare(
       (found ? 1 : 0) + span.decisions.filter((d) => decisions.has(`${span.stepId}/${d.seq}`)).length;
   }
   return out;
+}
+
+/** The hash of a parsed JSON value, as the ledger hashes what was sent. */
+function hashValue(value: unknown): string {
+  return hashCanonical(JSON.stringify(value));
 }
 
 function sameFields(sent: Record<string, string | number>, stored: Record<string, string>): boolean {

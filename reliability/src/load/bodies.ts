@@ -43,7 +43,7 @@ export async function makeBodies(label: string, count: number, items: number): P
     const spans = memory.getFinishedSpans();
     await xray.shutdown();
     bodies.push({
-      spans: spans.map(sentSpan),
+      spans: spans.map((s) => sentSpan(s)),
       protobuf: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!),
       json: Buffer.from(JsonTraceSerializer.serializeRequest(spans)!),
     });

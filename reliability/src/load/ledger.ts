@@ -17,8 +17,14 @@ export interface SentDecision {
   itemId: string;
   outcome: string;
   reason: string;
-  /** SHA-256 of the decision's input as canonical JSON; undefined when it had none. */
+  /**
+   * SHA-256 of the decision's input as canonical JSON: the load generator's own when it told the
+   * ledger (see {@link Ledger.expectInput}), else the inline value's, else the reference's; undefined
+   * when it had none.
+   */
   inputHash: string | undefined;
+  /** The reference (`<day>/<sha256>/<bytes>`) the span carried instead of the input, when it did. */
+  inputRef?: string;
 }
 
 /** One span as it was sent: its identity, the row fields it must produce, its decisions. */
@@ -46,6 +52,17 @@ export interface ExportRecord {
 /** Every export request a load generator made, with what was in it and how it ended. */
 export class Ledger {
   readonly exports: ExportRecord[] = [];
+  readonly #inputs = new Map<string, string>();
+
+  /** Tells the ledger the hash of an item's input as made (before the SDK saw it), by item id. */
+  expectInput(itemId: string, hash: string): void {
+    this.#inputs.set(itemId, hash);
+  }
+
+  /** The hash {@link expectInput} was told for an item, if any. */
+  expectedInput(itemId: string): string | undefined {
+    return this.#inputs.get(itemId);
+  }
 
   /** Records a request before it is sent; its outcome is `unknown` until settled. */
   open(spans: SentSpan[]): ExportRecord {
@@ -109,7 +126,8 @@ export class LedgerExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    const record = this.#ledger.open(spans.map(sentSpan));
+    const ledger = this.#ledger;
+    const record = ledger.open(spans.map((s) => sentSpan(s, (itemId) => ledger.expectedInput(itemId))));
     try {
       this.#inner.export(spans, (result) => {
         settle(record, outcomeOf(result), result.error?.message);
@@ -137,8 +155,12 @@ export function outcomeOf(result: ExportResult): ExportOutcome {
   return typeof status === 'number' && status >= 400 && status < 600 ? 'failed' : 'unknown';
 }
 
-/** What the backend must make of `span`, read from the span the SDK produced. */
-export function sentSpan(span: ReadableSpan): SentSpan {
+/**
+ * What the backend must make of `span`, read from the span the SDK produced. `expectedInput` gives
+ * a decision's input hash as the load made it, so an input the SDK mangled (cut, lost its
+ * reference) is not hashed as sent and then found "equal".
+ */
+export function sentSpan(span: ReadableSpan, expectedInput?: (itemId: string) => string | undefined): SentSpan {
   const a = span.attributes;
   const { traceId, spanId } = span.spanContext();
   const kind = String(a[C.ATTR_XRAY_SPAN_KIND] ?? '');
@@ -171,13 +193,17 @@ export function sentSpan(span: ReadableSpan): SentSpan {
   for (const event of span.events) {
     if (event.name !== C.EVENT_XRAY_DECISION) continue;
     const e = event.attributes ?? {};
+    const itemId = String(e[C.ATTR_XRAY_DECISION_ITEM_ID] ?? '');
     const input = e[C.ATTR_XRAY_DECISION_INPUT];
+    const ref = e[C.ATTR_XRAY_DECISION_INPUT_REF];
+    const refHash = C.parsePayloadRef(ref)?.sha256;
     decisions.push({
       seq: e[C.ATTR_XRAY_DECISION_SEQ] !== undefined ? Number(e[C.ATTR_XRAY_DECISION_SEQ]) : offset + decisions.length,
-      itemId: String(e[C.ATTR_XRAY_DECISION_ITEM_ID] ?? ''),
+      itemId,
       outcome: String(e[C.ATTR_XRAY_DECISION_OUTCOME] ?? ''),
       reason: String(e[C.ATTR_XRAY_DECISION_REASON] ?? ''),
-      inputHash: typeof input === 'string' ? hashJson(input) : undefined,
+      inputHash: expectedInput?.(itemId) ?? (typeof input === 'string' ? hashJson(input) : refHash),
+      ...(typeof ref === 'string' ? { inputRef: ref } : {}),
     });
   }
   const [seconds, nanos] = span.startTime;
