@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { DEFAULT_CONSUMER_GROUP, deadLetterStream } from '@xray/core/ingest';
+import type { ProcessorStage } from '@xray/processor';
 import { freePort, script, type ServiceProcess, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
 import { FaultProxy, type TapDirection } from '../proxy.js';
-import { FAULTY_PROCESSOR, faultEnv, type FaultSettings } from './faults.js';
+import { sleep, until } from '../util.js';
+import { crashLine, FAULTY_PROCESSOR, faultEnv, type FaultSettings } from './faults.js';
 import { authEnv, bearer, type ProjectKeys, provisionKeys, UNLIMITED_RATE_ENV } from './keys.js';
 import type { RedisServer } from './redis-server.js';
 import type { World } from './world.js';
@@ -34,7 +36,10 @@ export interface DeploymentOptions {
   services?: readonly ServiceName[];
   /** Extra environment for every service. */
   env?: Record<string, string>;
-  /** Put fault proxies between the processor and ClickHouse, and the processor and S3. */
+  /**
+   * Put fault proxies between the processor and ClickHouse, and between S3 and the services that
+   * write to it (the processor; the receiver, which stores payload uploads): one S3 outage cuts both.
+   */
   proxyStorage?: boolean;
   /** Put a pass-through proxy between the query API and ClickHouse that shows its traffic here. */
   tapQuery?: (direction: TapDirection, chunk: Buffer) => void;
@@ -144,6 +149,22 @@ export class Deployment {
     return this.#start('processor', FAULTY_PROCESSOR, faultEnv(faults), waitReady);
   }
 
+  /**
+   * Starts a faulty processor set to kill itself at `stage` the `afterBatches`-th time a batch gets
+   * there; true when it did, there, within `waitMillis` (else it is killed and false).
+   */
+  async crashProcessorAt(stage: ProcessorStage, afterBatches: number, waitMillis: number): Promise<boolean> {
+    const p = await this.startFaultyProcessor({ crashAt: stage, crashAfter: afterBatches }, false);
+    const gone = await Promise.race([p.exited.then(() => true), sleep(waitMillis).then(() => false)]);
+    if (!gone) {
+      await this.kill('processor');
+      return false;
+    }
+    // Its last line may arrive just after the exit.
+    const said = await until(() => this.lines.some((line) => line.includes(crashLine(stage))), 2000);
+    return p.child.signalCode === 'SIGKILL' && said;
+  }
+
   async #start(name: ServiceName, file: string, extra: Record<string, string>, waitReady: boolean) {
     if (this.process(name)) throw new Error(`${name} is already running`);
     const p = spawnService(name, file, {
@@ -206,7 +227,7 @@ export class Deployment {
       XRAY_CONSUMER_GROUP: GROUP,
       CLICKHOUSE_URL: clickhouse,
       CLICKHOUSE_DATABASE: this.database,
-      S3_ENDPOINT: name === 'processor' ? viaProxy(this.proxies.s3, this.s3Endpoint) : this.s3Endpoint,
+      S3_ENDPOINT: name === 'query' ? this.s3Endpoint : viaProxy(this.proxies.s3, this.s3Endpoint),
       S3_BUCKET: this.bucket,
       ...authEnv(),
       ...UNLIMITED_RATE_ENV,

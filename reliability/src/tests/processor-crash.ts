@@ -1,11 +1,9 @@
 import { PROCESSOR_STAGES, type ProcessorStage } from '@xray/processor';
 import { check, checkFigures } from '../check/checker.js';
 import { queueState, redisClient } from '../check/queue.js';
-import type { Deployment } from '../env/deployment.js';
-import { crashLine } from '../env/faults.js';
 import { runLoad } from '../load/generator.js';
 import { type ReliabilityTest, Verdict } from '../suite.js';
-import { scaled, sleep, until } from '../util.js';
+import { scaled, sleep } from '../util.js';
 
 const CRASH_AFTER_BATCHES = 2;
 const CRASH_WAIT_MILLIS = 30_000;
@@ -32,7 +30,8 @@ export const processorCrash: ReliabilityTest = {
       flushEachStep: true,
     });
     const crashed: ProcessorStage[] = [];
-    for (const stage of PROCESSOR_STAGES) if (await crashOnce(d, stage)) crashed.push(stage);
+    for (const stage of PROCESSOR_STAGES)
+      if (await d.crashProcessorAt(stage, CRASH_AFTER_BATCHES, CRASH_WAIT_MILLIS)) crashed.push(stage);
     // A healthy processor, killed at a random moment of its work on the backlog.
     await d.start('processor');
     const delay = Math.floor(Math.random() * 600);
@@ -65,16 +64,3 @@ export const processorCrash: ReliabilityTest = {
       .result();
   },
 };
-
-/** Starts a faulty processor set to kill itself at `stage`; true when it did, there. */
-async function crashOnce(d: Deployment, stage: ProcessorStage): Promise<boolean> {
-  const p = await d.startFaultyProcessor({ crashAt: stage, crashAfter: CRASH_AFTER_BATCHES }, false);
-  const gone = await Promise.race([p.exited.then(() => true), sleep(CRASH_WAIT_MILLIS).then(() => false)]);
-  if (!gone) {
-    await d.kill('processor');
-    return false;
-  }
-  // Its last line may arrive just after the exit.
-  const said = await until(() => d.lines.some((line) => line.includes(crashLine(stage))), 2000);
-  return p.child.signalCode === 'SIGKILL' && said;
-}
