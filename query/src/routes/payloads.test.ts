@@ -135,6 +135,12 @@ describe('GET /v1/payloads/{day}/{sha256}', () => {
       const text = await res.text();
       expect(sha(text)).toBe(sha(texts[name]));
     }
+    const head = await stack.raw(downloadOf(refs.big), { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), await head.text()]).toEqual([
+      200,
+      String(Buffer.byteLength(texts.big)),
+      '',
+    ]);
   });
 
   it('answers a byte range with 206, and 416 past the end', async () => {

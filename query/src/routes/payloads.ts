@@ -105,8 +105,13 @@ function webStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array
  * A streamed answer. The route declares its body as JSON (what a client receives), which Hono types
  * as a value the handler builds with `c.json`; these bytes come from storage as they are, hence the cast.
  */
-function streamed(c: Context, body: ReadableStream<Uint8Array>, status: 200 | 206, headers: Record<string, string>) {
-  return c.body(body, status, headers) as never;
+function streamed(
+  c: Context,
+  body: ReadableStream<Uint8Array> | null,
+  status: 200 | 206,
+  headers: Record<string, string>
+) {
+  return (body ? c.body(body, status, headers) : c.body(null, status, headers)) as never;
 }
 
 export function payloadRoutes({ payloads }: QueryStores) {
@@ -139,6 +144,11 @@ export function payloadRoutes({ payloads }: QueryStores) {
     }
     if (!range) {
       if (total !== undefined) headers['content-length'] = String(total);
+      if (c.req.method === 'HEAD') {
+        // Hono answers HEAD with the GET route, dropping the body: never start reading it.
+        stored.body.destroy();
+        return streamed(c, null, 200, headers);
+      }
       return streamed(c, webStream(stored.body as AsyncIterable<Uint8Array>), 200, headers);
     }
     headers['content-range'] = `bytes ${range.start}-${range.end}/${total}`;
