@@ -2,6 +2,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_XRAY_DECISION_ITEM_ID,
+  ATTR_XRAY_RUN_FAILED_STEP_COUNT,
   ATTR_XRAY_RUN_INPUT_COUNT,
   ATTR_XRAY_RUN_OUTPUT_COUNT,
   ATTR_XRAY_RUN_STATUS,
@@ -183,6 +184,31 @@ describe('streaming, nesting, run()', () => {
     });
     expect(await xray.run('fine', undefined, () => 42)).toBe(42);
     expect(all.filter((s) => s.attributes[ATTR_XRAY_SPAN_KIND] === SpanKinds.RUN)).toHaveLength(1);
+  });
+
+  it('counts on the run the steps that failed, nested ones and ones whose error the caller caught', async () => {
+    const { xray, spans } = setup();
+    const fail = () => {
+      throw new Error('flaky');
+    };
+    const runId = await xray.startRun('caught');
+    await xray.step(runId, XRStepType.FILTER, 'fine', () => [], undefined);
+    await xray.step(runId, XRStepType.LLM, 'flaky', fail, undefined).catch(() => 'fallback');
+    await xray.endRun(runId);
+    const nestedId = await xray.startRun('nested');
+    await xray
+      .step(nestedId, XRStepType.CUSTOM, 'outer', () => xray.step(nestedId, XRStepType.LLM, 'inner', fail, 1), 0)
+      .catch(() => 'both failed');
+    await xray.endRun(nestedId);
+    await xray.run('clean', undefined, (id) => xray.step(id, XRStepType.FILTER, 'ok', () => [], undefined));
+    const all = await spans();
+    expect(byName(all, 'caught').attributes).toMatchObject({
+      [ATTR_XRAY_RUN_STATUS]: 'ok',
+      [ATTR_XRAY_RUN_STEP_COUNT]: 2,
+      [ATTR_XRAY_RUN_FAILED_STEP_COUNT]: 1,
+    });
+    expect(byName(all, 'nested').attributes[ATTR_XRAY_RUN_FAILED_STEP_COUNT]).toBe(2);
+    expect(byName(all, 'clean').attributes[ATTR_XRAY_RUN_FAILED_STEP_COUNT]).toBe(0);
   });
 
   it('reads capture and watch list from the environment, ignoring bad values', () => {

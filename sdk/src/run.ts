@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import {
   ATTR_XRAY_PIPELINE_NAME,
+  ATTR_XRAY_RUN_FAILED_STEP_COUNT,
   ATTR_XRAY_RUN_ID,
   ATTR_XRAY_RUN_INPUT,
   ATTR_XRAY_RUN_INPUT_COUNT,
@@ -41,6 +42,8 @@ export interface RunState {
   nextStepIndex: number;
   /** Top-level steps started. */
   topLevelSteps: number;
+  /** Steps that ended with status error, nested ones included, whether or not the caller caught the error. */
+  failedSteps: number;
   firstStep: { index: number; inputCount: number } | undefined;
   lastStep: { index: number; outputCount: number } | undefined;
 }
@@ -75,6 +78,7 @@ export function openRun(
     inputCount: Array.isArray(input) ? input.length : undefined,
     nextStepIndex: 0,
     topLevelSteps: 0,
+    failedSteps: 0,
     firstStep: undefined,
     lastStep: undefined,
   };
@@ -85,8 +89,9 @@ export function randomRunId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Folds a finished top-level step into its run's counts (nested steps do not feed the run's). */
+/** Folds a finished step into its run's counts: failures of any step, the other counts of top-level steps only. */
 export function noteStep(run: RunState, counts: StepCounts): void {
+  if (counts.failed) run.failedSteps++;
   if (counts.nested) return;
   if (!run.firstStep || counts.index < run.firstStep.index)
     run.firstStep = { index: counts.index, inputCount: counts.inputCount };
@@ -111,6 +116,7 @@ export function finishRun(run: RunState, ending: RunEnding, serialize: Serialize
     span.setAttributes({
       [ATTR_XRAY_RUN_STATUS]: failed ? RunStatuses.ERROR : RunStatuses.OK,
       [ATTR_XRAY_RUN_STEP_COUNT]: run.topLevelSteps,
+      [ATTR_XRAY_RUN_FAILED_STEP_COUNT]: run.failedSteps,
       [ATTR_XRAY_RUN_INPUT_COUNT]: run.inputCount ?? run.firstStep?.inputCount ?? 0,
       [ATTR_XRAY_RUN_OUTPUT_COUNT]: safeResultCount(ending.result) ?? run.lastStep?.outputCount ?? 0,
     });

@@ -54,6 +54,8 @@ export interface StepRecord {
 export interface StepCounts {
   index: number;
   nested: boolean;
+  /** The step ended with status error (counted in the run's failed steps, nested ones too). */
+  failed: boolean;
   inputCount: number;
   outputCount: number;
 }
@@ -120,7 +122,13 @@ export function finishStep(deps: RecorderDeps, step: StepRecord, input: unknown,
     const output = deps.serialize(tally.survivorOutputs);
     if (output !== undefined) step.span.setAttribute(ATTR_XRAY_STEP_OUTPUT, output);
     step.span.setStatus({ code: SpanStatusCode.OK });
-    return { index: step.index, nested: step.nested, inputCount, outputCount: tally.kept + tally.scored };
+    return {
+      index: step.index,
+      nested: step.nested,
+      failed: false,
+      inputCount,
+      outputCount: tally.kept + tally.scored,
+    };
   } finally {
     step.span.end();
   }
@@ -137,7 +145,7 @@ export function failStep(step: StepRecord, input: unknown, error: unknown): Step
     const inputCount = Array.isArray(input) ? input.length : tally.decisionCount;
     step.span.setAttributes(countAttributes(RunStatuses.ERROR, inputCount, tally));
     recordError(step.span, error);
-    return { index: step.index, nested: step.nested, inputCount, outputCount: tally.kept + tally.scored };
+    return { index: step.index, nested: step.nested, failed: true, inputCount, outputCount: tally.kept + tally.scored };
   } finally {
     step.span.end();
   }
