@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CIRCULAR_MARKER, TRUNCATED_KEY, UNSERIALIZABLE_MARKER, createSerializer, truncated } from './serialize.js';
+import {
+  CIRCULAR_MARKER,
+  JsonArrayBuilder,
+  TRUNCATED_KEY,
+  UNSERIALIZABLE_MARKER,
+  createSerializer,
+  truncated,
+} from './serialize.js';
 
 const MAX = 1024;
 
@@ -129,5 +136,54 @@ describe('safe serialisation', () => {
     const root = deep;
     for (let i = 0; i < 200_000; i++) deep = deep['next'] = {};
     expect(() => parsed(serialize(root), 64 * 1024)).not.toThrow();
+  });
+
+  it('keeps a value whole up to the cap, however far past the preview size', () => {
+    const counters = { serializationFailures: 0, truncatedValues: 0 };
+    const serialize = createSerializer(1024 * 1024, counters, 256);
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ id: i, tags: [i % 7, 'x'], at: new Date(i) }));
+    expect(serialize(rows)).toBe(JSON.stringify(rows));
+    const marker = parsed(serialize('y'.repeat(2 * 1024 * 1024)), 256) as Record<string, unknown>;
+    expect(marker).toMatchObject({ [TRUNCATED_KEY]: true, originalBytes: 2 * 1024 * 1024 + 2 });
+    expect(counters.truncatedValues).toBe(1);
+  });
+
+  it('says why in the marker when a value was cut for another reason than the cap', () => {
+    expect(JSON.parse(truncated('"abcdef"', 256, 8, 'queue_full'))).toEqual({
+      [TRUNCATED_KEY]: true,
+      originalBytes: 8,
+      reason: 'queue_full',
+      preview: '"abcdef"',
+    });
+  });
+});
+
+describe('an array built element by element (a step output)', () => {
+  it('gives what JSON.stringify gives for the whole array, hostile elements made safe', () => {
+    const counters = { serializationFailures: 0, truncatedValues: 0 };
+    const builder = new JsonArrayBuilder(1024 * 1024, 256, counters);
+    const values: unknown[] = Array.from(
+      { length: 1000 },
+      (_, i) => [i, `s${i}`, { i }, undefined, () => i, new Date(i), null, [i]][i % 8]
+    );
+    for (const v of values) builder.push(v);
+    expect(builder.json()).toBe(JSON.stringify(values));
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    const safe = new JsonArrayBuilder(1024, 256, counters);
+    for (const v of [1, cyclic, 2n]) safe.push(v);
+    expect(JSON.parse(safe.json())).toEqual([1, { a: 1, self: CIRCULAR_MARKER }, '2']);
+    expect(counters).toEqual({ serializationFailures: 2, truncatedValues: 0 });
+  });
+
+  it('stops holding elements once past its cap, and ends as a marker within the preview size', () => {
+    const counters = { serializationFailures: 0, truncatedValues: 0 };
+    const builder = new JsonArrayBuilder(4096, 256, counters);
+    for (let i = 0; i < 10_000; i++) builder.push({ id: i, text: 'long enough to pass the cap soon' });
+    const marker = parsed(builder.json(), 256) as Record<string, unknown>;
+    expect(marker[TRUNCATED_KEY]).toBe(true);
+    expect(marker['originalBytes']).toBeUndefined(); // it stopped counting: the size is unknown
+    expect(marker['preview']).toMatch(/^\[\{"id":0,/);
+    expect(counters.truncatedValues).toBe(1);
   });
 });
