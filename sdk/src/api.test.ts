@@ -19,6 +19,7 @@ import {
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from './options.js';
+import { IN_MEMORY_PAYLOADS } from './client.fixture.js';
 import { ELIMINATED, KEPT, XRStepType, XRay, type Decision } from './index.js';
 
 interface Doc {
@@ -33,7 +34,7 @@ async function* stream<T>(items: readonly T[]): AsyncGenerator<T> {
 
 function setup(decisionsPerSpan = 1000) {
   const memory = new InMemorySpanExporter();
-  const xray = new XRay({ exporter: memory, capture: CaptureLevels.FULL, decisionsPerSpan });
+  const xray = new XRay({ exporter: memory, capture: CaptureLevels.FULL, decisionsPerSpan, ...IN_MEMORY_PAYLOADS });
   const spans = async (): Promise<ReadableSpan[]> => {
     await xray.flush();
     return memory.getFinishedSpans();

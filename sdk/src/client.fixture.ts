@@ -9,8 +9,15 @@ export interface Item {
   score: number;
 }
 
+/**
+ * Options of the clients that export to memory: payloads up to 1 MiB stay in their spans. There is
+ * no receiver in these tests, so larger ones would be uploaded to nowhere and flush() would wait for
+ * the retries (payloads.test.ts covers uploads against a local stand-in).
+ */
+export const IN_MEMORY_PAYLOADS = { inlinePayloadBytes: 1024 * 1024 } as const;
+
 export function client(exporter: SpanExporter = new InMemorySpanExporter()) {
-  const xray = new XRay({ exporter, capture: CaptureLevels.FULL });
+  const xray = new XRay({ exporter, capture: CaptureLevels.FULL, ...IN_MEMORY_PAYLOADS });
   return { xray, exporter };
 }
 

@@ -14,7 +14,7 @@ import {
   isOutcome,
   type Outcome,
 } from '@xray/otel';
-import type { Serializer } from './serialize.js';
+import type { PayloadWriter } from './payloads.js';
 import type { Decision } from './types.js';
 
 /** A decision's fields, read once from the caller's object (whose getters may throw). */
@@ -62,7 +62,7 @@ export function readDecision(entry: unknown): DecisionFields | undefined {
  * set ('' when absent) so every event has the same core shape. `seq` (the decision's position in
  * its step) is given only when not every decision is recorded.
  */
-export function eventAttributes(d: DecisionFields, serialize: Serializer, seq?: number): Attributes {
+export function eventAttributes(d: DecisionFields, payloads: PayloadWriter, seq?: number): Attributes {
   const attributes: Attributes = {
     [ATTR_XRAY_DECISION_ITEM_ID]: d.itemId,
     [ATTR_XRAY_DECISION_OUTCOME]: d.outcome,
@@ -72,22 +72,16 @@ export function eventAttributes(d: DecisionFields, serialize: Serializer, seq?: 
   if (d.score !== undefined) attributes[ATTR_XRAY_DECISION_SCORE] = d.score;
   if (d.important) attributes[ATTR_XRAY_DECISION_IMPORTANT] = true;
   if (seq !== undefined) attributes[ATTR_XRAY_DECISION_SEQ] = seq;
-  setJson(attributes, ATTR_XRAY_DECISION_INPUT, d.input, serialize);
-  setJson(attributes, ATTR_XRAY_DECISION_OUTPUT, d.output, serialize);
-  setJson(attributes, ATTR_XRAY_DECISION_METADATA, d.metadata, serialize);
+  payloads.set(attributes, ATTR_XRAY_DECISION_INPUT, d.input);
+  payloads.set(attributes, ATTR_XRAY_DECISION_OUTPUT, d.output);
+  payloads.set(attributes, ATTR_XRAY_DECISION_METADATA, d.metadata);
   return attributes;
 }
 
 /** Event attributes of `entry`, or undefined when it is not a decision (see {@link readDecision}). */
-export function toEventAttributes(entry: unknown, serialize: Serializer): Attributes | undefined {
+export function toEventAttributes(entry: unknown, payloads: PayloadWriter): Attributes | undefined {
   const fields = readDecision(entry);
-  return fields && eventAttributes(fields, serialize);
-}
-
-function setJson(attributes: Attributes, key: string, value: unknown, serialize: Serializer): void {
-  if (value === undefined) return;
-  const json = serialize(value);
-  if (json !== undefined) attributes[key] = json;
+  return fields && eventAttributes(fields, payloads);
 }
 
 function itemIdOf(value: unknown): string | undefined {

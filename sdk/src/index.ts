@@ -9,6 +9,7 @@ export { survivors } from './decision.js';
 export { createSampler, reasonClass, sampledPositions, MAX_REASON_CLASSES } from './sampler.js';
 export type { Sampler, SampleInput, SamplerOptions } from './sampler.js';
 export { BoundedBatchProcessor, type BoundedBatchOptions } from './processor.js';
+export { QueueBudget } from './budget.js';
 export { estimateSpanBytes } from './size.js';
 export { CIRCULAR_MARKER, TRUNCATED_KEY, UNSERIALIZABLE_MARKER } from './serialize.js';
 export { DEFAULTS } from './options.js';

@@ -10,6 +10,7 @@ import {
   SpanKinds,
 } from '@xray/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_MEMORY_PAYLOADS } from './client.fixture.js';
 import { ELIMINATED, KEPT, XRStepType, XRay } from './index.js';
 
 // A service that already runs OpenTelemetry (NodeSDK, default limits: 128 events per span) and adds
@@ -24,7 +25,7 @@ describe('inside a service running the OpenTelemetry NodeSDK', () => {
   it("leaves the user's provider, limits and exporter alone; all 5,000 decisions reach X-Ray's exporter; the run links to the request", async () => {
     const globalBefore = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
     const xrayExporter = new InMemorySpanExporter();
-    const xray = new XRay({ exporter: xrayExporter, capture: CaptureLevels.FULL });
+    const xray = new XRay({ exporter: xrayExporter, capture: CaptureLevels.FULL, ...IN_MEMORY_PAYLOADS });
     const userTracer = trace.getTracer('user-service');
 
     let runId = '';

@@ -2,6 +2,8 @@ import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { payloadDay } from '@xray/otel';
 import { KEPT, XRCapture, XRStepType, XRay } from './index.js';
 
 // These tests use real local servers on port 0 (loopback only): the OTLP exporter's real HTTP path.
@@ -39,6 +41,8 @@ async function silentServer(): Promise<{ port: number; sockets: Set<Socket> }> {
   return { port: (server.address() as AddressInfo).port, sockets };
 }
 
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
 describe('talking to a receiver', () => {
   it('flush() and shutdown() give up within their timeout when the receiver never answers', async () => {
     const { port, sockets } = await silentServer();
@@ -57,7 +61,7 @@ describe('talking to a receiver', () => {
     expect(xray.stats().flushTimeouts).toBe(2);
   });
 
-  it('sends OTLP/HTTP protobuf with the given headers, every request within the byte budget', async () => {
+  it('sends OTLP/HTTP protobuf with the given headers, every request within the byte budget, and the large payload once', async () => {
     const requests: { headers: IncomingHttpHeaders; url: string | undefined; bytes: Buffer }[] = [];
     const server = createHttpServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -82,9 +86,18 @@ describe('talking to a receiver', () => {
     await recordOneRun(xray, 2000, 'p'.repeat(1000)); // ~2 MB of decision payloads
     expect(await xray.shutdown()).toBe(true);
 
-    expect(requests.length).toBeGreaterThan(4);
-    const all = Buffer.concat(requests.map((r) => r.bytes));
-    for (const request of requests) {
+    // The 2 MB input is the run input, the step input, the run output and (as the step keeps every
+    // item) the step output: one document, uploaded once beside the spans, with the same headers.
+    const uploads = requests.filter((r) => r.url?.startsWith('/v1/payloads/'));
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.headers['authorization']).toBe('Bearer test-token');
+    expect(uploads[0]!.headers['content-type']).toBe('application/json');
+    expect(uploads[0]!.url).toBe(`/v1/payloads/${payloadDay(Date.now())}/${sha256(uploads[0]!.bytes)}`);
+    expect(xray.stats()).toMatchObject({ uploadedPayloads: 1, droppedPayloads: 0 });
+    const spans = requests.filter((r) => !uploads.includes(r));
+    expect(spans.length).toBeGreaterThan(4);
+    const all = Buffer.concat(spans.map((r) => r.bytes));
+    for (const request of spans) {
       expect(request.url).toBe('/v1/traces');
       expect(request.headers['content-type']).toBe('application/x-protobuf');
       expect(request.headers['authorization']).toBe('Bearer test-token');

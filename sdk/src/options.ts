@@ -1,4 +1,10 @@
-import { CaptureLevels, isCaptureLevel, type CaptureLevel } from '@xray/otel';
+import {
+  CaptureLevels,
+  DEFAULT_INLINE_PAYLOAD_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  isCaptureLevel,
+  type CaptureLevel,
+} from '@xray/otel';
 import type { ResolvedOptions, XRayOptions } from './types.js';
 
 /** Defaults of {@link XRayOptions}, applied in {@link resolveOptions} and nowhere else. */
@@ -8,7 +14,8 @@ export const DEFAULTS = {
   capture: CaptureLevels.SAMPLED as CaptureLevel,
   samplingSeed: 0,
   decisionsPerSpan: 1000,
-  maxPayloadBytes: 16 * 1024,
+  maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
+  inlinePayloadBytes: DEFAULT_INLINE_PAYLOAD_BYTES,
   maxExportBytes: 4 * 1024 * 1024,
   maxQueueSpans: 4096,
   maxQueueBytes: 64 * 1024 * 1024,
@@ -26,7 +33,7 @@ export function captureOf(options: { capture?: unknown } | undefined): CaptureLe
   }
 }
 
-/** Below this a truncation marker with a useful preview does not fit. */
+/** Below this a truncation marker with a useful preview does not fit (it is at most the inline threshold). */
 const MIN_PAYLOAD_BYTES = 256;
 /** Below this, spans would hold too few decisions to be worth their overhead. */
 const MIN_EXPORT_BYTES = 64 * 1024;
@@ -38,20 +45,25 @@ const MIN_EXPORT_BYTES = 64 * 1024;
  */
 export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
   const endpoint = options.endpoint ?? (env['XRAY_ENDPOINT'] || DEFAULTS.endpoint);
+  let endpointUrl: URL;
   try {
-    new URL(endpoint);
+    endpointUrl = new URL(endpoint);
   } catch (cause) {
     throw new TypeError(
       `X-Ray endpoint "${endpoint}" is not a URL. Expected e.g. ${DEFAULTS.endpoint} (option endpoint or env XRAY_ENDPOINT).`,
       { cause }
     );
   }
+  // Payload bytes go to the receiver; by default the one at the origin spans are sent to.
+  const payloadEndpoint = options.payloadEndpoint ?? (env['XRAY_PAYLOAD_ENDPOINT'] || endpointUrl.origin);
+  requireHttpUrl(payloadEndpoint);
   if (options.capture !== undefined && !isCaptureLevel(options.capture)) {
     throw new RangeError(
       `X-Ray option capture must be one of ${Object.values(CaptureLevels).join(', ')}, got ${String(options.capture)}.`
     );
   }
   const envCapture = env['XRAY_CAPTURE'];
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
   const resolved: ResolvedOptions = {
     endpoint,
     headers: { ...authorization(options.apiKey ?? env['XRAY_API_KEY']), ...options.headers },
@@ -60,7 +72,10 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
     watchList: watchListOf(options.watchList, env['XRAY_WATCH_LIST']),
     samplingSeed: options.samplingSeed ?? DEFAULTS.samplingSeed,
     decisionsPerSpan: options.decisionsPerSpan ?? DEFAULTS.decisionsPerSpan,
-    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
+    maxPayloadBytes,
+    // Follows a smaller cap, so setting only maxPayloadBytes never makes the options invalid.
+    inlinePayloadBytes: options.inlinePayloadBytes ?? Math.min(DEFAULTS.inlinePayloadBytes, maxPayloadBytes),
+    payloadEndpoint,
     maxExportBytes: options.maxExportBytes ?? DEFAULTS.maxExportBytes,
     maxQueueSpans: options.maxQueueSpans ?? DEFAULTS.maxQueueSpans,
     maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
@@ -73,14 +88,38 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
   }
   requireInteger('decisionsPerSpan', resolved.decisionsPerSpan, 1);
   requireInteger('maxPayloadBytes', resolved.maxPayloadBytes, MIN_PAYLOAD_BYTES);
-  // One decision carries up to three payloads; a span must hold at least one whole decision.
-  requireInteger('maxExportBytes', resolved.maxExportBytes, Math.max(MIN_EXPORT_BYTES, 4 * resolved.maxPayloadBytes));
+  requireInteger('inlinePayloadBytes', resolved.inlinePayloadBytes, MIN_PAYLOAD_BYTES);
+  if (resolved.inlinePayloadBytes > resolved.maxPayloadBytes) {
+    throw new RangeError(
+      `X-Ray option inlinePayloadBytes must be <= maxPayloadBytes (${resolved.maxPayloadBytes}), got ${resolved.inlinePayloadBytes}.`
+    );
+  }
+  // One decision carries up to three inline payloads; a span must hold at least one whole decision.
+  requireInteger(
+    'maxExportBytes',
+    resolved.maxExportBytes,
+    Math.max(MIN_EXPORT_BYTES, 4 * resolved.inlinePayloadBytes)
+  );
   requireInteger('maxQueueSpans', resolved.maxQueueSpans, 1);
   // The queue must hold at least one full-size span, or big steps could never be exported.
   requireInteger('maxQueueBytes', resolved.maxQueueBytes, resolved.maxExportBytes);
   requireInteger('exportTimeoutMillis', resolved.exportTimeoutMillis, 1);
   requireInteger('flushTimeoutMillis', resolved.flushTimeoutMillis, 0);
   return resolved;
+}
+
+function requireHttpUrl(url: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new TypeError(
+      `X-Ray payload endpoint "${url}" is not an http(s) URL. Expected the X-Ray receiver's base URL, e.g. http://127.0.0.1:4318 (option payloadEndpoint or env XRAY_PAYLOAD_ENDPOINT).`
+    );
+  }
 }
 
 /** The project's ingest key as a Bearer header; none when no key is set (a collector may add it). */

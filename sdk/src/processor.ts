@@ -2,6 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { EVENT_XRAY_DECISION } from '@xray/otel';
+import { QueueBudget } from './budget.js';
 import { estimateSpanBytes } from './size.js';
 import type { XRayStats } from './types.js';
 import type { Warn } from './warn.js';
@@ -20,6 +21,11 @@ export interface BoundedBatchOptions {
   scheduledDelayMillis: number;
   /** An export whose callback has not come by then counts as failed; the next one may start. */
   exportTimeoutMillis: number;
+  /**
+   * Where queued bytes are taken from, when shared with other pending work (X-Ray's payload
+   * uploads). Default: a budget of `maxQueueBytes` of its own.
+   */
+  budget?: QueueBudget;
 }
 
 interface Queued {
@@ -31,7 +37,8 @@ interface Queued {
  * A batching span processor bounded by span count AND estimated bytes (OpenTelemetry's
  * BatchSpanProcessor counts spans only, and one X-Ray span may hold 1000 decisions). It exports one
  * request at a time, each cut by `maxExportBytes`, on an unref'd timer so it never keeps the process
- * alive; when full it drops the new span and counts it, so the host's memory stays bounded.
+ * alive; when full it drops the new span and counts it, so the host's memory stays bounded. Its
+ * queued bytes count against a {@link QueueBudget} it may share with X-Ray's payload uploads.
  */
 export class BoundedBatchProcessor implements SpanProcessor {
   #queue: Queued[] = [];
@@ -42,12 +49,14 @@ export class BoundedBatchProcessor implements SpanProcessor {
   #closed = false;
   readonly #exporter: SpanExporter;
   readonly #opts: BoundedBatchOptions;
+  readonly #budget: QueueBudget;
   readonly #stats: XRayStats;
   readonly #warn: Warn;
 
   constructor(exporter: SpanExporter, opts: BoundedBatchOptions, stats: XRayStats, warn: Warn) {
     this.#exporter = exporter;
     this.#opts = opts;
+    this.#budget = opts.budget ?? new QueueBudget(opts.maxQueueBytes);
     this.#stats = stats;
     this.#warn = warn;
   }
@@ -62,7 +71,11 @@ export class BoundedBatchProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this.#closed) return this.#drop(span, 'afterShutdown');
     const bytes = estimateSpanBytes(span);
-    if (this.pending.spans >= this.#opts.maxQueueSpans || this.#queuedBytes + bytes > this.#opts.maxQueueBytes) {
+    if (
+      this.pending.spans >= this.#opts.maxQueueSpans ||
+      this.#queuedBytes + bytes > this.#opts.maxQueueBytes ||
+      !this.#budget.takeForSpan(bytes)
+    ) {
       this.#warn('queue_full', 'export queue full (receiver slow or unreachable); dropping spans');
       return this.#drop(span, 'queueFull');
     }
@@ -134,6 +147,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
       this.#head++;
     }
     this.#queuedBytes -= bytes;
+    this.#budget.release(bytes);
     // Compact now and then so the array does not grow with everything ever queued.
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);

@@ -3,6 +3,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { httpModule, unrefAgent } from './agent.js';
+import type { QueueBudget } from './budget.js';
 import { BoundedBatchProcessor } from './processor.js';
 import type { ResolvedOptions, XRayStats } from './types.js';
 import type { Warn } from './warn.js';
@@ -27,9 +29,10 @@ export interface XRayPipeline {
  * X-Ray's own tracer provider: bounded batch processor -> OTLP/HTTP protobuf (or the injected
  * exporter). Never registered globally (the "route" mode): it neither sees nor changes the
  * application's tracing, and the application's limits (128 events per span by default), sampler and
- * exporter neither apply to X-Ray's spans nor see them.
+ * exporter neither apply to X-Ray's spans nor see them. The processor's queue takes its bytes from
+ * `budget`, which pending payload uploads share.
  */
-export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Warn): XRayPipeline {
+export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Warn, budget: QueueBudget): XRayPipeline {
   const exporter = opts.exporter ?? createOtlpExporter(opts);
   const processor = new BoundedBatchProcessor(
     exporter,
@@ -40,6 +43,7 @@ export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Wa
       maxExportSpans: MAX_EXPORT_SPANS,
       scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
       exportTimeoutMillis: opts.exportTimeoutMillis + EXPORT_TIMER_SLACK_MILLIS,
+      budget,
     },
     stats,
     warn
@@ -54,8 +58,9 @@ export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Wa
       attributeCountLimit: ATTRIBUTE_COUNT_LIMIT,
       attributePerEventCountLimit: ATTRIBUTE_COUNT_LIMIT,
       linkCountLimit: ATTRIBUTE_COUNT_LIMIT,
-      // Payloads are already cut at maxPayloadBytes as valid JSON; OTel's own cut would break the JSON.
-      attributeValueLengthLimit: Math.max(MIN_ATTRIBUTE_VALUE_LENGTH, opts.maxPayloadBytes),
+      // Inline payloads are at most inlinePayloadBytes of valid JSON (larger ones travel by
+      // reference); OTel's own cut would break the JSON.
+      attributeValueLengthLimit: Math.max(MIN_ATTRIBUTE_VALUE_LENGTH, opts.inlinePayloadBytes),
     },
     spanProcessors: [processor],
   });
@@ -73,26 +78,6 @@ function createOtlpExporter(opts: ResolvedOptions): SpanExporter {
     headers: opts.headers,
     timeoutMillis: opts.exportTimeoutMillis,
     // Loaded lazily, as the exporter's docs ask, so http instrumentation can patch the module first.
-    httpAgentOptions: async (protocol: string): Promise<Agent> => {
-      const mod = protocol === 'https:' ? await import('node:https') : await import('node:http');
-      const agent = new mod.Agent({ keepAlive: true });
-      const create = agent.createConnection.bind(agent);
-      agent.createConnection = (...args: Parameters<typeof create>) => {
-        const socket = create(...args);
-        unref(socket);
-        return socket;
-      };
-      // Node's agent re-refs a kept-alive socket when it reuses it; undo that too.
-      const reuse = agent.reuseSocket.bind(agent);
-      agent.reuseSocket = (socket, request) => {
-        reuse(socket, request);
-        unref(socket);
-      };
-      return agent;
-    },
+    httpAgentOptions: async (protocol: string): Promise<Agent> => unrefAgent(await httpModule(protocol)),
   });
-}
-
-function unref(socket: unknown): void {
-  (socket as { unref?: () => void } | undefined)?.unref?.();
 }

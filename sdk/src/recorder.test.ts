@@ -29,8 +29,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { estimateSpanBytes } from './size.js';
 import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, survivors, type Decision, type XRayOptions } from './index.js';
+import { IN_MEMORY_PAYLOADS } from './client.fixture.js';
 import { toEventAttributes } from './decision.js';
-import { createSerializer } from './serialize.js';
+import { PayloadWriter } from './payloads.js';
+import { emptyStats } from './types.js';
 
 async function record(
   decisionsFor: (input: number[]) => Decision<unknown>[],
@@ -38,7 +40,7 @@ async function record(
   options: XRayOptions = {}
 ) {
   const memory = new InMemorySpanExporter();
-  const xray = new XRay({ exporter: memory, capture: CaptureLevels.FULL, ...options });
+  const xray = new XRay({ exporter: memory, capture: CaptureLevels.FULL, ...IN_MEMORY_PAYLOADS, ...options });
   const input = Array.from({ length: count }, (_, i) => i);
   const runId = await xray.startRun('big', input);
   const first = await xray.step(runId, XRStepType.FILTER, 'first', decisionsFor, input);
@@ -136,7 +138,9 @@ describe('decision recording', () => {
     const blob = 'x'.repeat(10_000);
     const heavy = (input: number[]) => input.map((n) => ({ itemId: n, outcome: KEPT, input: { n, blob } }));
     const maxExportBytes = 256 * 1024;
-    const { spans } = await record(heavy, 200, { maxExportBytes });
+    // Spans of 256 KiB hold inline payloads up to 64 KiB; the 2 MB step output is over the cap then.
+    const limit = 64 * 1024;
+    const { spans } = await record(heavy, 200, { maxExportBytes, inlinePayloadBytes: limit, maxPayloadBytes: limit });
     const step = spans.find((s) => s.attributes[ATTR_XRAY_STEP_INDEX] === 0)!;
     const mine = spans.filter((s) => s.attributes[ATTR_XRAY_STEP_ID] === step.spanContext().spanId);
     expect(mine.length).toBeGreaterThan(5);
@@ -167,7 +171,9 @@ describe('decision recording', () => {
 });
 
 describe('decision event attributes', () => {
-  const serialize = createSerializer(16384, { serializationFailures: 0, truncatedValues: 0 });
+  // Small payloads only: they ride inline, so nothing is ever offered for upload.
+  const limits = { maxPayloadBytes: 16384, inlinePayloadBytes: 16384 };
+  const serialize = new PayloadWriter(limits, emptyStats(), { offer: () => 'queue_full' }, () => {});
 
   it('records every field, numbers as item ids as strings, payloads as JSON', () => {
     const attributes = toEventAttributes(

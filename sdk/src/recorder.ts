@@ -13,7 +13,8 @@ import {
 import { eventAttributes, readDecision, type DecisionFields } from './decision.js';
 import { estimateAttributesBytes } from './size.js';
 import { createSampler, type Sampler } from './sampler.js';
-import type { Serializer } from './serialize.js';
+import type { PayloadWriter } from './payloads.js';
+import type { JsonArrayBuilder } from './serialize.js';
 import type { XRayStats } from './types.js';
 import type { Warn } from './warn.js';
 
@@ -22,13 +23,12 @@ export { resultCount, survivors, toEventAttributes } from './decision.js';
 /** What the recorder needs from the client. */
 export interface RecorderDeps {
   tracer: Tracer;
-  serialize: Serializer;
+  /** Puts payloads on spans and events: inline, or uploaded and referenced. */
+  payloads: PayloadWriter;
   /** Most decision events per span; equals the provider's eventCountLimit, so none is dropped. */
   decisionsPerSpan: number;
   /** Estimated byte budget of one span's decision events, so every span fits one export request. */
   maxSpanBytes: number;
-  /** Survivor outputs kept for the step output attribute; more could not fit `maxPayloadBytes`. */
-  maxSurvivorOutputs: number;
   samplingSeed: number;
   watchList: ReadonlySet<string>;
   stats: XRayStats;
@@ -55,10 +55,11 @@ export interface DecisionTally {
   decisionCount: number;
   /** Decisions recorded as events. */
   recordedCount: number;
-  /** For each kept or scored decision, in order (capped): its `output ?? input ?? itemId`. */
-  survivorOutputs: unknown[];
-  /** True when survivorOutputs stopped at the cap. */
-  survivorsCapped: boolean;
+  /**
+   * The step output being built: for each kept or scored decision, in order, its
+   * `output ?? input ?? itemId`, held as JSON (bounded by the payload cap), not as the items.
+   */
+  survivorOutputs: JsonArrayBuilder;
 }
 
 /**
@@ -70,15 +71,7 @@ export interface DecisionTally {
  * Every span carries `xray.decisions.offset`, the step-wide position of its first event.
  */
 export class DecisionRecorder {
-  readonly tally: DecisionTally = {
-    kept: 0,
-    eliminated: 0,
-    scored: 0,
-    decisionCount: 0,
-    recordedCount: 0,
-    survivorOutputs: [],
-    survivorsCapped: false,
-  };
+  readonly tally: DecisionTally;
   #span: Span;
   #inSpan = 0;
   #spanBytes = 0;
@@ -96,6 +89,14 @@ export class DecisionRecorder {
     this.#deps = deps;
     this.#step = step;
     this.#span = step.span;
+    this.tally = {
+      kept: 0,
+      eliminated: 0,
+      scored: 0,
+      decisionCount: 0,
+      recordedCount: 0,
+      survivorOutputs: deps.payloads.array(),
+    };
     if (capture === CaptureLevels.SAMPLED) {
       this.#sampler = createSampler({
         runId: step.runId,
@@ -149,7 +150,7 @@ export class DecisionRecorder {
   }
 
   #emit(fields: DecisionFields, seq: number | undefined, position: number): void {
-    const attributes = eventAttributes(fields, this.#deps.serialize, seq);
+    const attributes = eventAttributes(fields, this.#deps.payloads, seq);
     const bytes = estimateAttributesBytes(attributes);
     if (
       this.#inSpan >= this.#deps.decisionsPerSpan ||
@@ -198,8 +199,6 @@ export class DecisionRecorder {
         break;
     }
     // Kept and scored items leave the step; the step's output is what each item became.
-    if (tally.survivorOutputs.length < this.#deps.maxSurvivorOutputs) {
-      tally.survivorOutputs.push(fields.output ?? fields.input ?? fields.itemId);
-    } else tally.survivorsCapped = true;
+    tally.survivorOutputs.push(fields.output ?? fields.input ?? fields.itemId);
   }
 }

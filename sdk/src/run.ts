@@ -5,6 +5,7 @@ import {
   context,
   isSpanContextValid,
   trace,
+  type Attributes,
   type Context,
   type Link,
   type Span,
@@ -26,7 +27,7 @@ import {
   type CaptureLevel,
 } from '@xray/otel';
 import { resultCount } from './decision.js';
-import type { Serializer } from './serialize.js';
+import type { PayloadWriter } from './payloads.js';
 import { recordError, type StepCounts } from './step.js';
 
 /** State of one run in flight. */
@@ -54,7 +55,7 @@ export interface RunState {
  */
 export function openRun(
   tracer: Tracer,
-  serialize: Serializer,
+  payloads: PayloadWriter,
   pipelineName: string,
   input: unknown,
   capture: CaptureLevel | undefined
@@ -63,13 +64,13 @@ export function openRun(
   const links: Link[] = active && isSpanContextValid(active) ? [{ context: active }] : [];
   const span = tracer.startSpan(pipelineName, { root: true, links }, ROOT_CONTEXT);
   const runId = span.spanContext().traceId;
-  span.setAttributes({
+  const attributes: Attributes = {
     [ATTR_XRAY_SPAN_KIND]: SpanKinds.RUN,
     [ATTR_XRAY_RUN_ID]: runId,
     [ATTR_XRAY_PIPELINE_NAME]: pipelineName,
-  });
-  const json = input === undefined ? undefined : serialize(input);
-  if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_INPUT, json);
+  };
+  payloads.set(attributes, ATTR_XRAY_RUN_INPUT, input);
+  span.setAttributes(attributes);
   return {
     span,
     context: trace.setSpan(ROOT_CONTEXT, span),
@@ -109,19 +110,21 @@ export interface RunEnding {
 }
 
 /** Sets the run span's counts, output and status, then ends it (even if recording fails). */
-export function finishRun(run: RunState, ending: RunEnding, serialize: Serializer): void {
+export function finishRun(run: RunState, ending: RunEnding, payloads: PayloadWriter): void {
   const span = run.span;
   try {
     const failed = ending.abandoned !== undefined || ending.failure !== undefined;
-    span.setAttributes({
+    const attributes: Attributes = {
       [ATTR_XRAY_RUN_STATUS]: failed ? RunStatuses.ERROR : RunStatuses.OK,
       [ATTR_XRAY_RUN_STEP_COUNT]: run.topLevelSteps,
       [ATTR_XRAY_RUN_FAILED_STEP_COUNT]: run.failedSteps,
       [ATTR_XRAY_RUN_INPUT_COUNT]: run.inputCount ?? run.firstStep?.inputCount ?? 0,
       [ATTR_XRAY_RUN_OUTPUT_COUNT]: safeResultCount(ending.result) ?? run.lastStep?.outputCount ?? 0,
-    });
-    const json = ending.result === undefined ? undefined : serialize(ending.result);
-    if (json !== undefined) span.setAttribute(ATTR_XRAY_RUN_OUTPUT, json);
+    };
+    span.setAttributes(attributes);
+    const output: Attributes = {};
+    payloads.set(output, ATTR_XRAY_RUN_OUTPUT, ending.result);
+    span.setAttributes(output);
     if (ending.abandoned !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: ending.abandoned });
     else if (ending.failure) recordError(span, ending.failure.error);
     else span.setStatus({ code: SpanStatusCode.OK });

@@ -19,6 +19,7 @@ import {
   type CaptureLevel,
 } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
+import { IN_MEMORY_PAYLOADS } from './client.fixture.js';
 import { ELIMINATED, KEPT, SCORED, XRStepType, XRay, reasonClass, sampledPositions, type Decision } from './index.js';
 
 const RUN = '0123456789abcdef0123456789abcdef';
@@ -80,7 +81,13 @@ const big: Decision<number>[] = Array.from({ length: 5000 }, (_, i) => ({
 
 async function recordBig(capture: CaptureLevel) {
   const memory = new InMemorySpanExporter();
-  const xray = new XRay({ exporter: memory, watchList: [17, '4998'], samplingSeed: 99, capture: CaptureLevels.FULL });
+  const xray = new XRay({
+    exporter: memory,
+    watchList: [17, '4998'],
+    samplingSeed: 99,
+    capture: CaptureLevels.FULL,
+    ...IN_MEMORY_PAYLOADS,
+  });
   const runId = await xray.startRun('big', big, { capture });
   await xray.step(runId, XRStepType.FILTER, 'filter', () => big, big);
   await xray.endRun(runId, undefined);

@@ -91,9 +91,9 @@ export function beginStep(
   const span = deps.tracer.startSpan(stepName, { attributes }, parentContext);
   deps.stats.spansStarted++;
   const stepId = span.spanContext().spanId;
-  span.setAttribute(ATTR_XRAY_STEP_ID, stepId);
-  const json = input === undefined ? undefined : deps.serialize(input);
-  if (json !== undefined) span.setAttribute(ATTR_XRAY_STEP_INPUT, json);
+  const more: Attributes = { [ATTR_XRAY_STEP_ID]: stepId };
+  deps.payloads.set(more, ATTR_XRAY_STEP_INPUT, input);
+  span.setAttributes(more);
   const recorder = new DecisionRecorder(deps, { span, stepId, runId: run.runId, name: stepName, index }, capture);
   return {
     span,
@@ -119,8 +119,9 @@ export function finishStep(deps: RecorderDeps, step: StepRecord, input: unknown,
     const tally = step.recorder.finish();
     const inputCount = Array.isArray(input) ? input.length : tally.decisionCount;
     step.span.setAttributes(countAttributes(RunStatuses.OK, inputCount, tally));
-    const output = deps.serialize(tally.survivorOutputs);
-    if (output !== undefined) step.span.setAttribute(ATTR_XRAY_STEP_OUTPUT, output);
+    const output: Attributes = {};
+    deps.payloads.setJson(output, ATTR_XRAY_STEP_OUTPUT, tally.survivorOutputs.json());
+    step.span.setAttributes(output);
     step.span.setStatus({ code: SpanStatusCode.OK });
     return {
       index: step.index,

@@ -76,8 +76,24 @@ export interface XRayOptions {
    * span event limit of X-Ray's tracer provider, so no event is ever dropped. Default: 1000.
    */
   decisionsPerSpan?: number;
-  /** Each JSON payload (input, output, metadata) is truncated to this many UTF-8 bytes. Default: 16384 (16 KiB). */
+  /**
+   * Cap on each JSON payload (input, output, metadata), in UTF-8 bytes: a value whose JSON is longer
+   * is recorded as a truncation marker instead. Default: 67108864 (64 MiB).
+   */
   maxPayloadBytes?: number;
+  /**
+   * A payload whose JSON is at most this many bytes rides inline in its span attribute; a longer one
+   * is uploaded to `payloadEndpoint` and the span carries its reference (`*_ref`). At most
+   * `maxPayloadBytes`. Default: 16384 (16 KiB), or `maxPayloadBytes` when that is smaller.
+   */
+  inlinePayloadBytes?: number;
+  /**
+   * Base URL of the X-Ray receiver that takes payloads over the inline threshold, as
+   * `PUT <payloadEndpoint>/v1/payloads/<day>/<sha256>` with the ingest key. Set it when `endpoint`
+   * is an OpenTelemetry Collector: payload bytes go straight to the receiver. Default: env
+   * `XRAY_PAYLOAD_ENDPOINT`, else the origin of `endpoint`.
+   */
+  payloadEndpoint?: string;
   /**
    * Estimated byte budget of one export request (and of one span's decision events), kept well
    * under the receiver's 20 MiB body cap because the estimate counts UTF-16 units, not bytes.
@@ -86,15 +102,23 @@ export interface XRayOptions {
   maxExportBytes?: number;
   /** Most spans waiting for export; beyond it spans are dropped and counted. Default: 4096. */
   maxQueueSpans?: number;
-  /** Most estimated bytes waiting for export; beyond it spans are dropped and counted. Default: 67108864 (64 MiB). */
+  /**
+   * Most bytes waiting for export or upload: the spans' estimated bytes plus the pending payloads'
+   * bytes (which leave `maxExportBytes` of it to spans). Beyond it spans are dropped and payloads
+   * recorded as markers, and counted. Default: 67108864 (64 MiB).
+   */
   maxQueueBytes?: number;
-  /** How long one export request may take, retries included. Default: 10000. */
+  /**
+   * How long one export request may take, retries included. A payload upload retries within the
+   * same time, and an attempt making no progress for that long fails. Default: 10000.
+   */
   exportTimeoutMillis?: number;
   /** How long `flush()` and `shutdown()` wait before giving up (they never throw). Default: 10000. */
   flushTimeoutMillis?: number;
   /**
    * Exporter to send spans to instead of OTLP/HTTP protobuf, e.g. an `InMemorySpanExporter` in
-   * tests. Batches handed to it are still cut by `maxExportBytes`. Default: OTLP exporter at `endpoint`.
+   * tests. Batches handed to it are still cut by `maxExportBytes`, and payloads over
+   * `inlinePayloadBytes` are still uploaded to `payloadEndpoint`. Default: OTLP exporter at `endpoint`.
    */
   exporter?: SpanExporter;
 }
@@ -109,6 +133,8 @@ export interface ResolvedOptions {
   samplingSeed: number;
   decisionsPerSpan: number;
   maxPayloadBytes: number;
+  inlinePayloadBytes: number;
+  payloadEndpoint: string;
   maxExportBytes: number;
   maxQueueSpans: number;
   maxQueueBytes: number;
@@ -154,8 +180,17 @@ export interface XRayStats {
   invalidResults: number;
   /** Values plain `JSON.stringify` rejected (cycles, BigInt, throwing getters): serialised safely instead. */
   serializationFailures: number;
-  /** Serialised values cut at `maxPayloadBytes`. */
+  /** Values whose JSON was over `maxPayloadBytes`, recorded as a truncation marker. */
   truncatedValues: number;
+  /** Payloads over the inline threshold delivered to the receiver (stored or already there). */
+  uploadedPayloads: number;
+  /** Their bytes (JSON, UTF-8). */
+  uploadedPayloadBytes: number;
+  /**
+   * Payloads over the inline threshold lost: no room in the queue (recorded as a marker with
+   * `reason`), or an upload that failed for good (the span keeps the reference, the payload is missing).
+   */
+  droppedPayloads: number;
   /** Spans handed to the exporter and acknowledged. */
   spansExported: number;
   /** Spans lost: queue full, failed export, or ended after shutdown. */
@@ -174,8 +209,12 @@ export interface XRayStats {
   internalErrors: number;
   /** Spans waiting for export right now (at most `maxQueueSpans`). */
   queuedSpans: number;
-  /** Their estimated bytes (at most `maxQueueBytes`). */
+  /** Their estimated bytes (with `queuedPayloadBytes`, at most `maxQueueBytes`). */
   queuedBytes: number;
+  /** Payloads waiting for upload or in flight right now. */
+  queuedPayloads: number;
+  /** Their bytes. */
+  queuedPayloadBytes: number;
 }
 
 /** A fresh, all-zero {@link XRayStats}. */
@@ -190,6 +229,9 @@ export function emptyStats(): XRayStats {
     invalidResults: 0,
     serializationFailures: 0,
     truncatedValues: 0,
+    uploadedPayloads: 0,
+    uploadedPayloadBytes: 0,
+    droppedPayloads: 0,
     spansExported: 0,
     spansDropped: 0,
     bytesSent: 0,
@@ -200,5 +242,7 @@ export function emptyStats(): XRayStats {
     internalErrors: 0,
     queuedSpans: 0,
     queuedBytes: 0,
+    queuedPayloads: 0,
+    queuedPayloadBytes: 0,
   };
 }

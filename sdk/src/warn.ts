@@ -1,7 +1,14 @@
 import { diag } from '@opentelemetry/api';
 
 /** The causes X-Ray warns about, each at most once per client. */
-export type WarnCause = 'queue_full' | 'export_failure' | 'invalid_decision' | 'serialization' | 'internal';
+export type WarnCause =
+  | 'queue_full'
+  | 'export_failure'
+  | 'payload_queue_full'
+  | 'payload_upload'
+  | 'invalid_decision'
+  | 'serialization'
+  | 'internal';
 
 /** Logs through OpenTelemetry's diagnostic logger (off unless the application enables it). */
 export type Warn = (cause: WarnCause, message: string, detail?: unknown) => void;

@@ -113,6 +113,10 @@ describe('XRay client under misuse and failure', () => {
   it('rejects bad configuration at construction, with the option named', () => {
     expect(() => new XRay({ decisionsPerSpan: 0 })).toThrow(/decisionsPerSpan/);
     expect(() => new XRay({ endpoint: 'not a url' })).toThrow(/XRAY_ENDPOINT/);
-    expect(() => new XRay({ maxPayloadBytes: 1024 * 1024, maxExportBytes: 1024 * 1024 })).toThrow(/maxExportBytes/);
+    // A span holds one decision's three inline payloads; the cap itself may be far larger.
+    expect(() => new XRay({ inlinePayloadBytes: 1024 * 1024, maxExportBytes: 1024 * 1024 })).toThrow(/maxExportBytes/);
+    expect(() => new XRay({ maxPayloadBytes: 1024 * 1024, maxExportBytes: 1024 * 1024 })).not.toThrow();
+    expect(() => new XRay({ maxPayloadBytes: 1024, inlinePayloadBytes: 2048 })).toThrow(/inlinePayloadBytes/);
+    expect(() => new XRay({ payloadEndpoint: 'ftp://receiver' })).toThrow(/XRAY_PAYLOAD_ENDPOINT/);
   });
 });

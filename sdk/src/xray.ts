@@ -2,12 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Tracer } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { StepType } from '@xray/otel';
+import { QueueBudget } from './budget.js';
 import { captureOf, resolveOptions } from './options.js';
+import { PayloadWriter } from './payloads.js';
 import type { BoundedBatchProcessor } from './processor.js';
 import { createPipeline } from './provider.js';
 import type { RecorderDeps } from './recorder.js';
 import { finishRun, noteStep, openRun, randomRunId, type RunEnding, type RunState } from './run.js';
-import { createSerializer, type Serializer } from './serialize.js';
 import { beginStep, failStep, finishStep, type StepRecord } from './step.js';
 import {
   emptyStats,
@@ -20,11 +21,16 @@ import {
   type XRayStats,
 } from './types.js';
 import { withinMillis } from './timeout.js';
+import { PayloadUploader } from './uploader.js';
 import { createWarner, type Warn } from './warn.js';
 
-/** Room on the step span for its own attributes besides decision events, beyond two payloads. */
+/** Room on the step span for its own attributes besides decision events, beyond two inline payloads. */
 const STEP_ATTRIBUTES_RESERVE_BYTES = 4096;
 const TRACER_NAME = '@xray/sdk';
+/** Payload uploads in flight at once. */
+const UPLOAD_CONCURRENCY = 2;
+/** (day, digest) pairs remembered as uploaded or in flight: a payload repeated within them is uploaded once. */
+const RECENT_PAYLOAD_DIGESTS = 4096;
 
 /** What AsyncLocalStorage carries: the run and the step whose function is running, if any. */
 interface Scope {
@@ -42,6 +48,7 @@ export class XRay {
   readonly #options: ResolvedOptions;
   readonly #provider: BasicTracerProvider;
   readonly #processor: BoundedBatchProcessor;
+  readonly #uploader: PayloadUploader;
   readonly #tracer: Tracer;
   readonly #deps: RecorderDeps;
   readonly #counters: XRayStats = emptyStats();
@@ -54,15 +61,29 @@ export class XRay {
   /** Creates a client; throws only for invalid options. See {@link XRayOptions} for defaults. */
   constructor(options: XRayOptions = {}) {
     const opts = (this.#options = resolveOptions(options));
-    ({ provider: this.#provider, processor: this.#processor } = createPipeline(opts, this.#counters, this.#warn));
+    // Spans waiting for export and payloads waiting for upload share one bound: maxQueueBytes.
+    // Payloads leave a full export request's worth of it to spans.
+    const budget = new QueueBudget(opts.maxQueueBytes, opts.maxExportBytes);
+    const pipeline = createPipeline(opts, this.#counters, this.#warn, budget);
+    ({ provider: this.#provider, processor: this.#processor } = pipeline);
+    this.#uploader = new PayloadUploader(
+      {
+        baseUrl: opts.payloadEndpoint,
+        headers: opts.headers,
+        budget,
+        timeoutMillis: opts.exportTimeoutMillis,
+        concurrency: UPLOAD_CONCURRENCY,
+        recentDigests: RECENT_PAYLOAD_DIGESTS,
+      },
+      this.#counters,
+      this.#warn
+    );
     this.#tracer = this.#provider.getTracer(TRACER_NAME);
     this.#deps = {
       tracer: this.#tracer,
-      serialize: this.#warningSerializer(createSerializer(opts.maxPayloadBytes, this.#counters)),
+      payloads: new PayloadWriter(opts, this.#counters, this.#uploader, this.#warn),
       decisionsPerSpan: opts.decisionsPerSpan,
-      maxSpanBytes: opts.maxExportBytes - 2 * opts.maxPayloadBytes - STEP_ATTRIBUTES_RESERVE_BYTES,
-      // Each JSON array element takes at least 2 bytes ("1,"): more survivors cannot fit the payload.
-      maxSurvivorOutputs: Math.floor(opts.maxPayloadBytes / 2) + 1,
+      maxSpanBytes: opts.maxExportBytes - 2 * opts.inlinePayloadBytes - STEP_ATTRIBUTES_RESERVE_BYTES,
       samplingSeed: opts.samplingSeed,
       watchList: opts.watchList,
       stats: this.#counters,
@@ -78,7 +99,7 @@ export class XRay {
   async startRun(pipelineName: string, input?: unknown, options?: RunOptions): Promise<string> {
     if (this.#shutdownPromise) return this.#ignored(randomRunId());
     try {
-      const run = openRun(this.#tracer, this.#deps.serialize, String(pipelineName), input, captureOf(options));
+      const run = openRun(this.#tracer, this.#deps.payloads, String(pipelineName), input, captureOf(options));
       this.#counters.spansStarted++;
       this.#runs.set(run.runId, run);
       this.#counters.runsStarted++;
@@ -167,17 +188,19 @@ export class XRay {
   }
 
   /**
-   * Exports everything recorded so far. Resolves true when all of it was exported, false on
-   * failure or after `flushTimeoutMillis`; never rejects, even if the receiver never answers.
+   * Exports everything recorded so far, spans and payload uploads. Resolves true when all of it was
+   * delivered, false on failure or after `flushTimeoutMillis`; never rejects, even if the receiver
+   * never answers.
    */
   async flush(): Promise<boolean> {
     if (this.#shutdownPromise) return this.#ignored(false);
-    return this.#withTimeout(this.#processor.drain());
+    return this.#withTimeout(both(this.#processor.drain(), this.#uploader.drain()));
   }
 
   /**
-   * Ends runs still open (status error), exports what is pending and closes the exporter, within
-   * `flushTimeoutMillis`. Idempotent; afterwards every method is a no-op (steps still run `fn`).
+   * Ends runs still open (status error), exports and uploads what is pending and closes the
+   * exporter, within `flushTimeoutMillis` (uploads still pending then are abandoned and counted).
+   * Idempotent; afterwards every method is a no-op (steps still run `fn`).
    */
   shutdown(): Promise<boolean> {
     this.#shutdownPromise ??= this.#closeAll();
@@ -187,11 +210,14 @@ export class XRay {
   /** A snapshot of what the SDK recorded, dropped and absorbed. */
   stats(): XRayStats {
     const queued = this.#processor.pending;
+    const uploads = this.#uploader.pending;
     return {
       ...this.#counters,
       decisionsDropped: { ...this.#counters.decisionsDropped },
       queuedSpans: queued.spans,
       queuedBytes: queued.bytes,
+      queuedPayloads: uploads.payloads,
+      queuedPayloadBytes: uploads.bytes,
     };
   }
 
@@ -199,7 +225,7 @@ export class XRay {
     const run = this.#runs.get(runId);
     if (!run) return this.#ignored(undefined);
     this.#runs.delete(runId);
-    this.#safely(() => finishRun(run, ending, this.#deps.serialize));
+    this.#safely(() => finishRun(run, ending, this.#deps.payloads));
   }
 
   #recordInto(step: StepRecord, decision: unknown): void {
@@ -227,29 +253,22 @@ export class XRay {
     for (const run of this.#runs.values()) {
       this.#counters.runsAbandoned++;
       this.#safely(() =>
-        finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.#deps.serialize)
+        finishRun(run, { result: undefined, abandoned: 'run not ended before shutdown' }, this.#deps.payloads)
       );
     }
     this.#runs.clear();
-    return this.#withTimeout(this.#provider.shutdown().then(() => true));
+    const ok = await this.#withTimeout(
+      both(
+        this.#provider.shutdown().then(() => true),
+        this.#uploader.drain()
+      )
+    );
+    this.#uploader.close();
+    return ok;
   }
 
   #withTimeout(work: Promise<boolean>): Promise<boolean> {
     return withinMillis(work, this.#options.flushTimeoutMillis, () => this.#counters.flushTimeouts++);
-  }
-
-  #warningSerializer(serialize: Serializer): Serializer {
-    return (value) => {
-      const before = this.#counters.serializationFailures;
-      const json = serialize(value);
-      if (this.#counters.serializationFailures !== before) {
-        this.#warn(
-          'serialization',
-          'a value could not be serialised as plain JSON (cycle, BigInt or throwing getter); recorded safely instead'
-        );
-      }
-      return json;
-    };
   }
 
   #ignored<T>(value: T): T {
@@ -270,4 +289,10 @@ export class XRay {
     this.#counters.internalErrors++;
     this.#warn('internal', 'internal error; recording continues best-effort', err);
   }
+}
+
+/** True when both resolve to true; false when either resolves to false or rejects. */
+async function both(a: Promise<boolean>, b: Promise<boolean>): Promise<boolean> {
+  const [x, y] = await Promise.all([a.catch(() => false), b.catch(() => false)]);
+  return x && y;
 }
