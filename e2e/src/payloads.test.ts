@@ -51,7 +51,12 @@ async function recordRun(xray: XRay, tag: string): Promise<string> {
   const runInput = valueOf(5 * MiB, `${tag}-run`);
   const runId = await xray.startRun(`payloads-${tag}`, runInput);
   await xray.step(runId, XRStepType.TRANSFORM, 'sizes', () =>
-    SIZES.map((bytes) => ({ itemId: `${tag}-${bytes}`, outcome: KEPT, reason: 'kept', input: valueOf(bytes, `${tag}-${bytes}`) }))
+    SIZES.map((bytes) => ({
+      itemId: `${tag}-${bytes}`,
+      outcome: KEPT,
+      reason: 'kept',
+      input: valueOf(bytes, `${tag}-${bytes}`),
+    }))
   );
   await xray.endRun(runId, 'done');
   await xray.shutdown();
@@ -85,7 +90,9 @@ async function expectWhole(runId: string, tag: string) {
     const { status, body } = await stack.get<DecisionDetail>(`/v1/decisions/${d.eventId}`);
     expect(status).toBe(200);
     expect(body.payloads?.input?.bytes).toBe(Buffer.byteLength(JSON.stringify(valueOf(bytes, `${tag}-${bytes}`))));
-    expect(sha256(await wholeJson(body, 'input')), `${bytes} B`).toBe(sha256(JSON.stringify(valueOf(bytes, `${tag}-${bytes}`))));
+    expect(sha256(await wholeJson(body, 'input')), `${bytes} B`).toBe(
+      sha256(JSON.stringify(valueOf(bytes, `${tag}-${bytes}`)))
+    );
   }
   const { body: run } = await stack.get<Payload>(`/v1/runs/${runId}/payload`);
   expect(sha256(await wholeJson(run, 'input'))).toBe(sha256(JSON.stringify(valueOf(5 * MiB, `${tag}-run`))));
@@ -93,7 +100,11 @@ async function expectWhole(runId: string, tag: string) {
 
 describe('payloads of any size up to the cap', () => {
   it('come back whole (equal SHA-256) from the query API: 0 B, 15 KiB, 17 KiB, 1 MiB, 20 MiB and a 5 MiB run input', async () => {
-    const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
+    const xray = new XRay({
+      endpoint: `${stack.receiverUrl}/v1/traces`,
+      apiKey: stack.keys.ingestKey,
+      capture: 'full',
+    });
     await expectWhole(await recordRun(xray, 'direct'), 'direct');
   }, 180_000);
 
@@ -110,8 +121,13 @@ describe('payloads of any size up to the cap', () => {
 
 describe('each byte stored once', () => {
   it('stores the same 60 documents of 2-20 KB once, though 4 steps of 3 runs recorded each of them', async () => {
+    const before = new Set(await storedValues());
     const docs = Array.from({ length: 60 }, (_, i) => ({ id: `doc-${i}`, body: `${i} `.repeat(1_100 + i * 90) }));
-    const xray = new XRay({ endpoint: `${stack.receiverUrl}/v1/traces`, apiKey: stack.keys.ingestKey, capture: 'full' });
+    const xray = new XRay({
+      endpoint: `${stack.receiverUrl}/v1/traces`,
+      apiKey: stack.keys.ingestKey,
+      capture: 'full',
+    });
     const runs: string[] = [];
     for (let r = 0; r < 3; r++) {
       const runId = await xray.startRun('dedup', docs.length);
@@ -128,20 +144,31 @@ describe('each byte stored once', () => {
         const { body } = await stack.get<StepListResponse>(`/v1/runs/${runId}/steps`);
         return body.steps?.length === 4 ? true : undefined;
       }, 60_000);
-    const s3 = new S3Client(
-      s3ClientConfig({
-        endpoint: stack.s3Endpoint,
-        region: 'us-east-1',
-        bucket: stack.bucket,
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-      })
-    );
-    const listed = await s3.send(
-      new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: `${stack.projectId}/payloads/`, MaxKeys: 1000 })
-    );
-    s3.destroy();
-    const values = (listed.Contents ?? []).filter((o) => o.Key!.includes('/sha256/'));
-    expect(values).toHaveLength(docs.length);
+    const stored = new Set(await storedValues());
+    // Each document's JSON, by its digest, is one object: 60 of them for the 720 decisions...
+    const expected = docs.map((doc) => sha256(JSON.stringify(doc)));
+    for (const digest of expected) expect(stored, digest).toContain(digest);
+    // Plus one: every step's output (its survivors, all 60 documents) is the same value, stored once too.
+    expect(stored.size - before.size).toBe(docs.length + 1);
   }, 180_000);
 });
+
+/** Digests of the content-addressed values stored for the project (all days). */
+async function storedValues(): Promise<string[]> {
+  const s3 = new S3Client(
+    s3ClientConfig({
+      endpoint: stack.s3Endpoint,
+      region: 'us-east-1',
+      bucket: stack.bucket,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    })
+  );
+  const listed = await s3.send(
+    new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: `${stack.projectId}/payloads/`, MaxKeys: 1000 })
+  );
+  s3.destroy();
+  return (listed.Contents ?? [])
+    .map((o) => /\/sha256\/([0-9a-f]{64})\.json\.br$/.exec(o.Key!)?.[1])
+    .filter((d): d is string => d !== undefined);
+}
