@@ -135,7 +135,7 @@ describe('the checker', () => {
       ...stepSpan,
       decisions: stepSpan.decisions.map((d, i) => (i === 1 ? { ...d, inputHash: ref.sha256 } : d)),
     };
-    const records = stepRecords();
+    const records: object[] = stepRecords();
     const { input: _inline, ...byRef } = records[2] as Record<string, unknown>;
     records[2] = { ...byRef, refs: { input: `${ref.day}/${ref.sha256}/${ref.bytes}` } };
     const s = stored();
