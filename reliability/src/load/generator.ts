@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { DEFAULT_INLINE_PAYLOAD_BYTES } from '@xray/otel';
 import { ELIMINATED, KEPT, SCORED, XRay, type XRayStats, XRStepType } from '@xray/sdk';
-import { Ledger, LedgerExporter } from './ledger.js';
+import { hashCanonical, Ledger, LedgerExporter } from './ledger.js';
+import { bodyBytes, bodyText } from './payloads.js';
 
 /** A deterministic item: the same label, run and index always give the same id and payload. */
 export interface Item {
@@ -33,6 +35,22 @@ export interface LoadOptions {
   flushTimeoutMillis?: number;
   /** Pass one in to watch progress while the load runs. */
   ledger?: Ledger;
+  /**
+   * Decision inputs of mixed sizes (`load/payloads.ts`): the item, some with a body of 1 KiB to
+   * 5 MiB; those past the SDK's inline limit travel by reference and are uploaded. Default: the item.
+   */
+  mixedInputs?: boolean;
+}
+
+/** The inputs a load made that were past the SDK's inline limit (so it had to upload them). */
+export interface ReferencedInputs {
+  /** Distinct inputs (an item kept by the filter is the rank step's input too: the same bytes). */
+  count: number;
+  /** Decisions that carried one (two for a kept item: filter and rank). */
+  decisions: number;
+  /** Their JSON's bytes in all, and the largest's. */
+  bytes: number;
+  largest: number;
 }
 
 export interface LoadResult {
@@ -43,6 +61,7 @@ export interface LoadResult {
   millis: number;
   /** Whether the final shutdown exported everything. */
   drained: boolean;
+  referenced: ReferencedInputs;
 }
 
 /** Items at or above this score are kept by the filter step. */
@@ -64,9 +83,10 @@ export function makeItems(label: string, run: number, count: number): Item[] {
 
 /**
  * The load generator: pipeline runs through the real SDK (the `XRay` client, capture `full`, its
- * batching processor, the OTLP/HTTP protobuf exporter with its retries), each export request
- * written into a {@link Ledger} with its outcome. A run is a filter step (keeps score >= 30, with a
- * reason) and a rank step over the survivors; every decision carries its item as input.
+ * batching processor, the OTLP/HTTP protobuf exporter with its retries, its payload uploads to the
+ * same receiver), each export request written into a {@link Ledger} with its outcome. A run is a
+ * filter step (keeps score >= 30, with a reason) and a rank step over the survivors; every decision
+ * carries its item (or, with `mixedInputs`, the item and a body) as input, whose hash the ledger is told.
  */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const started = Date.now();
@@ -74,6 +94,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const exportTimeoutMillis = o.exportTimeoutMillis ?? 10_000;
   const exporter = new OTLPTraceExporter({ url: o.endpoint, headers: o.headers, timeoutMillis: exportTimeoutMillis });
   const xray = new XRay({
+    // Payload uploads go to this endpoint's origin, with these headers (the ingest key).
+    endpoint: o.endpoint,
+    headers: o.headers,
     exporter: new LedgerExporter(exporter, ledger),
     capture: 'full',
     serviceName: 'xray-reliability',
@@ -81,10 +104,27 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     flushTimeoutMillis: o.flushTimeoutMillis ?? 15_000,
   });
   const perRun = o.itemsPerRun ?? 400;
+  const referenced: ReferencedInputs = { count: 0, decisions: 0, bytes: 0, largest: 0 };
   let made = 0;
   let runs = 0;
   while (made < o.decisions) {
     const items = makeItems(o.label, runs, perRun);
+    // Each input made once per run (a kept item is the same input twice) and its hash told to the ledger.
+    const inputs = new Map<string, unknown>();
+    for (const it of items) {
+      const bytes = o.mixedInputs ? bodyBytes(o.label, it.run, it.index) : 0;
+      const input = bytes === 0 ? it : { ...it, body: bodyText(it.id, bytes) };
+      const json = JSON.stringify(input);
+      ledger.expectInput(it.id, hashCanonical(json));
+      const size = Buffer.byteLength(json);
+      if (size > DEFAULT_INLINE_PAYLOAD_BYTES) {
+        referenced.count++;
+        referenced.decisions += it.score >= KEEP_SCORE ? 2 : 1;
+        referenced.bytes += size;
+        referenced.largest = Math.max(referenced.largest, size);
+      }
+      inputs.set(it.id, input);
+    }
     const runId = await xray.startRun(`${o.label}-${runs}`, { run: runs, items: items.length });
     await xray.step(
       runId,
@@ -95,7 +135,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           itemId: it.id,
           outcome: it.score >= KEEP_SCORE ? KEPT : ELIMINATED,
           reason: it.score >= KEEP_SCORE ? 'passes' : `score ${it.score} below ${KEEP_SCORE}`,
-          input: it,
+          input: inputs.get(it.id),
         })),
       items
     );
@@ -106,7 +146,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       XRStepType.RANK,
       'rank',
       (input: Item[]) =>
-        input.map((it) => ({ itemId: it.id, outcome: SCORED, score: it.score / 100, reason: 'ranked', input: it })),
+        input.map((it) => ({
+          itemId: it.id,
+          outcome: SCORED,
+          score: it.score / 100,
+          reason: 'ranked',
+          input: inputs.get(it.id),
+        })),
       kept
     );
     await xray.endRun(
@@ -119,5 +165,5 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     if (o.pauseMillis) await new Promise((r) => setTimeout(r, o.pauseMillis));
   }
   const drained = await xray.shutdown();
-  return { ledger, stats: xray.stats(), runs, decisions: made, millis: Date.now() - started, drained };
+  return { ledger, stats: xray.stats(), runs, decisions: made, millis: Date.now() - started, drained, referenced };
 }

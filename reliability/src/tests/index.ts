@@ -5,6 +5,7 @@ import { baseline } from './baseline.js';
 import { checkerControl } from './checker-control.js';
 import { fuzzedBodies } from './fuzzed-bodies.js';
 import { gzipBomb1GiB } from './gzip-bomb.js';
+import { largePayloads } from './large-payloads.js';
 import { poisonEntries } from './poison-entries.js';
 import { processorCrash } from './processor-crash.js';
 import { receiverCrash } from './receiver-crash.js';
@@ -23,6 +24,7 @@ export const TESTS: readonly ReliabilityTest[] = [
   receiverCrash,
   redisRestart,
   storageOutage,
+  largePayloads,
   poisonEntries,
   backpressure,
   sdkNeverThrows,
