@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,7 @@ export async function startBenchStack(label: string, env: Record<string, string>
       await client.del(settings.stream, deadLetterStream(settings.stream)).catch(() => undefined);
       client.disconnect();
       if (redis === 'started') await stopRedis(redisUrl);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!process.env.XRAY_BENCH_KEEP) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -125,25 +125,29 @@ export function benchS3(stack: BenchStack): S3Client {
 export async function s3Usage(
   stack: BenchStack,
   prefix = ''
-): Promise<{ objects: number; bytes: number; values: number; valueBytes: number }> {
+): Promise<{ objects: number; bytes: number; values: number; valueBytes: number; digests: Set<string> }> {
   const s3 = benchS3(stack);
-  const usage = { objects: 0, bytes: 0, values: 0, valueBytes: 0 };
-  let token: string | undefined;
-  do {
+  const usage = { objects: 0, bytes: 0, values: 0, valueBytes: 0, digests: new Set<string>() };
+  // ListObjects (v1), paged by marker: s3rver cannot make v2 continuation tokens on OpenSSL 3.
+  let marker: string | undefined;
+  for (;;) {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: stack.settings.bucket, Prefix: prefix, ContinuationToken: token })
+      new ListObjectsCommand({ Bucket: stack.settings.bucket, Prefix: prefix, Marker: marker })
     );
-    for (const o of page.Contents ?? []) {
+    const contents = page.Contents ?? [];
+    for (const o of contents) {
       if (o.Key!.includes('/sha256/')) {
         usage.values++;
         usage.valueBytes += o.Size ?? 0;
+        usage.digests.add(o.Key!.slice(o.Key!.lastIndexOf('/') + 1, o.Key!.indexOf('.', o.Key!.lastIndexOf('/'))));
       } else {
         usage.objects++;
         usage.bytes += o.Size ?? 0;
       }
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    if (!page.IsTruncated || contents.length === 0) break;
+    marker = contents.at(-1)!.Key;
+  }
   s3.destroy();
   return usage;
 }

@@ -50,13 +50,18 @@ afterAll(async () => {
 async function recordRun(xray: XRay, tag: string): Promise<string> {
   const runInput = valueOf(5 * MiB, `${tag}-run`);
   const runId = await xray.startRun(`payloads-${tag}`, runInput);
-  await xray.step(runId, XRStepType.TRANSFORM, 'sizes', () =>
-    SIZES.map((bytes) => ({
-      itemId: `${tag}-${bytes}`,
-      outcome: KEPT,
-      reason: 'kept',
-      input: valueOf(bytes, `${tag}-${bytes}`),
-    }))
+  await xray.step(
+    runId,
+    XRStepType.TRANSFORM,
+    'sizes',
+    () =>
+      SIZES.map((bytes) => ({
+        itemId: `${tag}-${bytes}`,
+        outcome: KEPT,
+        reason: 'kept',
+        input: valueOf(bytes, `${tag}-${bytes}`),
+      })),
+    SIZES.length
   );
   await xray.endRun(runId, 'done');
   await xray.shutdown();
@@ -132,8 +137,12 @@ describe('each byte stored once', () => {
     for (let r = 0; r < 3; r++) {
       const runId = await xray.startRun('dedup', docs.length);
       for (const name of ['retrieve', 'filter', 'policy', 'rerank'])
-        await xray.step(runId, XRStepType.FILTER, name, () =>
-          docs.map((doc) => ({ itemId: doc.id, outcome: KEPT, reason: 'kept', input: doc }))
+        await xray.step(
+          runId,
+          XRStepType.FILTER,
+          name,
+          () => docs.map((doc) => ({ itemId: doc.id, outcome: KEPT, reason: 'kept', input: doc })),
+          docs.length
         );
       await xray.endRun(runId, docs.length);
       runs.push(runId);
