@@ -19,6 +19,18 @@ export const DEFAULT_INLINE_PAYLOAD_BYTES = 16 * 1024;
 /** Key of the marker object that replaces a value over the cap: `{"_xray_truncated":true,...}`. */
 export const TRUNCATED_KEY = '_xray_truncated';
 
+/**
+ * Values of a marker's `reason`, when a value under the cap was still not kept whole. A marker
+ * without a reason replaced a value over the cap.
+ */
+export const TruncationReasons = {
+  /** The SDK's queue had no room to hold the value until it was uploaded. */
+  QUEUE_FULL: 'queue_full',
+  /** The SDK was shutting down. */
+  SHUTDOWN: 'shutdown',
+} as const;
+export type TruncationReason = (typeof TruncationReasons)[keyof typeof TruncationReasons];
+
 /** A payload's reference: the UTC day it was captured, the SHA-256 of its JSON, and that JSON's size. */
 export interface PayloadRef {
   /** `YYYY-MM-DD`, UTC: payloads are stored, deduplicated and expired per project and day. */

@@ -61,7 +61,7 @@ const DAY_MILLIS = 86_400_000;
 const DAYS_BEFORE = 2;
 const DAYS_AFTER = 1;
 /** Seconds a client waits before retrying while S3 is down. */
-const S3_RETRY_AFTER_SECONDS = 5;
+const S3_RETRY_AFTER_SECONDS = 1;
 const CLOSE = { connection: 'close' };
 
 export function payloadRoutes(deps: PayloadRouteDeps): { app: Hono; stats: PayloadStats } {

@@ -18,7 +18,8 @@ export const DEFAULTS = {
   inlinePayloadBytes: DEFAULT_INLINE_PAYLOAD_BYTES,
   maxExportBytes: 4 * 1024 * 1024,
   maxQueueSpans: 4096,
-  maxQueueBytes: 64 * 1024 * 1024,
+  // The payload cap (64 MiB) plus room for spans: a value at the cap can still wait for upload.
+  maxQueueBytes: 128 * 1024 * 1024,
   exportTimeoutMillis: 10_000,
   flushTimeoutMillis: 10_000,
 } as const;

@@ -175,6 +175,16 @@ describe('payload options', () => {
     );
   });
 
+  it('keeps a value just under the default 64 MiB cap whole: the default queue budget holds it with room for spans', async () => {
+    const { xray, receiver, spans } = await setup();
+    const big = valueOfJsonSize(64 * MiB - 64);
+    const runId = await xray.startRun('at-the-cap', big);
+    await xray.endRun(runId, undefined);
+    const [run] = ofKind(await spans(), SpanKinds.RUN);
+    uploaded(receiver, run!.attributes[ATTR_XRAY_RUN_INPUT_REF], JSON.stringify(big));
+    expect(xray.stats()).toMatchObject({ droppedPayloads: 0, truncatedValues: 0 });
+  }, 60_000);
+
   it('defaults to a 64 MiB cap and a 16 KiB inline threshold, which follows a smaller cap', () => {
     expect(resolveOptions({}, {})).toMatchObject({ maxPayloadBytes: 64 * MiB, inlinePayloadBytes: 16 * KiB });
     expect(resolveOptions({ maxPayloadBytes: 4 * KiB }, {})).toMatchObject({ inlinePayloadBytes: 4 * KiB });

@@ -5,7 +5,7 @@
  * else a truncation marker no longer than the inline threshold.
  */
 
-import { TRUNCATED_KEY } from '@xray/otel';
+import { TRUNCATED_KEY, type TruncationReason } from '@xray/otel';
 import { ARRAY_CHUNK_LENGTH, BoundedJsonArray, type BoundedText } from './json-array.js';
 import { safeStringify } from './safe-json.js';
 
@@ -26,7 +26,7 @@ export interface SerializeCounters {
 export type Serializer = (value: unknown) => string | undefined;
 
 /** Why a value is recorded as a truncation marker instead of whole (absent: over `maxPayloadBytes`). */
-export type TruncationReason = 'queue_full' | 'shutdown';
+export type { TruncationReason };
 
 /** Arrays at least this long are serialised a chunk at a time, stopping at the budget. */
 const CHUNKED_MIN_LENGTH = ARRAY_CHUNK_LENGTH;

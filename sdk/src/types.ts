@@ -105,7 +105,8 @@ export interface XRayOptions {
   /**
    * Most bytes waiting for export or upload: the spans' estimated bytes plus the pending payloads'
    * bytes (which leave `maxExportBytes` of it to spans). Beyond it spans are dropped and payloads
-   * recorded as markers, and counted. Default: 67108864 (64 MiB).
+   * recorded as markers, and counted. Default: 134217728 (128 MiB: a payload at the cap, with room
+   * left for spans).
    */
   maxQueueBytes?: number;
   /**

@@ -1,6 +1,6 @@
 import { TRUNCATED_KEY } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
-import { jsonBytes, TRUNCATED_PAYLOAD_MESSAGE, utf8Head, valueInfo } from './payloads.js';
+import { jsonBytes, TRUNCATED_PAYLOAD_MESSAGE, TRUNCATION_REASON_MESSAGES, utf8Head, valueInfo } from './payloads.js';
 import { toStepList, toStepSummary } from './steps.js';
 
 const step = (o: Record<string, unknown>) => ({
@@ -50,6 +50,10 @@ describe('payload values', () => {
     expect(valueInfo({ a: 1 }, 'inline')).toEqual({ state: 'inline', bytes: 7 });
     const marker = { [TRUNCATED_KEY]: true, originalBytes: 5000, preview: 'x' };
     expect(valueInfo(marker, 'whole')).toEqual({ state: 'truncated', bytes: 5000, message: TRUNCATED_PAYLOAD_MESSAGE });
+    // A value under the cap that the SDK could not hold for upload says so, not "over the cap".
+    expect(valueInfo({ ...marker, reason: 'queue_full' }, 'inline').message).toBe(
+      TRUNCATION_REASON_MESSAGES.queue_full
+    );
     expect(valueInfo({ [TRUNCATED_KEY]: true }, 'inline').bytes).toBe(24);
   });
 });

@@ -27,6 +27,7 @@ export {
   type PayloadState,
   PayloadStates,
   TRUNCATED_PAYLOAD_MESSAGE,
+  TRUNCATION_REASON_MESSAGES,
   utf8Head,
   valueInfo,
   WHOLE_PAYLOAD_MAX_BYTES,

@@ -3,7 +3,7 @@
  * reference and returned whole or in part, missing from storage, or cut by the SDK at its cap. Part
  * of `GET /v1/decisions/{eventId}` and of the run and step payload answers, as `payloads`.
  */
-import { DEFAULT_MAX_PAYLOAD_BYTES, TRUNCATED_KEY } from '@xray/otel';
+import { DEFAULT_MAX_PAYLOAD_BYTES, TRUNCATED_KEY, TruncationReasons, type TruncationReason } from '@xray/otel';
 import { z } from 'zod';
 
 /** How a payload value was stored, and so how much of it an answer holds. */
@@ -35,6 +35,13 @@ export const MISSING_PAYLOAD_MESSAGE =
   "The SDK did not upload this payload (it may have been dropped: see the SDK's droppedPayloads stat) or it expired.";
 
 export const TRUNCATED_PAYLOAD_MESSAGE = `The value was over the SDK's payload cap (its maxPayloadBytes option; ${DEFAULT_MAX_PAYLOAD_BYTES / (1024 * 1024)} MiB by default), so the SDK kept only a marker with a preview of its first bytes.`;
+
+/** Why a value under the cap became a marker, by the marker's `reason`. */
+export const TRUNCATION_REASON_MESSAGES: Readonly<Record<TruncationReason, string>> = {
+  [TruncationReasons.QUEUE_FULL]:
+    "The SDK had no room in its queue to hold this value until it was uploaded (the receiver was slow or unreachable), so it kept only a preview; see the SDK's droppedPayloads stat and maxQueueBytes option.",
+  [TruncationReasons.SHUTDOWN]: 'The SDK was shutting down when this value was recorded, so it kept only a preview.',
+};
 
 export const PayloadInfo = z
   .object({
@@ -87,7 +94,7 @@ export function valueInfo(value: unknown, state: 'inline' | 'whole', bytes = jso
   return {
     state: PayloadStates.TRUNCATED,
     bytes: typeof original === 'number' && Number.isFinite(original) ? original : bytes,
-    message: TRUNCATED_PAYLOAD_MESSAGE,
+    message: TRUNCATION_REASON_MESSAGES[value.reason as TruncationReason] ?? TRUNCATED_PAYLOAD_MESSAGE,
   };
 }
 

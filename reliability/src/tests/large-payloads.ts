@@ -6,12 +6,11 @@ import { type ReliabilityTest, Verdict } from '../suite.js';
 import { readMetrics, scaled, sleep, until } from '../util.js';
 
 /**
- * S3 is cut off this long. The SDK retries a refused upload after the receiver's Retry-After (5 s)
- * and starts no retry later than its exportTimeoutMillis (10 s) after the first attempt, so an upload
- * refused at the start of an outage of 5 s or more is dropped (an 8 s outage drops some): 4 s keeps
- * the one retry after the outage's end, with a margin.
+ * S3 is cut off this long. The SDK retries a refused upload after the receiver's Retry-After (1 s)
+ * and backs off (x1.5 up to 5 s), starting no retry later than its exportTimeoutMillis (10 s) after
+ * the first attempt: an outage of 6 s leaves every upload refused at its start a retry after its end.
  */
-const OUTAGE_MILLIS = 4000;
+const OUTAGE_MILLIS = 6000;
 const LOAD_MILLIS = 30_000;
 /** A run of 100 items makes about 170 decisions (filter, then rank of the survivors). */
 const DECISIONS_PER_RUN = 170;
@@ -25,7 +24,7 @@ const MB = 1024 * 1024;
  * Decisions whose inputs are of mixed sizes (most small, some 20-100 KiB, a few 1-5 MiB) through
  * the real SDK, which uploads every input past its 16 KiB inline limit to the receiver and sends a
  * reference in the span. Meanwhile S3 is cut off (connections reset) from the receiver and the
- * processor for 4 s, then the processor kills itself at each stage of a batch. Afterwards every
+ * processor for 6 s, then the processor kills itself at each stage of a batch. Afterwards every
  * acknowledged decision is stored once, its input equal to what was made (the large ones read from
  * their content-addressed objects), and the SDK dropped no payload: it retried its uploads through
  * the outage.
