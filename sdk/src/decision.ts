@@ -63,6 +63,18 @@ export function readDecision(entry: unknown): DecisionFields | undefined {
  * its step) is given only when not every decision is recorded.
  */
 export function eventAttributes(d: DecisionFields, payloads: PayloadWriter, seq?: number): Attributes {
+  return decisionEvent(d, payloads, seq).attributes;
+}
+
+/**
+ * {@link eventAttributes}, and the JSON of what the item became (`output ?? input`, as serialised
+ * for the event), so the step's output reuses it instead of serialising the same value again.
+ */
+export function decisionEvent(
+  d: DecisionFields,
+  payloads: PayloadWriter,
+  seq?: number
+): { attributes: Attributes; survivorJson: string | undefined } {
   const attributes: Attributes = {
     [ATTR_XRAY_DECISION_ITEM_ID]: d.itemId,
     [ATTR_XRAY_DECISION_OUTCOME]: d.outcome,
@@ -72,10 +84,10 @@ export function eventAttributes(d: DecisionFields, payloads: PayloadWriter, seq?
   if (d.score !== undefined) attributes[ATTR_XRAY_DECISION_SCORE] = d.score;
   if (d.important) attributes[ATTR_XRAY_DECISION_IMPORTANT] = true;
   if (seq !== undefined) attributes[ATTR_XRAY_DECISION_SEQ] = seq;
-  payloads.set(attributes, ATTR_XRAY_DECISION_INPUT, d.input);
-  payloads.set(attributes, ATTR_XRAY_DECISION_OUTPUT, d.output);
+  const input = payloads.set(attributes, ATTR_XRAY_DECISION_INPUT, d.input);
+  const output = payloads.set(attributes, ATTR_XRAY_DECISION_OUTPUT, d.output);
   payloads.set(attributes, ATTR_XRAY_DECISION_METADATA, d.metadata);
-  return attributes;
+  return { attributes, survivorJson: d.output !== undefined ? output : input };
 }
 
 /** Event attributes of `entry`, or undefined when it is not a decision (see {@link readDecision}). */

@@ -62,6 +62,11 @@ export class BoundedJsonArray {
     return this.complete;
   }
 
+  /** Appends one element given as its JSON; returns false once the array is over budget. */
+  appendJson(json: string): boolean {
+    return this.#prefix === undefined ? this.#push(json) : false;
+  }
+
   /** The array's JSON, or the prefix it had when it passed the budget. */
   result(): BoundedText {
     if (this.#prefix !== undefined) return { text: this.#prefix, complete: false };

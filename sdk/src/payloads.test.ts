@@ -139,6 +139,23 @@ describe('payloads, whole up to the cap', () => {
     uploaded(receiver, step.attributes[ATTR_XRAY_STEP_INPUT_REF], JSON.stringify(items));
   });
 
+  it("keeps the step output in decision order when some survivors' JSON comes from their events and some not", async () => {
+    const { xray, receiver, spans } = await setup();
+    const items = Array.from({ length: 2000 }, (_, i) => ({ id: i, title: `item ${i}` }));
+    const runId = await xray.startRun('mixed');
+    await xray.step(
+      runId,
+      XRStepType.FILTER,
+      'mixed',
+      (input) => input.map((item) => ({ itemId: item.id, outcome: KEPT, ...(item.id % 3 ? { input: item } : {}) })),
+      items
+    );
+    await xray.endRun(runId);
+    const step = ofKind(await spans(), SpanKinds.STEP)[0]!;
+    const expected = JSON.stringify(items.map((item) => (item.id % 3 ? item : String(item.id))));
+    uploaded(receiver, step.attributes[ATTR_XRAY_STEP_OUTPUT_REF], expected);
+  });
+
   it('records a value over maxPayloadBytes as a truncation marker within the inline threshold, counted', async () => {
     const { xray, receiver, spans } = await setup({ maxPayloadBytes: 64 * KiB });
     const runId = await xray.startRun('capped', valueOfJsonSize(100 * KiB));

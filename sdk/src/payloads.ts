@@ -43,11 +43,15 @@ export class PayloadWriter {
     this.#seenFailures = stats.serializationFailures;
   }
 
-  /** Records `value` (nothing when undefined or not serialisable, as JSON) under `attribute` or its reference. */
-  set(target: Attributes, attribute: PayloadAttribute, value: unknown): void {
-    if (value === undefined) return;
+  /**
+   * Records `value` (nothing when undefined or not serialisable, as JSON) under `attribute` or its
+   * reference; returns the JSON it recorded, for a caller that needs the same JSON again.
+   */
+  set(target: Attributes, attribute: PayloadAttribute, value: unknown): string | undefined {
+    if (value === undefined) return undefined;
     const json = this.#serialize(value);
     if (json !== undefined) this.setJson(target, attribute, json);
+    return json;
   }
 
   /** A JSON array built as its elements come (a step's output), bounded like any payload. */

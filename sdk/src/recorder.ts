@@ -10,7 +10,7 @@ import {
   SpanKinds,
   type CaptureLevel,
 } from '@xray/otel';
-import { eventAttributes, readDecision, type DecisionFields } from './decision.js';
+import { decisionEvent, readDecision, type DecisionFields } from './decision.js';
 import { estimateAttributesBytes } from './size.js';
 import { createSampler, type Sampler } from './sampler.js';
 import type { PayloadWriter } from './payloads.js';
@@ -127,9 +127,14 @@ export class DecisionRecorder {
     }
     const seq = this.tally.decisionCount++;
     this.#deps.stats.decisionsMade++;
-    this.#count(fields);
-    if (this.capture === CaptureLevels.FULL) this.#emit(fields, undefined, seq);
-    else if (this.#sampler) {
+    const survives = this.#count(fields);
+    if (this.capture === CaptureLevels.FULL) {
+      const json = this.#emit(fields, undefined, seq);
+      if (survives) this.#survive(fields, json);
+      return;
+    }
+    if (survives) this.#survive(fields, undefined);
+    if (this.#sampler) {
       // A newer decision exists, so the held one is not the last: it stays unrecorded.
       this.#held = undefined;
       if (this.#sampler.keep(seq, fields)) this.#emit(fields, seq, seq);
@@ -149,8 +154,9 @@ export class DecisionRecorder {
     return this.tally;
   }
 
-  #emit(fields: DecisionFields, seq: number | undefined, position: number): void {
-    const attributes = eventAttributes(fields, this.#deps.payloads, seq);
+  /** Records one decision as an event; returns the JSON of what the item became, when it was serialised. */
+  #emit(fields: DecisionFields, seq: number | undefined, position: number): string | undefined {
+    const { attributes, survivorJson } = decisionEvent(fields, this.#deps.payloads, seq);
     const bytes = estimateAttributesBytes(attributes);
     if (
       this.#inSpan >= this.#deps.decisionsPerSpan ||
@@ -166,6 +172,7 @@ export class DecisionRecorder {
     this.#spanBytes += bytes;
     this.tally.recordedCount++;
     this.#deps.stats.decisionsRecorded++;
+    return survivorJson;
   }
 
   #startChunkSpan(offset: number): Span {
@@ -185,20 +192,27 @@ export class DecisionRecorder {
     );
   }
 
-  #count(fields: DecisionFields): void {
+  /** Counts the decision's outcome; true when its item leaves the step (kept or scored). */
+  #count(fields: DecisionFields): boolean {
     const tally = this.tally;
     switch (fields.outcome) {
       case Outcomes.KEPT:
         tally.kept++;
-        break;
+        return true;
       case Outcomes.ELIMINATED:
         tally.eliminated++;
-        return;
+        return false;
       case Outcomes.SCORED:
         tally.scored++;
-        break;
+        return true;
     }
-    // Kept and scored items leave the step; the step's output is what each item became.
-    tally.survivorOutputs.push(fields.output ?? fields.input ?? fields.itemId);
+    return false;
+  }
+
+  /** Kept and scored items leave the step: its output is what each became, as JSON when already made. */
+  #survive(fields: DecisionFields, json: string | undefined): void {
+    const survivors = this.tally.survivorOutputs;
+    if (json !== undefined) survivors.pushJson(json);
+    else survivors.push(fields.output ?? fields.input ?? fields.itemId);
   }
 }

@@ -125,6 +125,13 @@ export class JsonArrayBuilder {
     if (this.#pending.length >= ARRAY_CHUNK_LENGTH) this.#flush();
   }
 
+  /** Appends an element whose JSON is already made (by the serializer, for the same value). */
+  pushJson(json: string): void {
+    if (!this.#array.complete) return;
+    this.#flush();
+    this.#array.appendJson(json);
+  }
+
   /** The array's JSON, or its truncation marker when it passed `maxBytes`. */
   json(): string {
     this.#flush();
