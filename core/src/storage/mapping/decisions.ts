@@ -2,7 +2,7 @@ import * as C from '@xray/otel';
 import { formatEventId } from '../../model/ids.js';
 import type { XEvent } from '../../model/span.js';
 import { isStorableNanos, nanosToClickHouse, nanosToIso } from '../../model/time.js';
-import type { FramedWriter } from '../payloads/frames.js';
+import { type FramedWriter, UNPLACED } from '../payloads/frames.js';
 import type { DecisionRow } from '../rows.js';
 import type { WriteBatch } from './batch.js';
 import { recordPayloads } from './payload-fields.js';
@@ -58,9 +58,7 @@ export function decisionRow(
     score,
     important,
     timestamp: nanosToClickHouse(time),
-    payload_key: '',
-    payload_offset: 0,
-    payload_length: 0,
+    ...UNPLACED,
   };
   // The identity comes first: readers find the record in its frame by this prefix (records.ts).
   writer.add(

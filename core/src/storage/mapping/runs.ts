@@ -3,7 +3,7 @@ import type { XSpan } from '../../model/span.js';
 import { nanosToClickHouse, nanosToIso } from '../../model/time.js';
 import { dayOf, payloadKey } from '../s3-keys.js';
 import type { WriteBatch } from './batch.js';
-import { FramedWriter } from '../payloads/frames.js';
+import { FramedWriter, UNPLACED } from '../payloads/frames.js';
 import { eliminationRatio, type RunRow } from '../rows.js';
 import { recordPayloads } from './payload-fields.js';
 import { UINT64, count, endOf, runIdOf, str } from './read.js';
@@ -34,9 +34,7 @@ export function mapRun(projectId: string, span: XSpan, into: WriteBatch): void {
     output_count: output,
     elimination_ratio: eliminationRatio(input, output),
     error_message: span.status.message,
-    payload_key: '',
-    payload_offset: 0,
-    payload_length: 0,
+    ...UNPLACED,
   };
   // The identity comes first: readers find the record in its frame by this prefix (records.ts).
   writer.add(

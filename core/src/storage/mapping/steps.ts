@@ -3,7 +3,7 @@ import type { XSpan } from '../../model/span.js';
 import { nanosToClickHouse, nanosToIso } from '../../model/time.js';
 import { eliminationRatio, type StepRow } from '../rows.js';
 import { dayOf, payloadKey } from '../s3-keys.js';
-import { FramedWriter } from '../payloads/frames.js';
+import { FramedWriter, UNPLACED } from '../payloads/frames.js';
 import { decisionRow } from './decisions.js';
 import type { WriteBatch } from './batch.js';
 import { recordPayloads } from './payload-fields.js';
@@ -78,9 +78,7 @@ function stepRow(
     capture: str(a, C.ATTR_XRAY_STEP_CAPTURE, C.CaptureLevels.FULL),
     elimination_ratio: failedEmpty ? 0 : eliminationRatio(input, output),
     error_message: span.status.message,
-    payload_key: '',
-    payload_offset: 0,
-    payload_length: 0,
+    ...UNPLACED,
   };
   // The identity comes first: readers find the record in its frame by this prefix (records.ts).
   writer.add(

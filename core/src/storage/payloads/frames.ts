@@ -11,6 +11,9 @@ import { compressPayload } from './codec.js';
 export const FRAME_RECORDS = 64;
 export const FRAME_BYTES = 64 * 1024;
 
+/** A row's payload reference until {@link FramedWriter.add} and {@link encodeObject} place its record. */
+export const UNPLACED: Readonly<PayloadRef> = { payload_key: '', payload_offset: 0, payload_length: 0 };
+
 /** One S3 object to write. */
 export interface PayloadObject {
   key: string;
