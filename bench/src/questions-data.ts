@@ -315,13 +315,23 @@ export interface RunFacts {
  */
 export class Generator {
   readonly #memory = new InMemorySpanExporter();
-  readonly #xray = new XRay({
-    exporter: this.#memory,
-    capture: 'full',
-    flushTimeoutMillis: 60_000,
-    maxQueueBytes: 512 * 1024 * 1024,
-    maxQueueSpans: 100_000,
-  });
+  readonly #xray: XRay;
+
+  /**
+   * Payloads over the SDK's inline threshold (run inputs and step outputs of long runs) are uploaded
+   * as the SDK does, to the stack's receiver with its ingest key: they are part of what S3 holds.
+   */
+  constructor(payloads: { receiverUrl: string; ingestKey: string }) {
+    this.#xray = new XRay({
+      exporter: this.#memory,
+      payloadEndpoint: payloads.receiverUrl,
+      apiKey: payloads.ingestKey,
+      capture: 'full',
+      flushTimeoutMillis: 60_000,
+      maxQueueBytes: 512 * 1024 * 1024,
+      maxQueueSpans: 100_000,
+    });
+  }
 
   /** Runs `spec`; returns its facts and request bodies (each with its span count). */
   async run(

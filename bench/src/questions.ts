@@ -142,7 +142,7 @@ const facts: RunFacts[] = [];
 try {
   // -------------------------------------------------------------------------------------------
   // Load.
-  const gen = new Generator();
+  const gen = new Generator({ receiverUrl: services.receiverUrl, ingestKey: services.keys.ingestKey });
   const loadStarted = performance.now();
   let enqueued = 0;
   let entries = 0;
