@@ -67,6 +67,8 @@ export function declaredUpload(
 
 type Writer = (req: ReturnType<typeof request>, done: () => boolean) => () => number;
 
+const ANSWER_GRACE_MILLIS = 500;
+
 function upload(
   url: string,
   headers: Record<string, string>,
@@ -92,7 +94,9 @@ function upload(
       res.resume();
       res.on('end', finish);
     });
-    req.on('error', finish);
-    sentBytes = write(req, () => finished);
+    // A server that refuses mid-body answers, then closes: the client's next write may fail before
+    // the answer already on the socket is read. Give the answer a moment to surface before giving up.
+    req.on('error', () => setTimeout(finish, ANSWER_GRACE_MILLIS));
+    sentBytes = write(req, () => finished || status !== 0);
   });
 }
