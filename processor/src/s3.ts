@@ -6,8 +6,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
-  BLOB_BYTES_METADATA,
   type BlobToWrite,
+  blobObject,
   compressPayload,
   type PayloadObject,
   s3ClientConfig,
@@ -80,7 +80,7 @@ export class PayloadWriter {
       else result.blobsExisting++;
       this.#known.add(blob.key);
     });
-    await this.#pool(batch.objects, (object) => this.#put(object, 'application/x-ndjson'));
+    await this.#pool(batch.objects, (object) => this.#put(object));
     return result;
   }
 
@@ -93,19 +93,18 @@ export class PayloadWriter {
       if ((err as { name?: string }).name !== 'NotFound') throw err;
     }
     const body = await compressPayload(Buffer.from(blob.text, 'utf8'));
-    await this.#put({ key: blob.key, body }, 'application/json', { [BLOB_BYTES_METADATA]: String(blob.bytes) });
+    await this.#s3.send(new PutObjectCommand({ Bucket: this.#bucket, ...blobObject(blob.key, body, blob.bytes) }));
     return true;
   }
 
   /** The Content-MD5 header makes S3 reject a body damaged on the way. */
-  async #put(object: PayloadObject, contentType: string, metadata?: Record<string, string>): Promise<void> {
+  async #put(object: PayloadObject): Promise<void> {
     await this.#s3.send(
       new PutObjectCommand({
         Bucket: this.#bucket,
         Key: object.key,
         Body: object.body,
-        ContentType: contentType,
-        Metadata: metadata,
+        ContentType: 'application/x-ndjson',
         ContentMD5: createHash('md5').update(object.body).digest('base64'),
       })
     );

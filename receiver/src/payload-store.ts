@@ -3,7 +3,6 @@
  * read (`@xray/core/storage`'s `blobKey`), compressed with the payload codec, with the raw size in
  * the object's metadata.
  */
-import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
   HeadBucketCommand,
@@ -12,7 +11,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { isOutage } from '@xray/core/service';
-import { BLOB_BYTES_METADATA, s3ClientConfig, type StorageSettings } from '@xray/core/storage';
+import { blobObject, s3ClientConfig, type StorageSettings } from '@xray/core/storage';
 
 /** What the upload route needs of S3; tests may pass their own. */
 export interface PayloadStore {
@@ -72,16 +71,7 @@ export class S3PayloadStore implements PayloadStore {
 
   /** The Content-MD5 header makes S3 reject a body damaged on the way. */
   async put(key: string, compressed: Buffer, rawBytes: number): Promise<void> {
-    await this.#s3.send(
-      new PutObjectCommand({
-        Bucket: this.#bucket,
-        Key: key,
-        Body: compressed,
-        ContentType: 'application/json',
-        Metadata: { [BLOB_BYTES_METADATA]: String(rawBytes) },
-        ContentMD5: createHash('md5').update(compressed).digest('base64'),
-      })
-    );
+    await this.#s3.send(new PutObjectCommand({ Bucket: this.#bucket, ...blobObject(key, compressed, rawBytes) }));
   }
 
   close(): void {

@@ -31,6 +31,7 @@ export {
   isCompressedKey,
 } from './payloads/codec.js';
 export { FRAME_BYTES, FRAME_RECORDS, type PayloadObject } from './payloads/frames.js';
+export { blobObject } from './payloads/blob.js';
 export { recordInRange, recordInRangeSync, type RecordIdentity } from './payloads/records.js';
 export { SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, loadMigrations, type Migration } from './migrations.js';
 export {

@@ -13,8 +13,8 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createAuthenticator, createKey, createProject, openKeyStore } from '@xray/auth';
 import type { Attributes, XEvent, XSpan } from '@xray/core/model';
 import {
-  BLOB_BYTES_METADATA,
   blobKey,
+  blobObject,
   compressPayload,
   encodeBatch,
   loadMigrations,
@@ -207,10 +207,7 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
   });
   async function putValue(key: string, json: string) {
     const body = await compressPayload(Buffer.from(json, 'utf8'));
-    const bytes = String(Buffer.byteLength(json));
-    await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { [BLOB_BYTES_METADATA]: bytes } })
-    );
+    await s3.send(new PutObjectCommand({ Bucket: bucket, ...blobObject(key, body, Buffer.byteLength(json)) }));
   }
   async function raw(path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
