@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, keyFromHeader } from './authenticator.js';
 import { fileKeyStore } from './file-store.js';
-import { provisionProject, revokeKey } from './manage.js';
+import { createKey, provisionProject, revokeKey } from './manage.js';
 import { redisKeyStore } from './redis-store.js';
 import type { KeyStore } from './store.js';
 
@@ -36,6 +36,33 @@ describe('authenticator', () => {
       status: 403,
       message: expect.stringMatching(/read key/),
     });
+  });
+
+  it('takes several kinds where asked: the query API takes read and admin keys, the receiver neither admin nor read', async () => {
+    const store = fileKeyStore(join(dir, 'd.json'));
+    const keys = await provisionProject(store, 'acme');
+    const admin = await createKey(store, 'acme', 'admin');
+    expect(admin.key).toMatch(/^xra_/);
+    const ingest = createAuthenticator(store, { kind: 'ingest' });
+    expect(await ingest(bearer(admin.key))).toMatchObject({
+      ok: false,
+      status: 403,
+      message: "This is an admin key; this service needs the project's ingest key (xri_…).",
+    });
+    const query = createAuthenticator(store, { kind: ['read', 'admin'] });
+    const asAdmin = await query(bearer(admin.key));
+    expect(asAdmin.ok && asAdmin.key).toMatchObject({ projectId: 'acme', kind: 'admin' });
+    const asReader = await query(bearer(keys.readKey));
+    expect(asReader.ok && asReader.key.kind).toBe('read');
+    expect(await query(bearer(keys.ingestKey))).toMatchObject({
+      status: 403,
+      message: "This is an ingest key; this service needs the project's read key (xrr_…) or admin key (xra_…).",
+    });
+    expect(await query(undefined)).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/read key .* or admin key/),
+    });
+    expect(() => createAuthenticator(store, { kind: [] })).toThrow(/at least one kind/);
   });
 
   it('trusts a record for the cache time, then sees its revocation', async () => {

@@ -12,8 +12,8 @@ import type { KeyRecord, KeyStore } from './store.js';
 export type AuthResult = { ok: true; key: KeyRecord } | { ok: false; status: 401 | 403 | 503; message: string };
 
 export interface AuthenticatorOptions {
-  /** The kind of key this service takes. */
-  kind: KeyKind;
+  /** The kind, or kinds, of key this service takes: `'ingest'` (the receiver), `['read', 'admin']` (the query API). */
+  kind: KeyKind | readonly KeyKind[];
   /** How long a looked-up record is trusted, in ms (default 5,000). */
   cacheMillis?: number;
   /** Most records (and misses) held in the cache (default 10,000). */
@@ -23,13 +23,16 @@ export interface AuthenticatorOptions {
 
 export type Authenticator = (authorization: string | null | undefined) => Promise<AuthResult>;
 
-const USE: Record<KeyKind, string> = {
-  ingest: "the project's ingest key (xri_…)",
-  read: "the project's read key (xrr_…)",
+const KEY_NAMES: Record<KeyKind, string> = {
+  ingest: 'ingest key (xri_…)',
+  read: 'read key (xrr_…)',
+  admin: 'admin key (xra_…)',
 };
 
 export function createAuthenticator(store: KeyStore, options: AuthenticatorOptions): Authenticator {
-  const { kind } = options;
+  const kinds: readonly KeyKind[] = typeof options.kind === 'string' ? [options.kind] : options.kind;
+  if (kinds.length === 0) throw new Error('An authenticator needs at least one kind of key to accept.');
+  const needs = `the project's ${kinds.map((k) => KEY_NAMES[k]).join(' or ')}`;
   const cacheMillis = options.cacheMillis ?? 5000;
   const maxCached = options.maxCached ?? 10_000;
   const now = options.now ?? Date.now;
@@ -53,23 +56,25 @@ export function createAuthenticator(store: KeyStore, options: AuthenticatorOptio
 
   return async (authorization) => {
     const key = keyFromHeader(authorization);
-    if (key === undefined)
-      return deny(401, `Send an API key in the Authorization header ("Bearer <key>"): ${USE[kind]}.`);
+    if (key === undefined) return deny(401, `Send an API key in the Authorization header ("Bearer <key>"): ${needs}.`);
     const parsed = parseKey(key);
     if (!parsed)
       return deny(
         401,
-        `The API key is malformed: keys look like xri_… (ingest) or xrr_… (read), as printed when they were created.`
+        'The API key is malformed: keys look like xri_… (ingest), xrr_… (read) or xra_… (admin), as printed when they were created.'
       );
     const record = await lookup(parsed.keyId);
     if (record === 'unavailable')
       return deny(503, 'API keys cannot be checked right now (key store unreachable); retry shortly.');
     if (!record || !secretMatches(parsed.secret, record.hash)) return deny(401, 'The API key is not valid.');
     if (record.revokedAt) return deny(401, `The API key ${record.id} was revoked; create a new one (xray create key).`);
-    if (record.kind !== kind) return deny(403, `This is a ${record.kind} key; this service needs ${USE[kind]}.`);
+    if (!kinds.includes(record.kind))
+      return deny(403, `This is ${article(record.kind)} key; this service needs ${needs}.`);
     return { ok: true, key: record };
   };
 }
+
+const article = (kind: KeyKind) => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 
 /** The key in `Authorization: Bearer <key>` or `Basic base64(user:password)` (key as password, or as user with no password). */
 export function keyFromHeader(authorization: string | null | undefined): string | undefined {

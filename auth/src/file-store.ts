@@ -51,6 +51,11 @@ export function fileKeyStore(path: string): KeyStore {
     async listKeys() {
       return Object.values((await load()).keys);
     },
+    async removeKey(keyId) {
+      const content = await load();
+      if (!Object.hasOwn(content.keys, keyId)) return;
+      await save({ ...content, keys: without(content.keys, keyId) });
+    },
     async getProject(projectId) {
       const { projects } = await load();
       return Object.hasOwn(projects, projectId) ? projects[projectId] : undefined;
@@ -61,12 +66,25 @@ export function fileKeyStore(path: string): KeyStore {
       await save({ ...content, projects: { ...content.projects, [record.id]: record } });
       return true;
     },
+    async putProject(record) {
+      const content = await load();
+      await save({ ...content, projects: { ...content.projects, [record.id]: record } });
+    },
+    async removeProject(projectId) {
+      const content = await load();
+      if (!Object.hasOwn(content.projects, projectId)) return;
+      await save({ ...content, projects: without(content.projects, projectId) });
+    },
     async listProjects() {
       return Object.values((await load()).projects);
     },
     async close() {},
   };
 }
+
+/** `entries` less the one named `id`. */
+const without = <T>(entries: Record<string, T>, id: string): Record<string, T> =>
+  Object.fromEntries(Object.entries(entries).filter(([key]) => key !== id));
 
 function parseFile(text: string, path: string): FileContent {
   let raw: unknown;

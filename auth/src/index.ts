@@ -20,13 +20,26 @@ export {
   type CreateKeyOptions,
   type CreatedKey,
   createProject,
+  finishProjectDeletion,
   ManageError,
   openKeyStore,
   type ProjectKeys,
   provisionProject,
+  requestProjectDeletion,
   restoreProject,
   revokeKey,
+  setRetention,
 } from './manage.js';
+export {
+  createRetentionLookup,
+  DEFAULT_RETENTION_DAYS,
+  MAX_RETENTION_DAYS,
+  parseRetentionDays,
+  type Retention,
+  retentionDefault,
+  type RetentionLookupOptions,
+  retentionOf,
+} from './retention.js';
 export { fileKeyStore } from './file-store.js';
 export { redisKeyStore } from './redis-store.js';
 export {

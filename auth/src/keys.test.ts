@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { generateKey, hashSecret, parseKey, secretMatches } from './keys.js';
+import { generateKey, hashSecret, KEY_KINDS, parseKey, secretMatches } from './keys.js';
 
 describe('API keys', () => {
   it('generates keys that parse back to their kind, id and the secret behind the hash', () => {
-    for (const kind of ['ingest', 'read'] as const) {
+    const prefixes = { ingest: /^xri_/, read: /^xrr_/, admin: /^xra_/ };
+    for (const kind of KEY_KINDS) {
       const { key, keyId, hash } = generateKey(kind);
-      expect(key).toMatch(kind === 'ingest' ? /^xri_/ : /^xrr_/);
+      expect(key).toMatch(prefixes[kind]);
       const parsed = parseKey(key)!;
       expect(parsed).toMatchObject({ kind, keyId });
       expect(secretMatches(parsed.secret, hash)).toBe(true);
@@ -20,6 +21,7 @@ describe('API keys', () => {
 
   it('refuses malformed keys', () => {
     const { key } = generateKey('ingest');
+    expect(parseKey(key.replace('xri_', 'xra_'))?.kind).toBe('admin'); // the same id and secret, an admin prefix
     for (const bad of [
       '',
       'xri_',

@@ -1,16 +1,21 @@
 /**
- * API key format. A key is `xri_<keyId>_<secret>` (ingest) or `xrr_<keyId>_<secret>` (read):
- * the key id finds the stored record, the secret is checked against the record's SHA-256 hash in
+ * API key format. A key is `xri_<keyId>_<secret>` (ingest), `xrr_<keyId>_<secret>` (read) or
+ * `xra_<keyId>_<secret>` (admin): the key id finds the stored record, the secret is checked against the record's SHA-256 hash in
  * constant time. Only the hash is ever stored; the whole key is shown once, when it is created.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** What a key may do: send traces (`ingest`) or read them through the query API (`read`). */
-export type KeyKind = 'ingest' | 'read';
-export const KEY_KINDS: readonly KeyKind[] = ['ingest', 'read'];
+/**
+ * What a key may do: send traces (`ingest`), read them through the query API (`read`), or read and
+ * delete them through the query API (`admin`; an admin key cannot send traces).
+ */
+export type KeyKind = 'ingest' | 'read' | 'admin';
+export const KEY_KINDS: readonly KeyKind[] = ['ingest', 'read', 'admin'];
 
-const PREFIX: Record<KeyKind, string> = { ingest: 'xri', read: 'xrr' };
-const KEY_RE = /^xr([ir])_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+const PREFIX: Record<KeyKind, string> = { ingest: 'xri', read: 'xrr', admin: 'xra' };
+/** The kind named by the letter after `xr` in a key. */
+const KIND_OF_LETTER: Readonly<Record<string, KeyKind>> = { i: 'ingest', r: 'read', a: 'admin' };
+const KEY_RE = /^xr([ira])_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 /** Key ids: 12 lowercase hex characters. */
 export const KEY_ID_RE = /^[0-9a-f]{12}$/;
 
@@ -32,7 +37,7 @@ export function generateKey(kind: KeyKind): { key: string; keyId: string; hash: 
 export function parseKey(key: string): ParsedKey | undefined {
   const match = KEY_RE.exec(key);
   if (!match) return undefined;
-  return { kind: match[1] === 'i' ? 'ingest' : 'read', keyId: match[2]!, secret: match[3]! };
+  return { kind: KIND_OF_LETTER[match[1]!]!, keyId: match[2]!, secret: match[3]! };
 }
 
 /** The stored form of a key's secret: hex SHA-256 (secrets are 256 random bits, so no slow hash is needed). */

@@ -4,7 +4,8 @@ import { DEFAULT_REDIS_URL } from '@xray/core/service';
 import { fileKeyStore } from './file-store.js';
 import { generateKey, type KeyKind, parseKey, hashSecret } from './keys.js';
 import { redisKeyStore } from './redis-store.js';
-import { type KeyRecord, type KeyStore, parseStoreSetting, type RateLimits } from './store.js';
+import { parseRetentionDays, type Retention, retentionDefault, retentionOf } from './retention.js';
+import { type KeyRecord, type KeyStore, parseStoreSetting, type ProjectRecord, type RateLimits } from './store.js';
 
 /** A mistake by the person managing keys (unknown project, bad id); the message says what to do. */
 export class ManageError extends Error {
@@ -36,6 +37,8 @@ export async function createProject(store: KeyStore, projectId: string, name = p
     );
   }
   if (!(await store.addProject({ id: projectId, name, createdAt: new Date().toISOString() }))) {
+    const existing = await store.getProject(projectId);
+    if (existing?.deletingSince) throw beingDeleted(existing);
     throw new ManageError(`Project "${projectId}" already exists.`);
   }
 }
@@ -47,8 +50,9 @@ export async function createKey(
   kind: KeyKind,
   options: CreateKeyOptions = {}
 ): Promise<CreatedKey> {
-  if (!(await store.getProject(projectId)))
-    throw new ManageError(`No project "${projectId}"; create it first (xray create project ${projectId}).`);
+  const project = await store.getProject(projectId);
+  if (!project) throw new ManageError(`No project "${projectId}"; create it first (xray create project ${projectId}).`);
+  if (project.deletingSince) throw beingDeleted(project);
   const { key, keyId, hash } = generateKey(kind);
   const record: KeyRecord = {
     id: keyId,
@@ -63,7 +67,7 @@ export async function createKey(
   return { key, record };
 }
 
-/** Revokes a key by its id (the 12 hex characters after `xri_` / `xrr_`), or by the whole key. */
+/** Revokes a key by its id (the 12 hex characters after `xri_` / `xrr_` / `xra_`), or by the whole key. */
 export async function revokeKey(store: KeyStore, keyIdOrKey: string): Promise<KeyRecord> {
   const keyId = parseKey(keyIdOrKey)?.keyId ?? keyIdOrKey;
   const record = await store.getKey(keyId);
@@ -113,4 +117,78 @@ export async function restoreProject(store: KeyStore, keys: ProjectKeys): Promis
       createdAt: new Date().toISOString(),
     });
   }
+}
+
+/**
+ * Sets how many days a project's data is kept (a whole number from 1 to 3650); `defaultDays` is the
+ * deployment's default, for `before`. The janitor removes older data on its next pass.
+ */
+export async function setRetention(
+  store: KeyStore,
+  projectId: string,
+  days: number | string,
+  defaultDays: number = retentionDefault()
+): Promise<{ before: Retention; after: Retention }> {
+  let retentionDays: number;
+  try {
+    retentionDays = parseRetentionDays(days, 'A retention');
+  } catch (err) {
+    throw new ManageError((err as Error).message);
+  }
+  const project = await existingProject(store, projectId);
+  if (project.deletingSince) throw beingDeleted(project);
+  const updated = { ...project, retentionDays };
+  await store.putProject(updated);
+  return { before: retentionOf(project, defaultDays), after: retentionOf(updated, defaultDays) };
+}
+
+/**
+ * Asks for a project's deletion: revokes every key of the project (ingest keys first, so no new
+ * data arrives), then marks it `deletingSince` now (an earlier mark is kept: asking twice is
+ * harmless). The janitor then removes its data and calls {@link finishProjectDeletion}.
+ */
+export async function requestProjectDeletion(store: KeyStore, projectId: string): Promise<ProjectRecord> {
+  const project = await existingProject(store, projectId);
+  await revokeProjectKeys(store, projectId);
+  if (project.deletingSince) return project;
+  const marked = { ...project, deletingSince: new Date().toISOString() };
+  await store.putProject(marked);
+  // A key created between the first sweep and the mark (createKey refuses only after it) is revoked too.
+  await revokeProjectKeys(store, projectId);
+  return marked;
+}
+
+/**
+ * Removes every key record of a project being deleted, then the project record itself: the
+ * janitor's last step, once the project's data is gone. A second call does nothing. Refuses a
+ * project that was never asked to be deleted.
+ */
+export async function finishProjectDeletion(store: KeyStore, projectId: string): Promise<void> {
+  const project = await store.getProject(projectId);
+  if (project && !project.deletingSince)
+    throw new ManageError(
+      `Project "${projectId}" is not being deleted; ask for that first (xray delete project ${projectId} --confirm ${projectId}).`
+    );
+  for (const key of await store.listKeys()) if (key.projectId === projectId) await store.removeKey(key.id);
+  if (project) await store.removeProject(projectId);
+}
+
+async function existingProject(store: KeyStore, projectId: string): Promise<ProjectRecord> {
+  const project = await store.getProject(projectId);
+  if (!project) throw new ManageError(`No project "${projectId}"; \`xray list\` shows the projects.`);
+  return project;
+}
+
+/** Revokes the project's active keys, ingest keys first. */
+async function revokeProjectKeys(store: KeyStore, projectId: string): Promise<void> {
+  const active = (await store.listKeys()).filter((k) => k.projectId === projectId && !k.revokedAt);
+  active.sort((a, b) => Number(b.kind === 'ingest') - Number(a.kind === 'ingest'));
+  const revokedAt = new Date().toISOString();
+  for (const key of active) await store.putKey({ ...key, revokedAt });
+}
+
+function beingDeleted(project: ProjectRecord): ManageError {
+  return new ManageError(
+    `Project "${project.id}" is being deleted (asked at ${project.deletingSince}); its id is free again once the janitor has removed its data and it is gone from \`xray list\`.`
+  );
 }

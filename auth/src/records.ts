@@ -1,5 +1,6 @@
 /** Shape checks for records read back from a store (a hand-edited file or a stray Redis write must not crash a service). */
 import { KEY_ID_RE, KEY_KINDS } from './keys.js';
+import { MAX_RETENTION_DAYS } from './retention.js';
 import type { KeyRecord, ProjectRecord } from './store.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -16,6 +17,16 @@ export function isKeyRecord(v: unknown): v is KeyRecord {
   );
 }
 
+/** A whole number of days from 1 to {@link MAX_RETENTION_DAYS}. */
+const isRetentionDays = (v: unknown): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_RETENTION_DAYS;
+
 export function isProjectRecord(v: unknown): v is ProjectRecord {
-  return isObject(v) && typeof v.id === 'string' && typeof v.name === 'string';
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    typeof v.name === 'string' &&
+    (v.retentionDays === undefined || isRetentionDays(v.retentionDays)) &&
+    (v.deletingSince === undefined || typeof v.deletingSince === 'string')
+  );
 }

@@ -23,11 +23,20 @@ export function redisKeyStore(url: string, prefix: string): KeyStore {
     async listKeys() {
       return Object.values(await (await ready()).hgetall(keys)).flatMap((raw) => parse(raw, isKeyRecord) ?? []);
     },
+    async removeKey(keyId) {
+      await (await ready()).hdel(keys, keyId);
+    },
     async getProject(projectId) {
       return parse(await (await ready()).hget(projects, projectId), isProjectRecord);
     },
     async addProject(record) {
       return (await (await ready()).hsetnx(projects, record.id, JSON.stringify(record))) === 1;
+    },
+    async putProject(record) {
+      await (await ready()).hset(projects, record.id, JSON.stringify(record));
+    },
+    async removeProject(projectId) {
+      await (await ready()).hdel(projects, projectId);
     },
     async listProjects() {
       return Object.values(await (await ready()).hgetall(projects)).flatMap((raw) => parse(raw, isProjectRecord) ?? []);

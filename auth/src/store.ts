@@ -6,6 +6,13 @@ export interface ProjectRecord {
   id: string;
   name: string;
   createdAt: string;
+  /** How many days the project's data is kept (a whole number, 1 to 3650); absent: the deployment's default. */
+  retentionDays?: number;
+  /**
+   * ISO time `xray delete project` asked for the project's data to be removed: its keys are revoked,
+   * the janitor purges its data and then removes the project (and this record).
+   */
+  deletingSince?: string;
 }
 
 /** Per-key rate limits; unset fields fall back to the receiver's defaults. 0 means unlimited. */
@@ -34,8 +41,14 @@ export interface KeyStore {
   putKey(record: KeyRecord): Promise<void>;
   listKeys(): Promise<KeyRecord[]>;
   getProject(projectId: string): Promise<ProjectRecord | undefined>;
+  /** Removes a key record; nothing happens when there is none. */
+  removeKey(keyId: string): Promise<void>;
   /** Creates the project unless one with its id exists; false when it did. */
   addProject(record: ProjectRecord): Promise<boolean>;
+  /** Creates or replaces a project record. */
+  putProject(record: ProjectRecord): Promise<void>;
+  /** Removes a project record (not its keys); nothing happens when there is none. */
+  removeProject(projectId: string): Promise<void>;
   listProjects(): Promise<ProjectRecord[]>;
   /** Human-readable location, for messages (never holds a password). */
   readonly description: string;

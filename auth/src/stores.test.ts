@@ -1,30 +1,14 @@
 // Both stores against the real thing: a file in a temporary folder, and the Redis on 127.0.0.1:6379.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileKeyStore } from './file-store.js';
 import { createKey, createProject, ManageError, provisionProject, restoreProject, revokeKey } from './manage.js';
-import { redisKeyStore } from './redis-store.js';
-import type { KeyStore } from './store.js';
 import { parseStoreSetting } from './store.js';
+import { testStores } from './stores.fixture.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'xray-auth-test-'));
-const prefix = `test:auth:${randomBytes(4).toString('hex')}`;
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  const redis = new Redis('redis://127.0.0.1:6379');
-  await redis.del(`${prefix}:keys`, `${prefix}:projects`);
-  redis.disconnect();
-});
-
-const stores: [string, () => KeyStore][] = [
-  ['file', () => fileKeyStore(join(dir, `keys-${randomBytes(3).toString('hex')}.json`))],
-  ['redis', () => redisKeyStore('redis://127.0.0.1:6379', `${prefix}:${randomBytes(3).toString('hex')}`)],
-];
+const { dir, stores, cleanUp } = await testStores('auth-stores');
+afterAll(cleanUp);
 
 describe.each(stores)('%s key store', (_name, open) => {
   it('creates projects once, keys for existing projects only, and revokes keys', async () => {
@@ -53,6 +37,33 @@ describe.each(stores)('%s key store', (_name, open) => {
     expect(ids).toEqual((await first.listKeys()).map((k) => k.id).sort());
     await Promise.all([first.close(), empty.close()]);
   });
+
+  it('replaces and removes project records, and removes key records, leaving the rest alone', async () => {
+    const store = open();
+    await provisionProject(store, 'shop');
+    await createProject(store, 'other');
+    const shop = (await store.getProject('shop'))!;
+    await store.putProject({ ...shop, retentionDays: 7, deletingSince: '2026-01-02T03:04:05.000Z' });
+    expect(await store.getProject('shop')).toEqual({
+      ...shop,
+      retentionDays: 7,
+      deletingSince: '2026-01-02T03:04:05.000Z',
+    });
+    await store.putProject({ id: 'fresh', name: 'Fresh', createdAt: shop.createdAt });
+    expect((await store.listProjects()).map((p) => p.id).sort()).toEqual(['fresh', 'other', 'shop']);
+
+    const [ingest] = (await store.listKeys()).filter((k) => k.kind === 'ingest');
+    await store.removeKey(ingest!.id);
+    await store.removeKey(ingest!.id); // nothing left to remove: no error
+    expect(await store.getKey(ingest!.id)).toBeUndefined();
+    expect((await store.listKeys()).map((k) => k.kind)).toEqual(['read']);
+
+    await store.removeProject('shop');
+    await store.removeProject('shop');
+    expect(await store.getProject('shop')).toBeUndefined();
+    expect((await store.listProjects()).map((p) => p.id).sort()).toEqual(['fresh', 'other']);
+    await store.close();
+  });
 });
 
 describe('file key store', () => {
@@ -73,10 +84,16 @@ describe('file key store', () => {
     await writeFile(
       path,
       JSON.stringify({
-        projects: { p: { id: 'p', name: 'p' } },
-        keys: { abcdefabcdef: { id: 'abcdefabcdef', kind: 'admin' } },
+        projects: {
+          p: { id: 'p', name: 'p', retentionDays: 7 },
+          half: { id: 'half', name: 'half', retentionDays: 1.5 },
+          never: { id: 'never', name: 'never', retentionDays: 0 },
+          when: { id: 'when', name: 'when', deletingSince: 5 },
+        },
+        keys: { abcdefabcdef: { id: 'abcdefabcdef', kind: 'root' } },
       })
     );
+    expect((await fileKeyStore(path).listProjects()).map((p) => p.id)).toEqual(['p']);
     expect(await fileKeyStore(path).getKey('abcdefabcdef')).toBeUndefined();
     expect(await fileKeyStore(path).getKey('__proto__')).toBeUndefined();
     await writeFile(path, '{ not json');
