@@ -1,4 +1,4 @@
-/** The query API from the terminal: GET with the read key, errors turned into sentences. */
+/** The query API from the terminal: requests with the read (or admin) key, errors turned into sentences. */
 import { Readable } from 'node:stream';
 import type { ErrorResponse } from '@xray/core/api';
 
@@ -30,12 +30,31 @@ export interface ApiClient {
 export interface ApiOptions {
   url: string;
   key: string | undefined;
+  /** The kind of key the command needs, for the messages about a missing or refused key (default read). */
+  keyKind?: ApiKeyKind;
   /** Per request, ms (default 30,000). */
   timeoutMillis?: number;
 }
 
+/** Which key a command sends: a read key (the questions) or an admin key (`xray delete run`). */
+export type ApiKeyKind = 'read' | 'admin';
+
+/** What to say when the key is missing, and which flag or variable to check when it is refused. */
+const KEY_HELP: Record<ApiKeyKind, { missing: string; check: string }> = {
+  read: {
+    missing: 'no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).',
+    check: 'check --key / XRAY_READ_KEY',
+  },
+  admin: {
+    missing:
+      'no admin key: pass --key <admin key> or set XRAY_ADMIN_KEY (xray create key <project> --kind admin prints one).',
+    check: 'check --key / XRAY_ADMIN_KEY: deleting needs an admin key of the project',
+  },
+};
+
 export function apiClient(o: ApiOptions): ApiClient {
   const base = o.url.replace(/\/+$/, '');
+  const keyKind = o.keyKind ?? 'read';
   const timeoutMillis = o.timeoutMillis ?? 30_000;
   const send = async (
     method: string,
@@ -44,8 +63,7 @@ export function apiClient(o: ApiOptions): ApiClient {
     body: unknown,
     signal: AbortSignal
   ): Promise<Response> => {
-    if (!o.key)
-      throw new ApiError('no read key: pass --key <read key> or set XRAY_READ_KEY (xray create project prints one).');
+    if (!o.key) throw new ApiError(KEY_HELP[keyKind].missing);
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const url = `${base}${path}${params.size ? `?${params}` : ''}`;
@@ -67,7 +85,8 @@ export function apiClient(o: ApiOptions): ApiClient {
   };
   const refused = (res: Response, answer: unknown) => {
     const message = (answer as ErrorResponse | undefined)?.error?.message ?? `HTTP ${res.status}`;
-    return new ApiError(`${message}${res.status === 401 ? ' (check --key / XRAY_READ_KEY)' : ''}`);
+    const refusedKey = res.status === 401 || (res.status === 403 && keyKind === 'admin');
+    return new ApiError(`${message}${refusedKey ? ` (${KEY_HELP[keyKind].check})` : ''}`);
   };
   const call = async <T>(
     method: string,

@@ -1,4 +1,7 @@
-/** The debugging questions and the alert commands: which command a command line names, and its arguments. */
+/**
+ * The commands answered by the query API (the debugging questions, the alert commands, `delete run`):
+ * which command a command line names, its arguments, and which key it sends.
+ */
 import { readFile } from 'node:fs/promises';
 import {
   alertsCreateCommand,
@@ -7,20 +10,44 @@ import {
   alertsListCommand,
   alertsShowCommand,
 } from './alerts.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient, ApiKeyKind } from './api-client.js';
+import { deleteRunCommand } from './delete-run.js';
 import { type Output, UsageError } from './keys.js';
 import { text, type Values } from './options.js';
 import { payloadCommand, type PayloadOwner } from './payload.js';
 import { diffCommand, reasonsCommand, runsCommand, stepsCommand, whyCommand } from './questions.js';
 import type { Style } from './table.js';
 
-/** The commands answered by the query API (with a read key). */
+/** The commands answered by the query API with a read key (an admin key may read too). */
 export const QUESTIONS = new Set(['runs', 'steps', 'reasons', 'why', 'diff', 'payload', 'alerts']);
 
-/** Answers the question `positionals` asks (its first word is in {@link QUESTIONS}). */
+/** True when the query API answers the command `positionals` names (else the key store does). */
+export const asksTheApi = (positionals: readonly string[]): boolean =>
+  QUESTIONS.has(positionals[0]!) || (positionals[0] === 'delete' && positionals[1] === 'run');
+
+/**
+ * The key the command sends: `--key`, else from the environment: XRAY_READ_KEY (or XRAY_ADMIN_KEY)
+ * for a question, XRAY_ADMIN_KEY (or XRAY_READ_KEY, which the API refuses with a sentence) for `delete run`.
+ */
+export function apiKeyOf(
+  positionals: readonly string[],
+  key: string | undefined,
+  env: Readonly<Record<string, string | undefined>>
+): { key: string | undefined; keyKind: ApiKeyKind } {
+  if (positionals[0] === 'delete') return { key: key ?? env.XRAY_ADMIN_KEY ?? env.XRAY_READ_KEY, keyKind: 'admin' };
+  return { key: key ?? env.XRAY_READ_KEY ?? env.XRAY_ADMIN_KEY, keyKind: 'read' };
+}
+
+/** Answers the command `positionals` names (one {@link asksTheApi} is true of). */
 export async function ask(positionals: string[], values: Values, api: ApiClient, style: Style): Promise<Output> {
   const [command, ...args] = positionals;
   if (command === 'alerts') return alerts(args, values, api, style);
+  if (command === 'delete') {
+    const [, runId, ...extra] = args;
+    if (!runId) throw new UsageError('`xray delete run` needs a run id (xray runs shows them).');
+    if (extra.length) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+    return deleteRunCommand(api, runId, style);
+  }
   const take = (count: number, what: string) => {
     if (args.length < count) throw new UsageError(`\`xray ${command}\` needs ${what}.`);
     if (args.length > count) throw new UsageError(`Unexpected arguments: ${args.slice(count).join(' ')}.`);

@@ -2,23 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExitCodes, run } from './cli.js';
+import { ExitCodes } from './cli.js';
+import { xrayWith } from './cli.fixture.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'xray-cli-test-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Runs `xray …` against a key file of its own; returns the exit code and what it printed. */
-async function xray(store: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    env: { XRAY_AUTH_STORE: `file:${join(dir, store)}` },
-    colour: false,
-  });
-  return { code, out, err };
-}
+/** Runs `xray …` against a key file of its own. */
+const xray = (store: string, ...argv: string[]) => xrayWith({ XRAY_AUTH_STORE: `file:${join(dir, store)}` }, ...argv);
 
 describe('xray keys', () => {
   it('creates a project with two keys, lists them without secrets, revokes one', async () => {
@@ -44,8 +35,10 @@ describe('xray keys', () => {
     expect(extra.out).toMatch(/Created ingest key [0-9a-f]{12} for project acme:\n {2}xri_/);
 
     const listed = await xray('a.json', 'list');
-    expect(listed.out.split('\n')[0]).toMatch(/^PROJECT\s+KEY ID\s+KIND\s+NAME\s+CREATED \(UTC\)\s+STATUS\s+LIMITS$/);
-    expect(listed.out).toMatch(/acme\s+[0-9a-f]{12}\s+ingest\s+ci\s+.*active\s+500 spans\/s/);
+    expect(listed.out.split('\n')[0]).toMatch(
+      /^PROJECT\s+RETENTION\s+KEY ID\s+KIND\s+NAME\s+CREATED \(UTC\)\s+STATUS\s+LIMITS$/
+    );
+    expect(listed.out).toMatch(/acme\s+30 days \(default\)\s+[0-9a-f]{12}\s+ingest\s+ci\s+.*active\s+500 spans\/s/);
     for (const key of [ingestKey, readKey]) expect(listed.out).not.toContain(key.slice(17));
 
     const revoked = await xray('a.json', 'revoke', 'key', ingestKey);
@@ -61,9 +54,9 @@ describe('xray keys', () => {
 
   it('explains mistakes with exit code 2 for usage and 1 for failures', async () => {
     expect(await xray('b.json')).toMatchObject({ code: ExitCodes.USAGE, err: expect.stringContaining('Usage: xray') });
-    expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'admin')).toMatchObject({
+    expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'root')).toMatchObject({
       code: ExitCodes.USAGE,
-      err: expect.stringContaining('--kind must be ingest or read, not "admin"'),
+      err: expect.stringContaining('--kind must be ingest, read or admin, not "root"'),
     });
     expect(await xray('b.json', 'create', 'key', 'acme', '--kind', 'read', '--bytes-per-second', '-1')).toMatchObject({
       code: ExitCodes.USAGE,

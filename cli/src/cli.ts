@@ -1,7 +1,7 @@
 /** `xray`: reads the command line, runs the command, prints; main.ts only wires the process to {@link run}. */
 import { ManageError, openKeyStore } from '@xray/auth';
 import { ApiError, apiClient } from './api-client.js';
-import { ask, QUESTIONS } from './ask.js';
+import { apiKeyOf, ask, asksTheApi } from './ask.js';
 import { type Output, UsageError } from './keys.js';
 import { manage } from './manage.js';
 import { parseCommandLine } from './options.js';
@@ -43,10 +43,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return ExitCodes.USAGE;
   };
 
-  if (QUESTIONS.has(positionals[0]!)) {
+  if (asksTheApi(positionals)) {
     const api = apiClient({
       url: values.url ?? io.env.XRAY_QUERY_URL ?? 'http://127.0.0.1:8080',
-      key: values.key ?? io.env.XRAY_READ_KEY,
+      ...apiKeyOf(positionals, values.key, io.env),
     });
     const stop = io.progress ? spinner(io.err) : () => undefined;
     try {
@@ -73,7 +73,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return ExitCodes.USAGE;
   }
   try {
-    print(await manage(positionals, values, store, style));
+    print(await manage(positionals, values, store, style, io.env));
     return ExitCodes.OK;
   } catch (err) {
     if (err instanceof UsageError) return usage(err);

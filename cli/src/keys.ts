@@ -6,7 +6,9 @@ import {
   KEY_KINDS,
   type KeyRecord,
   type KeyStore,
+  type ProjectRecord,
   type RateLimits,
+  retentionOf,
   revokeKey,
 } from '@xray/auth';
 import { type Cell, renderTable, type Style } from './table.js';
@@ -51,7 +53,7 @@ export async function createKeyCommand(
   style: Style
 ): Promise<Output> {
   if (!KEY_KINDS.includes(kindText as KeyKind))
-    throw new UsageError(`--kind must be ingest or read${kindText ? `, not "${kindText}"` : ''}.`);
+    throw new UsageError(`--kind must be ingest, read or admin${kindText ? `, not "${kindText}"` : ''}.`);
   const created = await createKey(store, projectId, kindText as KeyKind, options);
   return {
     json: { key: created.key, ...publicRecord(created.record) },
@@ -71,12 +73,22 @@ export async function revokeKeyCommand(store: KeyStore, keyId: string, style: St
   };
 }
 
-export async function listCommand(store: KeyStore, projectFilter: string | undefined, style: Style): Promise<Output> {
+/** Projects with their retention (`defaultDays` where they have none of their own) and their keys. */
+export async function listCommand(
+  store: KeyStore,
+  projectFilter: string | undefined,
+  defaultDays: number,
+  style: Style
+): Promise<Output> {
   const projects = (await store.listProjects())
     .filter((p) => !projectFilter || p.id === projectFilter)
     .sort((a, b) => a.id.localeCompare(b.id));
   const keys = (await store.listKeys()).filter((k) => !projectFilter || k.projectId === projectFilter);
-  const json = projects.map((p) => ({ ...p, keys: keys.filter((k) => k.projectId === p.id).map(publicRecord) }));
+  const json = projects.map((p) => ({
+    ...p,
+    retention: retentionOf(p, defaultDays),
+    keys: keys.filter((k) => k.projectId === p.id).map(publicRecord),
+  }));
   if (projects.length === 0) {
     return {
       json,
@@ -88,17 +100,20 @@ export async function listCommand(store: KeyStore, projectFilter: string | undef
   const rows: Cell[][] = [];
   for (const project of projects) {
     const own = keys.filter((k) => k.projectId === project.id).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    if (own.length === 0) rows.push([project.id, { text: '(no keys)', paint: style.dim }, '', '', '', '', '']);
+    const retention = retentionCell(project, defaultDays, style);
+    if (own.length === 0)
+      rows.push([project.id, retention, { text: '(no keys)', paint: style.dim }, '', '', '', '', '']);
     for (const key of own) {
       const status: Cell = key.revokedAt
         ? { text: `revoked ${key.revokedAt.slice(0, 10)}`, paint: style.red }
         : { text: 'active', paint: style.green };
       rows.push([
         project.id,
+        retention,
         key.id,
         key.kind,
         key.name,
-        key.createdAt.slice(0, 19).replace('T', ' '),
+        utcTime(key.createdAt),
         status,
         limitsText(key.limits),
       ]);
@@ -106,8 +121,25 @@ export async function listCommand(store: KeyStore, projectFilter: string | undef
   }
   return {
     json,
-    text: renderTable(['PROJECT', 'KEY ID', 'KIND', 'NAME', 'CREATED (UTC)', 'STATUS', 'LIMITS'], rows, style),
+    text: renderTable(
+      ['PROJECT', 'RETENTION', 'KEY ID', 'KIND', 'NAME', 'CREATED (UTC)', 'STATUS', 'LIMITS'],
+      rows,
+      style
+    ),
   };
+}
+
+/** `2026-01-02 03:04:05` of an ISO time (UTC). */
+export const utcTime = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
+
+/** `1 day`, `7 days`. */
+export const daysText = (days: number): string => `${days} day${days === 1 ? '' : 's'}`;
+
+/** `30 days (default)`, `7 days`, or the deletion under way (the retention no longer matters then). */
+function retentionCell(project: ProjectRecord, defaultDays: number, style: Style): Cell {
+  if (project.deletingSince) return { text: `deleting since ${utcTime(project.deletingSince)} UTC`, paint: style.red };
+  const { days, source } = retentionOf(project, defaultDays);
+  return source === 'default' ? { text: `${daysText(days)} (default)`, paint: style.dim } : daysText(days);
 }
 
 /** A key record without its hash (nothing secret, but nobody's business). */

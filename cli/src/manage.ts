@@ -1,5 +1,8 @@
-/** The key-store commands: which one a command line names (`create project`, `create key`, `revoke key`, `list`), and its arguments. */
-import type { KeyStore, RateLimits } from '@xray/auth';
+/**
+ * The key-store commands: which one a command line names (`create project`, `create key`, `revoke key`,
+ * `list`, `set retention`, `delete project`), and its arguments.
+ */
+import { type KeyStore, type RateLimits, retentionDefault } from '@xray/auth';
 import {
   createKeyCommand,
   createProjectCommand,
@@ -9,10 +12,17 @@ import {
   UsageError,
 } from './keys.js';
 import type { Values } from './options.js';
+import { deleteProjectCommand, setRetentionCommand } from './projects.js';
 import type { Style } from './table.js';
 
-/** Runs the key-store command `positionals` names. */
-export function manage(positionals: string[], values: Values, store: KeyStore, style: Style): Promise<Output> {
+/** Runs the key-store command `positionals` names; `env` holds XRAY_RETENTION_DAYS, the deployment's default retention. */
+export function manage(
+  positionals: string[],
+  values: Values,
+  store: KeyStore,
+  style: Style,
+  env: Readonly<Record<string, string | undefined>> = {}
+): Promise<Output> {
   const [verb, noun, arg, ...extra] = positionals;
   const command = noun === undefined ? verb : `${verb} ${noun}`;
   const needs = (what: string) => {
@@ -36,9 +46,31 @@ export function manage(positionals: string[], values: Values, store: KeyStore, s
     case 'list':
       if (positionals.length > 1)
         throw new UsageError(`\`xray list\` takes no arguments; use --project <id> to pick one.`);
-      return listCommand(store, values.project, style);
+      return listCommand(store, values.project, defaultRetention(env), style);
+    case 'set retention': {
+      if (!arg || extra.length !== 1)
+        throw new UsageError(
+          '`xray set retention` needs a project id and a number of days, as in: xray set retention shop 7.'
+        );
+      return setRetentionCommand(store, arg, extra[0]!, defaultRetention(env), style);
+    }
+    case 'delete project':
+      return deleteProjectCommand(store, needs('a project id'), values.confirm, style);
     default:
+      if (verb === 'delete')
+        throw new UsageError(
+          `Unknown command "${positionals.join(' ')}"; use xray delete run <run id> or xray delete project <id> --confirm <id>.`
+        );
       throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
+  }
+}
+
+/** XRAY_RETENTION_DAYS, or 30 days; a bad value is a usage mistake. */
+function defaultRetention(env: Readonly<Record<string, string | undefined>>): number {
+  try {
+    return retentionDefault(env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }
 

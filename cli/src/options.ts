@@ -28,6 +28,7 @@ const OPTIONS = {
   outcome: { type: 'string' },
   rule: { type: 'string' },
   file: { type: 'string' },
+  confirm: { type: 'string' },
 } as const;
 
 /** The options and the words of a command line; throws a TypeError naming an unknown option. */
