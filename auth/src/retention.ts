@@ -3,12 +3,10 @@
  * (XRAY_RETENTION_DAYS, 30 days). The processor stamps every row it writes with its project's
  * retention through {@link createRetentionLookup}; the janitor removes what is older.
  */
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '@xray/core/model';
 import type { KeyStore, ProjectRecord } from './store.js';
 
-/** Days data is kept when neither the project nor XRAY_RETENTION_DAYS says otherwise. */
-export const DEFAULT_RETENTION_DAYS = 30;
-/** The longest retention a project may have (about ten years). */
-export const MAX_RETENTION_DAYS = 3650;
+export { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS };
 
 /** A project's retention, and whether it is the project's own or the deployment's default. */
 export interface Retention {

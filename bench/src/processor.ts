@@ -3,7 +3,7 @@ import { createClient } from '@clickhouse/client';
 import { DEFAULT_CONSUMER_GROUP, encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
 import { type XSpan } from '@xray/core/model';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { encodeBatch, loadMigrations, mapSpans, PAYLOAD_REF_FIELDS, Tables } from '@xray/core/storage';
+import { encodeBatch, mapSpans, migrate, ITEM_DECISION_COLUMNS, Tables } from '@xray/core/storage';
 import { encodeOtlpJson } from '@xray/core/testing';
 import * as C from '@xray/otel';
 import { Redis } from 'ioredis';
@@ -120,7 +120,7 @@ export async function bulkInsert(
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await admin.close();
   const ch = createClient({ url: clickhouseUrl, database });
-  for (const m of loadMigrations()) await ch.command({ query: m.sql });
+  await migrate(ch);
   const batch = await encodeBatch(
     mapSpans(
       `${messages[0]!.projectId}-bulk`,
@@ -139,14 +139,14 @@ export async function bulkInsert(
   };
   await Promise.all(Array.from({ length: 8 }, put));
   await ch.insert({ table: Tables.STEPS, values: batch.steps, format: 'JSONEachRow' });
-  // As the processor writes them: side by side, item_decisions without the payload reference.
+  // As the processor writes them: side by side, item_decisions with its own columns only.
   await Promise.all([
     ch.insert({ table: Tables.DECISIONS, values: batch.decisions, format: 'JSONEachRow' }),
     ch.insert({
       table: Tables.ITEM_DECISIONS,
       values: batch.decisions,
       format: 'JSONEachRow',
-      columns: { except: [...PAYLOAD_REF_FIELDS] },
+      columns: [...ITEM_DECISION_COLUMNS],
       clickhouse_settings: { input_format_skip_unknown_fields: 1 },
     }),
   ]);

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { DEFAULT_RETENTION_DAYS } from '@xray/core/model';
 import {
   type ClusterTarget,
   createDatabaseStatement,
-  loadMigrations,
-  PAYLOAD_REF_FIELDS,
-  SCHEMA_MIGRATIONS_DDL,
-  SCHEMA_MIGRATIONS_TABLE,
-  schemaStatements,
+  migrate,
+  type MigrateOptions,
+  ITEM_DECISION_COLUMNS,
+  RETENTION_COLUMN,
   type StorageSettings,
   Tables,
   type WriteBatch,
@@ -22,8 +22,12 @@ export class ClickHouseWriter {
   /** Set when the schema lives on a cluster: replicated `<t>_local` tables under Distributed `<t>` ones. */
   readonly #cluster: ClusterTarget | undefined;
 
-  constructor(options: ClickHouseOptions) {
+  /** The retention of a project's rows, in days (default: {@link DEFAULT_RETENTION_DAYS} for every project). */
+  readonly #retention: (projectId: string) => Promise<number>;
+
+  constructor(options: ClickHouseOptions, retention?: (projectId: string) => Promise<number>) {
     this.#options = options;
+    this.#retention = retention ?? (() => Promise.resolve(DEFAULT_RETENTION_DAYS));
     this.#cluster = options.cluster ? { cluster: options.cluster, database: options.database } : undefined;
     this.#client = createClient({
       url: options.url,
@@ -41,11 +45,11 @@ export class ClickHouseWriter {
   }
 
   /**
-   * Creates the database and applies the numbered migrations not applied yet. Safe to run
-   * concurrently. With a cluster, every statement runs ON CLUSTER (on every host, through Keeper),
-   * in its cluster form from core/src/storage/cluster.ts; the tables keep their names for the app.
+   * Creates the database and applies the numbered migrations not applied yet (core/src/storage/migrate.ts). With a
+   * cluster, every statement runs ON CLUSTER (on every host, through Keeper), in its cluster form
+   * from core/src/storage/cluster.ts; the tables keep their names for the app.
    */
-  async migrate(): Promise<number[]> {
+  async migrate(options: Omit<MigrateOptions, 'cluster'> = {}): Promise<number[]> {
     const admin = createClient({
       url: this.#options.url,
       username: this.#options.username,
@@ -56,26 +60,7 @@ export class ClickHouseWriter {
     } finally {
       await admin.close();
     }
-    for (const query of schemaStatements(SCHEMA_MIGRATIONS_DDL, this.#cluster)) await this.#client.command({ query });
-    const result = await this.#client.query({
-      query: `SELECT version FROM ${SCHEMA_MIGRATIONS_TABLE} FINAL`,
-      format: 'JSONEachRow',
-    });
-    const applied = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
-    const done: number[] = [];
-    for (const migration of loadMigrations()) {
-      if (applied.has(migration.version)) continue;
-      for (const query of schemaStatements(migration.sql, this.#cluster)) await this.#client.command({ query });
-      await this.#client.insert({
-        table: SCHEMA_MIGRATIONS_TABLE,
-        values: [{ version: migration.version, name: migration.name }],
-        format: 'JSONEachRow',
-        // Through a Distributed table: written to its shard before this returns, so the next read sees it.
-        ...(this.#cluster ? { clickhouse_settings: { insert_distributed_sync: 1 } } : {}),
-      });
-      done.push(migration.version);
-    }
-    return done;
+    return migrate(this.#client, { ...options, cluster: this.#cluster });
   }
 
   /**
@@ -93,18 +78,29 @@ export class ClickHouseWriter {
    * one server we talked to (where a crash would lose acknowledged data).
    */
   async write(batch: WriteBatch): Promise<void> {
-    await this.#insert([Tables.RUNS], batch.runs);
-    await this.#insert([Tables.STEPS], batch.steps);
+    // Every row carries its project's retention (core/src/storage/retention.ts).
+    const projects = new Set<string>();
+    for (const rows of [batch.runs, batch.steps, batch.decisions]) for (const row of rows) projects.add(row.project_id);
+    const days = new Map<string, number>();
+    for (const project of projects) days.set(project, await this.#retention(project));
+    await this.#insert([Tables.RUNS], batch.runs, days);
+    await this.#insert([Tables.STEPS], batch.steps, days);
     // The same decision rows, by step (decision_events) and by item (item_decisions).
-    await this.#insert([Tables.DECISIONS, Tables.ITEM_DECISIONS], batch.decisions);
+    await this.#insert([Tables.DECISIONS, Tables.ITEM_DECISIONS], batch.decisions, days);
   }
 
   /** Inserts the rows into each table; serialised once, with a token per table from the rows' bytes. */
-  async #insert(tables: readonly string[], rows: readonly object[]): Promise<void> {
+  async #insert(
+    tables: readonly string[],
+    rows: readonly { project_id: string }[],
+    retention: ReadonlyMap<string, number>
+  ): Promise<void> {
     if (rows.length === 0) return;
     const hash = createHash('sha256');
     const lines = rows.map((row) => {
-      const line = JSON.stringify(row);
+      // The row's JSON with one more field (cheaper than copying each row into a new object).
+      const json = JSON.stringify(row);
+      const line = `${json.slice(0, -1)},"${RETENTION_COLUMN}":${retention.get(row.project_id)}}`;
       hash.update(line);
       return line;
     });
@@ -119,10 +115,10 @@ export class ClickHouseWriter {
           clickhouse_settings: {
             insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
             ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
-            // Sent the same rows, item_decisions takes every column but the payload reference.
+            // Sent the same rows, item_decisions takes only its own columns.
             ...(table === Tables.ITEM_DECISIONS ? { input_format_skip_unknown_fields: 1 } : {}),
           },
-          ...(table === Tables.ITEM_DECISIONS ? { columns: { except: [...PAYLOAD_REF_FIELDS] } } : {}),
+          ...(table === Tables.ITEM_DECISIONS ? { columns: [...ITEM_DECISION_COLUMNS] as [string, ...string[]] } : {}),
         })
       )
     );

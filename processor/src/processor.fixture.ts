@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import * as C from '@xray/otel';
 import { deadLetterStream, encodeQueueEntry, QUEUE_MESSAGE_VERSION, type QueueMessage } from '@xray/core/ingest';
-import { type XSpan } from '@xray/core/model';
+import { MAX_RETENTION_DAYS, type XSpan } from '@xray/core/model';
 import { loadMigrations } from '@xray/core/storage';
 import { encodeOtlpJson } from '@xray/core/testing';
 import { Redis } from 'ioredis';
@@ -38,7 +38,10 @@ export function useProcessorStorage(): void {
   beforeAll(async () => {
     redis = new Redis(inject('redisUrl'));
     ch = createClient({ url: inject('clickhouseUrl'), database });
-    writer = new ClickHouseWriter({ url: inject('clickhouseUrl'), database, username: 'default', password: '' });
+    // Rows at the fixed time T are kept whatever the date the tests run on.
+    writer = new ClickHouseWriter({ url: inject('clickhouseUrl'), database, username: 'default', password: '' }, () =>
+      Promise.resolve(MAX_RETENTION_DAYS)
+    );
     payloads = new PayloadWriter(s3Settings);
     expect(await writer.migrate()).toEqual(loadMigrations().map((m) => m.version));
     await new GroupConsumer(redis, { stream, group: 'g', consumer: 'c1' }).ensureGroup();

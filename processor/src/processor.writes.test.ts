@@ -1,5 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { byteRange, recordInRange, s3ClientConfig } from '@xray/core/storage';
+import { MAX_RETENTION_DAYS } from '@xray/core/model';
+import { byteRange, ITEM_DECISION_COLUMNS, recordInRange, s3ClientConfig } from '@xray/core/storage';
 import { describe, expect, it } from 'vitest';
 import { type BatchSink } from './processor.js';
 import {
@@ -55,7 +56,7 @@ describe('processor', () => {
     s3.destroy();
   });
 
-  it('writes the decisions sorted by item too, without the payload reference nobody reads there', async () => {
+  it('writes the decisions sorted by item too, as an index: ids, outcome and reason code only', async () => {
     await enqueue(message('proj-items', [runSpan, stepSpan, chunkSpan]));
     await drain(newProcessor());
     const q = async <T>(query: string) => await (await ch.query({ query, format: 'JSONEachRow' })).json<T>();
@@ -66,10 +67,11 @@ describe('processor', () => {
     const [one] = await q<Record<string, unknown>>(
       `SELECT * FROM item_decisions FINAL WHERE project_id = 'proj-items' AND item_id = 'item-250'`
     );
-    expect(one).toMatchObject({ run_id: RUN, step_id: STEP, seq: 250, outcome: 'eliminated', reason: 'because 250' });
-    // Left at their defaults (they cost nothing on disk); decision_events has the reference.
-    expect(one).toMatchObject({ payload_key: '', payload_length: 0 });
-    expect(Number(one!.payload_offset)).toBe(0);
+    expect(one).toMatchObject({ run_id: RUN, step_id: STEP, seq: 250, outcome: 'eliminated' });
+    // The reason text, score and payload reference are read from decision_events by (step_id, seq).
+    expect(Object.keys(one!).sort()).toEqual([...ITEM_DECISION_COLUMNS].sort());
+    // Stamped with the project's retention (the fixture's lookup keeps everything).
+    expect(one!.retention_days).toBe(MAX_RETENTION_DAYS);
   });
 
   it('processing the same entry twice changes nothing visible', async () => {

@@ -9,3 +9,4 @@ export {
   nanosToIso,
   nanosToMillis,
 } from './time.js';
+export { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from './retention.js';

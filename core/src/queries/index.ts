@@ -22,6 +22,7 @@ export {
   type ReasonFilter,
 } from './decisions.js';
 export {
+  decisionReasonsQuery,
   itemAcrossRunsQuery,
   itemInRunQuery,
   runDiffItemsQuery,

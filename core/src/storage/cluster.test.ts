@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterStatements, createDatabaseStatement, schemaStatements, SHARDING_KEYS } from './cluster.js';
 import { parseCreateTable } from './ddl-parse.js';
 import { loadMigrations, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import { movePlan } from './moves.js';
 import { readStorageSettings } from './settings.js';
 
 // Static checks of the generated cluster DDL: no ClickHouse cluster (shards, replicas, Keeper)
@@ -19,6 +20,7 @@ const expectedKeys: Record<string, { key: string; column: string }> = {
   decision_events: { key: 'cityHash64(step_id)', column: 'step_id' },
   item_decisions: { key: 'cityHash64(item_id)', column: 'item_id' },
   schema_migrations: { key: 'cityHash64(version)', column: 'version' },
+  deletions: { key: 'cityHash64(run_id)', column: 'run_id' },
 };
 
 const DISTRIBUTED =
@@ -76,18 +78,26 @@ describe('cluster DDL for every migration in core/migrations', () => {
   const migrations = loadMigrations();
 
   it('covers the migrations we have', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(migrations.filter((m) => m.move).map((m) => m.move)).toEqual([
+      'runs',
+      'steps',
+      'decision_events',
+      'item_decisions',
+    ]);
   });
 
-  for (const migration of migrations) {
+  for (const migration of migrations.filter((m) => m.move === undefined)) {
     it(`${String(migration.version).padStart(3, '0')}_${migration.name}`, () => {
-      const statements = clusterStatements(migration.sql, target);
+      expect(migration.statements).toHaveLength(1);
+      const sql = migration.statements[0]!;
+      const statements = clusterStatements(sql, target);
       for (const s of statements) expect(s).toContain('ON CLUSTER xray_cluster');
-      if (/^\s*CREATE TABLE/im.test(migration.sql.replace(/--.*$/gm, ''))) {
-        checkCreate(migration.name, migration.sql);
+      if (/^\s*CREATE TABLE/im.test(sql)) {
+        checkCreate(migration.name, sql);
       } else {
         // ALTER: the same actions, on the replicated table first, then on the Distributed one.
-        const single = /ALTER TABLE (\w+)\s+([\s\S]+)$/.exec(migration.sql.replace(/--.*$/gm, '').trim());
+        const single = /ALTER TABLE (\w+)\s+([\s\S]+)$/.exec(sql.trim());
         expect(single, 'a migration is a CREATE TABLE or an ALTER TABLE').not.toBeNull();
         const [, table, actions] = single!;
         expect(statements).toHaveLength(2);
@@ -100,9 +110,45 @@ describe('cluster DDL for every migration in core/migrations', () => {
     });
   }
 
+  for (const migration of migrations.filter((m) => m.move !== undefined)) {
+    it(`${String(migration.version).padStart(3, '0')}_${migration.name} (a move)`, () => {
+      const table = migration.move!;
+      const plan = movePlan(migration, target);
+      expect(plan.checkTable).toBe(`${table}_local`);
+      // A partial copy of an interrupted run is dropped, then the new shape is created, sharded as the table.
+      expect(plan.prepare.slice(0, 2)).toEqual([
+        `DROP TABLE IF EXISTS ${table}_next ON CLUSTER xray_cluster SYNC`,
+        `DROP TABLE IF EXISTS ${table}_next_local ON CLUSTER xray_cluster SYNC`,
+      ]);
+      const local = parseCreateTable(plan.prepare[2]!);
+      expect(local.table).toBe(`${table}_next_local`);
+      // Its own Keeper path: after the swap it lives on as <table>_local.
+      expect(local.engineArgs).toBe(
+        `'/clickhouse/tables/{shard}/xray/${table}_local_m${migration.version}', '{replica}'`
+      );
+      expect(plan.prepare[3]).toContain(
+        `ENGINE = Distributed(xray_cluster, xray, ${table}_next_local, ${SHARDING_KEYS[table]})`
+      );
+      expect(plan.swap).toEqual([`EXCHANGE TABLES ${table}_local AND ${table}_next_local ON CLUSTER xray_cluster`]);
+      // The Distributed table is made again over the swapped table, and the old data dropped.
+      expect(plan.finish[0]).toBe(`DROP TABLE IF EXISTS ${table} ON CLUSTER xray_cluster SYNC`);
+      expect(plan.finish[1]).toContain(
+        `ENGINE = Distributed(xray_cluster, xray, ${table}_local, ${SHARDING_KEYS[table]})`
+      );
+      expect(plan.finish.slice(2)).toEqual(plan.prepare.slice(0, 2));
+      // The single-node plan: the same copy, one EXCHANGE, no Distributed tables.
+      const single = movePlan(migration);
+      expect(single.swap).toEqual([`EXCHANGE TABLES ${table} AND ${table}_next`]);
+      expect(single.copy).toBe(plan.copy);
+      expect(single.columns).toContain('retention_days');
+    });
+  }
+
   it('creates each table of the data model, sharded by the documented key', () => {
-    const created = migrations.filter((m) => /CREATE TABLE/.test(m.sql)).map((m) => parseCreateTable(m.sql).table);
-    expect(created.sort()).toEqual(['decision_events', 'item_decisions', 'runs', 'steps']);
+    const created = migrations
+      .filter((m) => m.move === undefined && /^CREATE TABLE/.test(m.statements[0]!))
+      .map((m) => parseCreateTable(m.statements[0]!).table);
+    expect(created.sort()).toEqual(['decision_events', 'deletions', 'item_decisions', 'runs', 'steps']);
     for (const t of created) expect(SHARDING_KEYS[t]).toBe(expectedKeys[t]!.key);
   });
 
@@ -112,10 +158,10 @@ describe('cluster DDL for every migration in core/migrations', () => {
   });
 
   it('uses the configured cluster and database names', () => {
-    const [local, dist] = clusterStatements(migrations[0]!.sql, { cluster: 'analytics', database: 'xray_prod' }) as [
-      string,
-      string,
-    ];
+    const [local, dist] = clusterStatements(migrations[0]!.statements[0]!, {
+      cluster: 'analytics',
+      database: 'xray_prod',
+    }) as [string, string];
     expect(local).toContain('runs_local ON CLUSTER analytics');
     expect(local).toContain(
       "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/xray_prod/runs_local', '{replica}')"
@@ -126,7 +172,7 @@ describe('cluster DDL for every migration in core/migrations', () => {
 
 describe('the single-node path', () => {
   it('runs each migration as written when no cluster is set', () => {
-    for (const m of loadMigrations()) expect(schemaStatements(m.sql)).toEqual([m.sql]);
+    for (const m of loadMigrations()) for (const sql of m.statements) expect(schemaStatements(sql)).toEqual([sql]);
     expect(schemaStatements(SCHEMA_MIGRATIONS_DDL)).toEqual([SCHEMA_MIGRATIONS_DDL]);
   });
 
@@ -139,7 +185,7 @@ describe('the single-node path', () => {
 });
 
 describe('what the cluster form refuses', () => {
-  const runs = loadMigrations()[0]!.sql;
+  const runs = loadMigrations()[0]!.statements[0]!;
 
   it.each(['', 'my-cluster', 'a b', 'c; DROP TABLE runs', '1st', "c'"])('cluster name %j', (cluster) => {
     expect(() => clusterStatements(runs, { cluster, database: 'xray' })).toThrow(

@@ -34,6 +34,7 @@ export interface ClusterTarget {
  *   (possibly thousands) stay together for the "decisions of a step" read, while a run with many
  *   steps spreads its decisions, the bulk of the data, over the shards.
  * - schema_migrations by `version`: the processor's bookkeeping, one row per applied migration.
+ * - deletions (tombstones of deleted runs) by `run_id`, their identity.
  * A table missing here cannot get a cluster form: add it, with its reason.
  */
 export const SHARDING_KEYS: Readonly<Record<string, string>> = {
@@ -42,6 +43,7 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   decision_events: 'cityHash64(step_id)',
   item_decisions: 'cityHash64(item_id)',
   schema_migrations: 'cityHash64(version)',
+  deletions: 'cityHash64(run_id)',
 };
 
 /** Suffix of the replicated table under each Distributed table. */
@@ -69,18 +71,24 @@ export function schemaStatements(sql: string, target?: ClusterTarget): string[] 
 }
 
 /** The cluster form of one single-node DDL statement (see the module comment), in the order to run them. */
-export function clusterStatements(sql: string, target: ClusterTarget): string[] {
+export function clusterStatements(sql: string, target: ClusterTarget, options: ClusterOptions = {}): string[] {
   const cluster = assertIdentifier(target.cluster, 'ClickHouse cluster name');
   const database = assertIdentifier(target.database, 'ClickHouse database name');
   const statement = stripComments(sql).trim().replace(/;\s*$/, '').trim();
-  if (/^CREATE\s+TABLE\b/i.test(statement)) return createTable(statement, cluster, database);
+  if (/^CREATE\s+TABLE\b/i.test(statement)) return createTable(statement, cluster, database, options);
   if (/^ALTER\s+TABLE\b/i.test(statement)) return alterTable(statement, cluster);
   throw new Error(
     `cluster DDL: unsupported statement (only CREATE TABLE IF NOT EXISTS and ALTER TABLE ... COLUMN are known): ${preview(statement)}`
   );
 }
 
-function createTable(statement: string, cluster: string, database: string): string[] {
+/** How one statement's cluster form differs from the default. */
+export interface ClusterOptions {
+  /** The replicated table's Keeper path under `/clickhouse/tables/{shard}/<db>/` (default: its name). */
+  replicaPath?: string;
+}
+
+function createTable(statement: string, cluster: string, database: string, options: ClusterOptions): string[] {
   const t = parseCreateTable(statement);
   if (!/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/i.test(statement)) {
     throw new Error(`cluster DDL: ${t.table} already names a cluster; give the single-node form`);
@@ -89,14 +97,15 @@ function createTable(statement: string, cluster: string, database: string): stri
     throw new Error(
       `cluster DDL: engine ${t.engine} of ${t.table} has no replicated form here (expected a *MergeTree)`
     );
-  const shardingKey = SHARDING_KEYS[t.table];
+  // A move's `<t>_next` table is sharded as `<t>`, which it becomes.
+  const shardingKey = SHARDING_KEYS[t.table] ?? SHARDING_KEYS[t.table.replace(/_next$/, '')];
   if (shardingKey === undefined)
     throw new Error(
       `cluster DDL: no sharding key for table ${t.table}; add one to SHARDING_KEYS in core/src/storage/cluster.ts`
     );
   const local = t.table + LOCAL_SUFFIX;
   const replicationArgs = [
-    `'/clickhouse/tables/{shard}/${database}/${local}'`,
+    `'/clickhouse/tables/{shard}/${database}/${assertIdentifier(options.replicaPath ?? local, 'Keeper path')}'`,
     `'{replica}'`,
     ...(t.engineArgs ? [t.engineArgs] : []),
   ];

@@ -4,6 +4,7 @@
  * storage settings every service reads the same way.
  */
 export {
+  ITEM_DECISION_COLUMNS,
   PAYLOAD_REF_FIELDS,
   Tables,
   eliminationRatio,
@@ -33,12 +34,31 @@ export {
 export { FRAME_BYTES, FRAME_RECORDS, type PayloadObject } from './payloads/frames.js';
 export { blobObject } from './payloads/blob.js';
 export { recordInRange, recordInRangeSync, type RecordIdentity } from './payloads/records.js';
-export { SCHEMA_MIGRATIONS_DDL, SCHEMA_MIGRATIONS_TABLE, loadMigrations, type Migration } from './migrations.js';
+export {
+  SCHEMA_MIGRATIONS_DDL,
+  SCHEMA_MIGRATIONS_TABLE,
+  loadMigrations,
+  nextTable,
+  parseMigration,
+  type Migration,
+} from './migrations.js';
+export { columnNames, movePlan, type MovePlan } from './moves.js';
+export {
+  RETAINED_TABLES,
+  RETENTION_COLUMN,
+  dayExpired,
+  dayExpiresAt,
+  lastExpiredDay,
+  parsePartition,
+  type RetentionPartition,
+} from './retention.js';
+export { migrate, type MigrateOptions, type MigrationClient } from './migrate.js';
 export {
   LOCAL_SUFFIX,
   SHARDING_KEYS,
   assertIdentifier,
   clusterStatements,
+  type ClusterOptions,
   createDatabaseStatement,
   schemaStatements,
   type ClusterTarget,

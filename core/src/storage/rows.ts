@@ -10,7 +10,7 @@ export interface PayloadRef {
   payload_length: number;
 }
 
-/** The fields of a {@link PayloadRef}, which item_decisions leaves empty (see ITEM_DECISIONS). */
+/** The fields of a {@link PayloadRef}. */
 export const PAYLOAD_REF_FIELDS = [
   'payload_key',
   'payload_offset',
@@ -73,16 +73,34 @@ export interface DecisionRow extends PayloadRef {
 }
 
 /**
+ * The columns of item_decisions, an index of decisions by item (migration 011): the processor
+ * writes each decision row to decision_events whole and to item_decisions with these columns only.
+ */
+export const ITEM_DECISION_COLUMNS = [
+  'project_id',
+  'item_id',
+  'run_id',
+  'step_id',
+  'seq',
+  'outcome',
+  'reason_code',
+  'timestamp',
+  'retention_days',
+] as const;
+
+/**
  * The ClickHouse table each row type goes to. Decision rows go to both DECISIONS and
- * ITEM_DECISIONS; the item table is written without the payload reference (its columns keep their
- * empty defaults): the item questions never read it, a payload is found through DECISIONS by step
- * and seq, and sorted by item the reference was about half the table's bytes.
+ * ITEM_DECISIONS (only {@link ITEM_DECISION_COLUMNS}): sorted by item, every column costs bytes that
+ * do not compress, so the reason text, score and payload reference are read from DECISIONS by step
+ * and seq when an answer needs them.
  */
 export const Tables = {
   RUNS: 'runs',
   STEPS: 'steps',
   DECISIONS: 'decision_events',
   ITEM_DECISIONS: 'item_decisions',
+  /** Runs deleted on request (tombstones): what the query API answers 410 Gone for. */
+  DELETIONS: 'deletions',
 } as const;
 
 /** Share of `input` that did not make it to `output`, in [0, 1]; 0 when nothing came in. */

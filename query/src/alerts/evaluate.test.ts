@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { loadMigrations } from '@xray/core/storage';
+import { MAX_RETENTION_DAYS } from '@xray/core/model';
+import { migrate } from '@xray/core/storage';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { clickhouseRows, type RowReader } from '../store.js';
 import { evaluateRule } from './evaluate.js';
@@ -9,6 +10,8 @@ import type { AlertRule } from '@xray/core/api';
 // Rule values computed by the real ClickHouse, over rows written with chosen times.
 const database = `t_alerts_${randomBytes(4).toString('hex')}`;
 const now = Date.parse('2026-11-20T12:00:00Z');
+// Rows at fixed times are kept whatever the date the tests run on.
+const KEEP = MAX_RETENTION_DAYS;
 const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString().replace('T', ' ').replace('Z', '');
 let ch: ClickHouseClient;
 let rows: RowReader;
@@ -58,6 +61,7 @@ function decisions(
     reason: code === 'missing' ? 'Missing keywords' : 'Fine',
     reason_code: code,
     timestamp: at(secondsAgo),
+    retention_days: KEEP,
   }));
 }
 
@@ -66,7 +70,7 @@ beforeAll(async () => {
   await ch.command({ query: `CREATE DATABASE ${database}` });
   await ch.close();
   ch = createClient({ url: inject('clickhouseUrl'), database });
-  for (const m of loadMigrations()) await ch.command({ query: m.sql });
+  await migrate(ch);
   rows = clickhouseRows(ch);
   const run = (run_id: string, pipeline: string, started: number, ended: number, project_id = 'p') => ({
     project_id,
@@ -75,9 +79,11 @@ beforeAll(async () => {
     status: 'ok',
     started_at: at(started),
     ended_at: at(ended),
+    retention_days: KEEP,
   });
   const step = (run_id: string, step_id: string, started: number, input_count: number, eliminated_count: number) => ({
     project_id: 'p',
+    retention_days: KEEP,
     run_id,
     step_id,
     name: 'filter',

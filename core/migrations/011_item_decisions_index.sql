@@ -1,0 +1,28 @@
+-- xray:move item_decisions
+-- The decisions sorted by item become an index: which decisions of which runs and steps concern
+-- an item, and how each ended. The rest of a decision (reason text, score, payload) is read from
+-- decision_events by (step_id, seq) when an answer needs it. Sorted by item, the run and step ids
+-- are random and cannot compress, so every other column costs as little as measurement allowed.
+-- Built from decision_events, which also fills it for decisions stored before the item table
+-- existed (migration 006 did not copy them).
+CREATE TABLE IF NOT EXISTS item_decisions_next
+(
+    project_id     LowCardinality(String),
+    item_id        String CODEC(ZSTD(1)),
+    run_id         String CODEC(ZSTD(1)),
+    step_id        String CODEC(ZSTD(1)),
+    seq            UInt32 CODEC(ZSTD(1)),
+    outcome        Enum8('kept' = 1, 'eliminated' = 2, 'scored' = 3) CODEC(ZSTD(1)),
+    reason_code    LowCardinality(String),
+    timestamp      DateTime64(9, 'UTC') CODEC(ZSTD(1)),
+    retention_days UInt16 DEFAULT 30
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY (retention_days, toYYYYMMDD(timestamp))
+ORDER BY (project_id, item_id, run_id, step_id, seq)
+TTL toDate(timestamp) + toIntervalDay(retention_days + 1)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+INSERT INTO item_decisions_next
+SELECT project_id, item_id, run_id, step_id, seq, outcome, reason_code, timestamp, retention_days
+FROM decision_events FINAL
