@@ -115,6 +115,9 @@ export class ClickHouseWriter {
           clickhouse_settings: {
             insert_deduplication_token: createHash('sha256').update(`${table}\n${digest}`).digest('hex'),
             ...(this.#cluster ? { insert_distributed_sync: 1 } : {}),
+            // Tables have a partition per retention and day: a batch replaying old spans may span
+            // more than the default 100 (ClickHouse then logs a warning instead of refusing it).
+            throw_on_max_partitions_per_insert_block: 0,
             // Sent the same rows, item_decisions takes only its own columns.
             ...(table === Tables.ITEM_DECISIONS ? { input_format_skip_unknown_fields: 1 } : {}),
           },

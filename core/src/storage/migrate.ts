@@ -98,8 +98,9 @@ async function move(
   const swapped = live.length === plan.columns.length && live.every((name, i) => name === plan.columns[i]);
   if (!swapped) {
     for (const query of plan.prepare) await run(query);
-    // A copy of every row: no time limit, and rows stream through (no full result in memory).
-    await run(plan.copy, { ...sync, max_execution_time: 0 });
+    // A copy of every row: no time limit, rows stream through (no full result in memory), and a
+    // block may span many days (one partition per retention and day).
+    await run(plan.copy, { ...sync, max_execution_time: 0, throw_on_max_partitions_per_insert_block: 0 });
     for (const query of plan.swap) await run(query);
   }
   for (const query of plan.finish) await run(query);
