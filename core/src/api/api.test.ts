@@ -1,6 +1,15 @@
 import { TRUNCATED_KEY } from '@xray/otel';
 import { describe, expect, it } from 'vitest';
-import { jsonBytes, TRUNCATED_PAYLOAD_MESSAGE, TRUNCATION_REASON_MESSAGES, utf8Head, valueInfo } from './payloads.js';
+import { deletedRunMessage, expiredPayloadsMessage, RunDeletion } from './deletions.js';
+import {
+  jsonBytes,
+  PayloadInfo,
+  TRUNCATED_PAYLOAD_MESSAGE,
+  TRUNCATION_REASON_MESSAGES,
+  utf8Head,
+  valueInfo,
+} from './payloads.js';
+import { ProjectResponse } from './projects.js';
 import { toStepList, toStepSummary } from './steps.js';
 
 const step = (o: Record<string, unknown>) => ({
@@ -55,5 +64,36 @@ describe('payload values', () => {
       TRUNCATION_REASON_MESSAGES.queue_full
     );
     expect(valueInfo({ [TRUNCATED_KEY]: true }, 'inline').bytes).toBe(24);
+  });
+});
+
+describe('deletions and retention', () => {
+  it('describe a deleted run as the CLI reads it, and refuse any other status', () => {
+    const deletion = {
+      runId: 'a'.repeat(32),
+      status: 'deleted',
+      deletedAt: '2026-11-20T12:00:00.000Z',
+      alreadyDeleted: false,
+      removed: { runs: 1, steps: 2, decisions: 40, objects: 3 },
+    };
+    expect(RunDeletion.parse(deletion)).toEqual(deletion);
+    expect(RunDeletion.safeParse({ ...deletion, status: 'pending' }).success).toBe(false);
+  });
+
+  it('say what is gone in sentences', () => {
+    expect(deletedRunMessage('r1', '2026-11-20T12:00:00.000Z')).toBe(
+      'Run r1 was deleted on 2026-11-20T12:00:00.000Z; its steps, decisions and payloads are gone.'
+    );
+    expect(expiredPayloadsMessage('2026-11-01', 7)).toBe(
+      "Payloads stored on 2026-11-01 expired after the project's 7-day retention."
+    );
+  });
+
+  it('know expired and deleted payloads, and where a retention comes from', () => {
+    for (const state of ['expired', 'deleted', 'missing'])
+      expect(PayloadInfo.safeParse({ state, bytes: 1, message: 'why' }).success).toBe(true);
+    const project = { projectId: 'p', retention: { days: 30, source: 'default' } };
+    expect(ProjectResponse.parse(project)).toEqual(project);
+    expect(ProjectResponse.safeParse({ ...project, retention: { days: 30, source: 'env' } }).success).toBe(false);
   });
 });

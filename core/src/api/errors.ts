@@ -7,7 +7,7 @@ export const ErrorResponse = z
       code: z
         .string()
         .describe(
-          'Stable: invalid_parameter, not_found, range_not_satisfiable, unauthorized, forbidden, auth_unavailable, storage_unavailable, internal_error'
+          'Stable: invalid_parameter, not_found, gone, range_not_satisfiable, unauthorized, forbidden, auth_unavailable, storage_unavailable, internal_error'
         ),
       message: z.string().describe('What went wrong and what to do about it, as a sentence.'),
     }),

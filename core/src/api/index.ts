@@ -1,7 +1,8 @@
 /**
  * The query API's contract as its clients see it: every answer as a schema (zod, from which
- * GET /openapi.json is generated) and its type (`z.infer` of that schema, same name), alerts
- * included; the error shape; the page limits; and the conversions from ClickHouse rows to answers.
+ * GET /openapi.json is generated) and its type (`z.infer` of that schema, same name), alerts,
+ * deletions and the project included; the error shape; the page limits; and the conversions from
+ * ClickHouse rows to answers.
  * The CLI and the Grafana plugin import their types from here, and nothing else of core.
  */
 export { ErrorResponse } from './errors.js';
@@ -17,6 +18,8 @@ export {
   toRunSummary,
 } from './runs.js';
 export {
+  DELETED_PAYLOAD_MESSAGE,
+  expiredPayloadMessage,
   isTruncatedMarker,
   jsonBytes,
   MISSING_PAYLOAD_MESSAGE,
@@ -58,6 +61,8 @@ export {
   toItemRun,
   type StepIndex,
 } from './items.js';
+export { deletedRunMessage, expiredPayloadsMessage, RunDeletion } from './deletions.js';
+export { ProjectResponse, ProjectRetention } from './projects.js';
 export { parseInterval, toTrendSeries, TrendPoint, TrendResponse, TrendSeries } from './trends.js';
 export {
   AlertEvent,

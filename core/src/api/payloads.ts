@@ -1,6 +1,7 @@
 /**
  * Where a record's payload values (input, output, metadata) stand: inline in the span, stored by
- * reference and returned whole or in part, missing from storage, or cut by the SDK at its cap. Part
+ * reference and returned whole or in part, missing from storage (or removed by X-Ray: expired under
+ * the project's retention, or deleted with its run), or cut by the SDK at its cap. Part
  * of `GET /v1/decisions/{eventId}` and of the run and step payload answers, as `payloads`.
  */
 import { DEFAULT_MAX_PAYLOAD_BYTES, TRUNCATED_KEY, TruncationReasons, type TruncationReason } from '@xray/otel';
@@ -14,8 +15,12 @@ export const PayloadStates = {
   WHOLE: 'whole',
   /** Stored by reference and larger: the answer holds its first bytes (`head`) and where to `download` it. */
   PARTIAL: 'partial',
-  /** Stored by reference, but its bytes are not in storage. */
+  /** Stored by reference, but its bytes are not in storage (and X-Ray did not remove them on purpose). */
   MISSING: 'missing',
+  /** Stored by reference on a day that has passed the project's retention: removed, or about to be. */
+  EXPIRED: 'expired',
+  /** Stored by reference for a run that was deleted (DELETE /v1/runs/{runId}). */
+  DELETED: 'deleted',
   /** The SDK's over-cap marker stands in for the value. */
   TRUNCATED: 'truncated',
 } as const;
@@ -34,6 +39,13 @@ export function payloadDownloadPath(day: string, sha256: string): string {
 export const MISSING_PAYLOAD_MESSAGE =
   "The SDK did not upload this payload (it may have been dropped: see the SDK's droppedPayloads stat) or it expired.";
 
+/** The message of an {@link PayloadStates.EXPIRED} value stored on `day`. */
+export function expiredPayloadMessage(day: string, retentionDays: number): string {
+  return `This payload was stored on ${day} and expired after the project's ${retentionDays}-day retention; a longer retention (xray set retention) keeps later ones longer.`;
+}
+
+export const DELETED_PAYLOAD_MESSAGE = "This payload's run was deleted, and its payloads with it.";
+
 export const TRUNCATED_PAYLOAD_MESSAGE = `The value was over the SDK's payload cap (its maxPayloadBytes option; ${DEFAULT_MAX_PAYLOAD_BYTES / (1024 * 1024)} MiB by default), so the SDK kept only a marker with a preview of its first bytes.`;
 
 /** Why a value under the cap became a marker, by the marker's `reason`. */
@@ -45,7 +57,7 @@ export const TRUNCATION_REASON_MESSAGES: Readonly<Record<TruncationReason, strin
 
 export const PayloadInfo = z
   .object({
-    state: z.enum(PayloadStates).describe('inline, whole, partial, missing or truncated'),
+    state: z.enum(PayloadStates).describe('inline, whole, partial, missing, expired, deleted or truncated'),
     bytes: z
       .number()
       .describe(
@@ -62,7 +74,7 @@ export const PayloadInfo = z
       .string()
       .optional()
       .describe('A value stored by reference: the path (GET, same read key) that streams its whole JSON.'),
-    message: z.string().optional().describe('Why a value is missing or truncated, as a sentence.'),
+    message: z.string().optional().describe('Why a value is missing, expired, deleted or truncated, as a sentence.'),
   })
   .meta({ id: 'PayloadInfo', description: 'Where one payload value stands and how much of it the answer holds.' });
 export type PayloadInfo = z.infer<typeof PayloadInfo>;
@@ -73,7 +85,7 @@ export const PayloadInfos = z
   .meta({
     id: 'PayloadInfos',
     description:
-      'Where each payload value of the record stands: one entry per field it has. A partial or missing value is absent from the answer; its entry says why. (On a decision, absent when the record itself is not in storage.)',
+      'Where each payload value of the record stands: one entry per field it has. A partial, missing, expired or deleted value is absent from the answer; its entry says why. (On a decision, absent when the record itself is not in storage.)',
   });
 export type PayloadInfos = z.infer<typeof PayloadInfos>;
 

@@ -30,6 +30,7 @@ export {
   type RunDiffFilter,
 } from './items.js';
 export { trendQuery, type TrendFilter } from './trends.js';
+export { deletedRunQuery } from './deletions.js';
 export {
   eliminationRatioQuery,
   itemsEliminatedQuery,
