@@ -2,7 +2,7 @@ import type { Authenticator } from '@xray/auth';
 import { classifyOutage, createOpsApp, silentLogger, type Logger } from '@xray/core/service';
 import { Hono } from 'hono';
 import type { AlertStore } from './alerts/store.js';
-import { type Env, errorJson, notFound } from './http.js';
+import { type Env, errorJson, notFound, type RetentionLookup, type RunDeleter } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { BadRequest } from './params.js';
 import { apiRoutes } from './routes/index.js';
@@ -11,8 +11,12 @@ import type { PayloadReader, RowReader } from './store.js';
 export interface QueryAppDeps {
   rows: RowReader;
   payloads: PayloadReader;
-  /** Checks the request's read key; every query is limited to the key's project. */
+  /** Checks the request's read or admin key; every query is limited to the key's project. */
   authenticate: Authenticator;
+  /** A project's retention (`createRetentionLookup` of `@xray/auth`): payloads of older days answer 410. */
+  retention: RetentionLookup;
+  /** Deletes runs (`DELETE /v1/runs/{runId}`, admin keys only); without it that route is absent. */
+  deletions?: RunDeleter;
   /** Reachability checks for /readyz, e.g. `{ clickhouse, s3 }`. */
   checks?: Record<string, () => Promise<boolean>>;
   /** Where failed requests are reported (default: nowhere). */
@@ -43,6 +47,7 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
       return errorJson(c, auth.status, AUTH_ERROR_CODES[auth.status], auth.message);
     }
     c.set('projectId', auth.key.projectId);
+    c.set('keyKind', auth.key.kind);
     await next();
   });
 
@@ -75,12 +80,13 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   // Each route as declared in routes/*.ts: its parameters validated (400 naming the one refused), then answered.
-  app.route('/v1', apiRoutes({ rows: deps.rows, payloads: deps.payloads }, deps.alerts));
+  const { rows, payloads, retention, deletions } = deps;
+  app.route('/v1', apiRoutes({ rows, payloads, retention, ...(deletions ? { deletions } : {}) }, deps.alerts));
 
   app.notFound((c) =>
     notFound(
       c,
-      `No route ${c.req.method} ${c.req.path}. Routes start with /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/payloads, /v1/trends or /v1/alerts; GET /openapi.json lists them.`
+      `No route ${c.req.method} ${c.req.path}. Routes start with /v1/project, /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/payloads, /v1/trends or /v1/alerts; GET /openapi.json lists them.`
     )
   );
 

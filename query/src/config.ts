@@ -1,4 +1,4 @@
-import { parseStoreSetting } from '@xray/auth';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, parseRetentionDays, parseStoreSetting } from '@xray/auth';
 import {
   AUTH_CACHE_SETTING,
   DEFAULT_HOST,
@@ -10,6 +10,7 @@ import {
   readSettings,
   textSetting,
   type Env,
+  type Setting,
 } from '@xray/core/service';
 import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
@@ -31,7 +32,26 @@ export interface QueryConfig extends StorageSettings {
   alertsIntervalMillis: number;
   /** XRAY_ALERTS_WEBHOOK_TIMEOUT_MS, default 5,000: per attempt to deliver a notification. */
   alertsWebhookTimeoutMillis: number;
+  /** XRAY_RETENTION_DAYS, default 30: the retention of a project without its own, as the processor stamps it. */
+  retentionDays: number;
 }
+
+/** XRAY_RETENTION_DAYS, as `@xray/auth` reads it (`retentionDefault`), refused at boot with a ConfigError. */
+const RETENTION_SETTING: Setting<number> = {
+  variable: 'XRAY_RETENTION_DAYS',
+  fallback: DEFAULT_RETENTION_DAYS,
+  parse(text) {
+    try {
+      return { ok: true, value: parseRetentionDays(text, 'XRAY_RETENTION_DAYS') };
+    } catch {
+      return {
+        ok: false,
+        problem: 'is not a retention',
+        expected: `a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
+      };
+    }
+  },
+};
 
 const SETTINGS = {
   host: textSetting('QUERY_HOST', DEFAULT_HOST),
@@ -42,6 +62,7 @@ const SETTINGS = {
   alertsPrefix: textSetting('XRAY_ALERTS_PREFIX', 'xray:alerts'),
   alertsIntervalMillis: integerSetting('XRAY_ALERTS_INTERVAL_MS', 60_000, 0, 86_400_000),
   alertsWebhookTimeoutMillis: integerSetting('XRAY_ALERTS_WEBHOOK_TIMEOUT_MS', 5000, 1, 60_000),
+  retentionDays: RETENTION_SETTING,
 };
 
 /** Reads the query API's environment (process.env in main.ts); throws a `ConfigError` naming the bad variable. */

@@ -17,8 +17,9 @@ export function json<S extends z.ZodType>(schema: S, description: string) {
 const ERRORS = {
   400: 'A parameter is malformed (invalid_parameter); the message names it and says what it accepts.',
   401: 'No key, or a malformed, unknown or revoked key (unauthorized).',
-  403: 'An ingest key: reading needs a read key (forbidden).',
+  403: 'A key of the wrong kind (forbidden): reading takes a read or admin key, deleting only an admin key.',
   404: 'No such id in the key’s project (not_found).',
+  410: 'Deleted on request, or expired under the project’s retention (gone); the message says which and when.',
   416: 'The Range starts past the end (range_not_satisfiable); Content-Range gives the size.',
   500: 'The query failed inside X-Ray (internal_error).',
   503: 'Storage or the key store is unreachable (storage_unavailable, auth_unavailable); retry after Retry-After.',

@@ -7,7 +7,7 @@
 import { createClient } from '@clickhouse/client';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
-import { createAuthenticator, openKeyStore } from '@xray/auth';
+import { createAuthenticator, createRetentionLookup, openKeyStore } from '@xray/auth';
 import { runService } from '@xray/core/service';
 import { s3ClientConfig } from '@xray/core/storage';
 import { createApp } from './app.js';
@@ -36,7 +36,8 @@ await runService('query', async (logger) => {
     rows,
     alerts,
     payloads: s3Payloads(s3, config.s3.bucket),
-    authenticate: createAuthenticator(keys, { kind: 'read', cacheMillis: config.authCacheMillis }),
+    authenticate: createAuthenticator(keys, { kind: ['read', 'admin'], cacheMillis: config.authCacheMillis }),
+    retention: createRetentionLookup(keys, config.retentionDays),
     checks: {
       keys: () =>
         keys.getKey('000000000000').then(

@@ -15,6 +15,7 @@ const app = createApp({
   rows: { rows: () => Promise.reject(new Error('not used')) },
   payloads: { record: () => Promise.reject(new Error('not used')), value: () => Promise.reject(new Error('not used')) },
   authenticate: () => Promise.resolve({ ok: false, status: 401, message: 'no key' }),
+  retention: () => Promise.reject(new Error('not used')),
   alerts: {} as AlertStore, // registers the alert routes; never called here
 });
 

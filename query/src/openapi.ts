@@ -25,14 +25,17 @@ function build(): Record<string, unknown> {
   // Declaring routes touches no store: these are never called.
   const unused = () => Promise.reject(new Error('the OpenAPI document reads no data'));
   const app = new OpenAPIHono<Env>();
-  app.route(
-    '/v1',
-    apiRoutes({ rows: { rows: unused }, payloads: { record: unused, value: unused } }, {} as AlertStore)
-  );
+  const stores = {
+    rows: { rows: unused },
+    payloads: { record: unused, value: unused },
+    retention: unused,
+  };
+  app.route('/v1', apiRoutes(stores, {} as AlertStore));
   app.openAPIRegistry.registerComponent('securitySchemes', 'readKey', {
     type: 'http',
     scheme: 'bearer',
-    description: "The project's read key (xrr_…); Basic with the key as password works too.",
+    description:
+      "The project's read key (xrr_…) or admin key (xra_…); Basic with the key as password works too. Deleting takes the admin key only.",
   });
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
@@ -40,7 +43,7 @@ function build(): Record<string, unknown> {
       title: 'X-Ray query API',
       version: '1',
       description:
-        'Which step of a pipeline eliminated which items, and why. Every /v1 call needs a read key and sees its project only; errors are {"error":{"code","message"}}.',
+        'Which step of a pipeline eliminated which items, and why. Every /v1 call needs a read or admin key and sees its project only (deleting needs the admin key); errors are {"error":{"code","message"}}.',
     },
     security: [{ readKey: [] }],
   }) as unknown as Record<string, unknown>;

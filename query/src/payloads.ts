@@ -1,7 +1,8 @@
 /**
  * A record's payload values, resolved: each value inline in the record is answered as it is; each
  * value stored by reference (the record's `refs`) is read from its content-addressed object, whole
- * up to WHOLE_PAYLOAD_MAX_BYTES, else its head and where to download it. `payloads` says which.
+ * up to WHOLE_PAYLOAD_MAX_BYTES, else its head and where to download it. `payloads` says which, and
+ * why a value is not in storage: expired under the project's retention, deleted with its run, or missing.
  */
 import type { Readable } from 'node:stream';
 import {
@@ -17,6 +18,7 @@ import {
 } from '@xray/core/api';
 import { blobKey } from '@xray/core/storage';
 import { type PayloadRef, parsePayloadRef } from '@xray/otel';
+import type { PayloadScope } from './http.js';
 import type { PayloadReader } from './store.js';
 
 export type PayloadField = keyof PayloadInfos;
@@ -49,17 +51,24 @@ function parseValue(text: string): unknown {
 
 interface Resolved {
   info: PayloadInfo;
-  /** The value, when the answer holds it (absent for partial and missing values). */
+  /** The value, when the answer holds it (absent for partial, missing, expired and deleted values). */
   value?: unknown;
 }
 
 /** A value stored by reference, read under the project's own prefix only. */
-async function byReference(payloads: PayloadReader, projectId: string, ref: PayloadRef): Promise<Resolved> {
-  const stored = await payloads.value(blobKey(projectId, ref));
-  if (!stored)
+async function byReference(payloads: PayloadReader, scope: PayloadScope, ref: PayloadRef): Promise<Resolved> {
+  const stored = await payloads.value(blobKey(scope.projectId, ref));
+  if (!stored) {
+    const removal = await scope.removal(ref.day);
     return {
-      info: { state: PayloadStates.MISSING, bytes: ref.bytes, sha256: ref.sha256, message: MISSING_PAYLOAD_MESSAGE },
+      info: {
+        state: removal?.state ?? PayloadStates.MISSING,
+        bytes: ref.bytes,
+        sha256: ref.sha256,
+        message: removal?.message ?? MISSING_PAYLOAD_MESSAGE,
+      },
     };
+  }
   const where = { sha256: ref.sha256, download: payloadDownloadPath(ref.day, ref.sha256) };
   const read = await readUpTo(
     stored.body,
@@ -81,11 +90,11 @@ async function byReference(payloads: PayloadReader, projectId: string, ref: Payl
 
 /**
  * The record with its payload `fields` resolved and `payloads` added (one entry per field it has);
- * its `refs` are replaced by those entries. A partial or missing value's field is absent.
+ * its `refs` are replaced by those entries. A partial, missing, expired or deleted value's field is absent.
  */
 export async function resolvePayloads(
   payloads: PayloadReader,
-  projectId: string,
+  scope: PayloadScope,
   record: Record<string, unknown>,
   fields: readonly PayloadField[]
 ): Promise<Record<string, unknown> & { payloads: PayloadInfos }> {
@@ -97,7 +106,7 @@ export async function resolvePayloads(
       if (refOf(field) !== undefined) {
         const ref = parsePayloadRef(refOf(field));
         const resolved: Resolved = ref
-          ? await byReference(payloads, projectId, ref)
+          ? await byReference(payloads, scope, ref)
           : {
               info: {
                 state: PayloadStates.MISSING,

@@ -6,14 +6,16 @@ import { routeApp } from '../contract.js';
 import type { Env, QueryStores } from '../http.js';
 import { itemRoutes } from './items.js';
 import { payloadRoutes } from './payloads.js';
+import { projectRoutes } from './project.js';
 import { runRoutes } from './runs.js';
 import { stepRoutes } from './steps.js';
 import { trendRoutes } from './trends.js';
 
-/** The `/v1` routes over `stores`; the alert routes only with an alert store. */
+/** The `/v1` routes over `stores`, the alert routes only with an alert store. */
 export function apiRoutes(stores: QueryStores, alerts?: AlertStore): OpenAPIHono<Env> {
   const api = routeApp();
-  for (const routes of [runRoutes, stepRoutes, itemRoutes, trendRoutes, payloadRoutes]) api.route('/', routes(stores));
+  for (const routes of [projectRoutes, runRoutes, stepRoutes, itemRoutes, trendRoutes, payloadRoutes])
+    api.route('/', routes(stores));
   if (alerts) api.route('/', alertRoutes(alerts));
   return api;
 }

@@ -24,7 +24,7 @@ import { formatEventId } from '@xray/core/model';
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
 import { itemCursor, paginate, runCursor } from '../cursors.js';
-import { notFound, type QueryStores, runNotFound, stepIndex } from '../http.js';
+import { notFound, type QueryStores, runGone, runNotFound, stepIndex } from '../http.js';
 import { BadRequest, consistency, hexId, limit, text, textPath, time } from '../params.js';
 import { runId } from './runs.js';
 
@@ -36,7 +36,7 @@ const itemInRun = createRoute({
   operationId: 'getItemInRun',
   summary: 'Where an item went in the run, step by step',
   request: { params: z.object({ runId, itemId }) },
-  responses: { 200: json(ItemInRunResponse, "The item's decisions in step order"), ...errors(404) },
+  responses: { 200: json(ItemInRunResponse, "The item's decisions in step order"), ...errors(404, 410) },
 });
 
 const itemRuns = createRoute({
@@ -80,10 +80,12 @@ export function itemRoutes({ rows }: QueryStores) {
   app.openapi(itemInRun, async (c) => {
     const projectId = c.var.projectId;
     const { runId, itemId } = c.req.valid('param');
-    const [found, steps] = await Promise.all([
+    const [deleted, found, steps] = await Promise.all([
+      runGone(c, rows, runId),
       rows.rows(itemInRunQuery(projectId, runId, itemId)),
       rows.rows(listStepsQuery(projectId, runId)),
     ]);
+    if (deleted) return deleted;
     if (steps.length === 0) {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
       if (!run) return runNotFound(c, runId);

@@ -1,13 +1,13 @@
 /** Values stored by reference: `GET /v1/payloads/{day}/{sha256}` streams one whole, or a byte range of it. */
 import type { Readable } from 'node:stream';
 import { createRoute } from '@hono/zod-openapi';
-import { MISSING_PAYLOAD_MESSAGE } from '@xray/core/api';
-import { blobKey } from '@xray/core/storage';
+import { expiredPayloadsMessage, MISSING_PAYLOAD_MESSAGE } from '@xray/core/api';
+import { blobKey, dayExpired } from '@xray/core/storage';
 import { isPayloadDay } from '@xray/otel';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { errors, routeApp } from '../contract.js';
-import { errorJson, notFound, type QueryStores } from '../http.js';
+import { errorJson, gone, notFound, type QueryStores } from '../http.js';
 import { hexId, pathParam } from '../params.js';
 
 /** Header naming the SHA-256 of the whole value's JSON (the path's, lowercase). */
@@ -35,7 +35,7 @@ const download = createRoute({
   operationId: 'getPayload',
   summary: "A value stored by reference, whole: its JSON as the SDK sent it (a payload's `download` path)",
   description:
-    "Streams the value's JSON, decompressed; Content-Length is its size and x-xray-sha256 its SHA-256. A project reads only its own values: another project's digest is 404. `Range: bytes=a-b` (also `a-` and `-n`) answers 206 with those bytes of the JSON; a malformed or multiple range is ignored (200).",
+    "Streams the value's JSON, decompressed; Content-Length is its size and x-xray-sha256 its SHA-256. A project reads only its own values: another project's digest is 404. A day past the project's retention is 410, whether or not its objects are removed yet. `Range: bytes=a-b` (also `a-` and `-n`) answers 206 with those bytes of the JSON; a malformed or multiple range is ignored (200).",
   request: {
     params: z.object({ day, sha256: hexId('sha256', 64, "SHA-256 of the value's JSON") }),
     headers: z.object({
@@ -45,7 +45,7 @@ const download = createRoute({
   responses: {
     200: document('The whole JSON'),
     206: document('The requested bytes of the JSON'),
-    ...errors(404, 416),
+    ...errors(404, 410, 416),
   },
 });
 
@@ -114,11 +114,14 @@ function streamed(
   return (body ? c.body(body, status, headers) : c.body(null, status, headers)) as never;
 }
 
-export function payloadRoutes({ payloads }: QueryStores) {
+export function payloadRoutes({ payloads, retention }: QueryStores) {
   const app = routeApp();
 
   app.openapi(download, async (c) => {
     const { day, sha256: digest } = c.req.valid('param');
+    // Expired is expired, whether or not the janitor has removed the day's objects yet.
+    const { days } = await retention(c.var.projectId);
+    if (dayExpired(day, days, Date.now())) return gone(c, expiredPayloadsMessage(day, days));
     const stored = await payloads.value(blobKey(c.var.projectId, { day, sha256: digest }));
     if (!stored)
       return notFound(

@@ -14,12 +14,12 @@ import { getRunQuery, listRunsQuery, listStepsQuery, pipelinesQuery } from '@xra
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
 import { paginate, runCursor } from '../cursors.js';
-import { notFound, type QueryStores, recordOf, runNotFound } from '../http.js';
+import { payloadScope, type QueryStores, recordMissing, recordOf, runGone, runNotFound } from '../http.js';
 import { choice, flag, hexId, limit, ratio, text, time } from '../params.js';
 import { resolvePayloads, SPAN_PAYLOAD_FIELDS } from '../payloads.js';
 
 export const runId = hexId('runId', 32, 'run id');
-const runParams = z.object({ runId });
+export const runParams = z.object({ runId });
 
 const pipelines = createRoute({
   method: 'get',
@@ -72,7 +72,7 @@ const run = createRoute({
   operationId: 'getRun',
   summary: "One run's metrics",
   request: { params: runParams },
-  responses: { 200: json(RunSummary, 'The run'), ...errors(404) },
+  responses: { 200: json(RunSummary, 'The run'), ...errors(404, 410) },
 });
 
 const steps = createRoute({
@@ -81,7 +81,7 @@ const steps = createRoute({
   operationId: 'getRunSteps',
   summary: "The run's step funnel, with the worst step",
   request: { params: runParams },
-  responses: { 200: json(StepListResponse, 'The steps in execution order'), ...errors(404) },
+  responses: { 200: json(StepListResponse, 'The steps in execution order'), ...errors(404, 410) },
 });
 
 const payload = createRoute({
@@ -90,10 +90,11 @@ const payload = createRoute({
   operationId: 'getRunPayload',
   summary: "The run's record from S3: input and output (inline or read by reference, see payloads), status, times",
   request: { params: runParams },
-  responses: { 200: json(Payload, 'The record'), ...errors(404) },
+  responses: { 200: json(Payload, 'The record'), ...errors(404, 410) },
 });
 
-export function runRoutes({ rows, payloads }: QueryStores) {
+export function runRoutes(stores: QueryStores) {
+  const { rows, payloads } = stores;
   const app = routeApp();
 
   app.openapi(pipelines, async (c) => {
@@ -131,7 +132,11 @@ export function runRoutes({ rows, payloads }: QueryStores) {
 
   app.openapi(run, async (c) => {
     const { runId } = c.req.valid('param');
-    const [row] = await rows.rows(getRunQuery(c.var.projectId, runId));
+    const [deleted, [row]] = await Promise.all([
+      runGone(c, rows, runId),
+      rows.rows(getRunQuery(c.var.projectId, runId)),
+    ]);
+    if (deleted) return deleted;
     if (!row) return runNotFound(c, runId);
     return c.json(toRunSummary(row), 200);
   });
@@ -139,7 +144,8 @@ export function runRoutes({ rows, payloads }: QueryStores) {
   app.openapi(steps, async (c) => {
     const projectId = c.var.projectId;
     const { runId } = c.req.valid('param');
-    const found = await rows.rows(listStepsQuery(projectId, runId));
+    const [deleted, found] = await Promise.all([runGone(c, rows, runId), rows.rows(listStepsQuery(projectId, runId))]);
+    if (deleted) return deleted;
     if (found.length === 0) {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
       if (!run) return runNotFound(c, runId);
@@ -151,11 +157,13 @@ export function runRoutes({ rows, payloads }: QueryStores) {
   app.openapi(payload, async (c) => {
     const projectId = c.var.projectId;
     const { runId } = c.req.valid('param');
-    const [row] = await rows.rows(getRunQuery(projectId, runId));
+    const [deleted, [row]] = await Promise.all([runGone(c, rows, runId), rows.rows(getRunQuery(projectId, runId))]);
+    if (deleted) return deleted;
     if (!row) return runNotFound(c, runId);
+    const scope = payloadScope(c, stores, runId);
     const record = await recordOf(payloads, projectId, row, { kind: 'run' });
-    if (!record) return notFound(c, `The payload of run ${runId} is missing from storage.`);
-    return c.json(await resolvePayloads(payloads, projectId, record, SPAN_PAYLOAD_FIELDS), 200);
+    if (!record) return recordMissing(c, scope, row, `The payload of run ${runId} is missing from storage.`);
+    return c.json(await resolvePayloads(payloads, scope, record, SPAN_PAYLOAD_FIELDS), 200);
   });
 
   return app;

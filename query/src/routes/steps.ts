@@ -14,7 +14,7 @@ import { getDecisionQuery, getStepQuery, listDecisionsQuery, reasonHistogramQuer
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
 import { paginate, seqCursor } from '../cursors.js';
-import { notFound, type QueryStores, recordOf, stepNotFound } from '../http.js';
+import { notFound, payloadScope, type QueryStores, recordMissing, recordOf, runGone, stepNotFound } from '../http.js';
 import { consistency, hexId, limit, number, outcome, pathParam, text } from '../params.js';
 import { DECISION_PAYLOAD_FIELDS, resolvePayloads, SPAN_PAYLOAD_FIELDS } from '../payloads.js';
 
@@ -41,7 +41,7 @@ const decisions = createRoute({
       maxScore: number('maxScore', 'highest score'),
     }),
   },
-  responses: { 200: json(DecisionListResponse, 'One page of decisions'), ...errors(404) },
+  responses: { 200: json(DecisionListResponse, 'One page of decisions'), ...errors(404, 410) },
 });
 
 const reasons = createRoute({
@@ -63,7 +63,7 @@ const reasons = createRoute({
       limit: limit({ description: 'at most this many reasons (1-1000, default 50)' }),
     }),
   },
-  responses: { 200: json(ReasonHistogramResponse, 'Reasons, most frequent first'), ...errors(404) },
+  responses: { 200: json(ReasonHistogramResponse, 'Reasons, most frequent first'), ...errors(404, 410) },
 });
 
 const payload = createRoute({
@@ -72,7 +72,7 @@ const payload = createRoute({
   operationId: 'getStepPayload',
   summary: "The step's record from S3: input and output (inline or read by reference, see payloads), status, times",
   request: { params: stepParams },
-  responses: { 200: json(Payload, 'The record'), ...errors(404) },
+  responses: { 200: json(Payload, 'The record'), ...errors(404, 410) },
 });
 
 const eventId = pathParam(
@@ -91,10 +91,11 @@ const decision = createRoute({
   operationId: 'getDecision',
   summary: 'One decision with its payload from S3: input, output, metadata, and where each stands (payloads)',
   request: { params: z.object({ eventId }) },
-  responses: { 200: json(DecisionDetail, 'The decision'), ...errors(404) },
+  responses: { 200: json(DecisionDetail, 'The decision'), ...errors(404, 410) },
 });
 
-export function stepRoutes({ rows, payloads }: QueryStores) {
+export function stepRoutes(stores: QueryStores) {
+  const { rows, payloads } = stores;
   const app = routeApp();
 
   app.openapi(decisions, async (c) => {
@@ -104,10 +105,14 @@ export function stepRoutes({ rows, payloads }: QueryStores) {
     const found = await rows.rows(
       listDecisionsQuery({ projectId, stepId, ...q, ...(afterSeq !== undefined ? { afterSeq } : {}) })
     );
+    let runId = found[0]?.run_id;
     if (found.length === 0 && afterSeq === undefined) {
       const [step] = await rows.rows(getStepQuery(projectId, stepId));
       if (!step) return stepNotFound(c, stepId);
+      runId = step.run_id;
     }
+    const deleted = runId === undefined ? undefined : await runGone(c, rows, String(runId));
+    if (deleted) return deleted;
     const page = paginate(found, q.limit, (last) => Number(last.seq));
     return c.json({ stepId, decisions: page.items.map(toDecisionSummary), nextCursor: page.nextCursor }, 200);
   });
@@ -126,6 +131,8 @@ export function stepRoutes({ rows, payloads }: QueryStores) {
     });
     const [[step], found] = await Promise.all([rows.rows(getStepQuery(projectId, stepId)), rows.rows(query)]);
     if (!step) return stepNotFound(c, stepId);
+    const deleted = await runGone(c, rows, String(step.run_id));
+    if (deleted) return deleted;
     return c.json(toReasonHistogram(toStepSummary(step), found), 200);
   });
 
@@ -134,9 +141,13 @@ export function stepRoutes({ rows, payloads }: QueryStores) {
     const { stepId } = c.req.valid('param');
     const [row] = await rows.rows(getStepQuery(projectId, stepId));
     if (!row) return stepNotFound(c, stepId);
+    const runId = String(row.run_id);
+    const deleted = await runGone(c, rows, runId);
+    if (deleted) return deleted;
+    const scope = payloadScope(c, stores, runId);
     const record = await recordOf(payloads, projectId, row, { kind: 'step' });
-    if (!record) return notFound(c, `The payload of step ${stepId} is missing from storage.`);
-    return c.json(await resolvePayloads(payloads, projectId, record, SPAN_PAYLOAD_FIELDS), 200);
+    if (!record) return recordMissing(c, scope, row, `The payload of step ${stepId} is missing from storage.`);
+    return c.json(await resolvePayloads(payloads, scope, record, SPAN_PAYLOAD_FIELDS), 200);
   });
 
   app.openapi(decision, async (c) => {
@@ -149,9 +160,13 @@ export function stepRoutes({ rows, payloads }: QueryStores) {
         `No decision ${eventId} in this project. Decision ids come from GET /v1/steps/{stepId}/decisions.`
       );
     const summary = toDecisionSummary(row);
+    // A decision of a deleted run (its rows not yet removed) is gone with it.
+    const deleted = await runGone(c, rows, summary.runId);
+    if (deleted) return deleted;
     // The record's id as the mapping wrote it (the path's may differ, e.g. a sequence number with leading zeros).
     const record = await recordOf(payloads, projectId, row, { eventId: summary.eventId });
-    const resolved = record && (await resolvePayloads(payloads, projectId, record, DECISION_PAYLOAD_FIELDS));
+    const scope = payloadScope(c, stores, summary.runId);
+    const resolved = record && (await resolvePayloads(payloads, scope, record, DECISION_PAYLOAD_FIELDS));
     const body: DecisionDetail = {
       ...summary,
       ...(resolved
