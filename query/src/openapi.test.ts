@@ -16,6 +16,7 @@ const app = createApp({
   payloads: { record: () => Promise.reject(new Error('not used')), value: () => Promise.reject(new Error('not used')) },
   authenticate: () => Promise.resolve({ ok: false, status: 401, message: 'no key' }),
   retention: () => Promise.reject(new Error('not used')),
+  deletions: { deleteRun: () => Promise.reject(new Error('not used')) }, // registers DELETE /v1/runs/{runId}
   alerts: {} as AlertStore, // registers the alert routes; never called here
 });
 

@@ -29,6 +29,7 @@ function build(): Record<string, unknown> {
     rows: { rows: unused },
     payloads: { record: unused, value: unused },
     retention: unused,
+    deletions: { deleteRun: unused },
   };
   app.route('/v1', apiRoutes(stores, {} as AlertStore));
   app.openAPIRegistry.registerComponent('securitySchemes', 'readKey', {

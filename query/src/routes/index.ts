@@ -4,6 +4,7 @@ import { alertRoutes } from '../alerts/routes.js';
 import type { AlertStore } from '../alerts/store.js';
 import { routeApp } from '../contract.js';
 import type { Env, QueryStores } from '../http.js';
+import { deletionRoutes } from './deletions.js';
 import { itemRoutes } from './items.js';
 import { payloadRoutes } from './payloads.js';
 import { projectRoutes } from './project.js';
@@ -11,11 +12,12 @@ import { runRoutes } from './runs.js';
 import { stepRoutes } from './steps.js';
 import { trendRoutes } from './trends.js';
 
-/** The `/v1` routes over `stores`, the alert routes only with an alert store. */
+/** The `/v1` routes over `stores`; the deletion route only with `stores.deletions`, the alert routes only with an alert store. */
 export function apiRoutes(stores: QueryStores, alerts?: AlertStore): OpenAPIHono<Env> {
   const api = routeApp();
   for (const routes of [projectRoutes, runRoutes, stepRoutes, itemRoutes, trendRoutes, payloadRoutes])
     api.route('/', routes(stores));
+  if (stores.deletions) api.route('/', deletionRoutes(stores.deletions));
   if (alerts) api.route('/', alertRoutes(alerts));
   return api;
 }
