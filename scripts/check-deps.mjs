@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Dependencies point one way, and nothing imports in a circle.
 //
-// 1. Between packages: otel <- sdk; otel <- core <- auth <- receiver | query | cli; core <- processor.
+// 1. Between packages: otel <- sdk; otel <- core <- auth <- receiver | processor | query | cli.
 //    Services never import each other; only the launcher (stack), the tests (e2e), the benchmarks
 //    (bench) and the reliability suite (reliability) may reach across (the suite imports the
 //    processor to start it with faults). `@xray/core` is imported by
@@ -12,7 +12,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-const CORE_ALL = ['model', 'otlp', 'ingest', 'storage', 'queries', 'api', 'service', 'testing'].map((p) => `core/${p}`);
+const CORE_ALL = ['model', 'otlp', 'ingest', 'storage', 'queries', 'api', 'service', 'retention', 'testing'].map(
+  (p) => `core/${p}`
+);
 
 /** Workspace imports each package may make: a package name, or `core/<purpose>`. */
 const allowed = {
@@ -21,8 +23,8 @@ const allowed = {
   auth: ['core/model', 'core/service'],
   sdk: ['otel'],
   receiver: ['otel', 'core/model', 'core/otlp', 'core/ingest', 'core/service', 'core/storage', 'auth'],
-  processor: ['otel', 'core/model', 'core/ingest', 'core/storage', 'core/service'],
-  query: ['otel', 'core/model', 'core/storage', 'core/queries', 'core/api', 'core/service', 'auth'],
+  processor: ['otel', 'core/model', 'core/ingest', 'core/storage', 'core/service', 'core/retention', 'auth'],
+  query: ['otel', 'core/model', 'core/storage', 'core/queries', 'core/api', 'core/service', 'core/retention', 'auth'],
   cli: ['core/api', 'auth'],
   stack: ['otel', 'core/api', 'core/ingest', 'core/service', 'core/storage', 'auth', 'sdk'],
   e2e: ['otel', ...CORE_ALL, 'auth', 'cli', 'sdk', 'stack'],
@@ -42,6 +44,7 @@ const coreFolders = {
   queries: [],
   api: ['model'],
   service: [],
+  retention: ['storage', 'model'],
   testing: ['model', 'otlp', 'ingest'],
 };
 
