@@ -8,6 +8,7 @@ import { createClient } from '@clickhouse/client';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { createAuthenticator, createRetentionLookup, openKeyStore } from '@xray/auth';
+import { clickhouseSql, deleteRun, s3Objects } from '@xray/core/retention';
 import { runService } from '@xray/core/service';
 import { s3ClientConfig } from '@xray/core/storage';
 import { createApp } from './app.js';
@@ -23,6 +24,12 @@ await runService('query', async (logger) => {
   const s3 = new S3Client(s3ClientConfig(config.s3));
   const keys = openKeyStore(config.authStore, config.redisUrl);
   const rows = clickhouseRows(clickhouse);
+  const { cluster, database } = config.clickhouse;
+  const deleting = {
+    sql: clickhouseSql(clickhouse),
+    objects: s3Objects(s3, config.s3.bucket),
+    ...(cluster === undefined ? {} : { cluster: { cluster, database } }),
+  };
   const alerts = redisAlertStore(config.redisUrl, config.alertsPrefix);
   const scheduler = startAlertScheduler({
     store: alerts,
@@ -38,6 +45,7 @@ await runService('query', async (logger) => {
     payloads: s3Payloads(s3, config.s3.bucket),
     authenticate: createAuthenticator(keys, { kind: ['read', 'admin'], cacheMillis: config.authCacheMillis }),
     retention: createRetentionLookup(keys, config.retentionDays),
+    deletions: { deleteRun: (projectId, runId) => deleteRun(deleting, projectId, runId) },
     checks: {
       keys: () =>
         keys.getKey('000000000000').then(

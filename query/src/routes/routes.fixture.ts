@@ -20,6 +20,7 @@ import {
   setRetention,
 } from '@xray/auth';
 import { MAX_RETENTION_DAYS } from '@xray/core/model';
+import { clickhouseSql, deleteRun, s3Objects } from '@xray/core/retention';
 import {
   blobKey,
   blobObject,
@@ -69,6 +70,8 @@ export interface RouteStack {
   tombstone(runId: string, o?: { done?: boolean; project?: string }): Promise<void>;
   /** Rows of `table` of one run of the first project. */
   count(table: string, runId: string): Promise<number>;
+  /** Keys of a run's span objects in S3 (`<project>/payloads/<day>/<runId>/…`), of the first project unless said. */
+  runObjects(runId: string, project?: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,10 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
     payloads: s3Payloads(s3, bucket),
     authenticate: createAuthenticator(store, { kind: ['read', 'admin'], cacheMillis: 0 }),
     retention: createRetentionLookup(store, DEFAULT_RETENTION_DAYS, { cacheMillis: 0 }),
+    deletions: {
+      deleteRun: (projectId, runId) =>
+        deleteRun({ sql: clickhouseSql(ch), objects: s3Objects(s3, bucket) }, projectId, runId),
+    },
     alerts,
   });
   async function putValue(key: string, json: string) {
@@ -146,6 +153,12 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
         format: 'JSONEachRow',
       });
       return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
+    },
+    async runObjects(runId, project = projects[0]!) {
+      const found: string[] = [];
+      for await (const page of s3Objects(s3, bucket).keys(`${project}/payloads/`))
+        found.push(...page.filter((key) => key.includes(`/${runId}/`)));
+      return found;
     },
     get: (path, as = keys[projects[0]!]!) =>
       request(path, { headers: as === null ? {} : { authorization: `Bearer ${as}` } }),
