@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCodes } from './cli.js';
 import { xrayWith } from './cli.fixture.js';
-import type { RunDeletion } from './delete-run.js';
+import type { RunDeletion } from '@xray/core/api';
 
 // A stand-in for the query API in a CLI unit test: it answers DELETE /v1/runs/{runId} as the API's
 // contract says (200 with what was removed, then alreadyDeleted; 403 for a key that is not an admin

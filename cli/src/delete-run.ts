@@ -1,17 +1,8 @@
 /** `xray delete run <run id>`: a run and everything recorded of it, through the query API with an admin key. */
+import type { RunDeletion } from '@xray/core/api';
 import type { ApiClient } from './api-client.js';
 import { type Output, utcTime } from './keys.js';
 import type { Style } from './table.js';
-
-/** The answer of `DELETE /v1/runs/{runId}` (a second DELETE of the run answers `alreadyDeleted: true`). */
-export interface RunDeletion {
-  runId: string;
-  status: 'deleted';
-  deletedAt: string;
-  alreadyDeleted: boolean;
-  /** What this DELETE removed: rows of each table, and payload objects in storage. */
-  removed: { runs: number; steps: number; decisions: number; objects: number };
-}
 
 const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 

@@ -40,6 +40,7 @@ function sourceOf(record: DecisionDetail | Payload, field: Field, what: string):
     throw new ApiError(
       `${of} is not in storage (${sizeText(info.bytes)}, sha256 ${info.sha256 ?? '?'}). ${info.message}`
     );
+  if (info.state === 'expired' || info.state === 'deleted') throw new ApiError(`${of} is gone: ${info.message}`);
   if (info.state === 'truncated')
     throw new ApiError(
       `${of} was cut by the SDK (${sizeText(info.bytes)} before the cut): only a preview exists. ${info.message}`

@@ -18,7 +18,7 @@ interface Props {
 /**
  * One payload of a decision, as the query API answers it: the value with its size; for one too large
  * to send (partial), its first part and a link to download the whole; or why there is no value
- * (missing, truncated by the SDK).
+ * (missing, expired past the project's retention, deleted with its run, truncated by the SDK).
  */
 export const PayloadView = ({ label, value, info, fileName }: Props) => {
   const s = useStyles2(getStyles);
@@ -36,7 +36,7 @@ export const PayloadView = ({ label, value, info, fileName }: Props) => {
       </h5>
       {info?.state === 'partial' ? (
         <FirstPart text={info.head ?? ''} name={name} whole={info.bytes} />
-      ) : info?.state === 'missing' ? (
+      ) : info?.state === 'missing' || info?.state === 'expired' || info?.state === 'deleted' ? (
         <div className={s.problem} role="note">
           {info.message ?? `The ${name} could not be read from storage.`}
         </div>
