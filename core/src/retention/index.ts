@@ -23,3 +23,14 @@ export {
   type DeleteStage,
   type RunDeletion,
 } from './delete-run.js';
+export { purgeProject, type ProjectPurge } from './purge-project.js';
+export {
+  dropExpiredPartitions,
+  expireObjects,
+  type DroppedPartition,
+  type ObjectExpiry,
+  type PartitionDrop,
+} from './expire.js';
+export { restampProject, type ProjectRestamp } from './restamp.js';
+export { LIFECYCLE_RULE_PREFIX, MAX_LIFECYCLE_RULES, setLifecycleRules } from './lifecycle.js';
+export { projectDays } from './days.js';

@@ -1,0 +1,26 @@
+import { dropExpiredPartitions } from '@xray/core/retention';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, deps, project, rowCounts, stamps, useRetentionStorage, writeRun } from './janitor.fixture.js';
+
+useRetentionStorage();
+
+describe('dropping expired partitions', () => {
+  it('drops the (retention, day) partitions whose day has expired, in every table, and nothing else', async () => {
+    const [short, long] = [project('five'), project('decade')];
+    const at = Date.now() - 2 * DAY_MS;
+    const day = new Date(at).toISOString().slice(0, 10);
+    stamps.set(short, 5).set(long, 3650);
+    await writeRun(short, at);
+    await writeRun(long, at);
+
+    expect(await dropExpiredPartitions(deps, Date.now())).toEqual({ partitions: [], rows: 0 });
+    // Six days after that day began, its 5-day retention has passed.
+    const dropped = await dropExpiredPartitions(deps, Date.parse(`${day}T00:00:00Z`) + 6 * DAY_MS);
+    expect(dropped.partitions.map((p) => `${p.table} ${p.retentionDays} ${p.day}`).sort()).toEqual(
+      ['decision_events', 'item_decisions', 'runs', 'steps'].map((t) => `${t} 5 ${day}`)
+    );
+    expect(dropped.rows).toBe(8);
+    expect(await rowCounts(short)).toEqual({ runs: 0, steps: 0, decision_events: 0, item_decisions: 0, deletions: 0 });
+    expect(await rowCounts(long)).toMatchObject({ runs: 1, steps: 1, decision_events: 3, item_decisions: 3 });
+  });
+});
