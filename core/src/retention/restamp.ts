@@ -6,9 +6,10 @@ import {
   deleteStamped,
   execute,
   insertSettings,
+  otherStampsQuery,
   restampToken,
-  retentionStampsQuery,
   select,
+  stampDigestQuery,
 } from './statements.js';
 
 export interface ProjectRestamp {
@@ -35,21 +36,21 @@ export interface ProjectRestamp {
 export async function restampProject(deps: RetentionDeps, projectId: string, days: number): Promise<ProjectRestamp> {
   const result: ProjectRestamp = { rows: 0, changes: [] };
   for (const { table } of RETAINED_TABLES) {
-    const stamps = await select<{ retention_days: number; n: number | string; digest: string }>(
-      deps.sql,
-      retentionStampsQuery(table, projectId)
-    );
-    for (const stamp of stamps) {
-      const fromDays = Number(stamp.retention_days);
-      if (fromDays === days) continue;
-      const restamp = { table, projectId, fromDays, toDays: days, digest: stamp.digest };
+    const others = await select<{ retention_days: number }>(deps.sql, otherStampsQuery(table, projectId, days));
+    for (const other of others) {
+      const fromDays = Number(other.retention_days);
+      const [stamp] = await select<{ n: number | string; digest: string }>(
+        deps.sql,
+        stampDigestQuery(table, projectId, fromDays)
+      );
+      const restamp = { table, projectId, fromDays, toDays: days, digest: stamp?.digest ?? '0' };
       await execute(deps.sql, copyRestamped(restamp), {
         insert_deduplication_token: restampToken(restamp),
         max_execution_time: 0,
         ...insertSettings(deps.cluster),
       });
       await execute(deps.sql, deleteStamped(table, projectId, fromDays, deps.cluster));
-      result.rows += Number(stamp.n);
+      result.rows += Number(stamp?.n ?? 0);
       result.changes.push(`${table} ${fromDays}→${days}`);
     }
   }

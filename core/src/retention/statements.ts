@@ -163,14 +163,23 @@ export function dropPartition(table: string, p: RetentionPartition, cluster?: Cl
 }
 
 /**
- * The retentions a project's rows carry in a table, with their row counts and a digest of the rows
- * (what a copy's de-duplication token is derived from).
+ * The retentions other than `days` a project's rows carry in a table. Cheap when there are none:
+ * partitions of `days` are skipped by their key, and the rest by the project's sort key.
  */
-export function retentionStampsQuery(table: string, projectId: string): Statement {
+export function otherStampsQuery(table: string, projectId: string, days: number): Statement {
   return {
-    query: `SELECT retention_days, count() AS n, toString(sum(cityHash64(*))) AS digest
-            FROM ${table} WHERE project_id = {projectId:String} GROUP BY retention_days ORDER BY retention_days`,
-    query_params: { projectId },
+    query: `SELECT DISTINCT retention_days FROM ${table}
+            WHERE project_id = {projectId:String} AND retention_days != {days:UInt16} ORDER BY retention_days`,
+    query_params: { projectId, days },
+  };
+}
+
+/** How many of a project's rows carry `fromDays`, and a digest of them (what a copy's de-duplication token is derived from). */
+export function stampDigestQuery(table: string, projectId: string, fromDays: number): Statement {
+  return {
+    query: `SELECT count() AS n, toString(sum(cityHash64(*))) AS digest
+            FROM ${table} WHERE project_id = {projectId:String} AND retention_days = {fromDays:UInt16}`,
+    query_params: { projectId, fromDays },
   };
 }
 
@@ -179,7 +188,7 @@ export interface Restamp {
   projectId: string;
   fromDays: number;
   toDays: number;
-  /** {@link retentionStampsQuery}'s digest of the rows to copy. */
+  /** {@link stampDigestQuery}'s digest of the rows to copy. */
   digest: string;
 }
 
