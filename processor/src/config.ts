@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, parseRetentionDays, parseStoreSetting } from '@xray/auth';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_STREAM } from '@xray/core/ingest';
 import {
+  authStoreSetting,
   DEFAULT_HOST,
   DEFAULT_PORTS,
   REDIS_URL_SETTING,
@@ -9,6 +11,7 @@ import {
   readSettings,
   textSetting,
   type Env,
+  type Setting,
 } from '@xray/core/service';
 import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
@@ -37,7 +40,30 @@ export interface ProcessorConfig extends StorageSettings {
   host: string;
   /** PROCESSOR_PORT, default 4320; 0 picks a free port. */
   port: number;
+  /** XRAY_JANITOR_INTERVAL_MS, default 600,000 (10 minutes): between janitor passes; 0 turns the janitor off. */
+  janitorIntervalMillis: number;
+  /** XRAY_RETENTION_DAYS, default 30: how long data of a project without its own retention is kept. */
+  retentionDays: number;
+  /** XRAY_AUTH_STORE, default `redis`: the key store, where projects and their retentions are (as the receiver reads it). */
+  authStore: string;
 }
+
+/** XRAY_RETENTION_DAYS: a whole number of days, 1 to MAX_RETENTION_DAYS (read as `retentionDefault` in @xray/auth reads it). */
+const RETENTION_DAYS_SETTING: Setting<number> = {
+  variable: 'XRAY_RETENTION_DAYS',
+  fallback: DEFAULT_RETENTION_DAYS,
+  parse(text) {
+    try {
+      return { ok: true, value: parseRetentionDays(text, 'XRAY_RETENTION_DAYS') };
+    } catch {
+      return {
+        ok: false,
+        problem: 'is not a retention',
+        expected: `a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
+      };
+    }
+  },
+};
 
 /** Reads the processor's environment (process.env in main.ts); throws a `ConfigError` naming the bad variable. */
 export function loadConfig(env: Env): ProcessorConfig {
@@ -52,6 +78,9 @@ export function loadConfig(env: Env): ProcessorConfig {
     maxAttempts: integerSetting('PROCESSOR_MAX_ATTEMPTS', 5, 1, 1000),
     host: textSetting('PROCESSOR_HOST', DEFAULT_HOST),
     port: portSetting('PROCESSOR_PORT', DEFAULT_PORTS.processor),
+    janitorIntervalMillis: integerSetting('XRAY_JANITOR_INTERVAL_MS', 600_000, 0, 86_400_000),
+    retentionDays: RETENTION_DAYS_SETTING,
+    authStore: authStoreSetting(parseStoreSetting),
   };
   return { ...readSettings(env, settings), ...readStorageSettings(env) };
 }

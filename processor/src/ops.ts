@@ -5,6 +5,7 @@
  */
 import { createOpsApp, type MetricFamily } from '@xray/core/service';
 import type { Hono } from 'hono';
+import type { JanitorStats } from './janitor-pass.js';
 import type { ProcessorStats } from './stats.js';
 import type { GroupConsumer } from './stream.js';
 
@@ -16,6 +17,8 @@ export interface ProcessorOpsDeps {
   consumer: string;
   stream: string;
   stats: ProcessorStats;
+  /** The janitor's counters, when it runs in this processor. */
+  janitor?: JanitorStats;
   queue: Pick<GroupConsumer, 'backlog'>;
   /** Checks of each dependency, e.g. `{ redis, clickhouse, s3 }`; true when reachable. */
   checks: Record<string, () => Promise<boolean>>;
@@ -69,6 +72,7 @@ async function processorMetrics(d: ProcessorOpsDeps): Promise<MetricFamily[]> {
       'Time spent in completed batch writes; divide by writes for the mean insert latency.',
       s.writeMillisTotal / 1000
     ),
+    ...(d.janitor ? janitorMetrics(d.janitor, counter, labels) : []),
     ...(backlog
       ? [
           gauge('queue_length', 'Entries in the stream.', backlog.length),
@@ -81,5 +85,40 @@ async function processorMetrics(d: ProcessorOpsDeps): Promise<MetricFamily[]> {
           ),
         ]
       : []),
+  ];
+}
+
+/** The janitor's passes here (one processor of the deployment holds the lock at a time). */
+function janitorMetrics(
+  j: JanitorStats,
+  counter: (name: string, help: string, value: number) => MetricFamily,
+  labels: Record<string, string>
+): MetricFamily[] {
+  return [
+    counter('janitor_passes', 'Janitor passes this processor ran (it held the lock).', j.passes),
+    counter(
+      'janitor_objects_deleted',
+      'Payload objects the janitor deleted (expired days, purged projects, run deletions it finished).',
+      j.objectsDeleted
+    ),
+    counter('janitor_partitions_dropped', 'Expired partitions the janitor dropped.', j.partitionsDropped),
+    counter('janitor_rows_dropped', 'Rows the dropped partitions held.', j.rowsDropped),
+    counter('janitor_failures', 'Janitor steps that failed (retried on the next pass).', j.failures),
+    ...(j.lastPassMs === undefined
+      ? []
+      : [
+          {
+            name: 'xray_processor_janitor_last_pass_timestamp_seconds',
+            help: 'When this processor last ran a janitor pass (Unix time).',
+            type: 'gauge' as const,
+            samples: [{ labels, value: j.lastPassMs / 1000 }],
+          },
+          {
+            name: 'xray_processor_janitor_last_pass_seconds',
+            help: 'How long that pass took.',
+            type: 'gauge' as const,
+            samples: [{ labels, value: j.lastPassSeconds ?? 0 }],
+          },
+        ]),
   ];
 }

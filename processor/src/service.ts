@@ -4,12 +4,18 @@
  * suite's faulty processor calls it with a stage hook.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { createRetentionLookup, openKeyStore } from '@xray/auth';
 import { deadLetterStream } from '@xray/core/ingest';
+import { clickhouseSql, s3Objects, setLifecycleRules } from '@xray/core/retention';
 import { withFields, type Logger, type RunningService } from '@xray/core/service';
+import { s3ClientConfig } from '@xray/core/storage';
 import { Redis } from 'ioredis';
 import { ClickHouseWriter } from './clickhouse.js';
 import type { ProcessorConfig } from './config.js';
 import { RedisDeadLetters } from './dead-letters.js';
+import { Janitor } from './janitor.js';
 import { createProcessorOps } from './ops.js';
 import { Processor } from './processor.js';
 import { PayloadWriter } from './s3.js';
@@ -25,12 +31,16 @@ export interface StartProcessorOptions {
 /**
  * Connects, applies pending migrations, creates the bucket and the consumer group, serves the
  * endpoints on `config.host:config.port` and starts consuming. Throws (naming the cause) if a
- * dependency does not answer or the port is taken. `stop()` stops serving, finishes and
- * acknowledges the batch in flight, then closes the clients.
+ * dependency does not answer or the port is taken. Rows are stamped with their project's retention
+ * and the janitor (processor/src/janitor.ts) runs every XRAY_JANITOR_INTERVAL_MS. `stop()` stops
+ * serving and the janitor, finishes and acknowledges the batch in flight, then closes the clients.
  */
 export async function startProcessor(config: ProcessorConfig, o: StartProcessorOptions): Promise<RunningService> {
   const logger = withFields(o.logger, { consumer: config.consumer });
-  const clickhouse = new ClickHouseWriter(config.clickhouse);
+  // Every row is stamped with its project's retention (the key store's, or XRAY_RETENTION_DAYS).
+  const keyStore = openKeyStore(config.authStore, config.redisUrl);
+  const retention = createRetentionLookup(keyStore, config.retentionDays);
+  const clickhouse = new ClickHouseWriter(config.clickhouse, (p) => retention(p).then((r) => r.days));
   const payloads = new PayloadWriter(config.s3);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   // Each outage logged once (ioredis would print every reconnect attempt, with a stack trace).
@@ -45,7 +55,7 @@ export async function startProcessor(config: ProcessorConfig, o: StartProcessorO
   });
   const consumer = new GroupConsumer(redis, { stream: config.stream, group: config.group, consumer: config.consumer });
   await redis.connect();
-  const applied = await clickhouse.migrate();
+  const applied = await clickhouse.migrate({ retentionDays: config.retentionDays });
   if (applied.length > 0) logger.info(`applied migrations ${applied.join(', ')}`);
   await payloads.ensureBucket();
   await consumer.ensureGroup();
@@ -63,10 +73,38 @@ export async function startProcessor(config: ProcessorConfig, o: StartProcessorO
       onStage: o.onStage,
     }
   );
+  const janitorClients = {
+    // Long statements (a project's rows rewritten to a new retention) get 10 minutes. Progress
+    // headers, which the client suggests for that, would answer HTTP 200 before a copy fails, and
+    // the janitor deletes old rows only after their copy succeeded: the client's hint is not wanted.
+    clickhouse: createClient({
+      ...clickhouseAccess(config),
+      request_timeout: 600_000,
+      log: { level: ClickHouseLogLevel.ERROR },
+    }),
+    s3: new S3Client(s3ClientConfig(config.s3)),
+  };
+  const janitor = new Janitor({
+    redis,
+    lockKey: `${config.stream}:janitor`,
+    keyStore,
+    defaultDays: config.retentionDays,
+    deps: {
+      sql: clickhouseSql(janitorClients.clickhouse),
+      objects: s3Objects(janitorClients.s3, config.s3.bucket),
+      ...(config.clickhouse.cluster
+        ? { cluster: { cluster: config.clickhouse.cluster, database: config.clickhouse.database } }
+        : {}),
+    },
+    lifecycle: (projects) => setLifecycleRules(janitorClients.s3, config.s3.bucket, projects),
+    intervalMillis: config.janitorIntervalMillis,
+    logger,
+  });
   const ops = createProcessorOps({
     consumer: config.consumer,
     stream: config.stream,
     stats: processor.stats,
+    janitor: janitor.stats,
     queue: consumer,
     checks: {
       redis: async () => (await redis.ping()) === 'PONG',
@@ -81,17 +119,30 @@ export async function startProcessor(config: ProcessorConfig, o: StartProcessorO
     );
   });
   processor.start();
+  janitor.start();
   logger.info(
-    `consuming ${config.stream} as ${config.group}/${config.consumer} -> ClickHouse ${config.clickhouse.url}/${config.clickhouse.database}, S3 ${config.s3.endpoint ?? 'AWS'}/${config.s3.bucket}`
+    `consuming ${config.stream} as ${config.group}/${config.consumer} -> ClickHouse ${config.clickhouse.url}/${config.clickhouse.database}, S3 ${config.s3.endpoint ?? 'AWS'}/${config.s3.bucket}; ${
+      config.janitorIntervalMillis > 0
+        ? `janitor every ${config.janitorIntervalMillis / 1000} s (one processor at a time)`
+        : 'janitor off (XRAY_JANITOR_INTERVAL_MS=0)'
+    }, default retention ${config.retentionDays} days`
   );
 
   return {
     async stop() {
       server.close();
-      await processor.stop();
+      await Promise.all([janitor.stop(), processor.stop()]);
       redis.disconnect();
       await clickhouse.close();
+      await janitorClients.clickhouse.close();
+      janitorClients.s3.destroy();
+      await keyStore.close();
       payloads.close();
     },
   };
+}
+
+function clickhouseAccess(config: ProcessorConfig) {
+  const { url, database, username, password } = config.clickhouse;
+  return { url, database, username, password };
 }
