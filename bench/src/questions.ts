@@ -10,6 +10,7 @@ import type {
   StepListResponse,
 } from '@xray/core/api';
 import { DEFAULT_CONSUMER_GROUP, encodeQueueEntry, QUEUE_MESSAGE_VERSION } from '@xray/core/ingest';
+import { DEFAULT_RETENTION_DAYS } from '@xray/core/model';
 import { decodeOtlpProtobuf } from '@xray/core/otlp';
 import { Redis } from 'ioredis';
 import {
@@ -24,6 +25,7 @@ import {
   type RunSpec,
   runDecisions,
 } from './questions-data.js';
+import { measureExpiry } from './expiry.js';
 import { log, median, percentile, s3Usage, startBenchStack } from './util.js';
 
 // `npm run bench:questions`: loads a synthetic store of 10M decisions (x XRAY_BENCH_SCALE) through
@@ -103,7 +105,8 @@ process.stdout.write(
   `X-Ray questions benchmark — scale ${SCALE}: ${specs.length} runs over 30 days, ${planned.toLocaleString('en-US')} decisions planned (capture full), ` +
     `${PIPELINES.length} pipelines, items from a pool of ${POOL.toLocaleString('en-US')}, two runs of ${bigPipeline.name} of ${runDecisions(bigA).toLocaleString('en-US')} / ${runDecisions(bigB).toLocaleString('en-US')} decisions (${flip.size} items flipped); ${PROCESSORS} processor(s)\n`
 );
-const stack = await startBenchStack('questions', { PROCESSOR_BATCH_ENTRIES: '12' });
+// No janitor: the benchmark expires its oldest day itself, at the end, to time it.
+const stack = await startBenchStack('questions', { PROCESSOR_BATCH_ENTRIES: '12', XRAY_JANITOR_INTERVAL_MS: '0' });
 const { services, storage, settings } = stack;
 const projectId = services.keys.projectId;
 const readKey = services.keys.readKey;
@@ -491,6 +494,8 @@ try {
     })
   ).json<{ table: string; bytes: string; raw: string; rows: string; parts: string }>();
   const s3 = await s3Usage(stack);
+  // Last: it removes the oldest day.
+  const expiry = await measureExpiry(stack, ch, projectId, DEFAULT_RETENTION_DAYS);
 
   // -------------------------------------------------------------------------------------------
   // Report.
@@ -556,6 +561,15 @@ try {
   process.stdout.write(
     `S3 payloads (every object listed, run, step and decision payloads together): ${s3.objects.toLocaleString('en-US')} span objects ${(s3.bytes / 1e6).toFixed(1)} MB + ` +
       `${s3.values.toLocaleString('en-US')} content-addressed values ${(s3.valueBytes / 1e6).toFixed(1)} MB = ${(s3Total / generated).toFixed(1)} B per decision (goal <= 40)\n`
+  );
+  const e = expiry;
+  process.stdout.write(
+    `\nexpiring one day (${e.day}, the oldest, ${DEFAULT_RETENTION_DAYS}-day retention) as the janitor does: ` +
+      `${e.partitions} partitions dropped, ${e.rows.toLocaleString('en-US')} rows, in ${e.dropSeconds.toFixed(2)} s; ` +
+      `${e.objects.toLocaleString('en-US')} S3 objects deleted in ${e.objectSeconds.toFixed(2)} s (${Math.round(e.objects / e.objectSeconds).toLocaleString('en-US')} objects/s, DeleteObjects of up to 1,000 keys); ` +
+      `CPU ${e.clickhouseCpuSeconds.toFixed(2)} s in ClickHouse, ${e.callerCpuSeconds.toFixed(2)} s in the caller. ` +
+      `Left of that day: ${e.leftRows} rows, ${e.leftObjects} objects (${e.leftRows + e.leftObjects === 0 ? 'ok' : 'FAILED'}); ` +
+      `next day ${e.nextDayRows[0].toLocaleString('en-US')} rows before, ${e.nextDayRows[1].toLocaleString('en-US')} after (${e.nextDayRows[0] === e.nextDayRows[1] ? 'ok' : 'FAILED'})\n`
   );
   process.stdout.write(
     `\nshape: ${PIPELINES.map((p) => `${p.name} (${p.steps.length} steps)`).join(', ')}; runs of 400-2,000 input items (1-5k decisions), every item decided at each step it enters; ` +
