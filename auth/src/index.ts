@@ -35,6 +35,7 @@ export {
   DEFAULT_RETENTION_DAYS,
   MAX_RETENTION_DAYS,
   parseRetentionDays,
+  RETENTION_DAYS_SETTING,
   type Retention,
   retentionDefault,
   type RetentionLookupOptions,

@@ -4,6 +4,7 @@
  * retention through {@link createRetentionLookup}; the janitor removes what is older.
  */
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '@xray/core/model';
+import type { Setting } from '@xray/core/service';
 import type { KeyStore, ProjectRecord } from './store.js';
 
 export { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS };
@@ -78,3 +79,20 @@ export function createRetentionLookup(
     return retention;
   };
 }
+
+/** XRAY_RETENTION_DAYS as a service reads it at boot (`readSettings`): a bad value is a ConfigError naming it. */
+export const RETENTION_DAYS_SETTING: Setting<number> = {
+  variable: 'XRAY_RETENTION_DAYS',
+  fallback: DEFAULT_RETENTION_DAYS,
+  parse(text) {
+    try {
+      return { ok: true, value: parseRetentionDays(text, 'XRAY_RETENTION_DAYS') };
+    } catch {
+      return {
+        ok: false,
+        problem: 'is not a retention',
+        expected: `a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
+      };
+    }
+  },
+};

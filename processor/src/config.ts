@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, parseRetentionDays, parseStoreSetting } from '@xray/auth';
+import { parseStoreSetting, RETENTION_DAYS_SETTING } from '@xray/auth';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_STREAM } from '@xray/core/ingest';
 import {
   authStoreSetting,
@@ -11,7 +11,6 @@ import {
   readSettings,
   textSetting,
   type Env,
-  type Setting,
 } from '@xray/core/service';
 import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
@@ -47,23 +46,6 @@ export interface ProcessorConfig extends StorageSettings {
   /** XRAY_AUTH_STORE, default `redis`: the key store, where projects and their retentions are (as the receiver reads it). */
   authStore: string;
 }
-
-/** XRAY_RETENTION_DAYS: a whole number of days, 1 to MAX_RETENTION_DAYS (read as `retentionDefault` in @xray/auth reads it). */
-const RETENTION_DAYS_SETTING: Setting<number> = {
-  variable: 'XRAY_RETENTION_DAYS',
-  fallback: DEFAULT_RETENTION_DAYS,
-  parse(text) {
-    try {
-      return { ok: true, value: parseRetentionDays(text, 'XRAY_RETENTION_DAYS') };
-    } catch {
-      return {
-        ok: false,
-        problem: 'is not a retention',
-        expected: `a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
-      };
-    }
-  },
-};
 
 /** Reads the processor's environment (process.env in main.ts); throws a `ConfigError` naming the bad variable. */
 export function loadConfig(env: Env): ProcessorConfig {

@@ -1,4 +1,4 @@
-import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, parseRetentionDays, parseStoreSetting } from '@xray/auth';
+import { parseStoreSetting, RETENTION_DAYS_SETTING } from '@xray/auth';
 import {
   AUTH_CACHE_SETTING,
   DEFAULT_HOST,
@@ -10,7 +10,6 @@ import {
   readSettings,
   textSetting,
   type Env,
-  type Setting,
 } from '@xray/core/service';
 import { readStorageSettings, type StorageSettings } from '@xray/core/storage';
 
@@ -36,23 +35,6 @@ export interface QueryConfig extends StorageSettings {
   retentionDays: number;
 }
 
-/** XRAY_RETENTION_DAYS, as `@xray/auth` reads it (`retentionDefault`), refused at boot with a ConfigError. */
-const RETENTION_SETTING: Setting<number> = {
-  variable: 'XRAY_RETENTION_DAYS',
-  fallback: DEFAULT_RETENTION_DAYS,
-  parse(text) {
-    try {
-      return { ok: true, value: parseRetentionDays(text, 'XRAY_RETENTION_DAYS') };
-    } catch {
-      return {
-        ok: false,
-        problem: 'is not a retention',
-        expected: `a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
-      };
-    }
-  },
-};
-
 const SETTINGS = {
   host: textSetting('QUERY_HOST', DEFAULT_HOST),
   port: portSetting('QUERY_PORT', DEFAULT_PORTS.query),
@@ -62,7 +44,7 @@ const SETTINGS = {
   alertsPrefix: textSetting('XRAY_ALERTS_PREFIX', 'xray:alerts'),
   alertsIntervalMillis: integerSetting('XRAY_ALERTS_INTERVAL_MS', 60_000, 0, 86_400_000),
   alertsWebhookTimeoutMillis: integerSetting('XRAY_ALERTS_WEBHOOK_TIMEOUT_MS', 5000, 1, 60_000),
-  retentionDays: RETENTION_SETTING,
+  retentionDays: RETENTION_DAYS_SETTING,
 };
 
 /** Reads the query API's environment (process.env in main.ts); throws a `ConfigError` naming the bad variable. */
