@@ -43,9 +43,12 @@ export function mutationTable(table: string, cluster?: ClusterTarget): string {
   return `${table}${LOCAL_SUFFIX} ON CLUSTER ${assertIdentifier(cluster.cluster, 'ClickHouse cluster name')}`;
 }
 
-/** Settings of an insert: on a cluster, synchronous through the Distributed table (see ClickHouseWriter). */
+/**
+ * Settings of an insert: on a cluster, synchronous through the Distributed table (see ClickHouseWriter);
+ * and a block may span more than 100 partitions (one per retention and day: a project's whole history).
+ */
 export function insertSettings(cluster?: ClusterTarget): Record<string, number> {
-  return cluster ? { insert_distributed_sync: 1 } : {};
+  return { throw_on_max_partitions_per_insert_block: 0, ...(cluster ? { insert_distributed_sync: 1 } : {}) };
 }
 
 const RUN_WHERE = 'project_id = {projectId:String} AND run_id = {runId:String}';
