@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { DEFAULT_INLINE_PAYLOAD_BYTES } from '@xray/otel';
 import { ELIMINATED, KEPT, SCORED, XRay, type XRayStats, XRStepType } from '@xray/sdk';
+import { AgedExporter } from './aged.js';
 import { hashCanonical, Ledger, LedgerExporter } from './ledger.js';
 import { bodyBytes, bodyText } from './payloads.js';
 
@@ -40,6 +41,12 @@ export interface LoadOptions {
    * 5 MiB; those past the SDK's inline limit travel by reference and are uploaded. Default: the item.
    */
   mixedInputs?: boolean;
+  /**
+   * Makes the runs this long ago: every time in their spans (start, end, decisions) is moved back
+   * by it on the way to the exporter ({@link AgedExporter}), so they are stored, and expire, under
+   * that day. Not with `mixedInputs` (an uploaded input names the day it was uploaded). Default 0.
+   */
+  ageMillis?: number;
 }
 
 /** The inputs a load made that were past the SDK's inline limit (so it had to upload them). */
@@ -89,15 +96,17 @@ export function makeItems(label: string, run: number, count: number): Item[] {
  * carries its item (or, with `mixedInputs`, the item and a body) as input, whose hash the ledger is told.
  */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  if (o.ageMillis && o.mixedInputs) throw new Error('runLoad: ageMillis needs inline inputs (no mixedInputs)');
   const started = Date.now();
   const ledger = o.ledger ?? new Ledger();
   const exportTimeoutMillis = o.exportTimeoutMillis ?? 10_000;
   const exporter = new OTLPTraceExporter({ url: o.endpoint, headers: o.headers, timeoutMillis: exportTimeoutMillis });
+  const recorded = new LedgerExporter(exporter, ledger);
   const xray = new XRay({
     // Payload uploads go to this endpoint's origin, with these headers (the ingest key).
     endpoint: o.endpoint,
     headers: o.headers,
-    exporter: new LedgerExporter(exporter, ledger),
+    exporter: o.ageMillis ? new AgedExporter(recorded, o.ageMillis) : recorded,
     capture: 'full',
     serviceName: 'xray-reliability',
     exportTimeoutMillis,
