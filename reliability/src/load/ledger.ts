@@ -53,6 +53,7 @@ export interface ExportRecord {
 export class Ledger {
   readonly exports: ExportRecord[] = [];
   readonly #inputs = new Map<string, string>();
+  readonly #deleted = new Set<string>();
 
   /** Tells the ledger the hash of an item's input as made (before the SDK saw it), by item id. */
   expectInput(itemId: string, hash: string): void {
@@ -97,6 +98,19 @@ export class Ledger {
   /** Decisions in acknowledged requests. */
   acknowledgedDecisions(): number {
     return this.acknowledged().reduce((n, s) => n + s.decisions.length, 0);
+  }
+
+  /**
+   * Records that a run was deleted on request (`DELETE /v1/runs/{id}` answered 200): from then on
+   * nothing of it may be stored, and the checker looks for its leftovers instead of its records.
+   */
+  recordDeletion(runId: string): void {
+    this.#deleted.add(runId);
+  }
+
+  /** The runs deleted on request, in the order they were recorded. */
+  deletedRuns(): ReadonlySet<string> {
+    return this.#deleted;
   }
 }
 
