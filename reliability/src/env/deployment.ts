@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { DEFAULT_CONSUMER_GROUP, deadLetterStream } from '@xray/core/ingest';
+import { RETAINED_TABLES } from '@xray/core/storage';
 import type { ProcessorStage } from '@xray/processor';
 import { freePort, script, type ServiceProcess, spawnService, waitForHttp } from '@xray/stack';
 import { Redis } from 'ioredis';
@@ -195,6 +196,19 @@ export class Deployment {
   /** A clean stop (SIGTERM). */
   async stop(name: ServiceName): Promise<void> {
     await this.#processes.get(name)?.stop(3000);
+  }
+
+  /**
+   * Merges every retained table's parts now (`OPTIMIZE TABLE … FINAL`), which ClickHouse would do
+   * in its own time: parts whose TTL has passed are dropped, rows removed by DELETE go for good.
+   */
+  async mergeTables(): Promise<void> {
+    const ch = createClient({ url: this.clickhouseUrl, database: this.database });
+    try {
+      for (const { table } of RETAINED_TABLES) await ch.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
+    } finally {
+      await ch.close();
+    }
   }
 
   /** Stops everything and removes the database, the streams and the proxies. */

@@ -1,4 +1,12 @@
-import { openKeyStore, type ProjectKeys, provisionProject, type RateLimits } from '@xray/auth';
+import {
+  createKey,
+  type KeyStore,
+  openKeyStore,
+  type ProjectKeys,
+  provisionProject,
+  type RateLimits,
+  setRetention,
+} from '@xray/auth';
 
 /**
  * The one place that knows about API keys: where the services look them up, how a project and its
@@ -22,14 +30,32 @@ export const UNLIMITED_RATE_ENV: Record<string, string> = {
   RECEIVER_RATE_BYTES_PER_SECOND: '0',
 };
 
-/** Creates `projectId` with an ingest and a read key in the key store of the Redis at `redisUrl`. */
-export async function provisionKeys(redisUrl: string, projectId: string, limits?: RateLimits): Promise<ProjectKeys> {
+/** Runs `work` on the key store of the Redis at `redisUrl`, closed after. */
+async function withStore<T>(redisUrl: string, work: (store: KeyStore) => Promise<T>): Promise<T> {
   const store = openKeyStore(AUTH_STORE, redisUrl);
   try {
-    return await provisionProject(store, projectId, limits ? { limits } : {});
+    return await work(store);
   } finally {
     await store.close();
   }
+}
+
+/** Creates `projectId` with an ingest and a read key in the key store of the Redis at `redisUrl`. */
+export function provisionKeys(redisUrl: string, projectId: string, limits?: RateLimits): Promise<ProjectKeys> {
+  return withStore(redisUrl, (store) => provisionProject(store, projectId, limits ? { limits } : {}));
+}
+
+/** A new admin key (`xra_…`: reads, and deletes runs through the query API) of an existing project. */
+export function createAdminKey(redisUrl: string, projectId: string): Promise<string> {
+  return withStore(redisUrl, async (store) => (await createKey(store, projectId, 'admin')).key);
+}
+
+/**
+ * Sets how many days the project keeps its data, as `xray set retention` does. The processor keeps
+ * a retention it looked up for a minute: set it before the project's first span is processed.
+ */
+export async function setProjectRetention(redisUrl: string, projectId: string, days: number): Promise<void> {
+  await withStore(redisUrl, (store) => setRetention(store, projectId, days));
 }
 
 /** The Authorization header for `key`. */
