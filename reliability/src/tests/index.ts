@@ -12,6 +12,7 @@ import { receiverCrash } from './receiver-crash.js';
 import { queryInjection } from './query-injection.js';
 import { rateLimit } from './rate-limit.js';
 import { redisRestart } from './redis-restart.js';
+import { retentionAndDeletion } from './retention-and-deletion.js';
 import { sdkNeverBlocks } from './sdk-never-blocks.js';
 import { sdkNeverThrows } from './sdk-never-throws.js';
 import { storageOutage } from './storage-outage.js';
@@ -35,5 +36,6 @@ export const TESTS: readonly ReliabilityTest[] = [
   tenantIsolation,
   rateLimit,
   queryInjection,
+  retentionAndDeletion,
   checkerControl,
 ];
