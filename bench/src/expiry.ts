@@ -64,7 +64,10 @@ export async function measureExpiry(
   retentionDays: number
 ): Promise<ExpiryFigures> {
   const [oldest] = await (
-    await ch.query({ query: 'SELECT toString(min(toDate(timestamp))) AS day FROM decision_events', format: 'JSONEachRow' })
+    await ch.query({
+      query: 'SELECT toString(min(toDate(timestamp))) AS day FROM decision_events',
+      format: 'JSONEachRow',
+    })
   ).json<{ day: string }>();
   const day = oldest!.day;
   const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
