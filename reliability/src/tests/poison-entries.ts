@@ -13,8 +13,8 @@ const ATTEMPTS_RE = /after (\d+) attempts/;
 
 /**
  * Entries that make the processor fail (not a message, bad JSON, unknown version, undecodable
- * body, a null span; storage refusing the data: an unparseable time, a run id no URL can hold, an
- * insert over 100 monthly partitions), mixed into ordinary traffic. Each must end in the dead
+ * body, a null span; storage refusing the data: an unparseable time, a run id no URL can hold),
+ * mixed into ordinary traffic. Each must end in the dead
  * letters (those storage refuses after PROCESSOR_MAX_ATTEMPTS failed writes), and the rest flows.
  */
 export const poisonEntries: ReliabilityTest = {
