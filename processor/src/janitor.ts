@@ -47,6 +47,8 @@ export interface JanitorOptions {
 export const DELETION_GRACE_MS = 10 * 60_000;
 /** Processors look a project's retention up again within a minute (createRetentionLookup); this is well past it. */
 export const RETENTION_SETTLE_MS = 5 * 60_000;
+/** A run deletion (DELETE /v1/runs/{id}) takes seconds: one pending for longer than this was interrupted. */
+export const DELETION_RUNNING_MS = 60_000;
 /** How long the lock lives unless its holder extends it (it does, every third of this, while a pass runs). */
 const LOCK_MILLIS = 60_000;
 /** The first pass after start comes at most this late, so a processor restarted often still runs one. */
@@ -128,7 +130,8 @@ export class Janitor {
     const { deps, keyStore } = this.#o;
 
     await attempt('finishing run deletions', async () => {
-      for (const d of await pendingDeletions(deps.sql))
+      // Not those started within the last minute: the query API is most likely still running them.
+      for (const d of await pendingDeletions(deps.sql, nowMs - DELETION_RUNNING_MS))
         await attempt(`deleting run ${d.runId} of ${d.projectId}`, async () => {
           const deletion = await deleteRun(deps, d.projectId, d.runId);
           pass.deletionsFinished++;

@@ -142,8 +142,14 @@ function answer(
   return { runId, status: 'deleted', deletedAt: new Date(deletedMs).toISOString(), alreadyDeleted, removed };
 }
 
-/** Deletions that were started and never finished (tombstones with done = 0), oldest first, for the janitor to finish. */
-export async function pendingDeletions(sql: SqlClient): Promise<{ projectId: string; runId: string }[]> {
-  const rows = await select<{ project_id: string; run_id: string }>(sql, pendingDeletionsQuery());
+/**
+ * Deletions that were started before `startedBeforeMs` and never finished (tombstones with done = 0),
+ * oldest first, for the janitor to finish (one started just now is most likely still running).
+ */
+export async function pendingDeletions(
+  sql: SqlClient,
+  startedBeforeMs = Number.MAX_SAFE_INTEGER
+): Promise<{ projectId: string; runId: string }[]> {
+  const rows = await select<{ project_id: string; run_id: string }>(sql, pendingDeletionsQuery(startedBeforeMs));
   return rows.map((r) => ({ projectId: r.project_id, runId: r.run_id }));
 }

@@ -78,10 +78,11 @@ export function tombstoneQuery(projectId: string, runId: string): Statement {
 }
 
 /** Tombstones of deletions that were started and never finished. */
-export function pendingDeletionsQuery(): Statement {
+export function pendingDeletionsQuery(startedBeforeMs: number): Statement {
   return {
-    query: `SELECT project_id, run_id FROM deletions FINAL WHERE done = 0 ORDER BY deleted_at`,
-    query_params: {},
+    query: `SELECT project_id, run_id FROM deletions FINAL
+            WHERE done = 0 AND deleted_at < fromUnixTimestamp64Milli({beforeMs:Int64}) ORDER BY deleted_at`,
+    query_params: { beforeMs: Math.floor(startedBeforeMs) },
   };
 }
 
