@@ -1,19 +1,22 @@
 /**
- * What expiring one day of a store costs: the janitor's two steps (drop the day's partitions, delete
- * the day's S3 prefix) run on the benchmark's store at the moment its oldest day expires, timed, with
- * the CPU they took in ClickHouse and in the calling process, and checked: the day is gone from every
- * table and from S3, the next day is whole.
+ * What expiring one day of a store costs: the oldest day's rows removed from every table the way the
+ * tables' TTL does it (a merge rewriting the parts that hold them: here the same rewrite, forced as a
+ * synchronous `ALTER TABLE … DELETE`, since the TTL acts on the server's clock), then the janitor's
+ * deletion of the day's S3 prefix at the moment the day expires; timed, with the CPU they took in
+ * ClickHouse and in the calling process, and checked: the day is gone from every table and from S3,
+ * the next day is whole.
  */
 import { readFileSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { clickhouseSql, dropExpiredPartitions, expireObjects, s3Objects } from '@xray/core/retention';
+import { clickhouseSql, expireObjects, s3Objects } from '@xray/core/retention';
 import { RETAINED_TABLES, dayExpiresAt, dayPrefix } from '@xray/core/storage';
 import { benchS3, type BenchStack, s3Usage } from './util.js';
 
 export interface ExpiryFigures {
   day: string;
   rows: number;
-  partitions: number;
+  /** Active parts rewritten (those holding the day's rows). */
+  parts: number;
   dropSeconds: number;
   objects: number;
   objectSeconds: number;
@@ -79,8 +82,24 @@ export async function measureExpiry(
   const clickhousePid = stack.storage.processes.find((p) => p.name === 'clickhouse')?.child.pid;
   const cpu0 = cpuSeconds(clickhousePid);
   const caller0 = process.cpuUsage();
+  const rows = await rowsOn(ch, day);
+  let parts = 0;
   let started = performance.now();
-  const dropped = await dropExpiredPartitions(deps, nowMs);
+  for (const { table, time } of RETAINED_TABLES) {
+    const [touched] = await (
+      await ch.query({
+        query: `SELECT uniqExact(_part) AS n FROM ${table} WHERE toDate(${time}) = {day:Date}`,
+        query_params: { day },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string }>();
+    parts += Number(touched!.n);
+    await ch.command({
+      query: `ALTER TABLE ${table} DELETE WHERE toDate(${time}) = {day:Date}`,
+      query_params: { day },
+      clickhouse_settings: { mutations_sync: '1' },
+    });
+  }
   const dropSeconds = (performance.now() - started) / 1000;
   started = performance.now();
   const expired = await expireObjects(deps, projectId, retentionDays, nowMs);
@@ -88,8 +107,8 @@ export async function measureExpiry(
   const caller = process.cpuUsage(caller0);
   const figures: ExpiryFigures = {
     day,
-    rows: dropped.rows,
-    partitions: dropped.partitions.length,
+    rows,
+    parts,
     dropSeconds,
     objects: expired.objects,
     objectSeconds,

@@ -564,8 +564,8 @@ try {
   );
   const e = expiry;
   process.stdout.write(
-    `\nexpiring one day (${e.day}, the oldest, ${DEFAULT_RETENTION_DAYS}-day retention) as the janitor does: ` +
-      `${e.partitions} partitions dropped, ${e.rows.toLocaleString('en-US')} rows, in ${e.dropSeconds.toFixed(2)} s; ` +
+    `\nexpiring one day (${e.day}, the oldest, ${DEFAULT_RETENTION_DAYS}-day retention) as the TTL and the janitor do: ` +
+      `${e.rows.toLocaleString('en-US')} rows removed by rewriting the ${e.parts} parts that held them (what a TTL merge does) in ${e.dropSeconds.toFixed(2)} s; ` +
       `${e.objects.toLocaleString('en-US')} S3 objects deleted in ${e.objectSeconds.toFixed(2)} s (${Math.round(e.objects / e.objectSeconds).toLocaleString('en-US')} objects/s, DeleteObjects of up to 1,000 keys); ` +
       `CPU ${e.clickhouseCpuSeconds.toFixed(2)} s in ClickHouse, ${e.callerCpuSeconds.toFixed(2)} s in the caller. ` +
       `Left of that day: ${e.leftRows} rows, ${e.leftObjects} objects (${e.leftRows + e.leftObjects === 0 ? 'ok' : 'FAILED'}); ` +

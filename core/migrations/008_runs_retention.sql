@@ -1,7 +1,8 @@
 -- xray:move runs
--- Runs keep their project's retention (retention_days, stamped by the processor) and are
--- partitioned by it and by day, so expiring a day drops whole partitions (see
--- core/src/storage/retention.ts); codecs chosen by measurement (bench/README.md, "Storage").
+-- Runs keep their project's retention (retention_days, stamped by the processor): a TTL removes
+-- each day's rows in merges once the day has expired, and whole (retention, month) partitions are
+-- dropped once all of them have (see core/src/storage/retention.ts); codecs chosen by measurement
+-- (bench/README.md, "Storage").
 -- Rows written before this migration take the deployment's default retention (XRAY_RETENTION_DAYS);
 -- a writer that does not stamp a row gets DEFAULT_RETENTION_DAYS (core/src/model/retention.ts).
 CREATE TABLE IF NOT EXISTS runs_next
@@ -25,10 +26,10 @@ CREATE TABLE IF NOT EXISTS runs_next
     retention_days    UInt16 DEFAULT 30
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY (retention_days, toYYYYMMDD(started_at))
+PARTITION BY (retention_days, toYYYYMM(started_at))
 ORDER BY (project_id, run_id)
 TTL toDate(started_at) + toIntervalDay(retention_days + 1)
-SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+SETTINGS non_replicated_deduplication_window = 10000, merge_with_ttl_timeout = 43200;
 
 INSERT INTO runs_next
 SELECT project_id, run_id, pipeline, status, started_at, ended_at, total_steps, failed_steps, input_count,

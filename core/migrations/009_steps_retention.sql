@@ -1,5 +1,5 @@
 -- xray:move steps
--- Steps keep their project's retention and are partitioned by it and by day, like runs (008).
+-- Steps keep their project's retention and expire like runs (008).
 CREATE TABLE IF NOT EXISTS steps_next
 (
     project_id        LowCardinality(String),
@@ -30,10 +30,10 @@ CREATE TABLE IF NOT EXISTS steps_next
     INDEX idx_step_id step_id TYPE bloom_filter GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY (retention_days, toYYYYMMDD(started_at))
+PARTITION BY (retention_days, toYYYYMM(started_at))
 ORDER BY (project_id, run_id, step_id)
 TTL toDate(started_at) + toIntervalDay(retention_days + 1)
-SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+SETTINGS non_replicated_deduplication_window = 10000, merge_with_ttl_timeout = 43200;
 
 INSERT INTO steps_next
 SELECT project_id, run_id, step_id, step_index, parent_step_id, name, type, status, started_at, ended_at,

@@ -1,5 +1,5 @@
 -- xray:move decision_events
--- Decisions keep their project's retention and are partitioned by it and by day (008), with
+-- Decisions keep their project's retention and expire like runs (008), with
 -- codecs chosen by measurement on bench:questions' 10M decisions (bench/README.md, "Storage"):
 -- ZSTD(3) on text and scores, Delta before ZSTD(1) on what grows along the sort key (seq, time,
 -- frame offset); 18.0 -> 7.7 B per row. Gorilla doubled the scores' bytes, DoubleDelta gained nothing.
@@ -24,10 +24,10 @@ CREATE TABLE IF NOT EXISTS decision_events_next
     INDEX idx_item_id item_id TYPE bloom_filter GRANULARITY 4
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY (retention_days, toYYYYMMDD(timestamp))
+PARTITION BY (retention_days, toYYYYMM(timestamp))
 ORDER BY (project_id, step_id, seq)
 TTL toDate(timestamp) + toIntervalDay(retention_days + 1)
-SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+SETTINGS non_replicated_deduplication_window = 10000, merge_with_ttl_timeout = 43200;
 
 INSERT INTO decision_events_next
 SELECT project_id, run_id, step_id, seq, item_id, outcome, reason, reason_code, score, important, timestamp,

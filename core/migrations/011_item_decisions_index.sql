@@ -2,8 +2,8 @@
 -- The decisions sorted by item become an index: which decisions of which runs and steps concern
 -- an item, and how each ended. The rest of a decision (reason text, score, payload) is read from
 -- decision_events by (step_id, seq) when an answer needs it. Sorted by item, the run and step ids
--- are random, but a day's partition holds only that day's runs and steps: under ZSTD(3) the hex ids
--- cost 2.1 B per row (binary would save 0.3; 33.7 -> 7.8 B per row in all, bench/README.md).
+-- are random, but each item's runs and steps repeat within a part: under ZSTD(3) the hex ids cost
+-- about 2 B per row (binary would save 0.3; 33.7 -> 7.8 B per row in all, bench/README.md).
 -- Built from decision_events, which also fills it for decisions stored before the item table
 -- existed (migration 006 did not copy them).
 CREATE TABLE IF NOT EXISTS item_decisions_next
@@ -19,10 +19,10 @@ CREATE TABLE IF NOT EXISTS item_decisions_next
     retention_days UInt16 DEFAULT 30
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY (retention_days, toYYYYMMDD(timestamp))
+PARTITION BY (retention_days, toYYYYMM(timestamp))
 ORDER BY (project_id, item_id, run_id, step_id, seq)
 TTL toDate(timestamp) + toIntervalDay(retention_days + 1)
-SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+SETTINGS non_replicated_deduplication_window = 10000, merge_with_ttl_timeout = 43200;
 
 INSERT INTO item_decisions_next
 SELECT project_id, item_id, run_id, step_id, seq, outcome, reason_code, timestamp, retention_days

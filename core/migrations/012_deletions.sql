@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS deletions
     retention_days UInt16
 )
 ENGINE = ReplacingMergeTree(done)
-PARTITION BY (retention_days, toYYYYMMDD(deleted_at))
+PARTITION BY (retention_days, toYYYYMM(deleted_at))
 ORDER BY (project_id, run_id)
 TTL toDate(deleted_at) + toIntervalDay(retention_days + 1)
-SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+SETTINGS non_replicated_deduplication_window = 10000, merge_with_ttl_timeout = 43200

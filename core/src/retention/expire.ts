@@ -4,7 +4,13 @@
  * day's rows and objects go together, at most a day after the day's retention has passed.
  */
 import { performance } from 'node:perf_hooks';
-import { dayExpired, parsePartition, RETAINED_TABLES, type RetentionPartition } from '../storage/retention.js';
+import {
+  dayExpired,
+  parsePartition,
+  partitionExpired,
+  RETAINED_TABLES,
+  type RetentionPartition,
+} from '../storage/retention.js';
 import { dayPrefix } from '../storage/s3-keys.js';
 import { dayRange, deleteUnder, projectDays } from './days.js';
 import type { RetentionDeps } from './ports.js';
@@ -22,9 +28,10 @@ export interface PartitionDrop {
 }
 
 /**
- * Drops every partition of every retained table whose day has expired under the partition's own
- * retention at `nowMs` (`dayExpired`). A partition is `(retention_days, day)`: the rows of every
- * project stamped with that retention, so all of them expire together. On a cluster the replicated
+ * Drops every partition of every retained table whose every day has expired under the partition's
+ * own retention at `nowMs` (`partitionExpired`). A partition is `(retention_days, month)`: the rows
+ * of every project stamped with that retention; the TTL removes its days as they expire, and once the
+ * month's last day has, what is left (empty or not yet merged parts) goes whole. On a cluster the replicated
  * `<t>_local` tables are dropped ON CLUSTER, after reading the parts of every replica.
  */
 export async function dropExpiredPartitions(deps: RetentionDeps, nowMs: number): Promise<PartitionDrop> {
@@ -36,7 +43,7 @@ export async function dropExpiredPartitions(deps: RetentionDeps, nowMs: number):
     );
     for (const part of parts) {
       const partition = parsePartition(part.partition);
-      if (partition === undefined || !dayExpired(partition.day, partition.retentionDays, nowMs)) continue;
+      if (partition === undefined || !partitionExpired(partition, nowMs)) continue;
       // Whatever its size (the server refuses partitions over 50 GB by default).
       await execute(deps.sql, dropPartition(table, partition, deps.cluster), { max_partition_size_to_drop: 0 });
       result.partitions.push({ table, ...partition, rows: Number(part.rows) });
@@ -59,9 +66,9 @@ export interface ObjectExpiry {
 /**
  * Deletes the objects of every day of the project that has expired under `days` at `nowMs`: the
  * day prefixes `<project>/payloads/YYYY/MM/DD/` are listed level by level and each expired one is
- * emptied in DeleteObjects batches. A day on which rows of the project still exist (in
- * decision_events, steps or runs, e.g. stamped with a longer retention not yet rewritten) is kept
- * and reported: those rows reference its span objects and the values stored by content that day.
+ * emptied in DeleteObjects batches. A day on which rows of the project that their own retention
+ * still keeps exist (in decision_events, steps or runs, e.g. stamped with a longer retention not yet
+ * rewritten) is kept and reported: those rows reference its span objects and the values stored by content that day.
  */
 export async function expireObjects(
   deps: RetentionDeps,
@@ -74,7 +81,7 @@ export async function expireObjects(
   for (const day of await projectDays(deps.objects, projectId)) {
     // Oldest first: after the first day that has not expired, none has.
     if (!dayExpired(day, days, nowMs)) break;
-    if (await rowsOnDay(deps, projectId, day)) {
+    if (await rowsOnDay(deps, projectId, day, nowMs)) {
       result.kept.push(day);
       continue;
     }
@@ -85,8 +92,8 @@ export async function expireObjects(
   return result;
 }
 
-async function rowsOnDay(deps: RetentionDeps, projectId: string, day: string): Promise<boolean> {
+async function rowsOnDay(deps: RetentionDeps, projectId: string, day: string, nowMs: number): Promise<boolean> {
   for (const t of PAYLOAD_TABLES)
-    if ((await select(deps.sql, anyRowWithin(t, projectId, dayRange(day)))).length > 0) return true;
+    if ((await select(deps.sql, anyRowWithin(t, projectId, dayRange(day), nowMs))).length > 0) return true;
   return false;
 }

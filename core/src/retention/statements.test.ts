@@ -47,12 +47,12 @@ describe('run deletion SQL', () => {
 });
 
 describe('expiry SQL', () => {
-  it('drops a partition by its retention and day', () => {
-    const s = dropPartition('runs', { retentionDays: 30, day: '2026-12-04' }, cluster);
+  it('drops a partition by its retention and month', () => {
+    const s = dropPartition('runs', { retentionDays: 30, month: '2026-12' }, cluster);
     expect(s.query).toBe(
-      'ALTER TABLE runs_local ON CLUSTER xray_cluster DROP PARTITION ({retentionDays:UInt16}, {day:UInt32})'
+      'ALTER TABLE runs_local ON CLUSTER xray_cluster DROP PARTITION ({retentionDays:UInt16}, {month:UInt32})'
     );
-    expect(s.query_params).toEqual({ retentionDays: 30, day: 20261204 });
+    expect(s.query_params).toEqual({ retentionDays: 30, month: 202612 });
   });
 
   it('reads the partitions of every replica on a cluster', () => {

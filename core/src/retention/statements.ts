@@ -158,11 +158,11 @@ export function activePartitionsQuery(table: string, cluster?: ClusterTarget): S
   };
 }
 
-/** Drops one `(retention_days, YYYYMMDD)` partition of a table. */
+/** Drops one `(retention_days, YYYYMM)` partition of a table. */
 export function dropPartition(table: string, p: RetentionPartition, cluster?: ClusterTarget): Statement {
   return {
-    query: `ALTER TABLE ${mutationTable(table, cluster)} DROP PARTITION ({retentionDays:UInt16}, {day:UInt32})`,
-    query_params: { retentionDays: p.retentionDays, day: Number(p.day.replaceAll('-', '')) },
+    query: `ALTER TABLE ${mutationTable(table, cluster)} DROP PARTITION ({retentionDays:UInt16}, {month:UInt32})`,
+    query_params: { retentionDays: p.retentionDays, month: Number(p.month.replace('-', '')) },
   };
 }
 
@@ -226,11 +226,15 @@ export function deleteStamped(table: string, projectId: string, fromDays: number
   };
 }
 
-/** One row, if a table holds any of the project's rows timed within `range`. */
-export function anyRowWithin(t: RetainedTable, projectId: string, range: TimeRange): Statement {
+/**
+ * Whether the project has a row in `range` that its own retention still keeps at `nowMs` (rows
+ * whose day has expired may wait for a TTL merge; they keep nothing).
+ */
+export function anyRowWithin(t: RetainedTable, projectId: string, range: TimeRange, nowMs: number): Statement {
   return {
-    query: `SELECT 1 AS found FROM ${t.table} WHERE project_id = {projectId:String}${within(t.time, range)} LIMIT 1`,
-    query_params: { projectId, ...range },
+    query: `SELECT 1 AS found FROM ${t.table} WHERE project_id = {projectId:String}${within(t.time, range)}
+            AND toDate(${t.time}) + toIntervalDay(retention_days + 1) > toDate(fromUnixTimestamp64Milli({nowMs:Int64})) LIMIT 1`,
+    query_params: { projectId, ...range, nowMs: Math.floor(nowMs) },
   };
 }
 

@@ -48,8 +48,8 @@ export {
   RETENTION_COLUMN,
   dayExpired,
   dayExpiresAt,
-  lastExpiredDay,
   parsePartition,
+  partitionExpired,
   type RetentionPartition,
 } from './retention.js';
 export { migrate, type MigrateOptions, type MigrationClient } from './migrate.js';
