@@ -56,7 +56,7 @@ describe('processor', () => {
     s3.destroy();
   });
 
-  it('writes the decisions sorted by item too, as an index: ids, outcome and reason code only', async () => {
+  it('writes the decisions sorted by item too, without the payload reference nobody reads there', async () => {
     await enqueue(message('proj-items', [runSpan, stepSpan, chunkSpan]));
     await drain(newProcessor());
     const q = async <T>(query: string) => await (await ch.query({ query, format: 'JSONEachRow' })).json<T>();
@@ -67,8 +67,8 @@ describe('processor', () => {
     const [one] = await q<Record<string, unknown>>(
       `SELECT * FROM item_decisions FINAL WHERE project_id = 'proj-items' AND item_id = 'item-250'`
     );
-    expect(one).toMatchObject({ run_id: RUN, step_id: STEP, seq: 250, outcome: 'eliminated' });
-    // The reason text, score and payload reference are read from decision_events by (step_id, seq).
+    expect(one).toMatchObject({ run_id: RUN, step_id: STEP, seq: 250, outcome: 'eliminated', reason: 'because 250' });
+    // No payload reference: decision_events has it.
     expect(Object.keys(one!).sort()).toEqual([...ITEM_DECISION_COLUMNS].sort());
     // Stamped with the project's retention (the fixture's lookup keeps everything).
     expect(one!.retention_days).toBe(MAX_RETENTION_DAYS);

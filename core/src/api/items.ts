@@ -119,18 +119,9 @@ export function toItemInRun(runId: string, itemId: string, rows: readonly Row[],
   };
 }
 
-/**
- * Rows of {@link itemAcrossRunsQuery} with each run's pipeline and start, step names, and the reason
- * text of each eliminating decision by its event id (`<stepId>-<seq>`, from decisionReasonsQuery).
- */
-export function toItemRun(
-  row: Row,
-  run: Row | undefined,
-  steps: StepIndex,
-  reasons: ReadonlyMap<string, string>
-): ItemRun {
-  const [stepId, seq, reasonCode] = (row.eliminated as unknown[] | undefined) ?? [];
-  const reason = reasons.get(formatEventId(s(stepId), n(seq)));
+/** Rows of {@link itemAcrossRunsQuery} with each run's pipeline and start, and step names. */
+export function toItemRun(row: Row, run: Row | undefined, steps: StepIndex): ItemRun {
+  const [stepId, seq, reason, reasonCode] = (row.eliminated as unknown[] | undefined) ?? [];
   const eliminated = row.was_eliminated === true || row.was_eliminated === 1 || row.was_eliminated === '1';
   return {
     runId: s(row.run_id),

@@ -22,7 +22,6 @@ export {
   type ReasonFilter,
 } from './decisions.js';
 export {
-  decisionReasonsQuery,
   itemAcrossRunsQuery,
   itemInRunQuery,
   runDiffItemsQuery,

@@ -1,40 +1,19 @@
 /**
  * Questions about items: where did item X die (in one run, across runs), and what changed between
  * two runs. Parameterised, read with FINAL, each served by a sort key: `item_decisions` is ordered
- * by (project_id, item_id, run_id, …), `decision_events` by (project_id, step_id, seq). The item
- * table is an index (which decisions concern an item, and how each ended); the rest of a decision
- * is read from decision_events by its (step_id, seq).
+ * by (project_id, item_id, run_id, …), `decision_events` by (project_id, step_id, …).
  */
 import type { BoundQuery } from './bound.js';
 
-const DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, important, toString(timestamp) AS timestamp_text`;
+const ITEM_DECISION_COLUMNS = `run_id, step_id, seq, item_id, outcome, reason, reason_code, score, important, toString(timestamp) AS timestamp_text`;
 
-/** Every recorded decision about one item in one run: found by item, read whole by step and seq. */
+/** Every recorded decision about one item in one run. */
 export function itemInRunQuery(projectId: string, runId: string, itemId: string): BoundQuery {
   return {
-    query: `SELECT ${DECISION_COLUMNS} FROM decision_events FINAL
+    query: `SELECT ${ITEM_DECISION_COLUMNS} FROM item_decisions FINAL
             WHERE project_id = {projectId:String} AND item_id = {itemId:String} AND run_id = {runId:String}
-              AND (step_id, seq) IN (SELECT step_id, seq FROM item_decisions
-                                     WHERE project_id = {projectId:String} AND item_id = {itemId:String} AND run_id = {runId:String})
             ORDER BY timestamp, step_id, seq LIMIT 10000`,
     query_params: { projectId, runId, itemId },
-  };
-}
-
-/**
- * The reason text of decisions given by step and sequence number (the item index keeps only the
- * reason code). Reads the steps by the sort key; may return other decisions of those steps with
- * one of the sequence numbers: keep the pairs asked for.
- */
-export function decisionReasonsQuery(projectId: string, keys: readonly { stepId: string; seq: number }[]): BoundQuery {
-  return {
-    query: `SELECT step_id, seq, reason FROM decision_events
-            WHERE project_id = {projectId:String} AND step_id IN {stepIds:Array(String)} AND seq IN {seqs:Array(UInt32)}`,
-    query_params: {
-      projectId,
-      stepIds: [...new Set(keys.map((k) => k.stepId))],
-      seqs: [...new Set(keys.map((k) => k.seq))],
-    },
   };
 }
 
@@ -54,8 +33,7 @@ export interface ItemRunsFilter {
 
 /**
  * One row per run in which the item was decided on, newest first: when it was first seen, how many
- * decisions, and the first decision that eliminated it as (step_id, seq, reason_code), an empty
- * step id when none did; {@link decisionReasonsQuery} gives its reason text.
+ * decisions, and the first decision that eliminated it (empty step id when none did).
  */
 export function itemAcrossRunsQuery(f: ItemRunsFilter): BoundQuery {
   const where = ['project_id = {projectId:String}', 'item_id = {itemId:String}'];
@@ -82,7 +60,7 @@ export function itemAcrossRunsQuery(f: ItemRunsFilter): BoundQuery {
   }
   return {
     query: `SELECT run_id, min(timestamp) AS first_seen, toString(first_seen) AS first_seen_text, count() AS decisions,
-                   argMinIf((step_id, seq, reason_code), (timestamp, seq), outcome = 'eliminated') AS eliminated,
+                   argMinIf((step_id, seq, reason, reason_code), (timestamp, seq), outcome = 'eliminated') AS eliminated,
                    countIf(outcome = 'eliminated') > 0 AS was_eliminated
             FROM item_decisions ${f.exact === false ? '' : 'FINAL'} WHERE ${where.join(' AND ')}
             GROUP BY run_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}

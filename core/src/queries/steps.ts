@@ -13,11 +13,12 @@ const STEP_COLUMNS = `run_id, step_id, step_index, parent_step_id, name, type, s
  */
 export const STEP_ELIMINATED_SQL = "if(status = 'error' AND decision_count = 0, 0, eliminated_count)";
 
-/** A run's steps in execution order. */
+/** A run's steps in execution order; none once the run is being deleted (it has a tombstone). */
 export function listStepsQuery(projectId: string, runId: string): BoundQuery {
   return {
     query: `SELECT ${STEP_COLUMNS} FROM steps FINAL
             WHERE project_id = {projectId:String} AND run_id = {runId:String}
+              AND run_id NOT IN (SELECT run_id FROM deletions WHERE project_id = {projectId:String} AND run_id = {runId:String})
             ORDER BY step_index, started_at, step_id`,
     query_params: { projectId, runId },
   };

@@ -27,7 +27,7 @@ import {
 export const DeleteStages = {
   /** Read the run and its tombstone; write the tombstone (done = 0). */
   TOMBSTONE: 'tombstone',
-  /** Remove the run's rows: steps, decisions (both tables), then the run row. */
+  /** Remove the run's rows: the run row, then steps and decisions (both tables). */
   ROWS: 'rows',
   /** Remove the run's span objects. */
   OBJECTS: 'objects',
@@ -61,8 +61,9 @@ const MAX_RANGE_DAYS = 32;
 
 /**
  * Deletes a run of the project: a tombstone first (done = 0), then its rows (lightweight DELETE,
- * limited to the run's days so ClickHouse skips other partitions; the run row last, as the anchor
- * a re-run finds the run's days by), then every object under `<project>/payloads/<day>/<runId>/`
+ * limited to the run's days so ClickHouse skips other partitions; the run row first, so the run
+ * answers 410 at once; a re-run without it deletes without the time bound and looks for objects
+ * under every day of the project), then every object under `<project>/payloads/<day>/<runId>/`
  * for each day the run spans, then the tombstone again with done = 1.
  *
  * Crash-safe and idempotent: run again after an interruption at any stage, it finishes the

@@ -18,12 +18,15 @@ export interface Statement {
 /** One retained table and the time column its partitions are keyed by. */
 export type RetainedTable = (typeof RETAINED_TABLES)[number];
 
-/** The tables a run's rows live in, the run last: its row is what a re-run finds the run's days by. */
+/**
+ * The tables a run's rows live in, the run first: from then on the query API answers 410 for it (it
+ * looks for a tombstone only when the run row is not there), and never shows half a run.
+ */
 export const RUN_TABLES: readonly RetainedTable[] = [
+  Tables.RUNS,
   Tables.STEPS,
   Tables.DECISIONS,
   Tables.ITEM_DECISIONS,
-  Tables.RUNS,
 ].map((name) => RETAINED_TABLES.find((t) => t.table === name)!);
 
 /** The tables whose rows point at payload objects (decision_events, steps, runs). */

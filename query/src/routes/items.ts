@@ -11,7 +11,6 @@ import {
   toStepSummary,
 } from '@xray/core/api';
 import {
-  decisionReasonsQuery,
   getRunQuery,
   itemAcrossRunsQuery,
   itemInRunQuery,
@@ -20,7 +19,6 @@ import {
   runsByIdQuery,
   stepNamesQuery,
 } from '@xray/core/queries';
-import { formatEventId } from '@xray/core/model';
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
 import { itemCursor, paginate, runCursor } from '../cursors.js';
@@ -116,22 +114,16 @@ export function itemRoutes({ rows }: QueryStores) {
     );
     const page = paginate(found, q.limit, (last) => ({ t: String(last.first_seen_text), r: String(last.run_id) }));
     const runIds = page.items.map((r) => String(r.run_id));
-    const eliminations = page.items
-      .map((r) => (r.eliminated as unknown[] | undefined) ?? [])
-      .filter((e) => e[0])
-      .map((e) => ({ stepId: String(e[0]), seq: Number(e[1]) }));
-    const stepIds = eliminations.map((e) => e.stepId);
-    const [runs, steps, reasonRows] = runIds.length
+    const stepIds = page.items.map((r) => String((r.eliminated as unknown[] | undefined)?.[0] ?? '')).filter(Boolean);
+    const [runs, steps] = runIds.length
       ? await Promise.all([
           rows.rows(runsByIdQuery(projectId, runIds)),
           rows.rows(stepNamesQuery(projectId, runIds, stepIds)),
-          eliminations.length ? rows.rows(decisionReasonsQuery(projectId, eliminations)) : [],
         ])
-      : [[], [], []];
+      : [[], []];
     const runById = new Map(runs.map((r) => [String(r.run_id), r]));
     const names = stepIndex(steps);
-    const reasons = new Map(reasonRows.map((r) => [formatEventId(String(r.step_id), Number(r.seq)), String(r.reason)]));
-    const runsOfItem = page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names, reasons));
+    const runsOfItem = page.items.map((r) => toItemRun(r, runById.get(String(r.run_id)), names));
     return c.json({ itemId, runs: runsOfItem, nextCursor: page.nextCursor }, 200);
   });
 

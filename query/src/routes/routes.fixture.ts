@@ -66,8 +66,11 @@ export interface RouteStack {
   projects: string[];
   /** Sets a project's own retention (default the first project's), as `xray set retention` does. */
   setRetention(days: number, project?: string): Promise<void>;
-  /** Writes a run's tombstone as a deletion does first (`done: false`: still in progress). */
-  tombstone(runId: string, o?: { done?: boolean; project?: string }): Promise<void>;
+  /**
+   * Writes a run's tombstone as a deletion does first (`done: false`: still in progress), and with
+   * `removeRun` removes the run row, as a deletion does next.
+   */
+  tombstone(runId: string, o?: { done?: boolean; project?: string; removeRun?: boolean }): Promise<void>;
   /** Rows of `table` of one run of the first project. */
   count(table: string, runId: string): Promise<number>;
   /** Keys of a run's span objects in S3 (`<project>/payloads/<day>/<runId>/…`), of the first project unless said. */
@@ -137,7 +140,7 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
     async setRetention(days, project = projects[0]!) {
       await setRetention(store, project, days, DEFAULT_RETENTION_DAYS);
     },
-    async tombstone(runId, { done = false, project = projects[0]! } = {}) {
+    async tombstone(runId, { done = false, project = projects[0]!, removeRun = false } = {}) {
       await ch.insert({
         table: Tables.DELETIONS,
         values: [
@@ -145,6 +148,11 @@ export async function openRouteStack(label: string, alerts?: AlertStore): Promis
         ],
         format: 'JSONEachRow',
       });
+      if (removeRun)
+        await ch.command({
+          query: `DELETE FROM ${Tables.RUNS} WHERE project_id = {p:String} AND run_id = {r:String}`,
+          query_params: { p: project, r: runId },
+        });
     },
     async count(table, runId) {
       const result = await ch.query({

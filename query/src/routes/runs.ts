@@ -132,23 +132,20 @@ export function runRoutes(stores: QueryStores) {
 
   app.openapi(run, async (c) => {
     const { runId } = c.req.valid('param');
-    const [deleted, [row]] = await Promise.all([
-      runGone(c, rows, runId),
-      rows.rows(getRunQuery(c.var.projectId, runId)),
-    ]);
-    if (deleted) return deleted;
-    if (!row) return runNotFound(c, runId);
+    const [row] = await rows.rows(getRunQuery(c.var.projectId, runId));
+    // A deletion removes the run row first: only a run that is not there may have been deleted.
+    if (!row) return (await runGone(c, rows, runId)) ?? runNotFound(c, runId);
     return c.json(toRunSummary(row), 200);
   });
 
   app.openapi(steps, async (c) => {
     const projectId = c.var.projectId;
     const { runId } = c.req.valid('param');
-    const [deleted, found] = await Promise.all([runGone(c, rows, runId), rows.rows(listStepsQuery(projectId, runId))]);
-    if (deleted) return deleted;
+    // No steps once the run has a tombstone: then its row is the first thing a deletion removed.
+    const found = await rows.rows(listStepsQuery(projectId, runId));
     if (found.length === 0) {
       const [run] = await rows.rows(getRunQuery(projectId, runId));
-      if (!run) return runNotFound(c, runId);
+      if (!run) return (await runGone(c, rows, runId)) ?? runNotFound(c, runId);
     }
     return c.json(toStepList(runId, found), 200);
   });
@@ -157,9 +154,8 @@ export function runRoutes(stores: QueryStores) {
   app.openapi(payload, async (c) => {
     const projectId = c.var.projectId;
     const { runId } = c.req.valid('param');
-    const [deleted, [row]] = await Promise.all([runGone(c, rows, runId), rows.rows(getRunQuery(projectId, runId))]);
-    if (deleted) return deleted;
-    if (!row) return runNotFound(c, runId);
+    const [row] = await rows.rows(getRunQuery(projectId, runId));
+    if (!row) return (await runGone(c, rows, runId)) ?? runNotFound(c, runId);
     const scope = payloadScope(c, stores, runId);
     const record = await recordOf(payloads, projectId, row, { kind: 'run' });
     if (!record) return recordMissing(c, scope, row, `The payload of run ${runId} is missing from storage.`);

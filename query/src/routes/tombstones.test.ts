@@ -2,8 +2,9 @@ import { deletedRunMessage, type ErrorResponse } from '@xray/core/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRouteStack, type RouteStack, type StepSpec, type WrittenRun } from './routes.fixture.js';
 
-// Runs whose tombstone is written, their rows still there: a deletion in progress (done = 0) or one
-// whose rows ClickHouse has not dropped yet. Every route naming the run answers 410, never half a run.
+// Runs whose tombstone is written and whose run row is removed (what a deletion does first), their
+// steps and decisions still there: a deletion in progress (done = 0). Every route naming the run
+// answers 410, never half a run.
 let stack: RouteStack;
 let deleting: WrittenRun;
 let kept: WrittenRun;
@@ -23,7 +24,7 @@ beforeAll(async () => {
     { pipeline: 'search', steps: [filter] },
   ])) as [WrittenRun, WrittenRun];
   [theirs] = (await stack.write([{ pipeline: 'search', steps: [filter] }], stack.projects[1])) as [WrittenRun];
-  await stack.tombstone(deleting.runId);
+  await stack.tombstone(deleting.runId, { removeRun: true });
   // A tombstone of the other project says nothing about this project's runs, and the reverse.
   await stack.tombstone(kept.runId, { project: stack.projects[1] });
 });
