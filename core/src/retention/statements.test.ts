@@ -21,8 +21,8 @@ const decisions = RETAINED_TABLES.find((t) => t.table === 'decision_events')!;
 const day = Date.parse('2026-12-04T00:00:00Z');
 
 describe('run deletion SQL', () => {
-  it('removes a run from steps, both decision tables, then the run row', () => {
-    expect(RUN_TABLES.map((t) => t.table)).toEqual(['steps', 'decision_events', 'item_decisions', 'runs']);
+  it('removes the run row first (the run then answers 410), then steps and both decision tables', () => {
+    expect(RUN_TABLES.map((t) => t.table)).toEqual(['runs', 'steps', 'decision_events', 'item_decisions']);
   });
 
   it('limits a run delete to its time range, so ClickHouse skips other partitions', () => {

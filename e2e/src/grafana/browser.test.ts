@@ -186,7 +186,12 @@ describe('the Grafana plugin in a browser, against a running stack', () => {
       .first()
       .click();
     await page.getByRole('link', { name: `Compare with ${demo.fixed.slice(0, 8)}…` }).click();
-    const filterRow = page.getByRole('row').filter({ hasText: 'filter-by-keywords' }).first();
+    // The compare page's row (with its ratio delta), not the run page's row of the same step still on screen.
+    const filterRow = page
+      .getByRole('row')
+      .filter({ hasText: 'filter-by-keywords' })
+      .filter({ hasText: ' pp' })
+      .first();
     await filterRow.waitFor();
     await expect(filterRow.textContent()).resolves.toContain('−47.9 pp');
     await page.getByRole('link', { name: itemId }).first().waitFor();
