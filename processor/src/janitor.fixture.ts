@@ -12,6 +12,7 @@ import { clickhouseSql, type RetentionDeps, s3Objects } from '@xray/core/retenti
 import { encodeBatch, loadMigrations, mapSpans, s3ClientConfig } from '@xray/core/storage';
 import * as C from '@xray/otel';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { s3Settings } from './processor.fixture.js';
 import { ClickHouseWriter } from './clickhouse.js';
 import { PayloadWriter } from './s3.js';
 
@@ -21,13 +22,8 @@ export const database = `t_ret_${id}`;
 export const project = (name: string) => `ret-${id}-${name}`;
 export const DAY_MS = 86_400_000;
 
-export const s3Settings = {
-  endpoint: inject('s3Endpoint'),
-  region: 'us-east-1',
-  bucket: inject('bucket'),
-  accessKeyId: 'S3RVER',
-  secretAccessKey: 'S3RVER',
-};
+// The run's s3rver bucket, as the processor tests reach it.
+export { s3Settings };
 
 /** The retention each project's rows are stamped with as they are written (default 30 days). */
 export const stamps = new Map<string, number>();
