@@ -8,6 +8,11 @@ const names = new Set(
     .filter(([k]) => k.startsWith('ATTR_') || k.startsWith('EVENT_'))
     .map(([, v]) => v as string)
 );
+const registry = JSON.parse(readFileSync(new URL('../conventions.json', import.meta.url), 'utf8')) as {
+  attributes: { name: string; const: string }[];
+  enums: { const: string; members: { const: string; value: string }[] }[];
+  limits: { const: string; value: string | number }[];
+};
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const collectorText = readFileSync(new URL('../collector/xray-collector.yaml', import.meta.url), 'utf8');
 
@@ -18,6 +23,18 @@ describe('semantic conventions', () => {
       .map(([, v]) => v);
     expect(new Set(values).size).toBe(values.length);
     for (const name of names) expect(name).toMatch(/^xray\.[a-z_.]+$/);
+  });
+
+  it('exports exactly what the registry (conventions.json) defines, with the same values', () => {
+    const exported = conventions as unknown as Record<string, unknown>;
+    const attributes = Object.fromEntries(registry.attributes.map((a) => [a.const, a.name]));
+    expect(
+      Object.fromEntries([...names].map((n) => [Object.keys(exported).find((k) => exported[k] === n), n]))
+    ).toEqual(attributes);
+    for (const e of registry.enums) {
+      expect(exported[e.const], e.const).toEqual(Object.fromEntries(e.members.map((m) => [m.const, m.value])));
+    }
+    for (const l of registry.limits) expect(exported[l.const], l.const).toBe(l.value);
   });
 
   it('README documents exactly the names the code defines', () => {

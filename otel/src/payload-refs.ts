@@ -1,35 +1,5 @@
 // Payload references: how a payload too large for a span travels beside it, content-addressed.
-import * as A from './attributes.js';
-
-/**
- * Path (under the receiver's origin) that takes one payload's bytes:
- * `PUT /v1/payloads/{day}/{sha256}` with the ingest key, body = the payload's JSON as UTF-8.
- */
-export const PAYLOAD_UPLOAD_PATH = '/v1/payloads';
-
-/** Default cap on one payload's JSON, in bytes; past it a value is recorded as a truncation marker. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
-
-/**
- * Payloads whose JSON is longer than this travel by reference rather than inside the span (SDK
- * default). Smaller payloads ride inline; the backend stores repeats of either kind once per day.
- */
-export const DEFAULT_INLINE_PAYLOAD_BYTES = 16 * 1024;
-
-/** Key of the marker object that replaces a value over the cap: `{"_xray_truncated":true,...}`. */
-export const TRUNCATED_KEY = '_xray_truncated';
-
-/**
- * Values of a marker's `reason`, when a value under the cap was still not kept whole. A marker
- * without a reason replaced a value over the cap.
- */
-export const TruncationReasons = {
-  /** The SDK's queue had no room to hold the value until it was uploaded. */
-  QUEUE_FULL: 'queue_full',
-  /** The SDK was shutting down. */
-  SHUTDOWN: 'shutdown',
-} as const;
-export type TruncationReason = (typeof TruncationReasons)[keyof typeof TruncationReasons];
+import * as A from './conventions.generated.js';
 
 /** A payload's reference: the UTC day it was captured, the SHA-256 of its JSON, and that JSON's size. */
 export interface PayloadRef {

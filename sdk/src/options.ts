@@ -1,5 +1,6 @@
 import {
   CaptureLevels,
+  DEFAULT_DECISIONS_PER_SPAN,
   DEFAULT_INLINE_PAYLOAD_BYTES,
   DEFAULT_MAX_PAYLOAD_BYTES,
   isCaptureLevel,
@@ -13,7 +14,7 @@ export const DEFAULTS = {
   serviceName: 'xray-pipeline',
   capture: CaptureLevels.SAMPLED as CaptureLevel,
   samplingSeed: 0,
-  decisionsPerSpan: 1000,
+  decisionsPerSpan: DEFAULT_DECISIONS_PER_SPAN,
   maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
   inlinePayloadBytes: DEFAULT_INLINE_PAYLOAD_BYTES,
   maxExportBytes: 4 * 1024 * 1024,
@@ -83,6 +84,7 @@ export function resolveOptions(options: XRayOptions = {}, env: NodeJS.ProcessEnv
     exportTimeoutMillis: options.exportTimeoutMillis ?? DEFAULTS.exportTimeoutMillis,
     flushTimeoutMillis: options.flushTimeoutMillis ?? DEFAULTS.flushTimeoutMillis,
     exporter: options.exporter,
+    idGenerator: options.idGenerator,
   };
   if (!Number.isSafeInteger(resolved.samplingSeed)) {
     throw new RangeError(`X-Ray option samplingSeed must be a safe integer, got ${String(resolved.samplingSeed)}.`);

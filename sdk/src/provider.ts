@@ -52,6 +52,7 @@ export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Wa
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),
     // Explicit, so OTEL_TRACES_SAMPLER cannot silently sample X-Ray's runs away.
     sampler: new AlwaysOnSampler(),
+    ...(opts.idGenerator ? { idGenerator: opts.idGenerator } : {}),
     spanLimits: {
       // The recorder never puts more than decisionsPerSpan events on a span: none is dropped.
       eventCountLimit: opts.decisionsPerSpan,

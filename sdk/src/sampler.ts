@@ -3,10 +3,9 @@
  * seed, step index and decisions always give the same kept set, so tests and users can predict it.
  */
 
-/** Reason classes tracked per step; beyond this, new classes fall back to the random rule. */
-export const MAX_REASON_CLASSES = 256;
-/** Characters of a reason text kept in its class. */
-const REASON_CLASS_CHARS = 80;
+import { MAX_REASON_CLASSES, REASON_CLASS_CHARS } from '@xray/otel';
+
+export { MAX_REASON_CLASSES };
 
 /** What the sampler reads from one decision. */
 export interface SampleInput {

@@ -1,4 +1,4 @@
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { CaptureLevel, Outcome } from '@xray/otel';
 
 export type { CaptureLevel, Outcome, StepType } from '@xray/otel';
@@ -122,6 +122,12 @@ export interface XRayOptions {
    * `inlinePayloadBytes` are still uploaded to `payloadEndpoint`. Default: OTLP exporter at `endpoint`.
    */
   exporter?: SpanExporter;
+  /**
+   * Where trace and span ids come from (OpenTelemetry's `IdGenerator`), e.g. ids your tracing
+   * backend requires, or fixed ids in tests (the shared test vectors use them). A run's id is its
+   * trace id, a step's id its span id. Default: random ids.
+   */
+  idGenerator?: IdGenerator;
 }
 
 /** {@link XRayOptions} with every default applied. */
@@ -142,6 +148,7 @@ export interface ResolvedOptions {
   exportTimeoutMillis: number;
   flushTimeoutMillis: number;
   exporter: SpanExporter | undefined;
+  idGenerator: IdGenerator | undefined;
 }
 
 /** Decisions made but never delivered, by cause. */
