@@ -89,6 +89,23 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('pins every image to a release: no image floats', () => {
+    const images = Object.entries(compose.services).filter(([, def]) => def.image !== undefined);
+    expect(images.length).toBeGreaterThan(0);
+    for (const [service, { image }] of images) {
+      const tag = /^[^@]+?:([^/:@]+)$/.exec(image!)?.[1];
+      // A full version (1.2.3, 25.8.33.6) or a dated MinIO release, never latest, a major or a line.
+      expect(tag, `${service}: ${image} has no tag`).toBeDefined();
+      expect(tag, `${service}: ${image} floats`).toMatch(
+        /^(v?\d+\.\d+\.\d+(\.\d+)?|RELEASE\.\d{4}-\d\d-\d\dT[\d-]+Z)$/
+      );
+    }
+    const collectorImage = compose.services['otel-collector']!.image!;
+    const manifest = readFileSync(join(root, 'otel/collector/builder-config.yaml'), 'utf8');
+    // The compose collector is the contrib release the tests' otelcol-xray is built from.
+    expect(manifest).toContain(`/processor/filterprocessor v${collectorImage.split(':')[1]}`);
+  });
+
   it('publishes the ports the services listen on', () => {
     expect(containerPorts('receiver')).toContain(Number(compose.services.receiver!.environment!.RECEIVER_PORT));
     expect(containerPorts('query')).toContain(Number(compose.services.query!.environment!.QUERY_PORT));
