@@ -1,0 +1,319 @@
+"""JSON text byte-identical to JavaScript's ``JSON.stringify`` for the same data, without its failure modes.
+
+Payloads recorded by the Python SDK are compared with the TypeScript SDK's, so strings, numbers and
+separators follow ``JSON.stringify``: compact, non-ASCII kept, control characters escaped as
+``\\u00XX`` (except ``\\b \\f \\n \\r \\t``), lone surrogates escaped, numbers written as JavaScript
+writes them (``1.0`` -> ``1``, ``1e21`` -> ``1e+21``, ``1e-7`` -> ``1e-7``, NaN/Infinity -> ``null``).
+
+Python-only values become (see README "What Python values become"):
+- ``tuple``, ``list``, ``set``, ``frozenset``, other non-mapping sequences/iterables of known kinds: arrays
+- ``Mapping``: objects, keys as JavaScript would write them (``True`` -> ``"true"``, ``1.5`` -> ``"1.5"``)
+- ``datetime``/``date``/``time``: ``isoformat()``; ``Decimal``, ``UUID``, ``Path``: their ``str()``;
+  ``Enum``: its value; ``bytes``: base64 text; dataclasses and objects with ``model_dump`` (pydantic)
+  or ``__dict__``: objects of their fields / public attributes
+- functions, classes and other callables: dropped (``null`` in arrays), as JavaScript drops functions
+- a reference back to a container being written: ``"[Circular]"``; a value whose reading raised:
+  ``"[Unserializable] <message>"``; nesting deeper than 100: an ``[Unserializable]`` marker
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import enum
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+from json.encoder import encode_basestring as _py_encode_basestring
+from pathlib import PurePath
+from typing import Any, Callable
+
+try:  # the C version, as json itself uses
+    from _json import encode_basestring as _encode_basestring  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    _encode_basestring = _py_encode_basestring
+
+CIRCULAR_MARKER = "[Circular]"
+UNSERIALIZABLE_MARKER = "[Unserializable]"
+MAX_DEPTH = 100
+
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+
+
+class _Skip:
+    """A value JSON leaves out (JavaScript: undefined, functions, symbols)."""
+
+
+SKIP = _Skip()
+
+
+class BudgetExceeded(Exception):
+    """The output passed its budget; raised inside the writer only."""
+
+
+def _fix_surrogates(match: re.Match[str]) -> str:
+    run = match.group(0)
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        c = ord(run[i])
+        if 0xD800 <= c <= 0xDBFF and i + 1 < len(run) and 0xDC00 <= ord(run[i + 1]) <= 0xDFFF:
+            out.append(chr(0x10000 + ((c - 0xD800) << 10) + (ord(run[i + 1]) - 0xDC00)))
+            i += 2
+            continue
+        out.append(f"\\u{c:04x}")
+        i += 1
+    return "".join(out)
+
+
+def js_string(s: str) -> str:
+    """A JSON string literal as ``JSON.stringify`` writes it."""
+    text: str = _encode_basestring(s)
+    if not s.isascii() and _SURROGATES.search(text):
+        text = _SURROGATES.sub(_fix_surrogates, text)
+    return text
+
+
+def js_number(x: float) -> str:
+    """JavaScript's Number-to-String for a finite float; ``null`` for NaN and infinities (as JSON)."""
+    if x != x or x in (math.inf, -math.inf):
+        return "null"
+    if x == 0:
+        return "0"
+    r = repr(x)
+    sign = ""
+    if r[0] == "-":
+        sign, r = "-", r[1:]
+    mantissa, _, exp_text = r.partition("e")
+    exp = int(exp_text) if exp_text else 0
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    # value = 0.digits * 10**n, with n the position of the decimal point after the first digit
+    n = len(whole) + exp if whole != "0" else exp - (len(frac) - len(frac.lstrip("0")))
+    digits = digits.rstrip("0") or "0"
+    k = len(digits)
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    e = n - 1
+    e_text = f"e+{e}" if e >= 0 else f"e-{-e}"
+    if k == 1:
+        return sign + digits + e_text
+    return sign + digits[0] + "." + digits[1:] + e_text
+
+
+def js_key(key: object) -> str:
+    """An object key as JavaScript would hold it (keys are strings there)."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return str(int(key))
+    if isinstance(key, float):
+        return js_number(key) if math.isfinite(key) else ("NaN" if key != key else ("Infinity" if key > 0 else "-Infinity"))
+    return str(key)
+
+
+def error_marker(err: BaseException | None) -> str:
+    """``"[Unserializable] <message>"`` for a read that raised; tolerates hostile exceptions."""
+    message = ""
+    try:
+        message = str(err) if err is not None else ""
+    except Exception:  # noqa: BLE001 - even the error is hostile
+        message = ""
+    return f"{UNSERIALIZABLE_MARKER} {message}" if message else UNSERIALIZABLE_MARKER
+
+
+def _convert(v: Any) -> Any:
+    """A non-JSON Python value as a JSON-able one (may raise: the caller turns that into a marker)."""
+    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+        return v.isoformat()
+    if isinstance(v, enum.Enum):
+        return v.value
+    if isinstance(v, (Decimal, uuid.UUID, PurePath)):
+        return str(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(v)).decode("ascii")
+    if isinstance(v, (set, frozenset)):
+        return list(v)
+    if isinstance(v, type) or _is_function(v):
+        return SKIP
+    if dataclasses.is_dataclass(v):
+        return {f.name: getattr(v, f.name) for f in dataclasses.fields(v)}
+    dump = getattr(v, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    attrs = getattr(v, "__dict__", None)
+    if isinstance(attrs, dict):
+        return {k: x for k, x in attrs.items() if isinstance(k, str) and not k.startswith("_")}
+    if callable(v):
+        return SKIP
+    return str(v)
+
+
+def _is_function(v: Any) -> bool:
+    return type(v).__name__ in ("function", "builtin_function_or_method", "method", "method-wrapper", "partial")
+
+
+class Writer:
+    """Writes one value as JSON into ``parts``; ``failures`` counts what plain JSON would have rejected."""
+
+    __slots__ = ("parts", "length", "limit", "failures", "_ancestors")
+
+    def __init__(self, limit: float) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.limit = limit
+        self.failures = 0
+        self._ancestors: set[int] = set()
+
+    def push(self, s: str) -> None:
+        self.parts.append(s)
+        self.length += len(s)
+        if self.length > self.limit:
+            raise BudgetExceeded
+
+    def write(self, v: Any, depth: int = 0) -> bool:
+        """Writes ``v``; False (writing nothing) for a value JSON leaves out."""
+        t = type(v)
+        if t is str:
+            self.push(js_string(v))
+            return True
+        if v is None:
+            self.push("null")
+            return True
+        if t is bool:
+            self.push("true" if v else "false")
+            return True
+        if t is int:
+            self.push(str(v))
+            return True
+        if t is float:
+            self.push(js_number(v))
+            return True
+        if t is list or t is tuple or t is dict:
+            return self._container(v, depth)
+        return self._other(v, depth)
+
+    def _other(self, v: Any, depth: int) -> bool:
+        if isinstance(v, bool):
+            self.push("true" if v else "false")
+            return True
+        if isinstance(v, int) and not isinstance(v, enum.Enum):
+            self.push(str(int(v)))
+            return True
+        if isinstance(v, float):
+            self.push(js_number(float(v)))
+            return True
+        if isinstance(v, str) and not isinstance(v, enum.Enum):
+            self.push(js_string(str(v)))
+            return True
+        if isinstance(v, (list, tuple, Mapping)):
+            return self._container(v, depth)
+        if id(v) in self._ancestors:
+            self.failures += 1
+            self.push(js_string(CIRCULAR_MARKER))
+            return True
+        try:
+            converted = _convert(v)
+        except BudgetExceeded:
+            raise
+        except Exception as err:  # noqa: BLE001 - a hostile getter or model_dump
+            self.failures += 1
+            converted = error_marker(err)
+        if converted is SKIP:
+            return False
+        self._ancestors.add(id(v))
+        try:
+            return self.write(converted, depth + 1)
+        finally:
+            self._ancestors.discard(id(v))
+
+    def _container(self, v: Any, depth: int) -> bool:
+        key = id(v)
+        if key in self._ancestors:
+            self.failures += 1
+            self.push(js_string(CIRCULAR_MARKER))
+            return True
+        if depth >= MAX_DEPTH:
+            self.failures += 1
+            self.push(js_string(f"{UNSERIALIZABLE_MARKER} nested deeper than {MAX_DEPTH}"))
+            return True
+        self._ancestors.add(key)
+        try:
+            if isinstance(v, Mapping):
+                self._mapping(v, depth)
+            else:
+                self._sequence(v, depth)
+        finally:
+            self._ancestors.discard(key)
+        return True
+
+    def _sequence(self, v: Any, depth: int) -> None:
+        push = self.push
+        push("[")
+        try:
+            items = list(v)
+        except Exception as err:  # noqa: BLE001 - a hostile __iter__
+            self.failures += 1
+            items = [error_marker(err)]
+        first = True
+        for item in items:
+            if not first:
+                push(",")
+            first = False
+            if not self.write(item, depth + 1):
+                push("null")
+        push("]")
+
+    def _mapping(self, v: Mapping[Any, Any], depth: int) -> None:
+        push = self.push
+        push("{")
+        try:
+            entries = list(v.items())
+        except Exception as err:  # noqa: BLE001 - a hostile mapping
+            self.failures += 1
+            entries = []
+            push(js_string("_xray_error") + ":" + js_string(error_marker(err)))
+        first = self.parts[-1] == "{"
+        for k, item in entries:
+            try:
+                name = js_key(k)
+            except Exception as err:  # noqa: BLE001 - a hostile key __str__
+                self.failures += 1
+                name = error_marker(err)
+            mark = len(self.parts)
+            push(("{0}:" if first else ",{0}:").format(js_string(name)))
+            if self.write(item, depth + 1):
+                first = False
+            else:  # left out, as JSON leaves out undefined and functions
+                dropped = self.parts[mark:]
+                del self.parts[mark:]
+                self.length -= sum(len(p) for p in dropped)
+        push("}")
+
+
+def stringify(value: Any, limit: float = math.inf) -> tuple[str | None, bool, int]:
+    """JSON of ``value``: (text or None when left out, complete, failures). Stops past ``limit`` chars."""
+    w = Writer(limit)
+    try:
+        written = w.write(value)
+    except BudgetExceeded:
+        return "".join(w.parts), False, w.failures
+    except RecursionError as err:
+        return js_string(error_marker(err)), True, w.failures + 1
+    return ("".join(w.parts) if written else None), True, w.failures
+
+
+Dumper = Callable[[Any], "str | None"]
