@@ -55,7 +55,8 @@ export class ClickHouseHttpServer {
 
   constructor(options: ClickHouseHttpServerOptions) {
     this.#session = new Session(options.dataDir);
-    this.#server = createServer((req, res) => {
+    // A ClickHouse server takes URLs of up to 1 MiB (http_max_uri_size), parameters included; Node's default is 16 KiB.
+    this.#server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
       this.#handle(req, res).catch((err: unknown) => sendError(res, err));
     });
     this.#server.keepAliveTimeout = 10_000;
