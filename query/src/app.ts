@@ -83,12 +83,22 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   const { rows, payloads, retention, deletions } = deps;
   app.route('/v1', apiRoutes({ rows, payloads, retention, ...(deletions ? { deletions } : {}) }, deps.alerts));
 
-  app.notFound((c) =>
-    notFound(
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return errorJson(
+        c,
+        405,
+        'method_not_allowed',
+        `${c.req.method} is not a method of ${c.req.path}; it takes ${allowed.join(', ')}. GET /openapi.json lists the routes.`
+      );
+    }
+    return notFound(
       c,
       `No route ${c.req.method} ${c.req.path}. Routes start with /v1/project, /v1/runs, /v1/steps, /v1/items, /v1/decisions, /v1/payloads, /v1/trends or /v1/alerts; GET /openapi.json lists them.`
-    )
-  );
+    );
+  });
 
   app.onError((err, c) => {
     if (err instanceof BadRequest) return errorJson(c, 400, err.code, err.message);
@@ -112,6 +122,19 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   });
 
   return app;
+}
+
+/** A route path (`/v1/runs/:runId`) as a regular expression matching the request paths it serves. */
+const routePattern = (route: string) =>
+  new RegExp(`^${route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z][A-Za-z0-9]*/g, '[^/]+')}$`);
+
+/** The methods `app` serves at `path` (HEAD wherever GET is): a request with another method gets 405 and these as Allow. */
+function allowedMethods(app: Hono<Env>, path: string): string[] {
+  const methods = new Set(
+    app.routes.filter((r) => r.method !== 'ALL' && routePattern(r.path).test(path)).map((r) => r.method)
+  );
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }
 
 const AUTH_ERROR_CODES = { 401: 'unauthorized', 403: 'forbidden', 503: 'auth_unavailable' } as const;

@@ -21,6 +21,7 @@ const ERRORS = {
   404: 'No such id in the key’s project (not_found).',
   410: 'Deleted on request, or expired under the project’s retention (gone); the message says which and when.',
   416: 'The Range starts past the end (range_not_satisfiable); Content-Range gives the size.',
+  431: 'The URL and headers take more than 256 KiB (request_too_large); the parameters’ limits keep a request below it.',
   500: 'The query failed inside X-Ray (internal_error).',
   503: 'Storage or the key store is unreachable (storage_unavailable, auth_unavailable); retry after Retry-After.',
 } as const;
@@ -28,9 +29,9 @@ type ErrorStatus = keyof typeof ERRORS;
 
 /** The error answers of a route: those every route may give, and `extra` (e.g. 404 for a route taking an id). */
 export function errors<C extends ErrorStatus>(...extra: C[]) {
-  const codes: ErrorStatus[] = [400, 401, 403, ...extra, 500, 503];
+  const codes: ErrorStatus[] = [400, 401, 403, ...extra, 431, 500, 503];
   return Object.fromEntries(codes.map((code) => [code, json(ErrorResponse, ERRORS[code])])) as Record<
-    400 | 401 | 403 | 500 | 503 | C,
+    400 | 401 | 403 | 431 | 500 | 503 | C,
     ReturnType<typeof json<typeof ErrorResponse>>
   >;
 }

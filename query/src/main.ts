@@ -6,13 +6,13 @@
  */
 import { createClient } from '@clickhouse/client';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { serve, type ServerType } from '@hono/node-server';
 import { createAuthenticator, createRetentionLookup, openKeyStore } from '@xray/auth';
 import { clickhouseSql, deleteRun, s3Objects } from '@xray/core/retention';
 import { runService } from '@xray/core/service';
 import { s3ClientConfig } from '@xray/core/storage';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { serveQuery } from './server.js';
 import { clickhouseRows, s3Payloads } from './store.js';
 import { webhookNotifier } from './alerts/notify.js';
 import { startAlertScheduler } from './alerts/scheduler.js';
@@ -61,15 +61,8 @@ await runService('query', async (logger) => {
     },
     logger,
   });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-      logger.info(`listening on http://${config.host}:${info.port}`);
-      resolve(s);
-    });
-    s.once('error', (err: Error) =>
-      reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`))
-    );
-  });
+  const { server, port } = await serveQuery(app, config.port, config.host);
+  logger.info(`listening on http://${config.host}:${port}`);
 
   return {
     async stop() {

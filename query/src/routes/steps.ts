@@ -21,6 +21,9 @@ import { DECISION_PAYLOAD_FIELDS, resolvePayloads, SPAN_PAYLOAD_FIELDS } from '.
 /** Reasons are free text (an LLM's explanation, say); a filter on one may be as long as a URL allows. */
 const MAX_REASON_LENGTH = 16_384;
 
+/** What the path of GET /v1/decisions/{eventId} takes (the id's sequence number is at most 10 digits). */
+const EVENT_ID_PATTERN = '[0-9a-fA-F]{16}-[0-9]{1,10}';
+
 const stepParams = z.object({ stepId: hexId('stepId', 16, 'step id') });
 
 const decisions = createRoute({
@@ -75,12 +78,13 @@ const payload = createRoute({
   responses: { 200: json(Payload, 'The record'), ...errors(404, 410) },
 });
 
+/** A decision id as the path gives it; `id` is undefined when no decision can have it (a sequence number past 2^32 - 1). */
 const eventId = pathParam(
   'decision id: <step id>-<sequence number>',
-  { type: 'string', pattern: '^[0-9a-fA-F]{16}-[0-9]{1,10}$' },
+  { type: 'string', pattern: `^${EVENT_ID_PATTERN}$` },
   (raw) => {
-    const id = parseEventId(raw.toLowerCase());
-    return id && { eventId: raw.toLowerCase(), ...id };
+    const eventId = raw.toLowerCase();
+    return new RegExp(`^${EVENT_ID_PATTERN}$`).test(eventId) ? { eventId, id: parseEventId(eventId) } : undefined;
   },
   (raw) => `eventId must look like <16 hex chars>-<sequence number>, got ${JSON.stringify(raw.toLowerCase())}`
 );
@@ -152,8 +156,8 @@ export function stepRoutes(stores: QueryStores) {
 
   app.openapi(decision, async (c) => {
     const projectId = c.var.projectId;
-    const { eventId, stepId, seq } = c.req.valid('param').eventId;
-    const [row] = await rows.rows(getDecisionQuery(projectId, stepId, seq));
+    const { eventId, id } = c.req.valid('param').eventId;
+    const [row] = id ? await rows.rows(getDecisionQuery(projectId, id.stepId, id.seq)) : [];
     if (!row)
       return notFound(
         c,
