@@ -69,4 +69,19 @@ describe('collector config', () => {
     expect(exporter.traces_endpoint).toMatch(/\/v1\/traces$/);
     expect(exporter.encoding).toBe('proto');
   });
+
+  it('is built into otelcol-xray with exactly the components it uses, and listens where the env says', () => {
+    // builder-config.yaml: `- gomod: <module path> <version>` under receivers/processors/exporters.
+    const manifest = readFileSync(new URL('../collector/builder-config.yaml', import.meta.url), 'utf8');
+    const built = (kind: string) =>
+      [...(new RegExp(`^${kind}s:\\n((?:  - .*\\n)+)`, 'm').exec(manifest)?.[1] ?? '').matchAll(/\/([a-z]+) v/g)]
+        .map((m) => m[1]!.slice(0, -kind.length))
+        .sort();
+    const used = (section: Record<string, unknown>) =>
+      [...new Set(Object.keys(section).map((id) => id.split('/')[0]!.replace(/_/g, '')))].sort();
+    expect(built('receiver')).toEqual(used(config.receivers));
+    expect(built('processor')).toEqual(used(config.processors));
+    expect(built('exporter')).toEqual(used(config.exporters));
+    expect(collectorText).toContain('endpoint: ${env:XRAY_COLLECTOR_HTTP_ENDPOINT:-0.0.0.0:4318}');
+  });
 });
