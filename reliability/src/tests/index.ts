@@ -1,4 +1,5 @@
 import type { ReliabilityTest } from '../suite.js';
+import { apiFuzz } from './api-fuzz.js';
 import { auth } from './auth.js';
 import { backpressure } from './backpressure.js';
 import { baseline } from './baseline.js';
@@ -37,5 +38,6 @@ export const TESTS: readonly ReliabilityTest[] = [
   rateLimit,
   queryInjection,
   retentionAndDeletion,
+  apiFuzz,
   checkerControl,
 ];
