@@ -80,21 +80,22 @@ def score_of(value: object) -> float | None:
 
 def read_decision(entry: object) -> Fields | None:
     """The decision's fields, or None when ``entry`` is not one. May raise (hostile objects): callers catch."""
-    if isinstance(entry, Mapping):
-        get = entry.get
+    if type(entry) is dict or isinstance(entry, Mapping):
+        get = entry.get  # type: ignore[attr-defined]
         item = get("item_id", UNSET)
-        if item is UNSET:
+        camel = item is UNSET
+        if camel:  # the TypeScript SDK's camelCase shape
             item = get("itemId")
-        code = get("reason_code", UNSET)
-        if code is UNSET:
             code = get("reasonCode")
+        else:
+            code = get("reason_code")
+        outcome = get("outcome")
         reason = get("reason")
         important = get("important")
         score = get("score")
         inp = get("input", UNSET)
         out = get("output", UNSET)
         meta = get("metadata", UNSET)
-        outcome = get("outcome")
     elif entry is None or isinstance(entry, (str, bytes, int, float, Sequence)):
         return None
     else:  # a Decision dataclass or any object with the same attributes: None means absent
@@ -110,22 +111,41 @@ def read_decision(entry: object) -> Fields | None:
         inp = UNSET if inp is None else inp
         out = UNSET if out is None else out
         meta = UNSET if meta is None else meta
-    item_id = item_id_of(item)
-    if item_id is None or type(outcome) is not str or outcome not in OUTCOMES:
-        if item_id is None or not isinstance(outcome, str) or str(outcome) not in OUTCOMES:
+    item_id = item if type(item) is str else item_id_of(item)
+    if item_id is None:
+        return None
+    if type(outcome) is not str or outcome not in OUTCOMES:
+        if not isinstance(outcome, str) or str.__str__(outcome) not in OUTCOMES:
             return None
         outcome = str.__str__(outcome)
-    return Fields(
-        item_id,
-        outcome,
-        reason if type(reason) is str else (str.__str__(reason) if isinstance(reason, str) else None),
-        code if type(code) is str else (str.__str__(code) if isinstance(code, str) else None),
-        important is True,
-        score_of(score) if score is not None else None,
-        inp,
-        out,
-        meta,
-    )
+    if reason is not None and type(reason) is not str:
+        reason = str.__str__(reason) if isinstance(reason, str) else None
+    if code is not None and type(code) is not str:
+        code = str.__str__(code) if isinstance(code, str) else None
+    if score is not None:
+        score = score_of(score)
+    return Fields(item_id, outcome, reason, code, important is True, score, inp, out, meta)
+
+
+def quick_count(entry: object) -> tuple[str, Any] | None:
+    """For ``metrics_only``: (outcome, what the item became) of a plain-dict decision, else None (use read_decision)."""
+    if type(entry) is not dict:
+        return None
+    get = entry.get
+    item = get("item_id")
+    if item is None:
+        item = get("itemId")
+    if type(item) is not str:
+        return None
+    outcome = get("outcome")
+    if type(outcome) is not str or outcome not in OUTCOMES:
+        return None
+    survivor = get("output")
+    if survivor is None:
+        survivor = get("input")
+        if survivor is None:
+            survivor = item
+    return outcome, survivor
 
 
 def survivor_of(f: Fields) -> Any:

@@ -16,7 +16,7 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, Tracer
 
 from xray import conventions as C
-from xray._decision import ELIMINATED, KEPT, SCORED, UNSET, Fields, event_attributes, read_decision
+from xray._decision import ELIMINATED, KEPT, UNSET, Fields, event_attributes, quick_count, read_decision
 from xray._payloads import PayloadWriter
 from xray._serialize import JsonArrayBuilder
 from xray._size import ATTRIBUTE_OVERHEAD_BYTES, EVENT_OVERHEAD_BYTES, estimate_attributes_bytes
@@ -60,6 +60,7 @@ class DecisionRecorder:
         self._name = name
         self.capture = capture
         self._full = capture == FULL
+        self._counts_only = capture == C.CaptureLevels.METRICS_ONLY
         self._in_span = 0
         self._span_bytes = 0
         self._step_bytes = 0
@@ -74,6 +75,20 @@ class DecisionRecorder:
         self._held: tuple[Fields, int] | None = None
 
     def add(self, entry: Any) -> None:
+        if self._counts_only:
+            quick = quick_count(entry)
+            if quick is not None:
+                self.decision_count += 1
+                outcome = quick[0]
+                if outcome == KEPT:
+                    self.kept += 1
+                elif outcome == ELIMINATED:
+                    self.eliminated += 1
+                    return
+                else:
+                    self.scored += 1
+                self.survivor_outputs.push(quick[1])
+                return
         try:
             f = read_decision(entry)
         except Exception:  # noqa: BLE001 - a hostile object is an invalid entry

@@ -88,9 +88,17 @@ class BoundedJsonArray:
         """Appends ``items``; False once the array is over budget."""
         if self._prefix is not None:
             return False
-        if all(type(x) is str for x in items):  # the common case (item ids): one call per element, no walk
-            for x in items:
-                if not self.append_json(js_string(x)):
+        if not items:
+            return True
+        if all(type(x) is str for x in items):  # the common case (item ids): no walk
+            parts = [js_string(x) for x in items]
+            length = self._length + sum(map(len, parts)) + len(parts) - (0 if self._parts else 1)
+            if length <= self._max:
+                self._parts.extend(parts)
+                self._length = length
+                return True
+            for part in parts:
+                if not self.append_json(part):
                     return False
             return True
         for x in items:

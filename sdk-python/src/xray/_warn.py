@@ -7,6 +7,7 @@ import threading
 from typing import Literal, Protocol
 
 LOGGER = logging.getLogger("xray")
+LOGGER.addHandler(logging.NullHandler())  # silent unless the application configures logging, as OTel diag
 
 WarnCause = Literal[
     "queue_full",

@@ -1,0 +1,70 @@
+"""Shared helpers: a client with an in-memory exporter, fixed ids, the shared vectors."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.id_generator import IdGenerator
+
+from xray import XRay
+
+VECTORS = pathlib.Path(__file__).resolve().parents[2] / "otel" / "test-vectors"
+
+
+def vectors(name: str) -> Any:
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+class FixedIds(IdGenerator):
+    """The vector's trace id, then its span ids in the order spans start."""
+
+    def __init__(self, trace_id: str, span_ids: list[str]) -> None:
+        self._trace = int(trace_id, 16)
+        self._spans = [int(s, 16) for s in span_ids]
+        self._next = 0
+
+    def generate_trace_id(self) -> int:
+        return self._trace
+
+    def generate_span_id(self) -> int:
+        sid = self._spans[self._next]
+        self._next += 1
+        return sid
+
+
+class Recorded:
+    """A client writing to memory, and its finished spans."""
+
+    def __init__(self, **options: Any) -> None:
+        self.exporter = InMemorySpanExporter()
+        self.xray = XRay(exporter=self.exporter, **options)
+
+    def spans(self) -> list[ReadableSpan]:
+        assert self.xray.flush(5), "flush to the in-memory exporter failed"
+        return list(self.exporter.get_finished_spans())
+
+    def kind(self, kind: str) -> list[ReadableSpan]:
+        return [s for s in self.spans() if (s.attributes or {}).get("xray.span.kind") == kind]
+
+    def decisions(self) -> list[dict[str, Any]]:
+        return [dict(e.attributes or {}) for s in self.spans() for e in s.events if e.name == "xray.decision"]
+
+
+@pytest.fixture
+def recorded() -> Iterator[type[Recorded]]:
+    made: list[Recorded] = []
+
+    def make(**options: Any) -> Recorded:
+        r = Recorded(**options)
+        made.append(r)
+        return r
+
+    yield make  # type: ignore[misc]
+    for r in made:
+        r.xray.shutdown(1)
