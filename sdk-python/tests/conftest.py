@@ -43,6 +43,8 @@ class Recorded:
 
     def __init__(self, **options: Any) -> None:
         self.exporter = InMemorySpanExporter()
+        if "payload_endpoint" not in options:  # large step outputs are uploaded: to a local stand-in
+            options["payload_endpoint"] = shared_payload_server().url
         self.xray = XRay(exporter=self.exporter, **options)
 
     def spans(self) -> list[ReadableSpan]:
@@ -68,3 +70,44 @@ def recorded() -> Iterator[type[Recorded]]:
     yield make  # type: ignore[misc]
     for r in made:
         r.xray.shutdown(1)
+
+
+class PayloadServer:
+    """A stand-in for the receiver's payload route: records PUTs, answers 200."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        puts = self.puts = []  # type: ignore[var-annotated]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                puts.append((self.path, self.headers.get("authorization"), str(len(body))))
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+_SHARED: list[PayloadServer] = []
+
+
+def shared_payload_server() -> PayloadServer:
+    if not _SHARED:
+        _SHARED.append(PayloadServer())
+    return _SHARED[0]
+
+
+@pytest.fixture
+def payload_server() -> Iterator[PayloadServer]:
+    s = PayloadServer()
+    yield s
+    s.server.shutdown()

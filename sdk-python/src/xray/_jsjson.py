@@ -125,6 +125,16 @@ def js_key(key: object) -> str:
     return str(key)
 
 
+def safe_str(value: object, fallback: str) -> str:
+    """``str(value)``, or ``fallback`` when that raises (a hostile ``__str__``)."""
+    if type(value) is str:
+        return value
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001
+        return fallback
+
+
 def error_marker(err: BaseException | None) -> str:
     """``"[Unserializable] <message>"`` for a read that raised; tolerates hostile exceptions."""
     message = ""
@@ -207,6 +217,19 @@ class Writer:
         return self._other(v, depth)
 
     def _other(self, v: Any, depth: int) -> bool:
+        mark, length = len(self.parts), self.length
+        try:
+            return self._other_unsafe(v, depth)
+        except (BudgetExceeded, RecursionError):
+            raise
+        except Exception as err:  # noqa: BLE001 - isinstance itself can raise on hostile objects
+            del self.parts[mark:]
+            self.length = length
+            self.failures += 1
+            self.push(js_string(error_marker(err)))
+            return True
+
+    def _other_unsafe(self, v: Any, depth: int) -> bool:
         if isinstance(v, bool):
             self.push("true" if v else "false")
             return True

@@ -13,6 +13,7 @@ from opentelemetry.trace import Link, Span, Status, StatusCode
 
 from xray import conventions as C
 from xray._decision import UNSET, is_array, result_count
+from xray._jsjson import safe_str
 from xray._payloads import PayloadWriter
 from xray._recorder import DecisionRecorder, RecorderDeps
 
@@ -129,7 +130,7 @@ def begin_step(
         run.next_step_index += 1
         if parent is None:
             run.top_level_steps += 1
-    step_name = str(name)
+    step_name = safe_str(name, "unnamed")
     attributes: dict[str, Any] = {
         C.ATTR_XRAY_SPAN_KIND: C.SpanKinds.STEP,
         C.ATTR_XRAY_RUN_ID: run.run_id,
@@ -214,7 +215,7 @@ def _count_attributes(status: str, input_count: int, rec: DecisionRecorder) -> d
 def record_error(span: Span, error: object) -> None:
     """Records ``error`` on ``span`` (exception event, status ERROR); tolerates any value."""
     try:
-        message = str(error)
+        message = safe_str(error, "unknown error")
         if isinstance(error, BaseException):
             span.record_exception(error)
         else:

@@ -39,7 +39,10 @@ def create_warner() -> Warn:
         try:
             suffix = ""
             if detail is not None:
-                suffix = f": {detail!s}"
+                try:
+                    suffix = f": {detail!s}"
+                except Exception:  # noqa: BLE001
+                    suffix = ""
             LOGGER.warning(
                 "X-Ray SDK: %s (further %s warnings suppressed; see XRay.stats())%s", message, cause, suffix
             )

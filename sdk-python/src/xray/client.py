@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace.id_generator import IdGenerator
 from xray import conventions as C
 from xray._calls import call_step_fn, enter_scope, is_async_fn, leave_scope, scope_of
 from xray._decision import UNSET, is_array
+from xray._jsjson import safe_str
 from xray._options import capture_of, resolve_options
 from xray._pipeline import Pipeline
 from xray._scopes import Run, StepScope
@@ -107,7 +108,7 @@ class XRay:
         if self._closing:
             return self._ignored(random_run_id())
         try:
-            run = open_run(self._deps.tracer, self._deps.payloads, str(pipeline_name), input, capture_of(capture))
+            run = open_run(self._deps.tracer, self._deps.payloads, safe_str(pipeline_name, "unnamed"), input, capture_of(capture))
             self._stats.add("spans_started")
             self._stats.add("runs_started")
             with self._lock:
