@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from xray._decision import UNSET, survivors
 from xray._scopes import Run, StepScope
-from xray._serialize import fits as _fits  # noqa: F401 - internal, kept importable for tests
 from xray._types import Decision, DecisionDict, DroppedDecisions, RecordDecision, XRayStats
 from xray.client import XRay
 from xray.conventions import CaptureLevels, Outcomes, StepTypes

@@ -18,17 +18,11 @@ Python-only values become (see README "What Python values become"):
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import datetime as _dt
 import enum
 import math
 import re
-import uuid
 from collections.abc import Mapping
-from decimal import Decimal
 from json.encoder import encode_basestring as _py_encode_basestring
-from pathlib import PurePath
 from typing import Any, Callable
 
 try:  # the C version, as json itself uses
@@ -36,18 +30,14 @@ try:  # the C version, as json itself uses
 except ImportError:  # pragma: no cover
     _encode_basestring = _py_encode_basestring
 
-CIRCULAR_MARKER = "[Circular]"
-UNSERIALIZABLE_MARKER = "[Unserializable]"
+from xray._pyvalues import CIRCULAR_MARKER, UNSERIALIZABLE_MARKER  # noqa: E402
+
 MAX_DEPTH = 100
 
 _SURROGATES = re.compile("[\ud800-\udfff]+")
 
 
-class _Skip:
-    """A value JSON leaves out (JavaScript: undefined, functions, symbols)."""
-
-
-SKIP = _Skip()
+from xray._pyvalues import SKIP, convert as _convert, error_marker, js_key  # noqa: E402
 
 
 class BudgetExceeded(Exception):
@@ -106,74 +96,6 @@ def js_number(x: float) -> str:
     if k == 1:
         return sign + digits + e_text
     return sign + digits[0] + "." + digits[1:] + e_text
-
-
-def js_key(key: object) -> str:
-    """An object key as JavaScript would hold it (keys are strings there)."""
-    if isinstance(key, str):
-        return key
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return str(int(key))
-    if isinstance(key, float):
-        return js_number(key) if math.isfinite(key) else ("NaN" if key != key else ("Infinity" if key > 0 else "-Infinity"))
-    return str(key)
-
-
-def safe_str(value: object, fallback: str) -> str:
-    """``str(value)``, or ``fallback`` when that raises (a hostile ``__str__``)."""
-    if type(value) is str:
-        return value
-    try:
-        return str(value)
-    except Exception:  # noqa: BLE001
-        return fallback
-
-
-def error_marker(err: BaseException | None) -> str:
-    """``"[Unserializable] <message>"`` for a read that raised; tolerates hostile exceptions."""
-    message = ""
-    try:
-        message = str(err) if err is not None else ""
-    except Exception:  # noqa: BLE001 - even the error is hostile
-        message = ""
-    return f"{UNSERIALIZABLE_MARKER} {message}" if message else UNSERIALIZABLE_MARKER
-
-
-def _convert(v: Any) -> Any:
-    """A non-JSON Python value as a JSON-able one (may raise: the caller turns that into a marker)."""
-    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-        return v.isoformat()
-    if isinstance(v, enum.Enum):
-        return v.value
-    if isinstance(v, (Decimal, uuid.UUID, PurePath)):
-        return str(v)
-    if isinstance(v, (bytes, bytearray, memoryview)):
-        return base64.b64encode(bytes(v)).decode("ascii")
-    if isinstance(v, (set, frozenset)):
-        return list(v)
-    if isinstance(v, type) or _is_function(v):
-        return SKIP
-    if dataclasses.is_dataclass(v):
-        return {f.name: getattr(v, f.name) for f in dataclasses.fields(v)}
-    dump = getattr(v, "model_dump", None)
-    if callable(dump):
-        return dump(mode="json")
-    attrs = getattr(v, "__dict__", None)
-    if isinstance(attrs, dict):
-        return {k: x for k, x in attrs.items() if isinstance(k, str) and not k.startswith("_")}
-    if callable(v):
-        return SKIP
-    return str(v)
-
-
-def _is_function(v: Any) -> bool:
-    return type(v).__name__ in ("function", "builtin_function_or_method", "method", "method-wrapper", "partial")
 
 
 class Writer:

@@ -10,7 +10,7 @@ import math
 import os
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from opentelemetry.sdk.trace.export import SpanExporter
@@ -53,7 +53,6 @@ class ResolvedOptions:
     flush_timeout: float
     exporter: SpanExporter | None = None
     id_generator: IdGenerator | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def is_capture_level(value: object) -> bool:

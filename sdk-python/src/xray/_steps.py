@@ -13,7 +13,7 @@ from opentelemetry.trace import Link, Span, Status, StatusCode
 
 from xray import conventions as C
 from xray._decision import UNSET, is_array, result_count
-from xray._jsjson import safe_str
+from xray._pyvalues import safe_str
 from xray._payloads import PayloadWriter
 from xray._recorder import DecisionRecorder, RecorderDeps
 

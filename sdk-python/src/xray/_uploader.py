@@ -54,7 +54,6 @@ class PayloadUploader:
         self._stats = stats
         self._warn = warn
         self._queue: collections.deque[_Job] = collections.deque()
-        self._active: set[int] = set()
         self._active_jobs: dict[int, _Job] = {}
         self._bytes = 0
         self._failures = 0

@@ -6,11 +6,8 @@ only invalid options raise, from the constructor, and the caller's own exception
 
 from __future__ import annotations
 
-import atexit
-import functools
 import inspect
 import threading
-import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -20,9 +17,11 @@ from opentelemetry.sdk.trace.id_generator import IdGenerator
 from xray import conventions as C
 from xray._calls import call_step_fn, enter_scope, is_async_fn, leave_scope, scope_of
 from xray._decision import UNSET, is_array
-from xray._jsjson import safe_str
+from xray._pyvalues import safe_str
 from xray._options import capture_of, resolve_options
 from xray._pipeline import Pipeline
+from xray._decorator import step_decorator
+from xray._exit import flush_at_exit
 from xray._scopes import Run, StepScope
 from xray._steps import (
     _NO_RESULT,
@@ -38,8 +37,6 @@ from xray._steps import (
 from xray._types import XRayStats
 
 T = TypeVar("T")
-ATEXIT_FLUSH_SECONDS = 2.0
-_CLIENTS: weakref.WeakSet[XRay] = weakref.WeakSet()
 
 
 class XRay:
@@ -99,7 +96,7 @@ class XRay:
         self._shutdown_result: bool | None = None
         self._closing = False
         self._key = id(self)
-        _CLIENTS.add(self)
+        flush_at_exit(self)
 
     # ---- runs ---------------------------------------------------------------------------------
 
@@ -190,43 +187,7 @@ class XRay:
         The first positional argument is the step input; a ``record`` keyword parameter, when the
         function has one, receives the recorder. Outside a run the function is simply called.
         """
-
-        def decorate(fn: Callable[..., T]) -> Callable[..., T]:
-            step_name = name or getattr(fn, "__name__", "step")
-            try:
-                wants_record = "record" in inspect.signature(fn).parameters
-            except (TypeError, ValueError):
-                wants_record = False
-
-            def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any]:
-                def inner(_input: Any, record: Callable[[Any], None]) -> Any:
-                    if wants_record and "record" not in kwargs:
-                        return fn(*args, **kwargs, record=record)
-                    return fn(*args, **kwargs)
-
-                return inner
-
-            if inspect.iscoroutinefunction(fn):
-
-                @functools.wraps(fn)
-                async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                    run_id = self.current_run_id()
-                    if run_id is None:
-                        return await fn(*args, **kwargs)  # type: ignore[misc]
-                    return await self.step_async(run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture)
-
-                return async_wrapper  # type: ignore[return-value]
-
-            @functools.wraps(fn)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                run_id = self.current_run_id()
-                if run_id is None:
-                    return fn(*args, **kwargs)
-                return self.step(run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture)
-
-            return wrapper
-
-        return decorate
+        return step_decorator(self, step_type, name, capture)
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -346,13 +307,3 @@ class XRay:
     def _internal_error(self, err: BaseException) -> None:
         self._stats.add("internal_errors")
         self._deps.warn("internal", "internal error; recording continues best-effort", err)
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    """Pending spans are exported at interpreter exit, for at most ``ATEXIT_FLUSH_SECONDS`` per client."""
-    for client in list(_CLIENTS):
-        try:
-            client.shutdown(min(client._options.flush_timeout, ATEXIT_FLUSH_SECONDS))
-        except Exception:  # noqa: BLE001
-            pass

@@ -1,0 +1,54 @@
+"""``XRay.as_step``: a decorator that makes a function's calls inside a run steps of that run."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from xray._decision import UNSET
+
+if TYPE_CHECKING:
+    from xray.client import XRay
+
+T = TypeVar("T")
+
+
+def step_decorator(client: XRay, step_type: str, name: str | None, capture: str | None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        step_name = name or getattr(fn, "__name__", "step")
+        try:
+            wants_record = "record" in inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            wants_record = False
+
+        def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any]:
+            def inner(_input: Any, record: Callable[[Any], None]) -> Any:
+                if wants_record and "record" not in kwargs:
+                    return fn(*args, **kwargs, record=record)
+                return fn(*args, **kwargs)
+
+            return inner
+
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                run_id = client.current_run_id()
+                if run_id is None:
+                    return await fn(*args, **kwargs)  # type: ignore[misc]
+                return await client.step_async(run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture)
+
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            run_id = client.current_run_id()
+            if run_id is None:
+                return fn(*args, **kwargs)
+            return client.step(run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture)
+
+        return wrapper
+
+    return decorate
