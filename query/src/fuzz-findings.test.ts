@@ -16,9 +16,10 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   stack = await openRouteStack('fuzzfind');
-  [run] = await stack.write([
+  const written = await stack.write([
     { pipeline: 'search', steps: [{ name: 'filter', decisions: [['doc-1', 'kept', 'ok']] }] },
   ]);
+  run = written[0]!;
   // The app in process behind the query API's own HTTP server, as main.ts serves it.
   const { server, port } = await serveQuery(
     { fetch: (req) => stack.raw(req.url.slice(req.url.indexOf('/', 8)), { method: req.method, headers: req.headers }) },
