@@ -6,6 +6,7 @@ X-Ray's spans nor see them.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -31,12 +32,18 @@ EXPORT_TIMER_SLACK = 0.5
 STEP_ATTRIBUTES_RESERVE_BYTES = 4096
 UPLOAD_CONCURRENCY = 2
 RECENT_PAYLOAD_DIGESTS = 4096
+_NULL_HANDLER = logging.NullHandler()
 
 
 def create_otlp_exporter(opts: ResolvedOptions) -> SpanExporter:
     """OTLP/HTTP protobuf to ``endpoint`` with the ingest key (``Authorization: Bearer``) and headers."""
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
+    # Without any logging configured, Python prints the exporter's per-retry messages to stderr (its
+    # "last resort" handler): a dead receiver would flood the host's output. A NullHandler stops only
+    # that fallback; an application that configures logging still receives them. X-Ray reports
+    # export failures once, through its own "xray" logger, and counts them in stats().
+    logging.getLogger("opentelemetry.exporter.otlp").addHandler(_NULL_HANDLER)
     return OTLPSpanExporter(endpoint=opts.endpoint, headers=dict(opts.headers), timeout=opts.export_timeout)
 
 
