@@ -218,3 +218,13 @@ def test_many_runs_at_once_from_threads_and_asyncio(recorded: Any) -> None:
             assert s.attributes["xray.step.decision_count"] == 50
     assert all(run.attributes["xray.run.step_count"] == 1 for run in runs)
     assert x.stats().decisions_made == 32 * 51
+
+
+def test_unknown_run_and_after_shutdown_count_dropped_decisions(recorded: Any) -> None:
+    r = recorded()
+    assert r.xray.step("no-such-run", "filter", "f", lambda _i: [{"item_id": "a", "outcome": KEPT}] * 3) is not None
+    r.xray.step("no-such-run", "filter", "f", lambda _i, record: [record({"item_id": "a", "outcome": KEPT}), 1, 2])
+    r.xray.shutdown(1)
+    r.xray.step("no-such-run", "filter", "f", lambda _i: [{"item_id": "a", "outcome": KEPT}] * 2)
+    d = r.xray.stats().decisions_dropped
+    assert (d.unknown_run, d.after_shutdown) == (4, 2)

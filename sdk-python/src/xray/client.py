@@ -156,8 +156,8 @@ class XRay:
             if token is not None:
                 leave_scope(token)
         if inspect.isawaitable(result):  # a plain function that returned a coroutine
-            return self._await_step(step, run_id, input, result)
-        return self._after_step(step, run_id, input, result)
+            return self._await_step(step, run_id, input, result, record)
+        return self._after_step(step, run_id, input, result, record)
 
     async def step_async(self, run_id: str, step_type: str, name: str, fn: Callable[..., Any], input: Any = UNSET, *, capture: str | None = None) -> Any:
         """``step`` for async code: awaits ``fn``'s result when it is awaitable (sync ``fn`` works too)."""
@@ -175,7 +175,7 @@ class XRay:
         finally:
             if token is not None:
                 leave_scope(token)
-        return self._after_step(step, run_id, input, result)
+        return self._after_step(step, run_id, input, result, record)
 
     def step_scope(self, run_id: str, step_type: str, name: str, input: Any = UNSET, *, capture: str | None = None) -> StepScope:
         """A step as a context manager whose decisions go through ``step.record(...)``."""
@@ -246,8 +246,10 @@ class XRay:
 
     def _recorder_for(self, step: StepRecord | None, run_id: str) -> Callable[[Any], None]:
         def record(decision: Any) -> None:
+            record.streamed = True  # type: ignore[attr-defined]
             self._record_into(step, run_id, decision)
 
+        record.streamed = False  # type: ignore[attr-defined]
         return record
 
     def _record_into(self, step: StepRecord | None, run_id: str, decision: Any) -> None:
@@ -263,9 +265,9 @@ class XRay:
         except Exception as err:  # noqa: BLE001
             self._internal_error(err)
 
-    def _after_step(self, step: StepRecord | None, run_id: str, input: Any, result: Any) -> Any:
+    def _after_step(self, step: StepRecord | None, run_id: str, input: Any, result: Any, record: Any = None) -> Any:
         if step is None:
-            if is_array(result):
+            if is_array(result) and not getattr(record, "streamed", False):
                 try:
                     self._stats.drop("after_shutdown" if self._closing else "unknown_run", len(result))
                 except Exception:  # noqa: BLE001
@@ -274,7 +276,7 @@ class XRay:
         self._end_step(step, input, None, result=result)
         return result
 
-    async def _await_step(self, step: StepRecord | None, run_id: str, input: Any, awaitable: Awaitable[Any]) -> Any:
+    async def _await_step(self, step: StepRecord | None, run_id: str, input: Any, awaitable: Awaitable[Any], record: Any) -> Any:
         token = enter_scope(self._key, run_id, step) if step is not None else None
         try:
             result = await awaitable
@@ -285,7 +287,7 @@ class XRay:
         finally:
             if token is not None:
                 leave_scope(token)
-        return self._after_step(step, run_id, input, result)
+        return self._after_step(step, run_id, input, result, record)
 
     def _end_step(self, step: StepRecord, input: Any, error: BaseException | None, result: Any = _NO_RESULT, streamed_only: bool = False) -> None:
         self._stats.add("steps_recorded")
