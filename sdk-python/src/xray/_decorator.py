@@ -16,6 +16,12 @@ T = TypeVar("T")
 
 
 def step_decorator(client: XRay, step_type: str, name: str | None, capture: str | None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Calls of the decorated function inside a run (``with xray.run(...)``) are steps of that run.
+
+    The first positional argument is the step input; a ``record`` keyword parameter, when the
+    function has one, receives the recorder. Outside a run the function is simply called.
+    """
+
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         step_name = name or getattr(fn, "__name__", "step")
         try:

@@ -182,11 +182,7 @@ class XRay:
         return StepScope(self, run_id, step_type, name, input, capture)
 
     def as_step(self, step_type: str, name: str | None = None, *, capture: str | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
-        """Decorator: calls of the function inside a run (``with xray.run(...)``) are steps of that run.
-
-        The first positional argument is the step input; a ``record`` keyword parameter, when the
-        function has one, receives the recorder. Outside a run the function is simply called.
-        """
+        """Decorator: inside a run (``with xray.run(...)``), calls are steps of it (see ``_decorator``)."""
         return step_decorator(self, step_type, name, capture)
 
     # ---- lifecycle ----------------------------------------------------------------------------
@@ -222,7 +218,6 @@ class XRay:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
-
     # ---- internals ----------------------------------------------------------------------------
 
     def _timeout(self, timeout: float | None) -> float:
@@ -299,7 +294,6 @@ class XRay:
     def _ignored(self, value: T) -> T:
         self._stats.add("ignored_calls")
         return value
-
     def _safely(self, work: Callable[[], None]) -> None:
         try:
             work()
