@@ -1,8 +1,5 @@
 """The X-Ray client (port of sdk/src/xray.ts): runs -> traces, steps -> spans, decisions -> events.
-
-No method raises because of X-Ray itself: internal failures are absorbed and counted in ``stats()``;
-only invalid options raise, from the constructor, and the caller's own exceptions propagate unchanged.
-"""
+Only invalid options raise (from the constructor); X-Ray's own failures are counted in ``stats()``."""
 
 from __future__ import annotations
 
@@ -221,9 +218,8 @@ class XRay:
     # ---- internals ----------------------------------------------------------------------------
 
     def _timeout(self, timeout: float | None) -> float:
-        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout >= 0:
-            return float(timeout)
-        return self._options.flush_timeout
+        ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout >= 0
+        return float(timeout) if ok else self._options.flush_timeout  # type: ignore[arg-type]
 
     def _begin_step(self, run_id: str, step_type: str, name: str, input: Any, capture: str | None) -> StepRecord | None:
         run = None if self._closing else self._runs.get(run_id) if isinstance(run_id, str) else None
