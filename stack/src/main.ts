@@ -84,9 +84,10 @@ try {
   if (preview)
     say(`  Grafana plugin  ${preview.url}/a/xray-pipeline-app/runs   (its pages, previewed without Grafana)`);
   say(`project ${keys.projectId} (development; keys saved in ${settings.dataDir}/${DEV_KEYS_FILE}):`);
-  say(`  ingest key      ${keys.ingestKey}   (SDK: XRAY_API_KEY)`);
+  say(`  ingest key      ${keys.ingestKey}   (SDKs, TypeScript and Python: XRAY_API_KEY)`);
   say(`  read key        ${keys.readKey}   (query API: Authorization: Bearer <key>)`);
   say('in another terminal: npm run demo      stop: Ctrl-C');
+  say('your own pipeline: the seed example of sdk/README.md (TypeScript) or sdk-python/README.md (Python)');
 
   // A service that dies is reported and restarted; the stack stops only on Ctrl-C (or SIGTERM).
   const supervisor = new Supervisor({ say });
