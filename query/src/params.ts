@@ -5,6 +5,7 @@
  */
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@xray/core/api';
 import { z } from 'zod';
+import { parseTime, TIME_EXAMPLES, TIME_PATTERN } from './times.js';
 
 /** A request refused by a check that spans parameters or needs stored data; answered as a 400. */
 export class BadRequest extends Error {
@@ -134,23 +135,33 @@ export function ratio(name: string, description: string) {
   );
 }
 
-/** A time as ISO-8601 or milliseconds since the epoch; the value is in milliseconds. */
+/**
+ * A time: milliseconds since the epoch, an ISO 8601 date, or an ISO 8601 date-time (UTC unless it
+ * has Z or an offset); exactly what {@link TIME_PATTERN} matches. The value is in milliseconds.
+ */
 export function time(name: string, description: string) {
   return optional(
-    `${description} (ISO-8601 time or milliseconds since the epoch)`,
-    { type: 'string' },
-    (raw) => {
-      const millis = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-      // Up to the year 9999, the last time a DateTime64 filter takes.
-      return Number.isFinite(millis) && millis >= 0 && millis <= 253_402_300_799_999 ? millis : undefined;
-    },
-    (raw) => `${name} must be an ISO-8601 time or milliseconds since the epoch, got ${JSON.stringify(raw)}`
+    `${description}: milliseconds since the epoch (1-13 digits), an ISO 8601 date (YYYY-MM-DD, a real calendar day) or date-time (YYYY-MM-DDTHH:MM[:SS[.fraction]], then Z or ±HH:MM; without one, UTC)`,
+    { type: 'string', pattern: TIME_PATTERN, examples: TIME_EXAMPLES },
+    parseTime,
+    (raw) =>
+      `${name} must be milliseconds since the epoch, a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM], got ${JSON.stringify(raw)}`
   );
 }
 
-/** Free text of 1 to `maxLength` characters (a name, an id, a reason). */
-export const textRead = (maxLength: number) => (raw: string) =>
-  raw.length > 0 && raw.length <= maxLength ? raw : undefined;
+/**
+ * Free text of 1 to `maxLength` characters (a name, an id, a reason), counted as JSON Schema's
+ * `maxLength` counts them: code points, so a character outside the BMP is one, not two.
+ */
+export const textRead = (maxLength: number) => (raw: string) => {
+  const length = codePoints(raw);
+  return length > 0 && length <= maxLength ? raw : undefined;
+};
+
+/** Characters as JSON Schema counts them (`minLength`, `maxLength`): code points, not UTF-16 units. */
+export function codePoints(s: string): number {
+  return [...s].length;
+}
 const textRefusal = (name: string, maxLength: number) => () => `${name} must be 1 to ${maxLength} characters long`;
 
 export function text(name: string, description: string, maxLength = 512) {
@@ -163,21 +174,21 @@ export function text(name: string, description: string, maxLength = 512) {
 }
 
 /** Free text in the path (an item id). */
-export function textPath(name: string, description: string, maxLength = 512) {
+export function textPath(name: string, description: string, maxLength = 512, example?: string) {
   return pathParam(
     description,
-    { type: 'string', minLength: 1, maxLength },
+    { type: 'string', minLength: 1, maxLength, ...(example ? { examples: [example] } : {}) },
     textRead(maxLength),
     textRefusal(name, maxLength)
   );
 }
 
-/** A hex id in the path, in any case; the value is lowercase. */
-export function hexId(name: string, length: number, description: string) {
+/** A hex id in the path, in any case; the value is lowercase. `example` is shown in the document. */
+export function hexId(name: string, length: number, description: string, example?: string) {
   const re = new RegExp(`^[0-9a-f]{${length}}$`);
   return pathParam(
     `${description} (${length} hex characters)`,
-    { type: 'string', pattern: `^[0-9a-fA-F]{${length}}$` },
+    { type: 'string', pattern: `^[0-9a-fA-F]{${length}}$`, ...(example ? { examples: [example] } : {}) },
     (raw) => (re.test(raw.toLowerCase()) ? raw.toLowerCase() : undefined),
     (raw) => `${name} must be ${length} hex characters, got ${JSON.stringify(raw)}`
   );

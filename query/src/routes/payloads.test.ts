@@ -167,7 +167,7 @@ describe('GET /v1/payloads/{day}/{sha256}', () => {
     const bad = await stack.get<ErrorResponse>('/v1/payloads/2026-02-30/abc');
     expect([bad.status, bad.body.error.message]).toEqual([
       400,
-      'day must be a date written YYYY-MM-DD, got "2026-02-30"',
+      'day must be a calendar day written YYYY-MM-DD (such as 2026-11-01), got "2026-02-30"',
     ]);
   });
 });

@@ -9,15 +9,16 @@ import { z } from 'zod';
 import { errors, routeApp } from '../contract.js';
 import { errorJson, gone, notFound, type QueryStores } from '../http.js';
 import { hexId, pathParam } from '../params.js';
+import { DAY_PATTERN } from '../times.js';
 
 /** Header naming the SHA-256 of the whole value's JSON (the path's, lowercase). */
 export const SHA256_HEADER = 'x-xray-sha256';
 
 const day = pathParam(
-  'the UTC day the value was captured, YYYY-MM-DD (the day of its reference)',
-  { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+  'the UTC day the value was captured, YYYY-MM-DD (the day of its reference): a calendar day, so the pattern takes months 01-12 and only the days each has (02-29 in leap years only); an impossible day such as 2026-02-30 is refused with 400 invalid_parameter',
+  { type: 'string', pattern: DAY_PATTERN, examples: ['2026-11-01'] },
   (raw) => (isPayloadDay(raw) ? raw : undefined),
-  (raw) => `day must be a date written YYYY-MM-DD, got ${JSON.stringify(raw)}`
+  (raw) => `day must be a calendar day written YYYY-MM-DD (such as 2026-11-01), got ${JSON.stringify(raw)}`
 );
 
 const document = (description: string) => ({
