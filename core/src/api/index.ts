@@ -63,7 +63,7 @@ export {
 } from './items.js';
 export { deletedRunMessage, expiredPayloadsMessage, RunDeletion } from './deletions.js';
 export { ProjectResponse, ProjectRetention } from './projects.js';
-export { parseInterval, toTrendSeries, TrendPoint, TrendResponse, TrendSeries } from './trends.js';
+export { INTERVAL_PATTERN, parseInterval, toTrendSeries, TrendPoint, TrendResponse, TrendSeries } from './trends.js';
 export {
   AlertEvent,
   AlertEventListResponse,

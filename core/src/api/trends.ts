@@ -54,10 +54,17 @@ export function toTrendSeries(rows: readonly Record<string, unknown>[], bySteps:
   return [...series.values()];
 }
 
-/** `30s`, `5m`, `1h`, `1d` (or a number of seconds) in seconds; undefined when malformed. */
+/**
+ * What `interval` takes: a number without leading zeros and a unit, s (the default), m, h or d, at
+ * most 6, 5, 4 and 3 digits (up to 999 days). {@link parseInterval} reads exactly these.
+ */
+export const INTERVAL_PATTERN = '^(?:[1-9][0-9]{0,5}s?|[1-9][0-9]{0,4}m|[1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d)$';
+const INTERVAL_RE = new RegExp(INTERVAL_PATTERN);
+const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** `30s`, `5m`, `1h`, `1d` (or a number of seconds) in seconds; undefined unless it matches {@link INTERVAL_PATTERN}. */
 export function parseInterval(text: string): number | undefined {
-  const m = /^(\d{1,6})([smhd]?)$/.exec(text.trim());
-  if (!m) return undefined;
-  const seconds = Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
-  return seconds >= 1 && seconds <= 366 * 86_400 ? seconds : undefined;
+  if (!INTERVAL_RE.test(text)) return undefined;
+  const unit = /[smhd]$/.exec(text)?.[0] ?? '';
+  return parseInt(text, 10) * UNIT_SECONDS[unit as keyof typeof UNIT_SECONDS];
 }

@@ -73,7 +73,9 @@ describe('GET /v1/trends', () => {
       expect(status).toBe(400);
       return body.error.message;
     };
-    expect(await bad('interval=5x')).toBe('interval must look like 30s, 5m, 1h or 1d, got "5x"');
+    expect(await bad('interval=5x')).toBe(
+      'interval must be a number and a unit s, m, h or d, such as 30s, 5m, 1h or 1d, got "5x"'
+    );
     expect(await bad('by=step')).toBe('per-step trends need a pipeline: add pipeline=<name>');
     expect(await bad('step=cap')).toBe('per-step trends need a pipeline: add pipeline=<name>');
     expect(await bad('interval=1s')).toBe(

@@ -1,6 +1,6 @@
 /** Trends for dashboards: elimination per pipeline, or per step of one pipeline, over time. */
 import { createRoute } from '@hono/zod-openapi';
-import { parseInterval, toTrendSeries, TrendResponse } from '@xray/core/api';
+import { INTERVAL_PATTERN, parseInterval, toTrendSeries, TrendResponse } from '@xray/core/api';
 import { trendQuery } from '@xray/core/queries';
 import { z } from 'zod';
 import { errors, json, routeApp } from '../contract.js';
@@ -13,11 +13,11 @@ const MAX_TREND_POINTS = 10_000;
 const DEFAULT_RANGE_MILLIS = 24 * 3600_000;
 
 const interval = withDefault(
-  'bucket size: 30s, 5m, 1h, 1d (or a number of seconds; at most 366 days)',
-  { type: 'string', pattern: '^\\s*\\d{1,6}[smhd]?\\s*$' },
+  'bucket size: a number and a unit, s (the default), m, h or d, such as 30s, 5m, 1h, 1d (no leading zeros; at most 6, 5, 4 and 3 digits)',
+  { type: 'string', pattern: INTERVAL_PATTERN, examples: ['30s', '5m', '1h', '1d'] },
   '1h',
   (raw) => (parseInterval(raw) === undefined ? undefined : raw),
-  (raw) => `interval must look like 30s, 5m, 1h or 1d, got ${JSON.stringify(raw)}`
+  (raw) => `interval must be a number and a unit s, m, h or d, such as 30s, 5m, 1h or 1d, got ${JSON.stringify(raw)}`
 );
 
 /** The parameters, and what they mean together: series, bucket size in seconds, and the range (default the last 24 hours). */
