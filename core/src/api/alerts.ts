@@ -17,6 +17,25 @@ export const MAX_EVENTS = 500;
 
 const Text = z.string().min(1).max(MAX_RULE_TEXT);
 
+/** A host label: letters, digits and hyphens, not `--` in 3rd and 4th place (no punycode, `xn--`). */
+const LABEL = '(?:[A-Za-z0-9-]{1,3}|[A-Za-z0-9-]{2}(?:[A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]*)';
+/** The last label starts with a letter (one of digits is read as an IPv4 address). */
+const TOP_LABEL =
+  '(?:[A-Za-z][A-Za-z0-9-]{0,2}|[A-Za-z][A-Za-z0-9-](?:[A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]*)';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const PORT = '(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?';
+/** RFC 3986 path characters, percent-encoded bytes included; a query and a fragment may also hold `?`. */
+const PATH_CHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})";
+const QUERY_CHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})";
+
+/**
+ * What a rule's `webhook` takes: an http or https URL (lowercase scheme) with a host name or an IPv4
+ * address, an optional port up to 65535, no credentials, and a path, query and fragment of RFC 3986
+ * characters. The query API refuses anything else (query/src/alerts/rules.ts).
+ */
+export const WEBHOOK_PATTERN = `^https?://(?:(?:${LABEL}\\.)*${TOP_LABEL}|${OCTET}(?:\\.${OCTET}){3})${PORT}(?:/${PATH_CHAR}*)?(?:\\?${QUERY_CHAR}*)?(?:#${QUERY_CHAR}*)?$`;
+export const MAX_WEBHOOK_LENGTH = 2048;
+
 /** A step's elimination ratio (sum of eliminated / sum of input over the window's steps) crossing a threshold. */
 export const EliminationRatioRule = z.object({
   kind: z.literal('elimination_ratio'),
@@ -51,7 +70,11 @@ export const ItemEliminatedRule = z.object({
 });
 export type ItemEliminatedRule = z.infer<typeof ItemEliminatedRule>;
 
-const Name = z.string().min(1).max(200);
+/** A name holds at least one character that is not white space (as `String.prototype.trim` counts it). */
+export const NAME_PATTERN =
+  '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
+export const MAX_NAME_LENGTH = 200;
+const Name = z.string().min(1).max(MAX_NAME_LENGTH).regex(new RegExp(NAME_PATTERN, 'u'));
 const RuleCommon = {
   name: Name,
   threshold: z
@@ -60,7 +83,16 @@ const RuleCommon = {
     .max(1)
     .describe('0-1 for ratios and shares; 0 for item_eliminated, which fires on any eliminated item.'),
   windowSeconds: z.int().min(1).max(MAX_WINDOW_SECONDS),
-  webhook: z.string().max(2048).describe('http or https URL that receives the notifications.'),
+  webhook: z
+    .string()
+    .max(MAX_WEBHOOK_LENGTH)
+    .regex(new RegExp(WEBHOOK_PATTERN))
+    .meta({
+      format: 'uri',
+      description:
+        'http or https URL that receives the notifications: a host name (letters, digits, hyphens) or IPv4 address, optional port, no user or password, path and query in RFC 3986 characters.',
+      examples: ['https://hooks.example.com/xray/alerts?token=s3cret'],
+    }),
 };
 
 /** The three kinds of rule, each with the common fields and `extra`. */
@@ -76,17 +108,19 @@ function ruleOf<S extends z.ZodRawShape>(extra: S) {
 export const AlertRuleSpec = ruleOf({}).meta({ id: 'AlertRuleSpec' });
 export type AlertRuleSpec = z.infer<typeof AlertRuleSpec>;
 
-/** What a client sends to create a rule (`POST /v1/alerts/rules`): no other field is accepted. */
+const ReasonShareOf = ReasonShareRule.omit({ reasonCode: true, reason: true }).shape;
+const NewCommon = { ...RuleCommon, name: Name.optional() };
+
+/**
+ * What a client sends to create a rule (`POST /v1/alerts/rules`): no other field is accepted, and a
+ * reason_share rule has exactly one of reasonCode or reason.
+ */
 export const NewAlertRule = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ ...EliminationRatioRule.shape, ...RuleCommon, name: Name.optional() }),
-    z.strictObject({ ...ReasonShareRule.shape, ...RuleCommon, name: Name.optional() }),
-    z.strictObject({
-      ...ItemEliminatedRule.shape,
-      ...RuleCommon,
-      name: Name.optional(),
-      threshold: z.literal(0).optional(),
-    }),
+  .union([
+    z.strictObject({ ...EliminationRatioRule.shape, ...NewCommon }),
+    z.strictObject({ ...ReasonShareOf, ...NewCommon, reasonCode: Text.describe('A reason code the SDK sent.') }),
+    z.strictObject({ ...ReasonShareOf, ...NewCommon, reason: Text.describe('The reason text.') }),
+    z.strictObject({ ...ItemEliminatedRule.shape, ...NewCommon, threshold: z.literal(0).optional() }),
   ])
   .meta({ id: 'NewAlertRule', description: 'Without a name, one is made up from the rule.' });
 export type NewAlertRule = z.infer<typeof NewAlertRule>;

@@ -69,7 +69,12 @@ describe('alert rule validation', () => {
       'windowSeconds must be an integer from 1 to 2592000 (30 days); got 0'
     );
     expect(error({ ...ratio, windowSeconds: 1.5 })).toMatch(/^windowSeconds must be an integer/);
-    expect(error({ ...ratio, name: '' })).toBe('name must be a string of 1 to 200 characters');
+    expect(error({ ...ratio, name: '' })).toBe('name must be a string of 1 to 200 characters, not only white space');
+    expect(error({ ...ratio, name: ' \u3000\t' })).toBe(
+      'name must be a string of 1 to 200 characters, not only white space'
+    );
+    // Counted as JSON Schema counts them: 200 characters outside the BMP are 200, not 400.
+    expect(validateRule({ ...ratio, name: '😀'.repeat(200) }).ok).toBe(true);
     expect(error({ ...ratio, reasonCode: 'x' })).toBe(
       'reasonCode is not a field of a elimination_ratio rule; its fields are kind, name, threshold, windowSeconds, webhook, pipeline, step, condition'
     );
@@ -77,7 +82,18 @@ describe('alert rule validation', () => {
 
   it('accepts only http and https webhooks without credentials', () => {
     expect(error({ ...ratio, webhook: 'ftp://example.com/hook' })).toBe('webhook must use http or https; got ftp');
-    expect(error({ ...ratio, webhook: 'not a url' })).toBe('webhook must be an http or https URL; got "not a url"');
+    expect(error({ ...ratio, webhook: 'not a url' })).toMatch(/^webhook must be an http or https URL with a host name/);
+    expect(error({ ...ratio, webhook: 'HTTPS://example.com/' })).toBe(
+      'webhook must write its scheme in lowercase (http or https); got HTTPS'
+    );
+    for (const refused of [
+      'https://',
+      'https://exa mple.com/',
+      'http://1.2.3.999/',
+      'http://x:65536/',
+      'http://a.com/|',
+    ])
+      expect(error({ ...ratio, webhook: refused }), refused).toMatch(/^webhook must be an http or https URL/);
     expect(error({ ...ratio, webhook: 42 })).toMatch(/^webhook must be an http or https URL/);
     expect(error({ ...ratio, webhook: 'https://user:pw@example.com/' })).toMatch(/^webhook must not carry credentials/);
     expect(error({ ...ratio, webhook: `https://example.com/${'a'.repeat(2050)}` })).toMatch(/at most 2048 characters/);

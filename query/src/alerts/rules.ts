@@ -1,11 +1,24 @@
-import { type AlertRuleSpec, MAX_WATCHED_ITEMS, MAX_WINDOW_SECONDS, RULE_KINDS } from '@xray/core/api';
+import {
+  type AlertRuleSpec,
+  MAX_NAME_LENGTH,
+  MAX_RULE_TEXT,
+  MAX_WATCHED_ITEMS,
+  MAX_WEBHOOK_LENGTH,
+  MAX_WINDOW_SECONDS,
+  NAME_PATTERN,
+  RULE_KINDS,
+  WEBHOOK_PATTERN,
+} from '@xray/core/api';
+import { codePoints } from '../params.js';
 
 /**
  * Alert rules: their JSON shape and its validation. A rule body is validated once, here, when it is
  * created; everything downstream (store, evaluator, notifier) trusts it.
  */
 
-const MAX_TEXT = 512;
+const MAX_TEXT = MAX_RULE_TEXT;
+const WEBHOOK_RE = new RegExp(WEBHOOK_PATTERN);
+const NAME_RE = new RegExp(NAME_PATTERN, 'u');
 const OUTCOMES = ['kept', 'eliminated', 'scored'] as const;
 
 const COMMON_FIELDS = ['kind', 'name', 'threshold', 'windowSeconds', 'webhook'];
@@ -58,7 +71,7 @@ function parseRule(body: unknown): AlertRuleSpec {
     if (!Array.isArray(items) || items.length === 0 || items.length > MAX_WATCHED_ITEMS)
       throw new RuleError(`items must be a list of 1 to ${MAX_WATCHED_ITEMS} item ids`);
     for (const item of items)
-      if (typeof item !== 'string' || item.length === 0 || item.length > MAX_TEXT)
+      if (typeof item !== 'string' || item.length === 0 || codePoints(item) > MAX_TEXT)
         throw new RuleError(
           `every item id in items must be a string of 1 to ${MAX_TEXT} characters; got ${JSON.stringify(item)}`
         );
@@ -123,7 +136,7 @@ function parseRule(body: unknown): AlertRuleSpec {
 }
 
 function textField(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT)
+  if (typeof value !== 'string' || value.length === 0 || codePoints(value) > MAX_TEXT)
     throw new RuleError(
       `${name} must be a string of 1 to ${MAX_TEXT} characters; got ${JSON.stringify(value ?? null)}`
     );
@@ -132,8 +145,8 @@ function textField(name: string, value: unknown): string {
 
 function nameField(value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 200)
-    throw new RuleError('name must be a string of 1 to 200 characters');
+  if (typeof value !== 'string' || !NAME_RE.test(value) || codePoints(value) > MAX_NAME_LENGTH)
+    throw new RuleError(`name must be a string of 1 to ${MAX_NAME_LENGTH} characters, not only white space`);
   return value;
 }
 
@@ -143,20 +156,28 @@ function choiceField<T extends string>(name: string, value: unknown, choices: re
   return value as T;
 }
 
+/**
+ * An http or https URL as {@link WEBHOOK_PATTERN} describes it (and /openapi.json publishes it),
+ * normalised as the WHATWG URL parser writes it (lowercase host, default port dropped).
+ */
 function webhookField(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 2048)
-    throw new RuleError('webhook must be an http or https URL of at most 2048 characters');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RuleError(`webhook must be an http or https URL; got ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new RuleError(`webhook must use http or https; got ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password)
+  if (typeof value !== 'string' || codePoints(value) > MAX_WEBHOOK_LENGTH)
+    throw new RuleError(`webhook must be an http or https URL of at most ${MAX_WEBHOOK_LENGTH} characters`);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https')
+    throw new RuleError(
+      /^https?$/i.test(scheme)
+        ? `webhook must write its scheme in lowercase (http or https); got ${scheme}`
+        : `webhook must use http or https; got ${scheme}`
+    );
+  if (/^https?:\/\/[^/?#]*@/.test(value))
     throw new RuleError('webhook must not carry credentials in the URL; use a secret path or query parameter instead');
-  return url.toString();
+  if (!WEBHOOK_RE.test(value))
+    throw new RuleError(
+      `webhook must be an http or https URL with a host name (letters, digits, hyphens) or IPv4 address, an optional port up to 65535, and a path and query of RFC 3986 characters (percent-encode others); got ${JSON.stringify(value)}`
+    );
+  // The pattern admits only what the URL parser takes; a failure here would be a gap between them.
+  return new URL(value).toString();
 }
 
 /** Whether a rule's value is past its threshold. `undefined` (no data in the window) never fires. */
