@@ -47,3 +47,26 @@ const refuse: Hook<unknown, Env, string, Response | undefined> = (result, c) => 
 export function routeApp(): OpenAPIHono<Env> {
   return new OpenAPIHono<Env>({ defaultHook: refuse });
 }
+
+/** An OpenAPI link: the operation an answer leads to, and where each of its parameters comes from. */
+export interface Link {
+  operationId: string;
+  /** Parameter name → runtime expression, e.g. `$response.body#/runs/0/runId` or `$request.path.runId`. */
+  parameters: Record<string, string>;
+  description: string;
+}
+
+/** `response` with the links a client (or Schemathesis' stateful phase) follows to real ids. */
+export function linked<R extends object>(
+  response: R,
+  links: Record<string, Link>
+): R & { links: Record<string, Link> } {
+  return { ...response, links };
+}
+
+/** A link to `operationId` with `parameters`. */
+export const link = (operationId: string, parameters: Record<string, string>, description: string): Link => ({
+  operationId,
+  parameters,
+  description,
+});

@@ -11,7 +11,7 @@ import {
 } from '@xray/core/api';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { errors, json, routeApp } from '../contract.js';
+import { errors, json, link, linked, routeApp } from '../contract.js';
 import { notFound } from '../http.js';
 import { BadRequest, hexId, limit } from '../params.js';
 import { validateRule } from './rules.js';
@@ -25,7 +25,13 @@ const NEW_RULE_SCHEMA = (() => {
   return (json.$defs?.NewAlertRule ?? json) as Record<string, unknown>;
 })();
 
-const ruleParams = z.object({ ruleId: hexId('ruleId', 16, 'alert rule id') });
+const ruleParams = z.object({ ruleId: hexId('ruleId', 16, 'alert rule id', '9c2d41e07ab35f18') });
+
+/** Links from an answer holding a rule id at `at` to that rule. */
+const ruleLinks = (at: string, which: string) => ({
+  Rule: link('getAlertRule', { ruleId: at }, `${which} with its state`),
+  DeleteRule: link('deleteAlertRule', { ruleId: at }, `Delete ${which.toLowerCase()}`),
+});
 
 const create = createRoute({
   method: 'post',
@@ -40,7 +46,10 @@ const create = createRoute({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/NewAlertRule' } } },
     },
   },
-  responses: { 201: json(AlertRule, 'The rule, with its id'), ...errors() },
+  responses: {
+    201: linked(json(AlertRule, 'The rule, with its id'), ruleLinks('$response.body#/id', 'The rule')),
+    ...errors(),
+  },
 });
 
 const list = createRoute({
@@ -48,7 +57,13 @@ const list = createRoute({
   path: '/alerts/rules',
   operationId: 'listAlertRules',
   summary: "The project's alert rules",
-  responses: { 200: json(AlertRuleListResponse, 'The rules, oldest first'), ...errors() },
+  responses: {
+    200: linked(
+      json(AlertRuleListResponse, 'The rules, oldest first'),
+      ruleLinks('$response.body#/rules/0/id', 'The oldest rule')
+    ),
+    ...errors(),
+  },
 });
 
 const get = createRoute({
@@ -77,7 +92,12 @@ const events = createRoute({
   request: {
     query: z.object({ limit: limit({ max: MAX_EVENTS, description: `how many (1-${MAX_EVENTS}, default 50)` }) }),
   },
-  responses: { 200: json(AlertEventListResponse, 'The transitions, newest first'), ...errors() },
+  responses: {
+    200: linked(json(AlertEventListResponse, 'The transitions, newest first'), {
+      Rule: link('getAlertRule', { ruleId: '$response.body#/events/0/ruleId' }, 'The rule of the newest transition'),
+    }),
+    ...errors(),
+  },
 });
 
 /** `/alerts/*`, mounted under /v1 behind the read-key middleware. */

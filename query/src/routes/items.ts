@@ -20,13 +20,13 @@ import {
   stepNamesQuery,
 } from '@xray/core/queries';
 import { z } from 'zod';
-import { errors, json, routeApp } from '../contract.js';
+import { errors, json, link, linked, routeApp } from '../contract.js';
 import { itemCursor, paginate, runCursor } from '../cursors.js';
 import { notFound, type QueryStores, runGone, runNotFound, stepIndex } from '../http.js';
 import { BadRequest, consistency, hexId, limit, text, textPath, time } from '../params.js';
 import { runId } from './runs.js';
 
-const itemId = textPath('itemId', 'the item id the SDK recorded');
+const itemId = textPath('itemId', 'the item id the SDK recorded', 512, 'sku-1042');
 
 const itemInRun = createRoute({
   method: 'get',
@@ -34,7 +34,13 @@ const itemInRun = createRoute({
   operationId: 'getItemInRun',
   summary: 'Where an item went in the run, step by step',
   request: { params: z.object({ runId, itemId }) },
-  responses: { 200: json(ItemInRunResponse, "The item's decisions in step order"), ...errors(404, 410) },
+  responses: {
+    200: linked(json(ItemInRunResponse, "The item's decisions in step order"), {
+      Decision: link('getDecision', { eventId: '$response.body#/decisions/0/eventId' }, "The item's first decision"),
+      ItemRuns: link('listItemRuns', { itemId: '$response.body#/itemId' }, 'Every run the item went through'),
+    }),
+    ...errors(404, 410),
+  },
 });
 
 const itemRuns = createRoute({
@@ -53,7 +59,17 @@ const itemRuns = createRoute({
       consistency,
     }),
   },
-  responses: { 200: json(ItemRunsResponse, 'One page of runs, newest first'), ...errors() },
+  responses: {
+    200: linked(json(ItemRunsResponse, 'One page of runs, newest first'), {
+      ItemInRun: link(
+        'getItemInRun',
+        { runId: '$response.body#/runs/0/runId', itemId: '$response.body#/itemId' },
+        'Where the item went in its newest run'
+      ),
+      Run: link('getRun', { runId: '$response.body#/runs/0/runId' }, "The item's newest run"),
+    }),
+    ...errors(),
+  },
 });
 
 const diff = createRoute({
@@ -62,14 +78,31 @@ const diff = createRoute({
   operationId: 'diffRuns',
   summary: 'What changed between two runs of one pipeline',
   request: {
-    params: z.object({ runId, otherRunId: hexId('otherRunId', 32, 'the run to compare with') }),
+    params: z.object({
+      runId,
+      otherRunId: hexId('otherRunId', 32, 'the run to compare with', '0af7651916cd43dd8448eb211c80319c'),
+    }),
     query: z.object({
       limit: limit({ fallback: 100, description: 'items per page (1-1000, default 100)' }),
       cursor: itemCursor,
       consistency,
     }),
   },
-  responses: { 200: json(RunDiffResponse, 'Step deltas and the items whose fate changed'), ...errors(404) },
+  responses: {
+    200: linked(json(RunDiffResponse, 'Step deltas and the items whose fate changed'), {
+      ItemInA: link(
+        'getItemInRun',
+        { runId: '$response.body#/runA', itemId: '$response.body#/items/0/itemId' },
+        'Where the first changed item went in the first run'
+      ),
+      ItemInB: link(
+        'getItemInRun',
+        { runId: '$response.body#/runB', itemId: '$response.body#/items/0/itemId' },
+        'Where the first changed item went in the second run'
+      ),
+    }),
+    ...errors(404),
+  },
 });
 
 export function itemRoutes({ rows }: QueryStores) {

@@ -12,13 +12,30 @@ import {
 } from '@xray/core/api';
 import { getRunQuery, listRunsQuery, listStepsQuery, pipelinesQuery } from '@xray/core/queries';
 import { z } from 'zod';
-import { errors, json, routeApp } from '../contract.js';
+import { errors, json, link, linked, routeApp } from '../contract.js';
 import { paginate, runCursor } from '../cursors.js';
 import { payloadScope, type QueryStores, recordMissing, recordOf, runGone, runNotFound } from '../http.js';
 import { choice, flag, hexId, limit, ratio, text, time } from '../params.js';
 import { resolvePayloads, SPAN_PAYLOAD_FIELDS } from '../payloads.js';
 
-export const runId = hexId('runId', 32, 'run id');
+export const runId = hexId('runId', 32, 'run id', '4bf92f3577b34da6a3ce929d0e0e4736');
+
+/** Links from an answer holding a run id at `at` to the routes of that run (but GET /v1/runs/{runId}). */
+export function runLinks(at: string, which: string) {
+  return {
+    Steps: link('getRunSteps', { runId: at }, `The step funnel of ${which}`),
+    Payload: link('getRunPayload', { runId: at }, `The record of ${which}`),
+  };
+}
+
+/** Links from an answer holding a step id at `at` to the routes of that step. */
+export function stepLinks(at: string, which: string) {
+  return {
+    Decisions: link('listDecisions', { stepId: at }, `The decisions of ${which}`),
+    Reasons: link('getReasons', { stepId: at }, `The reason histogram of ${which}`),
+    StepPayload: link('getStepPayload', { stepId: at }, `The record of ${which}`),
+  };
+}
 export const runParams = z.object({ runId });
 
 const pipelines = createRoute({
@@ -33,7 +50,21 @@ const pipelines = createRoute({
       to: time('to', 'runs started before'),
     }),
   },
-  responses: { 200: json(PipelineListResponse, 'The pipelines, by name'), ...errors() },
+  responses: {
+    200: linked(json(PipelineListResponse, 'The pipelines, by name'), {
+      RunsOfPipeline: link(
+        'listRuns',
+        { pipeline: '$response.body#/pipelines/0/name' },
+        'The runs of the first pipeline'
+      ),
+      TrendsOfPipeline: link(
+        'getTrends',
+        { pipeline: '$response.body#/pipelines/0/name', by: 'step' },
+        'Per-step trends of the first pipeline'
+      ),
+    }),
+    ...errors(),
+  },
 });
 
 const runs = createRoute({
@@ -63,7 +94,18 @@ const runs = createRoute({
         message: 'cursor belongs to another sort order; start again without it',
       }),
   },
-  responses: { 200: json(RunListResponse, 'One page of runs'), ...errors() },
+  responses: {
+    200: linked(json(RunListResponse, 'One page of runs'), {
+      Run: link('getRun', { runId: '$response.body#/runs/0/runId' }, 'The metrics of the first run'),
+      ...runLinks('$response.body#/runs/0/runId', 'the first run'),
+      DiffFirstTwo: link(
+        'diffRuns',
+        { runId: '$response.body#/runs/0/runId', otherRunId: '$response.body#/runs/1/runId' },
+        'What changed between the first two runs (400 when they are of different pipelines: filter by pipeline)'
+      ),
+    }),
+    ...errors(),
+  },
 });
 
 const run = createRoute({
@@ -72,7 +114,10 @@ const run = createRoute({
   operationId: 'getRun',
   summary: "One run's metrics",
   request: { params: runParams },
-  responses: { 200: json(RunSummary, 'The run'), ...errors(404, 410) },
+  responses: {
+    200: linked(json(RunSummary, 'The run'), runLinks('$response.body#/runId', 'this run')),
+    ...errors(404, 410),
+  },
 });
 
 const steps = createRoute({
@@ -81,7 +126,17 @@ const steps = createRoute({
   operationId: 'getRunSteps',
   summary: "The run's step funnel, with the worst step",
   request: { params: runParams },
-  responses: { 200: json(StepListResponse, 'The steps in execution order'), ...errors(404, 410) },
+  responses: {
+    200: linked(json(StepListResponse, 'The steps in execution order'), {
+      ...stepLinks('$response.body#/steps/0/stepId', 'the first step'),
+      WorstStepReasons: link(
+        'getReasons',
+        { stepId: '$response.body#/worstStepId' },
+        'Why the worst step eliminated what it did (absent when worstStepId is null)'
+      ),
+    }),
+    ...errors(404, 410),
+  },
 });
 
 const payload = createRoute({

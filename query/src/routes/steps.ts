@@ -12,7 +12,7 @@ import {
 import { parseEventId } from '@xray/core/model';
 import { getDecisionQuery, getStepQuery, listDecisionsQuery, reasonHistogramQuery } from '@xray/core/queries';
 import { z } from 'zod';
-import { errors, json, routeApp } from '../contract.js';
+import { errors, json, link, linked, routeApp } from '../contract.js';
 import { paginate, seqCursor } from '../cursors.js';
 import { notFound, payloadScope, type QueryStores, recordMissing, recordOf, runGone, stepNotFound } from '../http.js';
 import { consistency, hexId, limit, number, outcome, pathParam, text } from '../params.js';
@@ -24,7 +24,28 @@ const MAX_REASON_LENGTH = 16_384;
 /** What the path of GET /v1/decisions/{eventId} takes (the id's sequence number is at most 10 digits). */
 const EVENT_ID_PATTERN = '[0-9a-fA-F]{16}-[0-9]{1,10}';
 
-const stepParams = z.object({ stepId: hexId('stepId', 16, 'step id') });
+const stepParams = z.object({ stepId: hexId('stepId', 16, 'step id', '00f067aa0ba902b7') });
+
+/** Links from a list of decisions at `at` (a JSON pointer) to the first one and its item. */
+function decisionLinks(at: string) {
+  return {
+    Decision: link(
+      'getDecision',
+      { eventId: `$response.body#${at}/0/eventId` },
+      'The first decision, with its payload'
+    ),
+    ItemInRun: link(
+      'getItemInRun',
+      { runId: `$response.body#${at}/0/runId`, itemId: `$response.body#${at}/0/itemId` },
+      "Where the first decision's item went in its run"
+    ),
+    ItemRuns: link(
+      'listItemRuns',
+      { itemId: `$response.body#${at}/0/itemId` },
+      "The runs the first decision's item went through"
+    ),
+  };
+}
 
 const decisions = createRoute({
   method: 'get',
@@ -44,7 +65,10 @@ const decisions = createRoute({
       maxScore: number('maxScore', 'highest score'),
     }),
   },
-  responses: { 200: json(DecisionListResponse, 'One page of decisions'), ...errors(404, 410) },
+  responses: {
+    200: linked(json(DecisionListResponse, 'One page of decisions'), decisionLinks('/decisions')),
+    ...errors(404, 410),
+  },
 });
 
 const reasons = createRoute({
@@ -66,7 +90,21 @@ const reasons = createRoute({
       limit: limit({ description: 'at most this many reasons (1-1000, default 50)' }),
     }),
   },
-  responses: { 200: json(ReasonHistogramResponse, 'Reasons, most frequent first'), ...errors(404, 410) },
+  responses: {
+    200: linked(json(ReasonHistogramResponse, 'Reasons, most frequent first'), {
+      Example: link(
+        'getDecision',
+        { eventId: '$response.body#/reasons/0/examples/0/eventId' },
+        'An example decision of the most frequent reason'
+      ),
+      Decisions: link(
+        'listDecisions',
+        { stepId: '$response.body#/stepId', reason: '$response.body#/reasons/0/examples/0/reason' },
+        "The step's decisions with the most frequent reason"
+      ),
+    }),
+    ...errors(404, 410),
+  },
 });
 
 const payload = createRoute({
@@ -81,7 +119,7 @@ const payload = createRoute({
 /** A decision id as the path gives it; `id` is undefined when no decision can have it (a sequence number past 2^32 - 1). */
 const eventId = pathParam(
   'decision id: <step id>-<sequence number>',
-  { type: 'string', pattern: `^${EVENT_ID_PATTERN}$` },
+  { type: 'string', pattern: `^${EVENT_ID_PATTERN}$`, examples: ['00f067aa0ba902b7-42'] },
   (raw) => {
     const eventId = raw.toLowerCase();
     return new RegExp(`^${EVENT_ID_PATTERN}$`).test(eventId) ? { eventId, id: parseEventId(eventId) } : undefined;
