@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 import gc
 import http.server
-import threading
 import platform
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -29,7 +29,8 @@ from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 import xray
-from xray import XRay, conventions as C
+from xray import XRay
+from xray import conventions as C
 
 LEVELS = (C.CaptureLevels.FULL, C.CaptureLevels.SAMPLED, C.CaptureLevels.METRICS_ONLY)
 GOALS = {C.CaptureLevels.FULL: 1.5, C.CaptureLevels.SAMPLED: 0.5, C.CaptureLevels.METRICS_ONLY: 0.2}
@@ -48,7 +49,7 @@ class Discard(SpanExporter):
 class _Accept(http.server.BaseHTTPRequestHandler):
     """Stands in for the receiver's payload route: reads the body, answers 200."""
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self.rfile.read(int(self.headers.get("content-length", "0")))
         self.send_response(200)
         self.send_header("content-length", "0")
@@ -165,7 +166,7 @@ def main() -> int:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     print()
     for r in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
     print(f"\nall {n} decisions counted exactly at every level; goals {'met' if ok_all else 'NOT all met'}")
     return 0
 

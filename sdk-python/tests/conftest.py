@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -59,7 +59,7 @@ class Recorded:
 
 
 @pytest.fixture
-def recorded() -> Iterator[type[Recorded]]:
+def recorded() -> Iterator[Callable[..., Recorded]]:
     made: list[Recorded] = []
 
     def make(**options: Any) -> Recorded:
@@ -67,7 +67,7 @@ def recorded() -> Iterator[type[Recorded]]:
         made.append(r)
         return r
 
-    yield make  # type: ignore[misc]
+    yield make
     for r in made:
         r.xray.shutdown(1)
 
@@ -79,10 +79,11 @@ class PayloadServer:
         import http.server
         import threading
 
-        puts = self.puts = []  # type: ignore[var-annotated]
+        puts: list[tuple[str, str | None, str]] = []
+        self.puts = puts
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_PUT(self) -> None:  # noqa: N802
+            def do_PUT(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 puts.append((self.path, self.headers.get("authorization"), str(len(body))))
                 self.send_response(200)

@@ -29,5 +29,7 @@ def test_every_limit_has_the_registry_value() -> None:
     for limit in REGISTRY["limits"]:
         assert getattr(conventions, limit["const"]) == limit["value"]
     assert sorted(conventions.__all__) == sorted(
-        [a["const"] for a in REGISTRY["attributes"]] + [e["const"] for e in REGISTRY["enums"]] + [l["const"] for l in REGISTRY["limits"]]
+        [a["const"] for a in REGISTRY["attributes"]]
+        + [e["const"] for e in REGISTRY["enums"]]
+        + [limit["const"] for limit in REGISTRY["limits"]]
     )

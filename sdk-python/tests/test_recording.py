@@ -32,7 +32,12 @@ def test_full_capture_splits_decisions_over_chunk_spans(recorded: Any) -> None:
     assert ids == [f"doc-{i}" for i in range(2500)]
     assert all("xray.decision.seq" not in e.attributes for e in step.events)
     a = step.attributes
-    assert (a["xray.step.decision_count"], a["xray.step.recorded_count"], a["xray.step.kept_count"], a["xray.step.eliminated_count"]) == (2500, 2500, 1666, 834)
+    assert (
+        a["xray.step.decision_count"],
+        a["xray.step.recorded_count"],
+        a["xray.step.kept_count"],
+        a["xray.step.eliminated_count"],
+    ) == (2500, 2500, 1666, 834)
     run = r.kind("run")[0]
     assert run.attributes["xray.run.input_count"] == 2500 and run.attributes["xray.run.output_count"] == 1
     assert r.xray.stats().decisions_recorded == 2500
@@ -47,7 +52,12 @@ def test_counts_are_exact_at_every_level(recorded: Any, level: str) -> None:
     step = r.kind("step")[0]
     a = step.attributes
     assert a["xray.step.capture"] == level
-    assert (a["xray.step.decision_count"], a["xray.step.kept_count"], a["xray.step.eliminated_count"], a["xray.step.input_count"]) == (5000, 3333, 1667, 5000)
+    assert (
+        a["xray.step.decision_count"],
+        a["xray.step.kept_count"],
+        a["xray.step.eliminated_count"],
+        a["xray.step.input_count"],
+    ) == (5000, 3333, 1667, 5000)
     events = r.decisions()
     assert a["xray.step.recorded_count"] == len(events)
     if level == "metrics_only":
@@ -123,7 +133,11 @@ def test_errors_propagate_unchanged_and_are_recorded(recorded: Any) -> None:
     with pytest.raises(Boom) as raised:
         with r.xray.run("p") as run:
             try:
-                run.step("filter", "fails", lambda _i, record: (record({"item_id": 1, "outcome": KEPT}), (_ for _ in ()).throw(err)))
+                run.step(
+                    "filter",
+                    "fails",
+                    lambda _i, record: (record({"item_id": 1, "outcome": KEPT}), (_ for _ in ()).throw(err)),
+                )
             except Boom:
                 pass
             raise err

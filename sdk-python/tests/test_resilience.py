@@ -1,4 +1,7 @@
-"""Never raises into the host, never blocks it beyond the bounds: dead and hung receivers, hostile input, concurrency."""
+"""Never raises into the host, never blocks it beyond the bounds.
+
+Dead and hung receivers, hostile input, concurrency.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +53,13 @@ class HungServer:
 
 def busy_run(x: XRay, n: int = 2000) -> None:
     run_id = x.start_run("p", list(range(n)))
-    x.step(run_id, "filter", "f", lambda docs: [{"item_id": d, "outcome": KEPT, "input": {"doc": d}} for d in docs], list(range(n)))
+    x.step(
+        run_id,
+        "filter",
+        "f",
+        lambda docs: [{"item_id": d, "outcome": KEPT, "input": {"doc": d}} for d in docs],
+        list(range(n)),
+    )
     x.end_run(run_id, {"big": "x" * 40000})  # over 16 KiB: an upload too
 
 
@@ -95,7 +104,13 @@ def test_hung_receiver_shutdown_returns_in_time() -> None:
 def test_full_queue_drops_spans_and_counts_them() -> None:
     server = HungServer()
     try:
-        x = XRay(endpoint=f"http://127.0.0.1:{server.port}/v1/traces", capture="full", max_queue_spans=3, export_timeout=5, flush_timeout=0.2)
+        x = XRay(
+            endpoint=f"http://127.0.0.1:{server.port}/v1/traces",
+            capture="full",
+            max_queue_spans=3,
+            export_timeout=5,
+            flush_timeout=0.2,
+        )
         for _ in range(20):
             run_id = x.start_run("p")
             x.step(run_id, "filter", "f", lambda _i: [{"item_id": "a", "outcome": KEPT}])
@@ -144,23 +159,46 @@ def cyclic() -> Any:
 
 
 garbage = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | st.binary(max_size=10)
-    | st.builds(Hostile) | st.builds(cyclic) | st.just(float("nan")) | st.just("x" * 70000),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.binary(max_size=10)
+    | st.builds(Hostile)
+    | st.builds(cyclic)
+    | st.just(float("nan"))
+    | st.just("x" * 70000),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=12,
 )
 decision = st.fixed_dictionaries(
-    {"item_id": st.one_of(st.text(max_size=5), st.integers(), st.floats(), garbage), "outcome": st.sampled_from(["kept", "eliminated", "scored", "nope", 3])},
-    optional={"reason": garbage, "reason_code": garbage, "important": garbage, "score": garbage, "input": garbage, "output": garbage, "metadata": garbage},
+    {
+        "item_id": st.one_of(st.text(max_size=5), st.integers(), st.floats(), garbage),
+        "outcome": st.sampled_from(["kept", "eliminated", "scored", "nope", 3]),
+    },
+    optional={
+        "reason": garbage,
+        "reason_code": garbage,
+        "important": garbage,
+        "score": garbage,
+        "input": garbage,
+        "output": garbage,
+        "metadata": garbage,
+    },
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(decision, garbage), max_size=12), garbage, st.sampled_from(["full", "sampled", "metrics_only"]))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.one_of(decision, garbage), max_size=12), garbage, st.sampled_from(["full", "sampled", "metrics_only"])
+)
 def test_hostile_input_never_raises(recorded: Any, entries: list[Any], run_input: Any, capture: str) -> None:
     r = recorded(capture=capture, max_payload_bytes=65536)
-    run_id = r.xray.start_run(Hostile(), run_input)  # type: ignore[arg-type]
-    out = r.xray.step(run_id, Hostile(), Hostile(), lambda _i, record: entries, run_input)  # type: ignore[arg-type]
+    run_id = r.xray.start_run(Hostile(), run_input)
+    out = r.xray.step(run_id, Hostile(), Hostile(), lambda _i, record: entries, run_input)
     assert out is entries
     r.xray.step(run_id, "filter", "streamed", lambda _i, record: [record(e) for e in entries] and None)
     r.xray.step(run_id, "filter", "not-a-list", lambda _i: Hostile())
@@ -182,10 +220,12 @@ def test_many_runs_at_once_from_threads_and_asyncio(recorded: Any) -> None:
 
     def one(i: int) -> None:
         with x.run("threads", [i]) as run:
+
             def outer(_input: Any, record: Any) -> None:
                 for j in range(50):
                     record({"item_id": f"{i}-{j}", "outcome": KEPT})
                 run.step("llm", "nested", lambda _i: [{"item_id": f"{i}-n", "outcome": KEPT}])
+
             run.step("filter", "outer", outer)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(16)]
@@ -196,10 +236,12 @@ def test_many_runs_at_once_from_threads_and_asyncio(recorded: Any) -> None:
 
     async def task(i: int) -> None:
         async with x.run("tasks", [i]) as run:
+
             async def fn(_input: Any, record: Any) -> list[Any]:
                 await asyncio.sleep(0.001)
                 await run.step_async("llm", "nested", lambda _i: [{"item_id": f"a{i}-n", "outcome": KEPT}])
                 return [{"item_id": f"a{i}-{j}", "outcome": KEPT} for j in range(50)]
+
             await x.step(run.run_id, "filter", "outer", fn)
 
     async def main() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import FixedIds, Recorded, vectors
 from opentelemetry.sdk.trace import ReadableSpan
 
-from conftest import FixedIds, Recorded, vectors
 from xray import UNSET, reason_class, sampled_positions
 
 SAMPLER = vectors("sampler.json")
@@ -54,7 +54,14 @@ def _record(case: dict[str, Any]) -> list[dict[str, Any]]:
     run_id = r.xray.start_run(case["run"]["pipeline"], case["run"]["input"])
     for s in case["steps"]:
         decisions = s["decisions"]  # camelCase, as the TypeScript SDK takes them
-        r.xray.step(run_id, s["type"], s["name"], lambda _input, _record, d=decisions: d, s.get("input", UNSET), capture=s.get("capture"))
+        r.xray.step(
+            run_id,
+            s["type"],
+            s["name"],
+            lambda _input, _record, d=decisions: d,
+            s.get("input", UNSET),
+            capture=s.get("capture"),
+        )
     r.xray.end_run(run_id, case["output"])
     spans = [_vector_span(s) for s in r.spans()]
     r.xray.shutdown(1)
@@ -66,8 +73,8 @@ def test_recording(case: dict[str, Any]) -> None:
     got = _record(case)
     expected = case["expected"]["spans"]
     assert [s["spanId"] for s in got] == [s["spanId"] for s in expected]
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         assert {k: v for k, v in g.items() if k != "events"} == {k: v for k, v in e.items() if k != "events"}
         assert len(g["events"]) == len(e["events"]), g["name"]
-        for i, (ge, ee) in enumerate(zip(g["events"], e["events"])):
+        for i, (ge, ee) in enumerate(zip(g["events"], e["events"], strict=True)):
             assert ge == ee, f"{g['name']} event {i}"

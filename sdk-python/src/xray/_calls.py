@@ -5,26 +5,31 @@ from __future__ import annotations
 import contextvars
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from xray._decision import UNSET
 
-# The run and step whose function is running, per client: {client key: (run id, step or None)}.
-# A ContextVar travels with threads' contexts and asyncio tasks, never a global "current run".
-SCOPE: contextvars.ContextVar[dict[int, tuple[str, Any]]] = contextvars.ContextVar("xray_scope", default={})
+T = TypeVar("T")
+
+# The run and step whose function is running, per client: {client key: (run id, step or None)}, None
+# when no step function is running. A ContextVar travels with threads' contexts and asyncio tasks,
+# never a global "current run". Each enter_scope sets a new dict: a context's dict is never mutated.
+Scopes = dict[int, tuple[str, Any]]
+SCOPE: contextvars.ContextVar[Scopes | None] = contextvars.ContextVar("xray_scope", default=None)
 
 
 def scope_of(client: int) -> tuple[str, Any] | None:
-    return SCOPE.get().get(client)
+    scopes = SCOPE.get()
+    return None if scopes is None else scopes.get(client)
 
 
-def enter_scope(client: int, run_id: str, step: Any) -> contextvars.Token[dict[int, tuple[str, Any]]]:
-    scopes = dict(SCOPE.get())
+def enter_scope(client: int, run_id: str, step: Any) -> contextvars.Token[Scopes | None]:
+    scopes = dict(SCOPE.get() or ())
     scopes[client] = (run_id, step)
     return SCOPE.set(scopes)
 
 
-def leave_scope(token: contextvars.Token[dict[int, tuple[str, Any]]]) -> None:
+def leave_scope(token: contextvars.Token[Scopes | None]) -> None:
     try:
         SCOPE.reset(token)
     except ValueError:  # reset from another context (a generator resumed elsewhere): leave it
@@ -46,7 +51,7 @@ def positional_arity(fn: Callable[..., Any]) -> int:
     return min(count, 2)
 
 
-def call_step_fn(fn: Callable[..., Any], input: Any, record: Callable[[Any], None]) -> Any:
+def call_step_fn(fn: Callable[..., T], input: Any, record: Callable[[Any], None]) -> T:
     """``fn(input, record)``, ``fn(input)`` or ``fn()``, as many as it takes (JavaScript ignores extras)."""
     value = None if input is UNSET else input
     arity = positional_arity(fn)
@@ -58,4 +63,5 @@ def call_step_fn(fn: Callable[..., Any], input: Any, record: Callable[[Any], Non
 
 
 def is_async_fn(fn: object) -> bool:
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
+    """A coroutine function, or a callable object whose ``__call__`` is one."""
+    return inspect.iscoroutinefunction(fn) or (callable(fn) and inspect.iscoroutinefunction(fn.__call__))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from xray import conventions as C
 from xray._jsjson import js_number
@@ -50,11 +50,11 @@ class Fields:
 def item_id_of(value: object) -> str | None:
     t = type(value)
     if t is str:
-        return value  # type: ignore[return-value]
+        return value  # type: ignore[return-value]  # t is str: mypy does not narrow value through t
     if t is int:
         return str(value)
     if t is float:
-        return js_number(value) if math.isfinite(value) else None  # type: ignore[arg-type]
+        return js_number(value) if math.isfinite(value) else None  # type: ignore[arg-type]  # t is float
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str):
@@ -69,9 +69,9 @@ def item_id_of(value: object) -> str | None:
 def score_of(value: object) -> float | None:
     t = type(value)
     if t is float:
-        return value if math.isfinite(value) else None  # type: ignore[return-value,arg-type]
+        return value if math.isfinite(value) else None  # type: ignore[return-value,arg-type]  # t is float
     if t is int:
-        return float(value)  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]  # t is int
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     f = float(value)
@@ -81,7 +81,7 @@ def score_of(value: object) -> float | None:
 def read_decision(entry: object) -> Fields | None:
     """The decision's fields, or None when ``entry`` is not one. May raise (hostile objects): callers catch."""
     if type(entry) is dict or isinstance(entry, Mapping):
-        get = entry.get  # type: ignore[attr-defined]
+        get = entry.get
         item = get("item_id", UNSET)
         camel = item is UNSET
         if camel:  # the TypeScript SDK's camelCase shape
@@ -183,7 +183,7 @@ def event_attributes(f: Fields, payloads: PayloadWriter, seq: int | None) -> tup
     return attributes, (output_json if f.output is not UNSET else input_json)
 
 
-def is_array(value: object) -> bool:
+def is_array(value: object) -> TypeGuard[list[Any] | tuple[Any, ...]]:
     return type(value) is list or type(value) is tuple or isinstance(value, (list, tuple))
 
 
@@ -193,7 +193,7 @@ def survivors(decisions: Sequence[Any]) -> list[Any]:
     for d in decisions:
         try:
             outcome = d.get("outcome") if isinstance(d, Mapping) else getattr(d, "outcome", None)
-        except Exception:  # noqa: BLE001
+        except Exception:
             continue
         if outcome == KEPT or outcome == SCORED:
             out.append(d)
@@ -204,9 +204,11 @@ def result_count(result: object) -> int | None:
     """Survivors for a list of decisions, the length of another list, else None."""
     if not is_array(result):
         return None
-    items = list(result)  # type: ignore[call-overload]
+    items = list(result)
+
     def outcome(d: object) -> object:
         return d.get("outcome") if isinstance(d, Mapping) else getattr(d, "outcome", None)
+
     decisions = len(items) > 0 and all(
         d is not None and not isinstance(d, (str, int, float)) and outcome(d) in OUTCOMES for d in items
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from xray._decision import UNSET
 
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def step_decorator(client: XRay, step_type: str, name: str | None, capture: str | None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def step_decorator(
+    client: XRay, step_type: str, name: str | None, capture: str | None
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Calls of the decorated function inside a run (``with xray.run(...)``) are steps of that run.
 
     The first positional argument is the step input; a ``record`` keyword parameter, when the
@@ -23,7 +25,8 @@ def step_decorator(client: XRay, step_type: str, name: str | None, capture: str 
     """
 
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
-        step_name = name or getattr(fn, "__name__", "step")
+        fn_name = getattr(fn, "__name__", "step")  # apart: inline, mypy infers it in name's type (with None)
+        step_name: str = name or fn_name
         try:
             wants_record = "record" in inspect.signature(fn).parameters
         except (TypeError, ValueError):
@@ -43,17 +46,22 @@ def step_decorator(client: XRay, step_type: str, name: str | None, capture: str 
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 run_id = client.current_run_id()
                 if run_id is None:
-                    return await fn(*args, **kwargs)  # type: ignore[misc]
-                return await client.step_async(run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture)
+                    return await fn(*args, **kwargs)
+                return await client.step_async(
+                    run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture
+                )
 
-            return async_wrapper  # type: ignore[return-value]
+            # fn is a coroutine function, so T is the coroutine it returns, as async_wrapper returns one
+            return cast("Callable[..., T]", async_wrapper)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             run_id = client.current_run_id()
             if run_id is None:
                 return fn(*args, **kwargs)
-            return client.step(run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture)
+            return client.step(
+                run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture
+            )
 
         return wrapper
 

@@ -20,5 +20,5 @@ def _shutdown_all() -> None:
     for client in list(_CLIENTS):
         try:
             client.shutdown(min(client._options.flush_timeout, ATEXIT_FLUSH_SECONDS))
-        except Exception:  # noqa: BLE001 - never at exit either
+        except Exception:  # never at exit either
             pass

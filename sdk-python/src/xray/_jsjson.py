@@ -21,23 +21,21 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring as _py_encode_basestring
-from typing import Any, Callable
+from typing import Any
+
+from xray._pyvalues import CIRCULAR_MARKER, SKIP, UNSERIALIZABLE_MARKER, error_marker, js_key
+from xray._pyvalues import convert as _convert
 
 try:  # the C version, as json itself uses
-    from _json import encode_basestring as _encode_basestring  # type: ignore[import-not-found]
+    from _json import encode_basestring as _encode_basestring
 except ImportError:  # pragma: no cover
     _encode_basestring = _py_encode_basestring
-
-from xray._pyvalues import CIRCULAR_MARKER, UNSERIALIZABLE_MARKER  # noqa: E402
 
 MAX_DEPTH = 100
 
 _SURROGATES = re.compile("[\ud800-\udfff]+")
-
-
-from xray._pyvalues import SKIP, convert as _convert, error_marker, js_key  # noqa: E402
 
 
 class BudgetExceeded(Exception):
@@ -144,7 +142,7 @@ class Writer:
             return self._other_unsafe(v, depth)
         except (BudgetExceeded, RecursionError):
             raise
-        except Exception as err:  # noqa: BLE001 - isinstance itself can raise on hostile objects
+        except Exception as err:  # isinstance itself can raise on hostile objects
             del self.parts[mark:]
             self.length = length
             self.failures += 1
@@ -174,7 +172,7 @@ class Writer:
             converted = _convert(v)
         except BudgetExceeded:
             raise
-        except Exception as err:  # noqa: BLE001 - a hostile getter or model_dump
+        except Exception as err:  # a hostile getter or model_dump
             self.failures += 1
             converted = error_marker(err)
         if converted is SKIP:
@@ -210,7 +208,7 @@ class Writer:
         push("[")
         try:
             items = list(v)
-        except Exception as err:  # noqa: BLE001 - a hostile __iter__
+        except Exception as err:  # a hostile __iter__
             self.failures += 1
             items = [error_marker(err)]
         first = True
@@ -227,7 +225,7 @@ class Writer:
         push("{")
         try:
             entries = list(v.items())
-        except Exception as err:  # noqa: BLE001 - a hostile mapping
+        except Exception as err:  # a hostile mapping
             self.failures += 1
             entries = []
             push(js_string("_xray_error") + ":" + js_string(error_marker(err)))
@@ -235,7 +233,7 @@ class Writer:
         for k, item in entries:
             try:
                 name = js_key(k)
-            except Exception as err:  # noqa: BLE001 - a hostile key __str__
+            except Exception as err:  # a hostile key __str__
                 self.failures += 1
                 name = error_marker(err)
             mark = len(self.parts)

@@ -11,7 +11,7 @@ import os
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
+from typing import TypeGuard
 
 from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.sdk.trace.id_generator import IdGenerator
@@ -55,13 +55,13 @@ class ResolvedOptions:
     id_generator: IdGenerator | None = None
 
 
-def is_capture_level(value: object) -> bool:
+def is_capture_level(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value in CaptureLevels.ALL
 
 
 def capture_of(value: object) -> str | None:
     """A per-run or per-step capture level; invalid values are ignored, never raised."""
-    return value if is_capture_level(value) else None  # type: ignore[return-value]
+    return value if is_capture_level(value) else None
 
 
 def resolve_options(
@@ -94,7 +94,9 @@ def resolve_options(
             f'X-Ray endpoint "{endpoint}" is not an http(s) URL. Expected e.g. {DEFAULT_ENDPOINT} '
             "(option endpoint or env XRAY_ENDPOINT)."
         )
-    payload_endpoint = payload_endpoint if payload_endpoint is not None else (env.get("XRAY_PAYLOAD_ENDPOINT") or origin)
+    payload_endpoint = (
+        payload_endpoint if payload_endpoint is not None else (env.get("XRAY_PAYLOAD_ENDPOINT") or origin)
+    )
     if _http_origin(payload_endpoint) is None:
         raise ValueError(
             f'X-Ray payload endpoint "{payload_endpoint}" is not an http(s) URL. Expected the X-Ray receiver\'s '
@@ -116,7 +118,11 @@ def resolve_options(
     _require_int("sampling_seed", sampling_seed, -(2**53 - 1), upper=2**53 - 1)
     _require_int("decisions_per_span", decisions_per_span, 1)
     _require_int("max_payload_bytes", max_payload_bytes, MIN_PAYLOAD_BYTES)
-    inline = inline_payload_bytes if inline_payload_bytes is not None else min(DEFAULT_INLINE_PAYLOAD_BYTES, max_payload_bytes)
+    inline = (
+        inline_payload_bytes
+        if inline_payload_bytes is not None
+        else min(DEFAULT_INLINE_PAYLOAD_BYTES, max_payload_bytes)
+    )
     _require_int("inline_payload_bytes", inline, MIN_PAYLOAD_BYTES)
     if inline > max_payload_bytes:
         raise ValueError(
@@ -132,7 +138,9 @@ def resolve_options(
         endpoint=endpoint,
         headers=all_headers,
         service_name=str(service_name) if service_name is not None else DEFAULT_SERVICE_NAME,
-        capture=capture if capture is not None else (env_capture if is_capture_level(env_capture) else CaptureLevels.SAMPLED),
+        capture=capture
+        if capture is not None
+        else (env_capture if is_capture_level(env_capture) else CaptureLevels.SAMPLED),
         watch_list=_watch_list(watch_list, env.get("XRAY_WATCH_LIST")),
         sampling_seed=sampling_seed,
         decisions_per_span=decisions_per_span,
@@ -173,13 +181,18 @@ def _watch_list(option: Iterable[str | int] | None, env_value: str | None) -> fr
 
 
 def _require_int(name: str, value: object, minimum: int, upper: int | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (upper is not None and value > upper):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < minimum
+        or (upper is not None and value > upper)
+    ):
         bound = f">= {minimum}" if upper is None else f"between {minimum} and {upper}"
         raise ValueError(f"X-Ray option {name} must be an integer {bound}, got {value!r}.")
 
 
 def _require_seconds(name: str, value: object, *, positive: bool) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < 0 or (positive and value == 0):  # type: ignore[operator]
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    if not math.isfinite(number) or number < 0 or (positive and number == 0):
         kind = "> 0" if positive else ">= 0"
         raise ValueError(f"X-Ray option {name} must be a number of seconds {kind}, got {value!r}.")

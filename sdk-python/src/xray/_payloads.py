@@ -79,6 +79,7 @@ class PayloadWriter:
         if offer == "queue_full":
             self._warn(
                 "payload_queue_full",
-                "no room to hold a large payload for upload (receiver slow or unreachable); recorded as a truncation marker",
+                "no room to hold a large payload for upload (receiver slow or unreachable); "
+                "recorded as a truncation marker",
             )
         target[attribute] = truncated(json_text, inline, len(body), offer)

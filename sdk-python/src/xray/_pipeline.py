@@ -67,7 +67,6 @@ class Pipeline:
             stats=self.stats,
             warn=self.warn,
         )
-        kwargs = {"id_generator": opts.id_generator} if opts.id_generator is not None else {}
         self.provider = TracerProvider(
             sampler=ALWAYS_ON,  # explicit, so OTEL_TRACES_SAMPLER cannot sample X-Ray's runs away
             resource=Resource.create({SERVICE_NAME: opts.service_name}),
@@ -80,7 +79,7 @@ class Pipeline:
                 max_span_attributes=ATTRIBUTE_COUNT_LIMIT,
                 max_attribute_length=max(MIN_ATTRIBUTE_VALUE_LENGTH, opts.inline_payload_bytes),
             ),
-            **kwargs,  # type: ignore[arg-type]
+            id_generator=opts.id_generator,  # None: the SDK's random one
         )
         self.provider.add_span_processor(self.processor)
         self.uploader = PayloadUploader(
@@ -93,7 +92,9 @@ class Pipeline:
             self.stats,
             self.warn,
         )
-        self.payloads = PayloadWriter(opts.max_payload_bytes, opts.inline_payload_bytes, self.stats, self.uploader, self.warn)
+        self.payloads = PayloadWriter(
+            opts.max_payload_bytes, opts.inline_payload_bytes, self.stats, self.uploader, self.warn
+        )
         self.deps = RecorderDeps(
             tracer=self.provider.get_tracer(TRACER_NAME),
             payloads=self.payloads,
@@ -112,7 +113,7 @@ class Pipeline:
         try:
             spans = self.processor.drain(timeout)
             payloads = self.uploader.drain(max(0.0, deadline - time.monotonic()))
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.stats.add("internal_errors")
             self.warn("internal", "internal error; recording continues best-effort", err)
             return False

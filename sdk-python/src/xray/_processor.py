@@ -96,7 +96,7 @@ class BoundedBatchProcessor(SpanProcessor):
             if full:
                 self._warn("queue_full", "export queue full (receiver slow or unreachable); dropping spans")
                 self._drop(span, "queue_full")
-        except Exception as err:  # noqa: BLE001 - never into the host
+        except Exception as err:  # never into the host
             self._stats.add("internal_errors")
             self._warn("internal", "internal error; recording continues best-effort", err)
 
@@ -127,7 +127,7 @@ class BoundedBatchProcessor(SpanProcessor):
     def close_exporter(self) -> None:
         try:
             self._exporter.shutdown()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
     def _work(self) -> None:
@@ -151,7 +151,7 @@ class BoundedBatchProcessor(SpanProcessor):
                 self._inflight = True
             try:
                 ok = self._send(batch)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 ok = False
             with self._cond:
                 self._settle(batch, size, ok)
@@ -180,7 +180,7 @@ class BoundedBatchProcessor(SpanProcessor):
         def run() -> None:
             try:
                 result.append(self._exporter.export(spans))
-            except Exception as err:  # noqa: BLE001
+            except Exception as err:
                 result.append(err)
             finally:
                 done.set()

@@ -15,6 +15,7 @@ from typing import Any
 CIRCULAR_MARKER = "[Circular]"
 UNSERIALIZABLE_MARKER = "[Unserializable]"
 
+
 class _Skip:
     """A value JSON leaves out (JavaScript: undefined, functions, symbols)."""
 
@@ -35,7 +36,11 @@ def js_key(key: object) -> str:
     if isinstance(key, int):
         return str(int(key))
     if isinstance(key, float):
-        return _js_number(key) if math.isfinite(key) else ("NaN" if key != key else ("Infinity" if key > 0 else "-Infinity"))
+        return (
+            _js_number(key)
+            if math.isfinite(key)
+            else ("NaN" if key != key else ("Infinity" if key > 0 else "-Infinity"))
+        )
     return str(key)
 
 
@@ -45,7 +50,7 @@ def safe_str(value: object, fallback: str) -> str:
         return value
     try:
         return str(value)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return fallback
 
 
@@ -54,7 +59,7 @@ def error_marker(err: BaseException | None) -> str:
     message = ""
     try:
         message = str(err) if err is not None else ""
-    except Exception:  # noqa: BLE001 - even the error is hostile
+    except Exception:  # even the error is hostile
         message = ""
     return f"{UNSERIALIZABLE_MARKER} {message}" if message else UNSERIALIZABLE_MARKER
 
@@ -88,8 +93,6 @@ def convert(v: Any) -> Any:
 
 def _is_function(v: Any) -> bool:
     return type(v).__name__ in ("function", "builtin_function_or_method", "method", "method-wrapper", "partial")
-
-
 
 
 def _js_number(x: float) -> str:

@@ -8,8 +8,9 @@ Counts every valid decision; records all (``full``), a sample (``sampled``) or n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -28,7 +29,9 @@ FULL = C.CaptureLevels.FULL
 SAMPLED = C.CaptureLevels.SAMPLED
 _EVENT_BYTES = EVENT_OVERHEAD_BYTES + len(C.EVENT_XRAY_DECISION)
 _O = ATTRIBUTE_OVERHEAD_BYTES
-_BASE_BYTES = len(C.ATTR_XRAY_DECISION_ITEM_ID) + len(C.ATTR_XRAY_DECISION_OUTCOME) + len(C.ATTR_XRAY_DECISION_REASON) + 3 * _O
+_BASE_BYTES = (
+    len(C.ATTR_XRAY_DECISION_ITEM_ID) + len(C.ATTR_XRAY_DECISION_OUTCOME) + len(C.ATTR_XRAY_DECISION_REASON) + 3 * _O
+)
 _CODE_BYTES = len(C.ATTR_XRAY_DECISION_REASON_CODE) + _O
 _SCORE_BYTES = len(C.ATTR_XRAY_DECISION_SCORE) + _O + 8
 _IMPORTANT_BYTES = len(C.ATTR_XRAY_DECISION_IMPORTANT) + _O + 8
@@ -51,7 +54,9 @@ class RecorderDeps:
 class DecisionRecorder:
     """Counts and records one step's decisions. ``add`` never raises."""
 
-    def __init__(self, deps: RecorderDeps, span: Span, step_id: str, run_id: str, name: str, index: int, capture: str) -> None:
+    def __init__(
+        self, deps: RecorderDeps, span: Span, step_id: str, run_id: str, name: str, index: int, capture: str
+    ) -> None:
         self._deps = deps
         self._step_span = span
         self._span = span
@@ -91,13 +96,14 @@ class DecisionRecorder:
                 return
         try:
             f = read_decision(entry)
-        except Exception:  # noqa: BLE001 - a hostile object is an invalid entry
+        except Exception:  # a hostile object is an invalid entry
             f = None
         if f is None:
             self.invalid += 1
             self._deps.warn(
                 "invalid_decision",
-                "a step produced an entry that is not a decision (item_id str or int, outcome kept|eliminated|scored); skipped",
+                "a step produced an entry that is not a decision "
+                "(item_id str or int, outcome kept|eliminated|scored); skipped",
             )
             return
         seq = self.decision_count

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from xray._calls import enter_scope, leave_scope
 from xray._decision import UNSET
@@ -28,11 +29,15 @@ class Run:
         self._ended = False
         self._token: Any = None
 
-    def step(self, step_type: str, name: str, fn: Callable[..., T], input: Any = UNSET, *, capture: str | None = None) -> T:
+    def step(
+        self, step_type: str, name: str, fn: Callable[..., T], input: Any = UNSET, *, capture: str | None = None
+    ) -> T:
         """``XRay.step`` on this run."""
         return self._client.step(self.run_id, step_type, name, fn, input, capture=capture)
 
-    async def step_async(self, step_type: str, name: str, fn: Callable[..., Any], input: Any = UNSET, *, capture: str | None = None) -> Any:
+    async def step_async(
+        self, step_type: str, name: str, fn: Callable[..., Any], input: Any = UNSET, *, capture: str | None = None
+    ) -> Any:
         """``XRay.step_async`` on this run."""
         return await self._client.step_async(self.run_id, step_type, name, fn, input, capture=capture)
 
@@ -51,7 +56,9 @@ class Run:
         self._token = enter_scope(id(self._client), self.run_id, None)
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> bool:
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if self._token is not None:
             leave_scope(self._token)
             self._token = None
@@ -61,7 +68,9 @@ class Run:
     async def __aenter__(self) -> Run:
         return self.__enter__()
 
-    async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> bool:
+    async def __aexit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         return self.__exit__(et, ev, tb)
 
 
@@ -89,7 +98,7 @@ class StepScope:
         """Records each decision of an iterable (never raises)."""
         try:
             items = list(decisions)
-        except Exception:  # noqa: BLE001
+        except Exception:
             self._client._internal_error(TypeError("record_all needs an iterable of decisions"))
             return
         for d in items:
@@ -103,7 +112,9 @@ class StepScope:
             self._token = enter_scope(id(self._client), self._run_id, self._step)
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> bool:
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if self._token is not None:
             leave_scope(self._token)
             self._token = None
@@ -114,5 +125,7 @@ class StepScope:
     async def __aenter__(self) -> StepScope:
         return self.__enter__()
 
-    async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> bool:
+    async def __aexit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         return self.__exit__(et, ev, tb)

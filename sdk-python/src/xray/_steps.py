@@ -13,8 +13,8 @@ from opentelemetry.trace import Link, Span, Status, StatusCode
 
 from xray import conventions as C
 from xray._decision import UNSET, is_array, result_count
-from xray._pyvalues import safe_str
 from xray._payloads import PayloadWriter
+from xray._pyvalues import safe_str
 from xray._recorder import DecisionRecorder, RecorderDeps
 
 
@@ -86,14 +86,16 @@ def note_step(run: RunState, step: StepRecord, failed: bool, input_count: int, o
             run.last_step = (step.index, output_count)
 
 
-def finish_run(run: RunState, result: Any, payloads: PayloadWriter, error: BaseException | object | None, abandoned: str | None) -> None:
+def finish_run(
+    run: RunState, result: Any, payloads: PayloadWriter, error: BaseException | object | None, abandoned: str | None
+) -> None:
     """Sets the run span's counts, output and status, then ends it (even if recording fails)."""
     span = run.span
     try:
         failed = abandoned is not None or error is not None
         try:
             output_count = result_count(result) if result is not UNSET else None
-        except Exception:  # noqa: BLE001 - a hostile result: fall back to the last step's count
+        except Exception:  # a hostile result: fall back to the last step's count
             output_count = None
         with run.lock:
             first, last = run.first_step, run.last_step
@@ -135,7 +137,9 @@ def begin_step(
         C.ATTR_XRAY_SPAN_KIND: C.SpanKinds.STEP,
         C.ATTR_XRAY_RUN_ID: run.run_id,
         C.ATTR_XRAY_STEP_NAME: step_name,
-        C.ATTR_XRAY_STEP_TYPE: step_type if isinstance(step_type, str) and step_type in C.StepTypes.ALL else C.StepTypes.CUSTOM,
+        C.ATTR_XRAY_STEP_TYPE: step_type
+        if isinstance(step_type, str) and step_type in C.StepTypes.ALL
+        else C.StepTypes.CUSTOM,
         C.ATTR_XRAY_STEP_INDEX: index,
         C.ATTR_XRAY_STEP_CAPTURE: capture,
         C.ATTR_XRAY_DECISIONS_OFFSET: 0,
@@ -220,6 +224,6 @@ def record_error(span: Span, error: object) -> None:
             span.record_exception(error)
         else:
             span.record_exception(Exception(message))
-    except Exception:  # noqa: BLE001
+    except Exception:
         message = "unknown error"
     span.set_status(Status(StatusCode.ERROR, message))

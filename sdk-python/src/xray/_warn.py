@@ -41,12 +41,10 @@ def create_warner() -> Warn:
             if detail is not None:
                 try:
                     suffix = f": {detail!s}"
-                except Exception:  # noqa: BLE001
+                except Exception:
                     suffix = ""
-            LOGGER.warning(
-                "X-Ray SDK: %s (further %s warnings suppressed; see XRay.stats())%s", message, cause, suffix
-            )
-        except Exception:  # noqa: BLE001 - a broken logger or detail must not break recording
+            LOGGER.warning("X-Ray SDK: %s (further %s warnings suppressed; see XRay.stats())%s", message, cause, suffix)
+        except Exception:  # a broken logger or detail must not break recording
             pass
 
     return warn

@@ -3,40 +3,31 @@ Only invalid options raise (from the constructor); X-Ray's own failures are coun
 
 from __future__ import annotations
 
-import inspect
+import functools
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 
 from xray import conventions as C
-from xray._calls import call_step_fn, enter_scope, is_async_fn, leave_scope, scope_of
-from xray._decision import UNSET, is_array
-from xray._pyvalues import safe_str
-from xray._options import capture_of, resolve_options
-from xray._pipeline import Pipeline
+from xray._calls import scope_of
+from xray._decision import UNSET
 from xray._decorator import step_decorator
 from xray._exit import flush_at_exit
+from xray._options import capture_of, resolve_options
+from xray._pipeline import Pipeline
+from xray._pyvalues import safe_str
 from xray._scopes import Run, StepScope
-from xray._steps import (
-    _NO_RESULT,
-    RunState,
-    StepRecord,
-    begin_step,
-    fail_step,
-    finish_run,
-    finish_step,
-    open_run,
-    random_run_id,
-)
+from xray._stepping import StepMethods
+from xray._steps import RunState, finish_run, open_run, random_run_id
 from xray._types import XRayStats
 
 T = TypeVar("T")
 
 
-class XRay:
+class XRay(StepMethods):
     """Records pipeline runs as OpenTelemetry traces through its own tracer provider (never the global one).
 
     Every option is keyword-only and optional; defaults and environment variables are in the README.
@@ -102,13 +93,15 @@ class XRay:
         if self._closing:
             return self._ignored(random_run_id())
         try:
-            run = open_run(self._deps.tracer, self._deps.payloads, safe_str(pipeline_name, "unnamed"), input, capture_of(capture))
+            run = open_run(
+                self._deps.tracer, self._deps.payloads, safe_str(pipeline_name, "unnamed"), input, capture_of(capture)
+            )
             self._stats.add("spans_started")
             self._stats.add("runs_started")
             with self._lock:
                 self._runs[run.run_id] = run
             return run.run_id
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self._internal_error(err)
             return random_run_id()
 
@@ -130,55 +123,17 @@ class XRay:
         scope = scope_of(self._key)
         return scope[0] if scope else None
 
-    # ---- steps --------------------------------------------------------------------------------
+    # ---- steps (step and step_async are StepMethods, in _stepping) ---------------------------
 
-    def step(self, run_id: str, step_type: str, name: str, fn: Callable[..., Any], input: Any = UNSET, *, capture: str | None = None) -> Any:
-        """Runs one step: calls ``fn(input, record)`` (or ``fn(input)``) and returns what it returned.
-
-        Its decisions are the list ``fn`` returns or, once it called ``record``, the ones recorded.
-        For a coroutine function, returns an awaitable (``await xray.step(...)``), as ``step_async``.
-        """
-        if is_async_fn(fn):
-            return self.step_async(run_id, step_type, name, fn, input, capture=capture)
-        step = self._begin_step(run_id, step_type, name, input, capture)
-        record = self._recorder_for(step, run_id)
-        token = enter_scope(self._key, run_id, step) if step is not None else None
-        try:
-            result = call_step_fn(fn, input, record)
-        except BaseException as err:
-            if step is not None:
-                self._end_step(step, input, err)
-            raise
-        finally:
-            if token is not None:
-                leave_scope(token)
-        if inspect.isawaitable(result):  # a plain function that returned a coroutine
-            return self._await_step(step, run_id, input, result, record)
-        return self._after_step(step, run_id, input, result, record)
-
-    async def step_async(self, run_id: str, step_type: str, name: str, fn: Callable[..., Any], input: Any = UNSET, *, capture: str | None = None) -> Any:
-        """``step`` for async code: awaits ``fn``'s result when it is awaitable (sync ``fn`` works too)."""
-        step = self._begin_step(run_id, step_type, name, input, capture)
-        record = self._recorder_for(step, run_id)
-        token = enter_scope(self._key, run_id, step) if step is not None else None
-        try:
-            result = call_step_fn(fn, input, record)
-            if inspect.isawaitable(result):
-                result = await result
-        except BaseException as err:
-            if step is not None:
-                self._end_step(step, input, err)
-            raise
-        finally:
-            if token is not None:
-                leave_scope(token)
-        return self._after_step(step, run_id, input, result, record)
-
-    def step_scope(self, run_id: str, step_type: str, name: str, input: Any = UNSET, *, capture: str | None = None) -> StepScope:
+    def step_scope(
+        self, run_id: str, step_type: str, name: str, input: Any = UNSET, *, capture: str | None = None
+    ) -> StepScope:
         """A step as a context manager whose decisions go through ``step.record(...)``."""
         return StepScope(self, run_id, step_type, name, input, capture)
 
-    def as_step(self, step_type: str, name: str | None = None, *, capture: str | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    def as_step(
+        self, step_type: str, name: str | None = None, *, capture: str | None = None
+    ) -> Callable[[Callable[..., T]], Callable[..., T]]:
         """Decorator: inside a run (``with xray.run(...)``), calls are steps of it (see ``_decorator``)."""
         return step_decorator(self, step_type, name, capture)
 
@@ -202,7 +157,8 @@ class XRay:
             self._runs.clear()
         for run in runs:
             self._stats.add("runs_abandoned")
-            self._safely(lambda run=run: finish_run(run, UNSET, self._deps.payloads, None, "run not ended before shutdown"))  # type: ignore[misc]
+            why = "run not ended before shutdown"
+            self._safely(functools.partial(finish_run, run, UNSET, self._deps.payloads, None, why))
         self._shutdown_result = self._p.close(self._timeout(timeout))
         return self._shutdown_result
 
@@ -215,87 +171,10 @@ class XRay:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
     # ---- internals ----------------------------------------------------------------------------
 
     def _timeout(self, timeout: float | None) -> float:
-        ok = isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout >= 0
-        return float(timeout) if ok else self._options.flush_timeout  # type: ignore[arg-type]
-
-    def _begin_step(self, run_id: str, step_type: str, name: str, input: Any, capture: str | None) -> StepRecord | None:
-        run = None if self._closing else self._runs.get(run_id) if isinstance(run_id, str) else None
-        if run is None:
-            self._ignored(None)
-            return None
-        try:
-            scope = scope_of(self._key)
-            parent = scope[1] if scope is not None and scope[0] == run_id else None
-            level = capture_of(capture) or run.capture or self._options.capture
-            return begin_step(self._deps, run, parent, step_type, name, input, level)
-        except Exception as err:  # noqa: BLE001
-            self._internal_error(err)
-            return None
-
-    def _recorder_for(self, step: StepRecord | None, run_id: str) -> Callable[[Any], None]:
-        def record(decision: Any) -> None:
-            record.streamed = True  # type: ignore[attr-defined]
-            self._record_into(step, run_id, decision)
-
-        record.streamed = False  # type: ignore[attr-defined]
-        return record
-
-    def _record_into(self, step: StepRecord | None, run_id: str, decision: Any) -> None:
-        if step is None:
-            self._stats.drop("after_shutdown" if self._closing else "unknown_run")
-            return
-        if step.ended:
-            self._stats.drop("after_step_end")
-            return
-        step.streamed = True
-        try:
-            step.recorder.add(decision)
-        except Exception as err:  # noqa: BLE001
-            self._internal_error(err)
-
-    def _after_step(self, step: StepRecord | None, run_id: str, input: Any, result: Any, record: Any = None) -> Any:
-        if step is None:
-            if is_array(result) and not getattr(record, "streamed", False):
-                try:
-                    self._stats.drop("after_shutdown" if self._closing else "unknown_run", len(result))
-                except Exception:  # noqa: BLE001
-                    pass
-            return result
-        self._end_step(step, input, None, result=result)
-        return result
-
-    async def _await_step(self, step: StepRecord | None, run_id: str, input: Any, awaitable: Awaitable[Any], record: Any) -> Any:
-        token = enter_scope(self._key, run_id, step) if step is not None else None
-        try:
-            result = await awaitable
-        except BaseException as err:
-            if step is not None:
-                self._end_step(step, input, err)
-            raise
-        finally:
-            if token is not None:
-                leave_scope(token)
-        return self._after_step(step, run_id, input, result, record)
-
-    def _end_step(self, step: StepRecord, input: Any, error: BaseException | None, result: Any = _NO_RESULT, streamed_only: bool = False) -> None:
-        self._stats.add("steps_recorded")
-        if error is not None:
-            self._safely(lambda: fail_step(step, input, error))
-        else:
-            self._safely(lambda: finish_step(self._deps, step, input, _NO_RESULT if streamed_only else result))
-
-    def _ignored(self, value: T) -> T:
-        self._stats.add("ignored_calls")
-        return value
-    def _safely(self, work: Callable[[], None]) -> None:
-        try:
-            work()
-        except Exception as err:  # noqa: BLE001
-            self._internal_error(err)
-
-    def _internal_error(self, err: BaseException) -> None:
-        self._stats.add("internal_errors")
-        self._deps.warn("internal", "internal error; recording continues best-effort", err)
+        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout >= 0:
+            return float(timeout)
+        return self._options.flush_timeout

@@ -70,7 +70,9 @@ class Sampler:
         self._classes: set[str] = set()
         self._cache: dict[str, str] = {}
 
-    def keep(self, i: int, item_id: str, outcome: str, reason: str | None, reason_code: str | None, important: bool) -> bool:
+    def keep(
+        self, i: int, item_id: str, outcome: str, reason: str | None, reason_code: str | None, important: bool
+    ) -> bool:
         # Every rule is evaluated so each outcome and class is marked seen by its first decision.
         keep = i == 0 or important or item_id in self._watch
         if outcome not in self._outcomes:
@@ -105,6 +107,9 @@ def sampled_positions(
     for i, d in enumerate(decisions):
         code = d.get("reason_code", d.get("reasonCode"))
         item = d.get("item_id", d.get("itemId"))
-        if sampler.keep(i, str(item), str(d.get("outcome")), d.get("reason"), code, d.get("important") is True) or i == last:
+        if (
+            sampler.keep(i, str(item), str(d.get("outcome")), d.get("reason"), code, d.get("important") is True)
+            or i == last
+        ):
             kept.append(i)
     return kept
