@@ -68,4 +68,25 @@ describe('found by fuzzing the query API', () => {
     expect([res.status, res.body.error.code]).toEqual([404, 'not_found']);
     expect((await stack.get(`/v1/decisions/${run!.stepIds[0]}-99999999999`)).status).toBe(400);
   });
+
+  it('answers a time past the end of DateTime64(9) as the last one it holds (was: 500, "decimal overflow")', async () => {
+    for (const path of [
+      '/v1/runs?from=6400-02-29',
+      '/v1/pipelines?from=9200-02-29T22:45:13.4119&to=52853',
+      '/v1/trends?from=2262-04-10&to=6788-02-29&interval=1d',
+      '/v1/items/doc-1/runs?to=9999999999999',
+    ])
+      expect((await stack.get(path)).status, path).toBe(200);
+  });
+
+  it('publishes patterns without a flag suffix (was: zod wrote /u after a flagged regex, and every stored rule broke its schema)', () => {
+    const patterns = [...JSON.stringify(openApiDocument()).matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map(
+      (m) => JSON.parse(m[1]!) as string
+    );
+    expect(patterns.length).toBeGreaterThan(10);
+    for (const pattern of patterns) {
+      expect(pattern, pattern).not.toMatch(/\/[a-z]+$/);
+      expect(() => new RegExp(pattern, 'u'), pattern).not.toThrow();
+    }
+  });
 });

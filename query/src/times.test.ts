@@ -9,7 +9,8 @@ const TIMES: [string, number | undefined][] = [
   ['0', 0],
   ['1793543400000', Date.UTC(2026, 10, 1, 14, 30)],
   ['0001793543400000', undefined],
-  ['9999999999999', 9_999_999_999_999],
+  ['9223372036854', MAX_TIME_MILLIS],
+  ['9999999999999', MAX_TIME_MILLIS],
   ['10000000000000', undefined],
   ['-1', undefined],
   ['1e12', undefined],
@@ -31,11 +32,13 @@ const TIMES: [string, number | undefined][] = [
   ['2026-1-1', undefined],
   ['20261101', 20_261_101],
   ['+002026-11-01', undefined],
-  // Before the epoch, or past 9999 through an offset: the nearest time a filter takes.
+  // Before the epoch, or after 2262-04-11 (the end of DateTime64(9)): the nearest time a filter takes.
   ['1969-12-31', 0],
   ['0000-01-01', 0],
   ['9999-12-31T23:59:59.999Z', MAX_TIME_MILLIS],
   ['9999-12-31T23:59:59-01:00', MAX_TIME_MILLIS],
+  ['2262-04-11T23:47:16.854Z', MAX_TIME_MILLIS],
+  ['2262-04-11T23:47:16.853Z', MAX_TIME_MILLIS - 1],
   // Date-times: HH:MM, seconds and a fraction optional, then Z, an offset, or nothing (UTC).
   ['2026-11-01T14:30', Date.UTC(2026, 10, 1, 14, 30)],
   ['2026-11-01T14:30Z', Date.UTC(2026, 10, 1, 14, 30)],
@@ -83,7 +86,9 @@ describe('time parameters', () => {
           const raw = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
           const real = new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
           expect(pattern.test(raw), raw).toBe(real);
-          expect(parseTime(raw), raw).toBe(real ? Date.UTC(year, month - 1, day) : undefined);
+          expect(parseTime(raw), raw).toBe(
+            real ? Math.min(Date.UTC(year, month - 1, day), MAX_TIME_MILLIS) : undefined
+          );
         }
     for (const example of TIME_EXAMPLES) expect(parseTime(example), example).toBeDefined();
   });

@@ -27,16 +27,19 @@ export const TIME_PATTERN = `^(?:${MILLIS}|${DAY}(?:${CLOCK}${ZONE}?)?)$`;
 const TIME_RE = new RegExp(TIME_PATTERN);
 const PARTS_RE = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:(Z)|([+-])(\d\d):(\d\d))?)?$/;
 
-/** The last millisecond a DateTime64 filter takes (9999-12-31T23:59:59.999Z). */
-export const MAX_TIME_MILLIS = 253_402_300_799_999;
+/**
+ * The last millisecond a filter on a DateTime64(9) column takes, 2262-04-11T23:47:16.854Z (Int64
+ * nanoseconds): ClickHouse fails the query on a later one ("Can't compare decimal number due to overflow").
+ */
+export const MAX_TIME_MILLIS = 9_223_372_036_854;
 
 /** Examples of each form, for the document. */
 export const TIME_EXAMPLES = ['2026-11-01', '2026-11-01T14:30:00Z', '2026-11-01T15:30:00.250+01:00', '1793543400000'];
 
 /**
  * A time parameter in milliseconds since the epoch, or `undefined` when it does not match
- * {@link TIME_PATTERN}. A time before 1970 counts as the epoch, one past 9999 (an offset can reach
- * it) as {@link MAX_TIME_MILLIS}: a range filter means the same with either.
+ * {@link TIME_PATTERN}. A time before 1970 counts as the epoch, one after 2262-04-11 as
+ * {@link MAX_TIME_MILLIS}: nothing is stored outside them, so a range filter means the same.
  */
 export function parseTime(raw: string): number | undefined {
   if (!TIME_RE.test(raw)) return undefined;
