@@ -74,7 +74,7 @@ export type ItemEliminatedRule = z.infer<typeof ItemEliminatedRule>;
 export const NAME_PATTERN =
   '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
 export const MAX_NAME_LENGTH = 200;
-const Name = z.string().min(1).max(MAX_NAME_LENGTH).regex(new RegExp(NAME_PATTERN, 'u'));
+const Name = z.string().min(1).max(MAX_NAME_LENGTH).regex(new RegExp(NAME_PATTERN));
 const RuleCommon = {
   name: Name,
   threshold: z

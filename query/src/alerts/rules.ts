@@ -18,7 +18,7 @@ import { codePoints } from '../params.js';
 
 const MAX_TEXT = MAX_RULE_TEXT;
 const WEBHOOK_RE = new RegExp(WEBHOOK_PATTERN);
-const NAME_RE = new RegExp(NAME_PATTERN, 'u');
+const NAME_RE = new RegExp(NAME_PATTERN);
 const OUTCOMES = ['kept', 'eliminated', 'scored'] as const;
 
 const COMMON_FIELDS = ['kind', 'name', 'threshold', 'windowSeconds', 'webhook'];
