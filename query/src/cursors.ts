@@ -9,12 +9,17 @@ export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
+/** What a cursor is made of: base64url, unpadded. Within it, only a position this API returned passes. */
+const CURSOR_PATTERN = '^[A-Za-z0-9_-]+$';
+const CURSOR_RE = new RegExp(CURSOR_PATTERN);
+
 /** The `cursor` parameter: a position this API returned, checked by `check`. */
 function cursor<T>(check: (value: unknown) => value is T) {
   return optional(
-    'nextCursor of the previous page',
-    { type: 'string' },
+    'nextCursor of the previous page, as it was returned (opaque: any other value is refused with 400)',
+    { type: 'string', pattern: CURSOR_PATTERN },
     (raw): T | undefined => {
+      if (!CURSOR_RE.test(raw)) return undefined;
       try {
         const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
         return check(value) ? value : undefined;
