@@ -99,6 +99,8 @@ describe('alert rule validation', () => {
     expect(error({ ...ratio, webhook: `https://example.com/${'a'.repeat(2050)}` })).toMatch(/at most 2048 characters/);
     // Kept as written, so the answer repeats what the document allowed (the URL parser would add a '/': 2049).
     const longest = `https://${'a'.repeat(2036)}.com`;
+    const long = validateRule({ ...ratio, name: undefined, pipeline: 'p'.repeat(512) });
+    expect(long.ok && [...long.spec.name].length).toBe(200);
     const kept = validateRule({ ...ratio, webhook: longest });
     expect([longest.length, kept.ok && kept.spec.webhook]).toEqual([2048, longest]);
   });

@@ -143,8 +143,12 @@ function textField(name: string, value: unknown): string {
   return value;
 }
 
+/** The name given, or one made up from the rule: cut to the longest name a rule may have (its fields may be 512 long). */
 function nameField(value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
+  if (value === undefined)
+    return codePoints(fallback) <= MAX_NAME_LENGTH
+      ? fallback
+      : `${[...fallback].slice(0, MAX_NAME_LENGTH - 1).join('')}…`;
   if (typeof value !== 'string' || !NAME_RE.test(value) || codePoints(value) > MAX_NAME_LENGTH)
     throw new RuleError(`name must be a string of 1 to ${MAX_NAME_LENGTH} characters, not only white space`);
   return value;
