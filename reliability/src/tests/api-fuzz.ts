@@ -18,11 +18,18 @@ const MAX_EXAMPLES = 200;
 const WORKERS = 1;
 const MIN_REQUESTS = 2000;
 /**
- * Every check of Schemathesis but `positive_data_acceptance`: that one wants every request the
- * document allows to be answered 2xx/404, and this API refuses with 400 what no schema can express
- * (a cursor it did not hand out, from after to, too many trend points, a diff across pipelines, an
- * alert rule past the project's limit). `negative_data_rejection` holds the other direction: what
- * the document forbids is refused.
+ * Every check of Schemathesis but `positive_data_acceptance`, which wants every request the document
+ * allows answered 2xx, 401, 403 or 404. Each parameter's schema is what its parser takes (patterns for
+ * times, days, intervals, ids, cursors' alphabet, the webhook), so with it on the only refusals left
+ * are of what no schema can express:
+ * - a cursor the API did not hand out (400; cursors are opaque),
+ * - `from` not before `to` (400, trends),
+ * - more than 10,000 trend points for from..to at the interval (400),
+ * - per-step trends (by=step, or step=) without a pipeline (400),
+ * - a diff of two runs of different pipelines (400),
+ * - an alert rule past the project's limit of 100 (400),
+ * - a payload day past the project's retention (410, like a 404 a state of the data).
+ * `negative_data_rejection` holds the other direction: what the document forbids is refused.
  */
 export const CHECKS = [
   'not_a_server_error',
@@ -41,7 +48,8 @@ export const CHECKS = [
 
 /**
  * The query API fuzzed by Schemathesis against its own /openapi.json with a read key, over real
- * runs (its stateful phase follows the links from the run list to real run, step and item ids):
+ * runs (its stateful phase follows the document's links from list answers to real run, step, decision,
+ * item and alert-rule ids):
  * thousands of generated requests, valid and invalid, in every parameter and body. No 5xx, no answer
  * outside its documented status codes, content types, headers and schemas; what the document
  * forbids is refused. After it, the stored data is still all there (the checker).
