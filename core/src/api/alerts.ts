@@ -17,11 +17,12 @@ export const MAX_EVENTS = 500;
 
 const Text = z.string().min(1).max(MAX_RULE_TEXT);
 
-/** A host label: letters, digits and hyphens, not `--` in 3rd and 4th place (no punycode, `xn--`). */
-const LABEL = '(?:[A-Za-z0-9-]{1,3}|[A-Za-z0-9-]{2}(?:[A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]*)';
+/** A host label: letters, digits, hyphens and underscores (compose service names have them). */
+const LABEL = '[A-Za-z0-9_-]+';
 /** The last label starts with a letter (one of digits is read as an IPv4 address). */
-const TOP_LABEL =
-  '(?:[A-Za-z][A-Za-z0-9-]{0,2}|[A-Za-z][A-Za-z0-9-](?:[A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]*)';
+const TOP_LABEL = '[A-Za-z][A-Za-z0-9_-]*';
+/** An IPv6 address in brackets, e.g. `[::1]`. */
+const IPV6 = '\\[[0-9A-Fa-f:.]{2,45}\\]';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 const PORT = '(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?';
 /** RFC 3986 path characters, percent-encoded bytes included; a query and a fragment may also hold `?`. */
@@ -29,11 +30,13 @@ const PATH_CHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})";
 const QUERY_CHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})";
 
 /**
- * What a rule's `webhook` takes: an http or https URL (lowercase scheme) with a host name or an IPv4
- * address, an optional port up to 65535, no credentials, and a path, query and fragment of RFC 3986
- * characters. The query API refuses anything else (query/src/alerts/rules.ts).
+ * What a rule's `webhook` takes: an http or https URL (lowercase scheme) with a host name (punycode
+ * `xn--` labels too), an IPv4 address or an IPv6 address in brackets, an optional port up to 65535,
+ * no credentials, and a path, query and fragment of RFC 3986 characters. The query API refuses
+ * anything else, and a URL of this form that the WHATWG URL parser still refuses (an invalid
+ * punycode label or IPv6 address), with a 400 and a sentence (query/src/alerts/rules.ts).
  */
-export const WEBHOOK_PATTERN = `^https?://(?:(?:${LABEL}\\.)*${TOP_LABEL}|${OCTET}(?:\\.${OCTET}){3})${PORT}(?:/${PATH_CHAR}*)?(?:\\?${QUERY_CHAR}*)?(?:#${QUERY_CHAR}*)?$`;
+export const WEBHOOK_PATTERN = `^https?://(?:(?:${LABEL}\\.)*${TOP_LABEL}|${OCTET}(?:\\.${OCTET}){3}|${IPV6})${PORT}(?:/${PATH_CHAR}*)?(?:\\?${QUERY_CHAR}*)?(?:#${QUERY_CHAR}*)?$`;
 export const MAX_WEBHOOK_LENGTH = 2048;
 
 /** A step's elimination ratio (sum of eliminated / sum of input over the window's steps) crossing a threshold. */

@@ -55,7 +55,8 @@ export class XRayDataSource extends DataSourceApi<XRayQuery, XRayDataSourceOptio
       ...query,
       pipeline: resolve(query.pipeline),
       step: resolve(query.step),
-      interval: resolve(query.interval),
+      // The API takes `5m`, not ` 5m `: what a person types into the field, trimmed.
+      interval: resolve(query.interval)?.trim() || undefined,
     };
   }
 

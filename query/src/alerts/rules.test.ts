@@ -92,11 +92,15 @@ describe('alert rule validation', () => {
       'http://1.2.3.999/',
       'http://x:65536/',
       'http://a.com/|',
+      'http://xn--zz.example/',
+      'http://[:::]/',
     ])
       expect(error({ ...ratio, webhook: refused }), refused).toMatch(/^webhook must be an http or https URL/);
     expect(error({ ...ratio, webhook: 42 })).toMatch(/^webhook must be an http or https URL/);
     expect(error({ ...ratio, webhook: 'https://user:pw@example.com/' })).toMatch(/^webhook must not carry credentials/);
     expect(error({ ...ratio, webhook: `https://example.com/${'a'.repeat(2050)}` })).toMatch(/at most 2048 characters/);
+    for (const accepted of ['http://alert_receiver:9000/hook', 'https://xn--bcher-kva.example/', 'http://[::1]:9000/x'])
+      expect(validateRule({ ...ratio, webhook: accepted }).ok, accepted).toBe(true);
     // Kept as written, so the answer repeats what the document allowed (the URL parser would add a '/': 2049).
     const longest = `https://${'a'.repeat(2036)}.com`;
     const long = validateRule({ ...ratio, name: undefined, pipeline: 'p'.repeat(512) });

@@ -173,12 +173,13 @@ function webhookField(value: unknown): string {
     );
   if (/^https?:\/\/[^/?#]*@/.test(value))
     throw new RuleError('webhook must not carry credentials in the URL; use a secret path or query parameter instead');
-  if (!WEBHOOK_RE.test(value))
-    throw new RuleError(
-      `webhook must be an http or https URL with a host name (letters, digits, hyphens) or IPv4 address, an optional port up to 65535, and a path and query of RFC 3986 characters (percent-encode others); got ${JSON.stringify(value)}`
-    );
-  // The pattern admits only what the URL parser takes: this throws only on a gap between them.
-  new URL(value);
+  const refused = `webhook must be an http or https URL with a host name (letters, digits, hyphens, underscores), an IPv4 address or an [IPv6] address, an optional port up to 65535, and a path and query of RFC 3986 characters (percent-encode others); got ${JSON.stringify(value)}`;
+  if (!WEBHOOK_RE.test(value)) throw new RuleError(refused);
+  try {
+    new URL(value); // what the pattern cannot say: a valid punycode label, a valid IPv6 address
+  } catch {
+    throw new RuleError(refused);
+  }
   // Kept as written: the URL parser's form may be longer (a '/' added, a quote percent-encoded)
   // and break the documented maxLength and pattern the answer repeats.
   return value;
