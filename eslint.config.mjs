@@ -6,7 +6,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/', '**/node_modules/', '.xray-data/', 'grafana-plugin/'] },
+  // The Python environment (.venv) holds other projects' JavaScript; sdk-python/ has none of ours.
+  { ignores: ['**/dist/', '**/node_modules/', '.xray-data/', '.venv/', 'sdk-python/', 'grafana-plugin/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

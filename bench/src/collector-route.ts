@@ -2,9 +2,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@clickhouse/client';
-import { KEPT, ELIMINATED, XRay, XRStepType } from '@xray/sdk';
+import { KEPT, XRay, XRStepType } from '@xray/sdk';
 import { freePort } from '@xray/stack';
+import { wholePath } from './path.js';
 import { type BenchStack, log, median, percentile, printTable, startBenchStack } from './util.js';
 
 // `node bench/dist/collector-route.js`: the collector route (SDK -> otelcol-xray running
@@ -74,49 +74,10 @@ function client(stack: BenchStack, route: Route): XRay {
   });
 }
 
-/** Decisions per second through a route: `runs` runs of one 10,000-decision step, until all are stored. */
+/** Decisions per second through a route: `runs` runs of one `perStep`-decision step, until all are stored. */
 async function throughput(stack: BenchStack, route: Route, runs: number, perStep: number) {
-  const ch = createClient({ url: stack.storage.clickhouseUrl, database: stack.settings.database });
-  const count = async () =>
-    Number(
-      (
-        await (
-          await ch.query({ query: 'SELECT count() c FROM decision_events FINAL', format: 'JSONEachRow' })
-        ).json<{ c: string }>()
-      )[0]!.c
-    );
-  const before = await count();
-  const items = Array.from({ length: perStep }, (_, i) => ({ id: `item-${i}`, title: `Item ${i}`, score: i % 100 }));
-  const xray = client(stack, route);
-  const started = performance.now();
-  for (let r = 0; r < runs; r++) {
-    const runId = await xray.startRun(`bench-${route.name}`, items);
-    await xray.step(
-      runId,
-      XRStepType.FILTER,
-      'filter',
-      (input: typeof items) =>
-        input.map((it) => ({
-          itemId: it.id,
-          outcome: it.score >= 30 ? KEPT : ELIMINATED,
-          reason: it.score >= 30 ? 'ok' : `Score ${it.score} below 30`,
-          score: it.score / 100,
-          input: it,
-        })),
-      items
-    );
-    await xray.endRun(runId, undefined);
-  }
-  await xray.shutdown();
-  const expected = before + runs * perStep;
-  let stored = await count();
-  while (stored < expected && performance.now() - started < 300_000) {
-    await new Promise((r) => setTimeout(r, 25));
-    stored = await count();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await ch.close();
-  return { decisions: runs * perStep, lost: expected - stored, seconds, rate: (stored - before) / seconds };
+  const r = await wholePath(stack, runs, perStep, route.endpoint);
+  return { decisions: r.decisions, lost: r.decisions - r.stored, seconds: r.seconds, rate: r.stored / r.seconds };
 }
 
 /** Milliseconds from endRun to the run and its last decision being queryable, one run of 100 decisions. */

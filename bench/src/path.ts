@@ -2,11 +2,15 @@ import { createClient } from '@clickhouse/client';
 import { KEPT, ELIMINATED, XRay, XRStepType } from '@xray/sdk';
 import type { BenchStack } from './util.js';
 
-/** Decisions per second through the whole path: SDK → receiver → Redis → processor → queryable. */
+/**
+ * Decisions per second through the whole path: SDK → receiver → Redis → processor → queryable.
+ * `endpoint` sends the spans elsewhere first (a collector); payloads still go to the receiver.
+ */
 export async function wholePath(
   stack: BenchStack,
   runs: number,
-  decisionsPerStep: number
+  decisionsPerStep: number,
+  endpoint = stack.services.receiverUrl
 ): Promise<{ decisions: number; stored: number; seconds: number }> {
   const ch = createClient({ url: stack.storage.clickhouseUrl, database: stack.settings.database });
   const count = async () =>
@@ -23,7 +27,8 @@ export async function wholePath(
     );
   const before = await count();
   const xray = new XRay({
-    endpoint: `${stack.services.receiverUrl}/v1/traces`,
+    endpoint: `${endpoint}/v1/traces`,
+    payloadEndpoint: stack.services.receiverUrl,
     apiKey: stack.services.keys.ingestKey,
     capture: 'full',
   });
