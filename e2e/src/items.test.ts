@@ -167,7 +167,9 @@ describe('trends for dashboards', () => {
 
   it('explains bad parameters', async () => {
     const bad = async (query: string) => (await stack.get<ErrorResponse>(`/v1/trends?${query}`)).body.error?.message;
-    expect(await bad('interval=5x')).toBe('interval must look like 30s, 5m, 1h or 1d, got "5x"');
+    expect(await bad('interval=5x')).toBe(
+      'interval must be a number and a unit s, m, h or d, such as 30s, 5m, 1h or 1d, got "5x"'
+    );
     expect(await bad('by=step')).toBe('per-step trends need a pipeline: add pipeline=<name>');
     expect(await bad('interval=1s')).toMatch(/more than 10000 points per series/);
     expect(await bad('from=2026-01-02&to=2026-01-01')).toBe('from must be before to');

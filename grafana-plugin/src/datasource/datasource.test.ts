@@ -229,7 +229,7 @@ describe('query', () => {
   });
 
   it("passes on the API's own sentence for a bad parameter (400)", async () => {
-    const message = 'interval must look like 30s, 5m, 1h or 1d, got "soon"';
+    const message = 'interval must be a number and a unit s, m, h or d, such as 30s, 5m, 1h or 1d, got "soon"';
     stubProxy({
       error: { status: 400, statusText: 'Bad Request', data: { error: { code: 'invalid_parameter', message } } },
     });
