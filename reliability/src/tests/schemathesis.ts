@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const REQUIREMENTS = join(REPO, 'reliability', 'requirements.txt');
 
-/** The Python that has Schemathesis: XRAY_PYTHON, else the repository's venv (made by the setup). */
+/** The Python that has Schemathesis: the tests' virtual environment (`npm run setup` makes it; XRAY_VENV moves it). */
 export function pythonPath(): string {
-  return process.env.XRAY_PYTHON ?? join(REPO, '.venv', 'bin', 'python');
+  return join(process.env.XRAY_VENV ?? join(REPO, '.venv'), 'bin', 'python');
 }
 
 /** The version reliability/requirements.txt pins. */
@@ -22,7 +22,7 @@ export function pinnedVersion(): string | undefined {
   return /^schemathesis==(\S+)/m.exec(readFileSync(REQUIREMENTS, 'utf8'))?.[1];
 }
 
-const SETUP = `run the setup (python3 -m venv .venv && .venv/bin/pip install -r reliability/requirements.txt), or set XRAY_PYTHON to a Python that has it`;
+const SETUP = `run "npm run setup" (npm test does): it makes the virtual environment with the pinned tools`;
 
 /** The installed version, or why it cannot run (a sentence saying what to do). */
 export async function installedVersion(): Promise<{ version?: string; problem?: string }> {
