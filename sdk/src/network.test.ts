@@ -108,4 +108,39 @@ describe('talking to a receiver', () => {
     expect(xray.stats()).toMatchObject({ exportFailures: 0, decisionsRecorded: 2000 });
     expect(xray.stats().spansExported).toBe(xray.stats().spansStarted);
   });
+
+  it("never sends the application's own OTLP exporter settings (its vendor's headers) to X-Ray", async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createHttpServer((req, res) => {
+      req.resume().on('end', () => {
+        seen.push(req.headers);
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const application = {
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-vendor-key=secret,authorization=Basic%20vendor',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-vendor-team=team',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+    };
+    Object.assign(process.env, application);
+    cleanups.push(async () => {
+      for (const name of Object.keys(application)) delete process.env[name];
+    });
+    const { port } = server.address() as AddressInfo;
+    const xray = new XRay({ endpoint: `http://127.0.0.1:${port}/v1/traces`, apiKey: 'xri_test' });
+    await recordOneRun(xray, 10);
+    expect(await xray.shutdown()).toBe(true);
+
+    expect(seen.length).toBeGreaterThan(0);
+    for (const headers of seen) {
+      expect(headers['authorization']).toBe('Bearer xri_test');
+      expect(headers['x-vendor-key']).toBeUndefined();
+      expect(headers['x-vendor-team']).toBeUndefined();
+      expect(headers['content-encoding']).toBeUndefined();
+    }
+    // And the application's settings are still there for its own exporters.
+    expect(process.env['OTEL_EXPORTER_OTLP_HEADERS']).toBe(application.OTEL_EXPORTER_OTLP_HEADERS);
+  });
 });

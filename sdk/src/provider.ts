@@ -74,11 +74,34 @@ export function createPipeline(opts: ResolvedOptions, stats: XRayStats, warn: Wa
  * so X-Ray relies on them. Its sockets are unref'd: an export in flight never keeps the host alive.
  */
 function createOtlpExporter(opts: ResolvedOptions): SpanExporter {
-  return new OTLPTraceExporter({
-    url: opts.endpoint,
-    headers: opts.headers,
-    timeoutMillis: opts.exportTimeoutMillis,
-    // Loaded lazily, as the exporter's docs ask, so http instrumentation can patch the module first.
-    httpAgentOptions: async (protocol: string): Promise<Agent> => unrefAgent(await httpModule(protocol)),
-  });
+  return withoutApplicationOtlpSettings(
+    () =>
+      new OTLPTraceExporter({
+        url: opts.endpoint,
+        headers: opts.headers,
+        timeoutMillis: opts.exportTimeoutMillis,
+        // Loaded lazily, as the exporter's docs ask, so http instrumentation can patch the module first.
+        httpAgentOptions: async (protocol: string): Promise<Agent> => unrefAgent(await httpModule(protocol)),
+      })
+  );
+}
+
+/** The environment variables with which an application configures its own OTLP exporters. */
+const APPLICATION_OTLP_SETTING = /^OTEL_EXPORTER_OTLP_/;
+
+/**
+ * Runs `build` with the application's `OTEL_EXPORTER_OTLP_*` settings hidden. OpenTelemetry's
+ * exporter merges them into any exporter it builds: the headers of the application's tracing vendor
+ * (its API key), its certificates and compression would go to X-Ray. The exporter reads them while
+ * it is constructed, synchronously, so no other code of this thread sees them missing (worker
+ * threads have their own copy of the environment).
+ */
+function withoutApplicationOtlpSettings<T>(build: () => T): T {
+  const hidden = Object.entries(process.env).filter(([name]) => APPLICATION_OTLP_SETTING.test(name));
+  for (const [name] of hidden) delete process.env[name];
+  try {
+    return build();
+  } finally {
+    for (const [name, value] of hidden) process.env[name] = value;
+  }
 }
