@@ -124,9 +124,19 @@ export function createApp(deps: QueryAppDeps): Hono<Env> {
   return app;
 }
 
+/** Route paths compiled once: the routes are fixed when the app is built. */
+const ROUTE_PATTERNS = new Map<string, RegExp>();
+
 /** A route path (`/v1/runs/:runId`) as a regular expression matching the request paths it serves. */
-const routePattern = (route: string) =>
-  new RegExp(`^${route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z][A-Za-z0-9]*/g, '[^/]+')}$`);
+function routePattern(route: string): RegExp {
+  let pattern = ROUTE_PATTERNS.get(route);
+  if (!pattern) {
+    const source = route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z][A-Za-z0-9]*/g, '[^/]+');
+    pattern = new RegExp(`^${source}$`);
+    ROUTE_PATTERNS.set(route, pattern);
+  }
+  return pattern;
+}
 
 /** The methods `app` serves at `path` (HEAD wherever GET is): a request with another method gets 405 and these as Allow. */
 function allowedMethods(app: Hono<Env>, path: string): string[] {

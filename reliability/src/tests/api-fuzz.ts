@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, checkFigures } from '../check/checker.js';
 import { waitForDrain } from '../check/queue.js';
@@ -73,6 +73,7 @@ export const apiFuzz: ReliabilityTest = {
     });
     await waitForDrain(d, 60_000);
     const dir = join(ctx.world.dir, 'api-fuzz');
+    rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const r = await fuzzApi({
       schemaUrl: `${d.queryUrl}/openapi.json`,
@@ -84,6 +85,7 @@ export const apiFuzz: ReliabilityTest = {
       seed: SEED,
       dir,
       log: (line) => ctx.log(`[schemathesis] ${line}`),
+      defer: (fn) => ctx.defer(fn),
     });
     const c = await check(d, load.ledger);
     const failed = Object.values(r.failedChecks).reduce((a, b) => a + b, 0);

@@ -46,9 +46,11 @@ export interface FuzzOptions {
   maxExamples: number;
   workers: number;
   seed: number;
-  /** Where the reports (and Hypothesis' files) go. */
+  /** Where the reports (and Hypothesis' files) go: an empty folder, so no earlier report is read. */
   dir: string;
   log(line: string): void;
+  /** Registers a cleanup of the test: the running tool is killed by it, should the test time out. */
+  defer(fn: () => unknown): void;
 }
 
 /** What a run came to, counted from the NDJSON report. */
@@ -84,7 +86,7 @@ export async function fuzzApi(o: FuzzOptions): Promise<FuzzReport> {
     ...['--report', 'ndjson,json', '--report-dir', o.dir],
   ];
   const started = Date.now();
-  const out = await run(pythonPath(), args, o.dir, o.log);
+  const out = await run(pythonPath(), args, o.dir, o.log, o.defer);
   const report: FuzzReport = {
     exitCode: out.code,
     seconds: (Date.now() - started) / 1000,
@@ -171,7 +173,8 @@ function run(
   command: string,
   args: string[],
   cwd: string,
-  log: (line: string) => void
+  log: (line: string) => void,
+  defer: (fn: () => unknown) => void = () => {}
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
@@ -183,6 +186,7 @@ function run(
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    defer(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
     const lines = (chunk: Buffer, keep: (s: string) => void) => {
