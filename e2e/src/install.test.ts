@@ -15,7 +15,9 @@ import { testPython } from './python.fixture.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const INSTALL_TIMEOUT = 240_000;
+/** One build or install step; a test runs two or three of them. */
+const INSTALL_TIMEOUT = 180_000;
+const TEST_TIMEOUT = 3 * INSTALL_TIMEOUT;
 
 /** The code block between the README's seed-example markers. */
 function seedExample(readmePath: string): string {
@@ -95,7 +97,7 @@ describe('installed outside the repository', () => {
       writeFileSync(join(project, 'seed.mjs'), seedExample('sdk/README.md'));
       expectSeedRun(await runSeed(process.execPath, ['seed.mjs'], project));
     },
-    INSTALL_TIMEOUT
+    TEST_TIMEOUT
   );
 
   it(
@@ -125,6 +127,6 @@ describe('installed outside the repository', () => {
       writeFileSync(join(project, 'seed.py'), seedExample('sdk-python/README.md'));
       expectSeedRun(await runSeed(python, ['seed.py'], project));
     },
-    INSTALL_TIMEOUT
+    TEST_TIMEOUT
   );
 });
