@@ -6,7 +6,6 @@ X-Ray's spans nor see them.
 
 from __future__ import annotations
 
-import logging
 import time
 
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -16,6 +15,7 @@ from opentelemetry.sdk.trace.sampling import ALWAYS_ON
 
 from xray._budget import QueueBudget
 from xray._options import ResolvedOptions
+from xray._otlp_http import XRayOtlpExporter
 from xray._payloads import PayloadWriter
 from xray._processor import BoundedBatchProcessor
 from xray._recorder import RecorderDeps
@@ -32,19 +32,12 @@ EXPORT_TIMER_SLACK = 0.5
 STEP_ATTRIBUTES_RESERVE_BYTES = 4096
 UPLOAD_CONCURRENCY = 2
 RECENT_PAYLOAD_DIGESTS = 4096
-_NULL_HANDLER = logging.NullHandler()
 
 
 def create_otlp_exporter(opts: ResolvedOptions) -> SpanExporter:
-    """OTLP/HTTP protobuf to ``endpoint`` with the ingest key (``Authorization: Bearer``) and headers."""
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-    # Without any logging configured, Python prints the exporter's per-retry messages to stderr (its
-    # "last resort" handler): a dead receiver would flood the host's output. A NullHandler stops only
-    # that fallback; an application that configures logging still receives them. X-Ray reports
-    # export failures once, through its own "xray" logger, and counts them in stats().
-    logging.getLogger("opentelemetry.exporter.otlp").addHandler(_NULL_HANDLER)
-    return OTLPSpanExporter(endpoint=opts.endpoint, headers=dict(opts.headers), timeout=opts.export_timeout)
+    """OTLP/HTTP protobuf to ``endpoint`` with the ingest key (``Authorization: Bearer``) and headers only:
+    X-Ray's own exporter, so the application's ``OTEL_EXPORTER_OTLP_*`` settings never reach the receiver."""
+    return XRayOtlpExporter(opts.endpoint, opts.headers, opts.export_timeout)
 
 
 class Pipeline:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import collections
-import email.utils
-import random
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from xray._budget import QueueBudget
+from xray._http import send_with_retries
 from xray._payloads import Offer
 from xray._types import Counters
 from xray._warn import Warn
 from xray.conventions import PAYLOAD_UPLOAD_PATH
-
-INITIAL_BACKOFF = 1.0
-MAX_BACKOFF = 5.0
-BACKOFF_MULTIPLIER = 1.5
-JITTER = 0.2
-RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
 
 @dataclass
@@ -139,36 +130,9 @@ class PayloadUploader:
                 self._cond.notify_all()
 
     def _deliver(self, job: _Job) -> str | None:
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            attempt += 1
-            if self._closed.is_set():
-                return "the client shut down first"
-            status, retry_after, error = self._attempt(job)
-            if status is not None and 200 <= status < 300:
-                return None
-            why = f"HTTP {status}" if status is not None else error
-            if self._closed.is_set() or (status is not None and status not in RETRYABLE_STATUSES):
-                return why
-            delay = retry_after if retry_after is not None else _backoff(attempt)
-            if time.monotonic() + delay - started > self._timeout:
-                return f"{why}, retries exhausted"
-            if self._closed.wait(delay):
-                return "the client shut down first"
-
-    def _attempt(self, job: _Job) -> tuple[int | None, float | None, str]:
         url = f"{self._base}{PAYLOAD_UPLOAD_PATH}/{job.key}"
         headers = {**self._headers, "content-type": "application/json"}
-        request = urllib.request.Request(url, data=job.body, method="PUT", headers=headers)
-        try:  # the base URL's scheme is http or https, checked by _options
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                response.read()
-                return int(response.status), None, ""
-        except urllib.error.HTTPError as err:
-            return int(err.code), retry_after_seconds(err.headers.get("retry-after")), ""
-        except Exception as err:  # network errors, timeouts
-            return None, None, str(err) or type(err).__name__
+        return send_with_retries("PUT", url, job.body, headers, self._timeout, self._closed)
 
     def _finish_locked(self, job: _Job, failure: str | None) -> None:
         if job.done:
@@ -189,22 +153,3 @@ class PayloadUploader:
             f"a payload upload failed ({failure}) and was dropped; "
             "its span keeps the reference, the payload will be missing",
         )
-
-
-def _backoff(attempt: int) -> float:
-    base = min(MAX_BACKOFF, INITIAL_BACKOFF * BACKOFF_MULTIPLIER ** (attempt - 1))
-    return base * (1 - JITTER + 2 * JITTER * random.random())
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` in seconds: delay-seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        at = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, at.timestamp() - time.time())
