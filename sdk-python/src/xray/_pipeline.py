@@ -28,10 +28,10 @@ MAX_EXPORT_SPANS = 512
 SCHEDULED_DELAY = 0.2
 ATTRIBUTE_COUNT_LIMIT = 128
 MIN_ATTRIBUTE_VALUE_LENGTH = 64 * 1024
-EXPORT_TIMER_SLACK = 0.5
 STEP_ATTRIBUTES_RESERVE_BYTES = 4096
 UPLOAD_CONCURRENCY = 2
 RECENT_PAYLOAD_DIGESTS = 4096
+THREAD_JOIN = 0.2  # at close, the longest wait for the background threads to exit
 
 
 def create_otlp_exporter(opts: ResolvedOptions) -> SpanExporter:
@@ -55,7 +55,6 @@ class Pipeline:
             max_export_bytes=opts.max_export_bytes,
             max_export_spans=MAX_EXPORT_SPANS,
             scheduled_delay=SCHEDULED_DELAY,
-            export_timeout=opts.export_timeout + EXPORT_TIMER_SLACK,
             budget=budget,
             stats=self.stats,
             warn=self.warn,
@@ -116,10 +115,14 @@ class Pipeline:
 
     def close(self, timeout: float) -> bool:
         """Stops accepting spans, exports what is queued, abandons what is still pending after ``timeout``."""
+        deadline = time.monotonic() + timeout
         self.processor.shutdown()
         ok = self.drain(timeout)
         self.uploader.close()
         self.processor.close_exporter()
+        join = min(THREAD_JOIN, max(0.0, deadline - time.monotonic()))
+        self.processor.join(join)
+        self.uploader.join(join)
         return ok
 
     def snapshot(self) -> XRayStats:

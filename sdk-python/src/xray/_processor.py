@@ -1,8 +1,9 @@
 """A batching span processor bounded by span count AND estimated bytes (port of sdk/src/processor.ts).
 
 OpenTelemetry's BatchSpanProcessor counts spans only, and one X-Ray span may hold 1000 decisions. This
-one exports one request at a time on a daemon thread, each cut at ``max_export_bytes``; when full it
-drops the new span and counts it, so the host's memory stays bounded and the host never waits.
+one exports one request at a time on a daemon thread (which exits once shut down and empty), each cut
+at ``max_export_bytes``; when full it drops the new span and counts it, so the host's memory stays
+bounded and the host never waits.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from typing import Any
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
@@ -33,7 +33,6 @@ class BoundedBatchProcessor(SpanProcessor):
         max_export_bytes: int,
         max_export_spans: int,
         scheduled_delay: float,
-        export_timeout: float,
         budget: QueueBudget,
         stats: Counters,
         warn: Warn,
@@ -44,7 +43,6 @@ class BoundedBatchProcessor(SpanProcessor):
         self._max_export_bytes = max_export_bytes
         self._max_export_spans = max_export_spans
         self._delay = scheduled_delay
-        self._export_timeout = export_timeout
         self._budget = budget
         self._stats = stats
         self._warn = warn
@@ -78,7 +76,9 @@ class BoundedBatchProcessor(SpanProcessor):
                 return
             size = estimate_span_bytes(span, hint)
             with self._cond:
-                if (
+                if self._closed:  # again under the lock: the worker exits once closed and empty
+                    full = None
+                elif (
                     len(self._queue) >= self._max_spans
                     or self._queued_bytes + size > self._max_bytes
                     or not self._budget.take_for_span(size)
@@ -93,7 +93,9 @@ class BoundedBatchProcessor(SpanProcessor):
                         self._thread.start()
                     if len(self._queue) >= self._max_export_spans or self._queued_bytes >= self._max_export_bytes:
                         self._cond.notify_all()
-            if full:
+            if full is None:
+                self._drop(span, "after_shutdown")
+            elif full:
                 self._warn("queue_full", "export queue full (receiver slow or unreachable); dropping spans")
                 self._drop(span, "queue_full")
         except Exception as err:  # never into the host
@@ -120,9 +122,15 @@ class BoundedBatchProcessor(SpanProcessor):
         return self.drain(timeout_millis / 1000)
 
     def shutdown(self) -> None:
-        self._closed = True
         with self._cond:
+            self._closed = True
             self._cond.notify_all()
+
+    def join(self, timeout: float) -> None:
+        """Waits up to ``timeout`` seconds for the export thread, which exits once closed and empty."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(max(0.0, timeout))
 
     def close_exporter(self) -> None:
         try:
@@ -145,6 +153,8 @@ class BoundedBatchProcessor(SpanProcessor):
                     ):
                         break
                     if not self._queue:
+                        if self._closed:  # the in-flight batch was settled before this wait
+                            return
                         deadline = time.monotonic() + self._delay
                     self._cond.wait(max(0.001, deadline - time.monotonic()) if self._queue else 1.0)
                 batch, size = self._take_batch()
@@ -173,22 +183,8 @@ class BoundedBatchProcessor(SpanProcessor):
         return spans, size
 
     def _send(self, spans: list[ReadableSpan]) -> bool:
-        """Exports on a helper thread, waiting at most the export timeout: a hung exporter is abandoned."""
-        result: list[Any] = []
-        done = threading.Event()
-
-        def run() -> None:
-            try:
-                result.append(self._exporter.export(spans))
-            except Exception as err:
-                result.append(err)
-            finally:
-                done.set()
-
-        threading.Thread(target=run, name="xray-export-request", daemon=True).start()
-        if not done.wait(self._export_timeout):
-            result.append(TimeoutError("X-Ray export timed out"))
-        return bool(result) and result[0] is SpanExportResult.SUCCESS
+        """Exports on this thread: X-Ray's exporter ends within ``export_timeout``, retries included."""
+        return self._exporter.export(spans) is SpanExportResult.SUCCESS
 
     def _settle(self, spans: list[ReadableSpan], size: int, ok: bool) -> None:
         if ok:

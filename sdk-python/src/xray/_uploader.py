@@ -103,6 +103,12 @@ class PayloadUploader:
                 self._finish_locked(job, "the client shut down first")
             self._cond.notify_all()
 
+    def join(self, timeout: float) -> None:
+        """Waits up to ``timeout`` seconds in all for the upload threads, which exit once closed."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
     def _evict(self, size: int) -> None:
         with self._cond:
             freed = 0
