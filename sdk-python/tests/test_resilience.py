@@ -270,21 +270,3 @@ def test_unknown_run_and_after_shutdown_count_dropped_decisions(recorded: Any) -
     r.xray.step("no-such-run", "filter", "f", lambda _i: [{"item_id": "a", "outcome": KEPT}] * 2)
     d = r.xray.stats().decisions_dropped
     assert (d.unknown_run, d.after_shutdown) == (4, 2)
-
-
-def test_background_threads_exit_after_shutdown() -> None:
-    def live() -> list[str]:
-        return [t.name for t in threading.enumerate() if t.name.startswith("xray-")]
-
-    before = len(live())
-    for _ in range(20):
-        x = XRay(endpoint=f"http://127.0.0.1:{closed_port()}/v1/traces", capture="full", export_timeout=0.2)
-        try:
-            busy_run(x, 10)  # an export and an upload, both failing fast
-            assert "xray-export-request" not in live(), "an OS thread per export"
-        finally:
-            x.shutdown(2)
-    deadline = time.monotonic() + 5
-    while len(live()) > before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(live()) == before, f"threads left running: {live()}"

@@ -83,6 +83,7 @@ class XRay(StepMethods):
         self._lock = threading.Lock()
         self._shutdown_result: bool | None = None
         self._closing = False
+        self._shut_down = threading.Event()  # set when the first shutdown() has its result
         self._key = id(self)
         flush_at_exit(self)
 
@@ -99,7 +100,11 @@ class XRay(StepMethods):
             self._stats.add("spans_started")
             self._stats.add("runs_started")
             with self._lock:
-                self._runs[run.run_id] = run
+                closing = self._closing  # under the lock: shutdown ends every run registered before it
+                if not closing:
+                    self._runs[run.run_id] = run
+            if closing:  # shutdown began while the run opened: end it now, as shutdown would have
+                self._abandon(run, "run started during shutdown")
             return run.run_id
         except Exception as err:
             self._internal_error(err)
@@ -150,16 +155,19 @@ class XRay(StepMethods):
         """Ends runs still open (status error), exports what is pending and closes, within ``timeout``
         seconds (default ``flush_timeout``). Idempotent; afterwards every method is a no-op."""
         with self._lock:
-            if self._closing:
-                return bool(self._shutdown_result)
+            first = not self._closing
             self._closing = True
             runs = list(self._runs.values())
             self._runs.clear()
-        for run in runs:
-            self._stats.add("runs_abandoned")
-            why = "run not ended before shutdown"
-            self._safely(functools.partial(finish_run, run, UNSET, self._deps.payloads, None, why))
-        self._shutdown_result = self._p.close(self._timeout(timeout))
+        if not first:  # another caller (a thread, atexit) is shutting down: its result, within our bound
+            self._shut_down.wait(self._timeout(timeout))
+            return bool(self._shutdown_result)
+        try:
+            for run in runs:
+                self._abandon(run, "run not ended before shutdown")
+            self._shutdown_result = self._p.close(self._timeout(timeout))
+        finally:
+            self._shut_down.set()
         return self._shutdown_result
 
     def stats(self) -> XRayStats:
@@ -173,6 +181,10 @@ class XRay(StepMethods):
         self.shutdown()
 
     # ---- internals ----------------------------------------------------------------------------
+
+    def _abandon(self, run: RunState, why: str) -> None:
+        self._stats.add("runs_abandoned")
+        self._safely(functools.partial(finish_run, run, UNSET, self._deps.payloads, None, why))
 
     def _timeout(self, timeout: float | None) -> float:
         if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout >= 0:
