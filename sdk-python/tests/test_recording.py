@@ -193,3 +193,24 @@ def test_large_payloads_are_uploaded_and_referenced(recorded: Any, payload_serve
     day, digest, size = ref.split("/")
     assert payload_server.puts == [(f"/v1/payloads/{day}/{digest}", "Bearer xri_test", size)]
     assert r.xray.stats().uploaded_payloads == 1
+
+
+def test_decorated_methods_record_their_input_not_self(recorded: Any) -> None:
+    r = recorded(capture="full")
+
+    class Ranker:
+        @r.xray.as_step(StepTypes.FILTER)
+        def keep_even(self, nums: list[int]) -> list[dict[str, Any]]:
+            return [{"item_id": n, "outcome": KEPT if n % 2 == 0 else ELIMINATED} for n in nums]
+
+        @classmethod
+        @r.xray.as_step(StepTypes.FILTER, "keep_odd")
+        def keep_odd(cls, nums: list[int]) -> list[dict[str, Any]]:
+            return [{"item_id": n, "outcome": KEPT if n % 2 else ELIMINATED} for n in nums]
+
+    ranker = Ranker()
+    with r.xray.run("p", [1, 2, 3]) as run:
+        run.output = Ranker.keep_odd(ranker.keep_even([1, 2, 3]) and [5, 6])
+    steps = {s.name: s.attributes for s in r.kind("step")}
+    assert steps["keep_even"]["xray.step.input"] == "[1,2,3]" and steps["keep_even"]["xray.step.input_count"] == 3
+    assert steps["keep_odd"]["xray.step.input"] == "[5,6]" and steps["keep_odd"]["xray.step.input_count"] == 2

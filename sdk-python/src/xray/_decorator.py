@@ -20,17 +20,25 @@ def step_decorator(
 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Calls of the decorated function inside a run (``with xray.run(...)``) are steps of that run.
 
-    The first positional argument is the step input; a ``record`` keyword parameter, when the
-    function has one, receives the recorder. Outside a run the function is simply called.
+    The first positional argument is the step input (after ``self``/``cls`` for a method); a ``record``
+    keyword parameter, when the function has one, receives the recorder. Outside a run the function is
+    simply called.
     """
 
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         fn_name = getattr(fn, "__name__", "step")  # apart: inline, mypy infers it in name's type (with None)
         step_name: str = name or fn_name
         try:
-            wants_record = "record" in inspect.signature(fn).parameters
+            params = list(inspect.signature(fn).parameters)
         except (TypeError, ValueError):
-            wants_record = False
+            params = []
+        wants_record = "record" in params
+        # a method decorated in its class receives self (or cls, under @classmethod) first: not the input.
+        # A bound method's signature already leaves self out.
+        skip = 1 if params and params[0] in ("self", "cls") else 0
+
+        def input_of(args: tuple[Any, ...]) -> Any:
+            return args[skip] if len(args) > skip else UNSET
 
         def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any]:
             def inner(_input: Any, record: Callable[[Any], None]) -> Any:
@@ -48,7 +56,7 @@ def step_decorator(
                 if run_id is None:
                     return await fn(*args, **kwargs)
                 return await client.step_async(
-                    run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture
+                    run_id, step_type, step_name, bind(args, kwargs), input_of(args), capture=capture
                 )
 
             # fn is a coroutine function, so T is the coroutine it returns, as async_wrapper returns one
@@ -59,9 +67,7 @@ def step_decorator(
             run_id = client.current_run_id()
             if run_id is None:
                 return fn(*args, **kwargs)
-            return client.step(
-                run_id, step_type, step_name, bind(args, kwargs), args[0] if args else UNSET, capture=capture
-            )
+            return client.step(run_id, step_type, step_name, bind(args, kwargs), input_of(args), capture=capture)
 
         return wrapper
 
