@@ -8,6 +8,7 @@ Counts every valid decision; records all (``full``), a sample (``sampled``) or n
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,11 @@ class RecorderDeps:
 
 
 class DecisionRecorder:
-    """Counts and records one step's decisions. ``add`` never raises."""
+    """Counts and records one step's decisions. ``add`` never raises.
+
+    Callers hold ``lock`` around ``add`` and ``finish`` (and the step's ended check): a step may be
+    recorded from several threads (``StepScope.record`` from a pool).
+    """
 
     def __init__(
         self, deps: RecorderDeps, span: Span, step_id: str, run_id: str, name: str, index: int, capture: str
@@ -78,6 +83,7 @@ class DecisionRecorder:
         self.survivor_outputs: JsonArrayBuilder = deps.payloads.array()
         self._sampler = Sampler(run_id, deps.sampling_seed, index, deps.watch_list) if capture == SAMPLED else None
         self._held: tuple[Fields, int] | None = None
+        self.lock = threading.Lock()
 
     def add(self, entry: Any) -> None:
         if self._counts_only:

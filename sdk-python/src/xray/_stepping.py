@@ -126,14 +126,15 @@ class StepMethods:
         if step is None:
             self._stats.drop("after_shutdown" if self._closing else "unknown_run")
             return
-        if step.ended:
-            self._stats.drop("after_step_end")
-            return
-        step.streamed = True
-        try:
-            step.recorder.add(decision)
-        except Exception as err:
-            self._internal_error(err)
+        with step.recorder.lock:  # the ended check and the add, atomic with the step's finish
+            if step.ended:
+                self._stats.drop("after_step_end")
+                return
+            step.streamed = True
+            try:
+                step.recorder.add(decision)
+            except Exception as err:
+                self._internal_error(err)
 
     def _after_step(self, step: StepRecord | None, run_id: str, input: Any, result: T, record: StepRecorder) -> T:
         if step is None:

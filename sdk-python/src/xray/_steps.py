@@ -164,25 +164,26 @@ def _input_count(input: Any, recorder: DecisionRecorder) -> int:
 
 def finish_step(deps: RecorderDeps, step: StepRecord, input: Any, result: Any) -> None:
     """Records the decisions ``fn`` returned (unless it streamed them) and ends the step span, status ok."""
-    step.ended = True
     rec = step.recorder
-    try:
-        if not step.streamed and result is not _NO_RESULT:
-            if is_array(result):
-                for i in range(len(result)):
-                    rec.add(result[i])
-            else:
-                deps.stats.add("invalid_results")
-        rec.finish()
-        input_count = _input_count(input, rec)
-        step.span.set_attributes(_count_attributes(C.RunStatuses.OK, input_count, rec))
-        output: dict[str, Any] = {}
-        deps.payloads.set_json(output, C.ATTR_XRAY_STEP_OUTPUT, rec.survivor_outputs.json())
-        step.span.set_attributes(output)
-        step.span.set_status(Status(StatusCode.OK))
-        note_step(step.run, step, False, input_count, rec.kept + rec.scored)
-    finally:
-        step.span.end()
+    with rec.lock:  # a record() from another thread either lands before this or is counted after_step_end
+        step.ended = True
+        try:
+            if not step.streamed and result is not _NO_RESULT:
+                if is_array(result):
+                    for i in range(len(result)):
+                        rec.add(result[i])
+                else:
+                    deps.stats.add("invalid_results")
+            rec.finish()
+            input_count = _input_count(input, rec)
+            step.span.set_attributes(_count_attributes(C.RunStatuses.OK, input_count, rec))
+            output: dict[str, Any] = {}
+            deps.payloads.set_json(output, C.ATTR_XRAY_STEP_OUTPUT, rec.survivor_outputs.json())
+            step.span.set_attributes(output)
+            step.span.set_status(Status(StatusCode.OK))
+            note_step(step.run, step, False, input_count, rec.kept + rec.scored)
+        finally:
+            step.span.end()
 
 
 _NO_RESULT: Any = object()
@@ -191,16 +192,17 @@ _NO_RESULT: Any = object()
 
 def fail_step(step: StepRecord, input: Any, error: BaseException) -> None:
     """Records the caller's error on the step span (status error) and ends it; counts so far are kept."""
-    step.ended = True
     rec = step.recorder
-    try:
-        rec.finish()
-        input_count = _input_count(input, rec)
-        step.span.set_attributes(_count_attributes(C.RunStatuses.ERROR, input_count, rec))
-        record_error(step.span, error)
-        note_step(step.run, step, True, input_count, rec.kept + rec.scored)
-    finally:
-        step.span.end()
+    with rec.lock:
+        step.ended = True
+        try:
+            rec.finish()
+            input_count = _input_count(input, rec)
+            step.span.set_attributes(_count_attributes(C.RunStatuses.ERROR, input_count, rec))
+            record_error(step.span, error)
+            note_step(step.run, step, True, input_count, rec.kept + rec.scored)
+        finally:
+            step.span.end()
 
 
 def _count_attributes(status: str, input_count: int, rec: DecisionRecorder) -> dict[str, Any]:
