@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from xray import KEPT, SCORED
+from xray import KEPT, SCORED, StepTypes
 
 
 @pytest.fixture
@@ -43,3 +45,27 @@ def test_one_step_recorded_from_a_thread_pool_counts_exactly(recorded: Any, swit
     assert all(len(s.events) <= 50 for s in spans)
     stats = r.xray.stats()
     assert stats.decisions_made == total and stats.decisions_recorded == total
+
+
+def test_the_documented_thread_patterns_nest_steps(recorded: Any) -> None:
+    r = recorded(capture="full")
+
+    @r.xray.as_step(StepTypes.FILTER)
+    def keep(docs: list[str]) -> list[dict[str, Any]]:
+        return [{"item_id": d, "outcome": KEPT} for d in docs]
+
+    async def via_to_thread() -> Any:
+        return await asyncio.to_thread(keep, ["t"])
+
+    with r.xray.run("p") as run, run.step_scope("rank", "outer"):
+        with ThreadPoolExecutor(2) as pool:
+            copied = [pool.submit(contextvars.copy_context().run, keep, [d]) for d in ("a", "b")]
+            plain = pool.submit(keep, ["c"])  # no copy: not a step at all
+            assert [len(f.result()) for f in copied] == [1, 1] and len(plain.result()) == 1
+        asyncio.run(via_to_thread())
+    outer = next(s for s in r.kind("step") if s.name == "outer")
+    inner = [s for s in r.kind("step") if s.name == "keep"]
+    assert len(inner) == 3, "the copied-context calls and to_thread are steps; the plain submit is not"
+    for s in inner:
+        assert s.parent is not None and s.parent.span_id == outer.context.span_id
+        assert (s.attributes or {})["xray.step.parent_id"] == format(outer.context.span_id, "016x")
