@@ -141,11 +141,11 @@ export function ratio(name: string, description: string) {
  */
 export function time(name: string, description: string) {
   return optional(
-    `${description}: milliseconds since the epoch (1-13 digits), an ISO 8601 date (YYYY-MM-DD, a real calendar day) or date-time (YYYY-MM-DDTHH:MM[:SS[.fraction]], then Z or ±HH:MM; without one, UTC)`,
+    `${description}: milliseconds since the epoch (1-13 digits), an ISO 8601 date (YYYY-MM-DD, a real calendar day) or date-time (YYYY-MM-DDTHH:MM[:SS[.fraction]], a space allowed for the T, then Z or ±HH:MM; without one, UTC)`,
     { type: 'string', pattern: TIME_PATTERN, examples: TIME_EXAMPLES },
     parseTime,
     (raw) =>
-      `${name} must be milliseconds since the epoch, a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM], got ${JSON.stringify(raw)}`
+      `${name} must be milliseconds since the epoch, a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM] (a space may stand for the T), got ${JSON.stringify(raw)}`
   );
 }
 

@@ -57,7 +57,9 @@ const TIMES: [string, number | undefined][] = [
   ['2026-11-01T14:30+0100', undefined],
   ['2026-11-01T14:30+24:00', undefined],
   ['2026-11-01t14:30z', undefined],
-  ['2026-11-01 14:30Z', undefined],
+  ['2026-11-01 14:30Z', Date.UTC(2026, 10, 1, 14, 30)],
+  ['2026-11-01 14:30:00', Date.UTC(2026, 10, 1, 14, 30)], // as the CLI prints a time
+  ['2026-11-01  14:30', undefined],
   ['2026-11-01T', undefined],
   // What Date.parse took before, and no longer.
   ['Nov 1 2026', undefined],

@@ -17,15 +17,18 @@ export const DAY_PATTERN = `^${DAY}$`;
 
 /** Milliseconds since the epoch: 1 to 13 digits (up to 2286-11-20). */
 const MILLIS = '[0-9]{1,13}';
-/** THH:MM, THH:MM:SS or THH:MM:SS.fraction (1-9 digits, read to the millisecond). */
-const CLOCK = 'T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?';
+/**
+ * THH:MM, THH:MM:SS or THH:MM:SS.fraction (1-9 digits, read to the millisecond). A space may stand
+ * for the T, as RFC 3339 allows and as the CLI prints times (`2026-11-01 14:30:00`).
+ */
+const CLOCK = '[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?';
 /** Z or an offset ±HH:MM; without one the time is UTC. */
 const ZONE = '(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])';
 
 /** A time parameter (`from`, `to`): epoch milliseconds, an ISO 8601 date, or an ISO 8601 date-time. */
 export const TIME_PATTERN = `^(?:${MILLIS}|${DAY}(?:${CLOCK}${ZONE}?)?)$`;
 const TIME_RE = new RegExp(TIME_PATTERN);
-const PARTS_RE = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:(Z)|([+-])(\d\d):(\d\d))?)?$/;
+const PARTS_RE = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:(Z)|([+-])(\d\d):(\d\d))?)?$/;
 
 /**
  * The last millisecond a filter on a DateTime64(9) column takes, 2262-04-11T23:47:16.854Z (Int64

@@ -106,7 +106,7 @@ describe('GET /v1/runs', () => {
     expect((await bad('status=failed'))[2]).toBe('status must be one of ok, error; got "failed"');
     expect((await bad('minEliminationRatio=2'))[2]).toBe('minEliminationRatio must be a number from 0 to 1, got "2"');
     expect((await bad('from=yesterday'))[2]).toBe(
-      'from must be milliseconds since the epoch, a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM], got "yesterday"'
+      'from must be milliseconds since the epoch, a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM] (a space may stand for the T), got "yesterday"'
     );
     expect((await bad(`pipeline=${'x'.repeat(513)}`))[2]).toBe('pipeline must be 1 to 512 characters long');
     expect((await bad('cursor=%%%'))[2]).toBe('cursor is not one this API returned; start again without it');
