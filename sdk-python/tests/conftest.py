@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,7 +14,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 
-from xray import XRay
+from xray import KEPT, XRay
 
 VECTORS = pathlib.Path(__file__).resolve().parents[2] / "otel" / "test-vectors"
 
@@ -112,3 +114,48 @@ def payload_server() -> Iterator[PayloadServer]:
     s = PayloadServer()
     yield s
     s.server.shutdown()
+
+
+def closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class HungServer:
+    """Accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+def busy_run(x: XRay, n: int = 2000) -> None:
+    run_id = x.start_run("p", list(range(n)))
+    x.step(
+        run_id,
+        "filter",
+        "f",
+        lambda docs: [{"item_id": d, "outcome": KEPT, "input": {"doc": d}} for d in docs],
+        list(range(n)),
+    )
+    x.end_run(run_id, {"big": "x" * 40000})  # over 16 KiB: an upload too

@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 import pytest
+from conftest import busy_run, closed_port
 from opentelemetry.sdk.trace.export import SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from test_resilience import busy_run, closed_port
 
 from xray import XRay
 

@@ -8,10 +8,9 @@ import time
 from typing import Any
 
 import pytest
-from conftest import Recorded
+from conftest import HungServer, Recorded
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SpanExportResult
-from test_resilience import HungServer
 
 from xray import KEPT, XRay
 from xray._otlp_http import XRayOtlpExporter
