@@ -18,6 +18,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export const sourceDir = join(here, 'otelcol-xray');
 export const manifestFile = join(here, 'builder-config.yaml');
 const NAME = 'otelcol-xray';
+/** How the binary is built: small (no symbol tables), reproducible (no paths, no VCS stamp), go.sum as committed. */
+const BUILD_FLAGS = ['-trimpath', '-buildvcs=false', '-mod=readonly', '-ldflags=-s -w'];
 
 /** The files the binary is built from, sorted: go.mod, go.sum and every .go file. */
 function sourceFiles() {
@@ -28,7 +30,8 @@ function sourceFiles() {
 
 /** Where the binary of the current sources lives (whether or not it has been built). */
 export function binaryPath(env = process.env) {
-  const hash = createHash('sha256');
+  // The platform and the build flags are part of what the binary is, beside the sources.
+  const hash = createHash('sha256').update(`${process.platform}\0${process.arch}\0${BUILD_FLAGS.join(' ')}\0`);
   for (const file of sourceFiles())
     hash
       .update(`${file}\0`)
@@ -38,11 +41,11 @@ export function binaryPath(env = process.env) {
   return join(cache, NAME, hash.digest('hex').slice(0, 16), NAME);
 }
 
-/** `gomod:` lines of the manifest: module -> version. */
+/** `gomod:` lines of the manifest: module -> version (a value may be quoted and followed by a comment). */
 function manifestModules() {
   const modules = new Map();
-  for (const m of readFileSync(manifestFile, 'utf8').matchAll(/^\s*-\s*gomod:\s*(\S+)\s+(\S+)\s*$/gm))
-    modules.set(m[1], m[2]);
+  const line = /^\s*-\s*gomod:\s*(["']?)(\S+)\s+([^\s"'#]+)\1\s*(?:#.*)?$/gm;
+  for (const m of readFileSync(manifestFile, 'utf8').matchAll(line)) modules.set(m[2], m[3]);
   return modules;
 }
 
@@ -125,7 +128,6 @@ export async function buildCollector({ log = (line) => process.stderr.write(`${l
   if (problems.length > 0)
     throw new Error(`otelcol-xray's sources disagree with ${manifestFile}:\n  ${problems.join('\n  ')}`);
   const go = env.GO || 'go';
-  const goEnv = { ...env, GOFLAGS: `${env.GOFLAGS ?? ''} -trimpath -buildvcs=false -mod=readonly`.trim() };
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
   log(`otelcol-xray: not built yet for these sources; building ${target}`);
@@ -135,12 +137,12 @@ export async function buildCollector({ log = (line) => process.stderr.write(`${l
   const ticker = setInterval(() => log(`otelcol-xray: still building (${elapsed()})`), 20_000);
   try {
     log(`otelcol-xray: downloading modules (${go} mod download)`);
-    await run(go, ['mod', 'download'], { cwd: sourceDir, env: goEnv });
+    await run(go, ['mod', 'download'], { cwd: sourceDir, env });
     log(`otelcol-xray: modules ready after ${elapsed()}; compiling (${go} build)`);
     mkdirSync(join(target, '..'), { recursive: true });
     const partial = `${target}.${process.pid}.tmp`;
     try {
-      await run(go, ['build', '-ldflags=-s -w', '-o', partial, '.'], { cwd: sourceDir, env: goEnv });
+      await run(go, ['build', ...BUILD_FLAGS, '-o', partial, '.'], { cwd: sourceDir, env });
       chmodSync(partial, 0o755);
       renameSync(partial, target); // atomic: a concurrent build or reader never sees half a binary
     } finally {

@@ -23,8 +23,9 @@ const str = (value) => JSON.stringify(value);
 // TypeScript strings in the repository's style (single quotes; the registry's values have no quotes or escapes).
 const tsStr = (value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const tsDoc = (text, indent = '') => `${indent}/** ${text.replace(/\*\//g, '*\\/')} */\n`;
-const tsValue = (value) =>
-  typeof value === 'number' ? value.toLocaleString('en-US').replace(/,/g, '_') : tsStr(value);
+/** A number with `_` between groups of thousands when it is an integer (both languages read it), else as it is. */
+const grouped = (n) => (Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, '_') : String(n));
+const tsValue = (value) => (typeof value === 'number' ? grouped(value) : tsStr(value));
 
 function typescript() {
   let out = `// ${HEADER}\n`;
@@ -45,7 +46,7 @@ function typescript() {
 }
 
 const pyDoc = (text) => text.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"');
-const pyValue = (value) => (typeof value === 'number' ? value.toLocaleString('en-US').replace(/,/g, '_') : str(value));
+const pyValue = (value) => (typeof value === 'number' ? grouped(value) : str(value));
 
 function python() {
   const names = [];
