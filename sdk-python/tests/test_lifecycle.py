@@ -67,3 +67,16 @@ def test_a_run_started_during_shutdown_is_ended(monkeypatch: pytest.MonkeyPatch)
     run_id = x.start_run("p")
     assert run_id not in x._runs, "a run registered after shutdown is never ended"
     assert x.stats().runs_abandoned == 1
+
+
+def test_client_scope_keys_are_never_reused() -> None:
+    import gc
+
+    keys = set()
+    for _ in range(30):
+        x = XRay(exporter=InMemorySpanExporter())
+        keys.add(x._key)
+        x.shutdown(0)
+        del x
+        gc.collect()
+    assert len(keys) == 30, "a collected client's scope key was given to a new client"

@@ -214,3 +214,18 @@ def test_decorated_methods_record_their_input_not_self(recorded: Any) -> None:
     steps = {s.name: s.attributes for s in r.kind("step")}
     assert steps["keep_even"]["xray.step.input"] == "[1,2,3]" and steps["keep_even"]["xray.step.input_count"] == 3
     assert steps["keep_odd"]["xray.step.input"] == "[5,6]" and steps["keep_odd"]["xray.step.input_count"] == 2
+
+
+@pytest.mark.parametrize("capture", ["full", "sampled", "metrics_only"])
+def test_every_capture_level_reads_decisions_alike(recorded: Any, capture: str) -> None:
+    r = recorded(capture=capture)
+    entries = [
+        {"item_id": None, "itemId": "x", "outcome": KEPT},  # item_id present: it is the id (None: invalid)
+        {"itemId": "y", "outcome": KEPT},
+        {"item_id": "z", "outcome": ELIMINATED},
+    ]
+    with r.xray.run("p") as run:
+        run.step("filter", "f", lambda _i: entries)
+    step = r.kind("step")[0].attributes
+    assert (step["xray.step.decision_count"], step["xray.step.kept_count"]) == (2, 1)
+    assert r.xray.stats().decisions_dropped.invalid == 1

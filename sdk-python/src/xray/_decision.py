@@ -83,8 +83,7 @@ def read_decision(entry: object) -> Fields | None:
     if type(entry) is dict or isinstance(entry, Mapping):
         get = entry.get
         item = get("item_id", UNSET)
-        camel = item is UNSET
-        if camel:  # the TypeScript SDK's camelCase shape
+        if item is UNSET:  # the TypeScript SDK's camelCase shape
             item = get("itemId")
             code = get("reasonCode")
         else:
@@ -128,12 +127,14 @@ def read_decision(entry: object) -> Fields | None:
 
 
 def quick_count(entry: object) -> tuple[str, Any] | None:
-    """For ``metrics_only``: (outcome, what the item became) of a plain-dict decision, else None (use read_decision)."""
+    """For ``metrics_only``: (outcome, what the item became) of a plain-dict decision with a str item id
+    and outcome, else None (use read_decision). Reads the fields as read_decision does: ``item_id``
+    when the key is present (even None), else ``itemId``."""
     if type(entry) is not dict:
         return None
     get = entry.get
-    item = get("item_id")
-    if item is None:
+    item = get("item_id", UNSET)
+    if item is UNSET:
         item = get("itemId")
     if type(item) is not str:
         return None
@@ -146,15 +147,6 @@ def quick_count(entry: object) -> tuple[str, Any] | None:
         if survivor is None:
             survivor = item
     return outcome, survivor
-
-
-def survivor_of(f: Fields) -> Any:
-    """What the item became: ``output ?? input ?? item_id``."""
-    if f.output is not UNSET and f.output is not None:
-        return f.output
-    if f.input is not UNSET and f.input is not None:
-        return f.input
-    return f.item_id
 
 
 def event_attributes(f: Fields, payloads: PayloadWriter, seq: int | None) -> tuple[dict[str, Any], str | None]:

@@ -53,7 +53,7 @@ class Run:
         self._client.end_run(self.run_id, output if output is not UNSET else self.output, error)
 
     def __enter__(self) -> Run:
-        self._token = enter_scope(id(self._client), self.run_id, None)
+        self._token = enter_scope(self._client._key, self.run_id, None)
         return self
 
     def __exit__(
@@ -109,7 +109,7 @@ class StepScope:
         self._step = self._client._begin_step(self._run_id, step_type, name, input, capture)
         if self._step is not None:
             self.step_id = self._step.step_id
-            self._token = enter_scope(id(self._client), self._run_id, self._step)
+            self._token = enter_scope(self._client._key, self._run_id, self._step)
         return self
 
     def __exit__(

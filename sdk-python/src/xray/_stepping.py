@@ -130,7 +130,6 @@ class StepMethods:
             if step.ended:
                 self._stats.drop("after_step_end")
                 return
-            step.streamed = True
             try:
                 step.recorder.add(decision)
             except Exception as err:
@@ -144,7 +143,7 @@ class StepMethods:
                 except Exception:
                     pass
             return result
-        self._end_step(step, input, None, result=result)
+        self._end_step(step, input, None, result=result, streamed_only=record.streamed)
         return result
 
     async def _await_step(

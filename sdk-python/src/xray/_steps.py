@@ -41,7 +41,6 @@ class StepRecord:
     index: int
     nested: bool
     recorder: DecisionRecorder
-    streamed: bool = False
     ended: bool = False
 
 
@@ -168,7 +167,7 @@ def finish_step(deps: RecorderDeps, step: StepRecord, input: Any, result: Any) -
     with rec.lock:  # a record() from another thread either lands before this or is counted after_step_end
         step.ended = True
         try:
-            if not step.streamed and result is not _NO_RESULT:
+            if result is not _NO_RESULT:
                 if is_array(result):
                     for i in range(len(result)):
                         rec.add(result[i])

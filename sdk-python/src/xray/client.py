@@ -4,6 +4,7 @@ Only invalid options raise (from the constructor); X-Ray's own failures are coun
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from xray._steps import RunState, finish_run, open_run, random_run_id
 from xray._types import XRayStats
 
 T = TypeVar("T")
+_CLIENT_KEYS = itertools.count(1)  # each client's key in the contextvars scope
 
 
 class XRay(StepMethods):
@@ -84,7 +86,7 @@ class XRay(StepMethods):
         self._shutdown_result: bool | None = None
         self._closing = False
         self._shut_down = threading.Event()  # set when the first shutdown() has its result
-        self._key = id(self)
+        self._key = next(_CLIENT_KEYS)  # never reused, unlike id(self) after the client is collected
         flush_at_exit(self)
 
     # ---- runs ---------------------------------------------------------------------------------
