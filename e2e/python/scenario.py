@@ -2,10 +2,12 @@
 
 1,000 items; a filter that eliminates exactly 137 of them, sampled; a rank step over the 863
 survivors, recorded in full. Same fixed ids as the TypeScript side. Sends to XRAY_ENDPOINT with
-XRAY_API_KEY and prints the run id.
+XRAY_API_KEY and prints the run id; exits non-zero, saying why, when not everything was delivered.
 """
 
 from __future__ import annotations
+
+import sys
 
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 
@@ -77,7 +79,13 @@ def main() -> None:
 
     client.step(run_id, xray.StepTypes.RANK, "rank", rank, ranked, capture="full")
     client.end_run(run_id, [item["id"] for item in ranked[:10]])
-    client.shutdown()
+    delivered = client.shutdown()
+    stats = client.stats()
+    if not delivered or stats.export_failures > 0:
+        sys.exit(
+            f"The Python scenario's spans did not all reach the receiver (shutdown returned {delivered}, "
+            f"{stats.export_failures} export failures); stats: {stats.to_dict()}"
+        )
     print(f"run {run_id}")
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,3 +130,22 @@ def test_export_stays_within_export_timeout_against_a_hung_server() -> None:
     finally:
         recorded.xray.shutdown(1)
         server.close()
+
+
+SCENARIO = Path(__file__).resolve().parents[2] / "e2e" / "python" / "scenario.py"
+
+
+@pytest.mark.parametrize("status", [200, 400])
+def test_e2e_scenario_exits_non_zero_when_not_delivered(status: int) -> None:
+    receiver = Receiver([(status, {})] * 50)
+    try:
+        env = {**os.environ, "XRAY_ENDPOINT": receiver.url, "XRAY_API_KEY": "k"}
+        env["XRAY_PAYLOAD_ENDPOINT"] = receiver.url.removesuffix("/v1/traces")
+        done = subprocess.run([sys.executable, str(SCENARIO)], env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        receiver.close()
+    if status == 200:
+        assert done.returncode == 0 and done.stdout.startswith("run "), done.stderr
+    else:
+        assert done.returncode == 1 and "did not all reach the receiver" in done.stderr
+        assert "export failures" in done.stderr and "'spans_dropped'" in done.stderr
