@@ -100,6 +100,13 @@ def test_cycles_and_hostile_objects_become_markers() -> None:
     assert text == '{"a":[1,"[Circular]"],"d":{"self":"[Circular]"},"h":"[Unserializable] no reading me"}'
 
 
+def test_an_int_too_long_for_str_becomes_a_marker_not_an_error() -> None:
+    huge = 10**5000  # Python refuses str() of ints over 4300 digits
+    text, complete, failures = stringify({"n": huge, "rest": [1, huge]})
+    assert complete and failures == 2
+    assert text is not None and text.startswith('{"n":"[Unserializable]') and '"rest":[1,"[Unserializable]' in text
+
+
 def test_over_the_cap_becomes_a_truncation_marker() -> None:
     counters = Counters()
     big = {"text": "x" * 5000}

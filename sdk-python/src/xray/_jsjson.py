@@ -127,7 +127,10 @@ class Writer:
             self.push("true" if v else "false")
             return True
         if t is int:
-            self.push(str(v))
+            try:
+                self.push(str(v))
+            except ValueError:  # more digits than int -> str allows (4300): a marker, as for any failure
+                return self._other(v, depth)
             return True
         if t is float:
             self.push(js_number(v))
@@ -254,7 +257,7 @@ def stringify(value: Any, limit: float = math.inf) -> tuple[str | None, bool, in
         written = w.write(value)
     except BudgetExceeded:
         return "".join(w.parts), False, w.failures
-    except RecursionError as err:
+    except Exception as err:  # RecursionError, or anything no branch above turned into a marker
         return js_string(error_marker(err)), True, w.failures + 1
     return ("".join(w.parts) if written else None), True, w.failures
 
