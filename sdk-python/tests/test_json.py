@@ -78,7 +78,7 @@ def test_containers_and_python_values() -> None:
         "skip": lambda: 1,
     }
     assert dumps(value) == (
-        '{"t":[1,2,true,null],"1":"int key","when":"2026-01-02T03:04:05+00:00","d":"1.10",'
+        '{"1":"int key","t":[1,2,true,null],"when":"2026-01-02T03:04:05+00:00","d":"1.10",'
         '"u":"00000000-0000-0000-0000-000000000001","c":"red","b":"AP8=","p":{"x":1,"y":2.5},"s":["only"]}'
     )
     assert dumps([len, None]) == "[null,null]"

@@ -7,7 +7,8 @@ writes them (``1.0`` -> ``1``, ``1e21`` -> ``1e+21``, ``1e-7`` -> ``1e-7``, NaN/
 
 Python-only values become (see README "What Python values become"):
 - ``tuple``, ``list``, ``set``, ``frozenset``, other non-mapping sequences/iterables of known kinds: arrays
-- ``Mapping``: objects, keys as JavaScript would write them (``True`` -> ``"true"``, ``1.5`` -> ``"1.5"``)
+- ``Mapping``: objects, keys as JavaScript would write them (``True`` -> ``"true"``, ``1.5`` -> ``"1.5"``) and
+  in its order (array-index keys first, ascending; see ``js_entries``)
 - ``datetime``/``date``/``time``: ``isoformat()``; ``Decimal``, ``UUID``, ``Path``: their ``str()``;
   ``Enum``: its value; ``bytes``: base64 text; dataclasses and objects with ``model_dump`` (pydantic)
   or ``__dict__``: objects of their fields / public attributes
@@ -25,8 +26,9 @@ from collections.abc import Callable, Mapping
 from json.encoder import encode_basestring as _py_encode_basestring
 from typing import Any
 
-from xray._pyvalues import CIRCULAR_MARKER, SKIP, UNSERIALIZABLE_MARKER, error_marker, js_key
+from xray._pyvalues import CIRCULAR_MARKER, SKIP, UNSERIALIZABLE_MARKER, error_marker, js_entries
 from xray._pyvalues import convert as _convert
+from xray._utf16 import utf16_len
 
 try:  # the C version, as json itself uses
     from _json import encode_basestring as _encode_basestring
@@ -110,7 +112,7 @@ class Writer:
 
     def push(self, s: str) -> None:
         self.parts.append(s)
-        self.length += len(s)
+        self.length += utf16_len(s)
         if self.length > self.limit:
             raise BudgetExceeded
 
@@ -233,12 +235,9 @@ class Writer:
             entries = []
             push(js_string("_xray_error") + ":" + js_string(error_marker(err)))
         first = self.parts[-1] == "{"
-        for k, item in entries:
-            try:
-                name = js_key(k)
-            except Exception as err:  # a hostile key __str__
-                self.failures += 1
-                name = error_marker(err)
+        pairs, failures = js_entries(entries)
+        self.failures += failures
+        for name, item in pairs:
             mark = len(self.parts)
             push(("{0}:" if first else ",{0}:").format(js_string(name)))
             if self.write(item, depth + 1):
@@ -246,7 +245,7 @@ class Writer:
             else:  # left out, as JSON leaves out undefined and functions
                 dropped = self.parts[mark:]
                 del self.parts[mark:]
-                self.length -= sum(len(p) for p in dropped)
+                self.length -= sum(map(utf16_len, dropped))
         push("}")
 
 

@@ -44,6 +44,52 @@ def js_key(key: object) -> str:
     return str(key)
 
 
+def js_entries(entries: list[tuple[Any, Any]]) -> tuple[list[tuple[str, Any]], int]:
+    """A mapping's items as the JavaScript object it stands for would list them, and failures counted.
+
+    Keys become strings (``js_key``); keys that become the same string are one property there, at the
+    first one's place with the last one's value (``{1: "a", "1": "b"}`` -> ``{"1":"b"}``). Keys that
+    are array indices (``"0"``, ``"42"``: canonical integers below 2**32 - 1) come first, ascending,
+    then the others in insertion order, as ``JSON.stringify`` writes an object's keys.
+    """
+    failures = 0
+    digits = False
+    for k, _ in entries:
+        if type(k) is not str:
+            break
+        if "0" <= k[:1] <= "9":
+            digits = True
+    else:  # all keys strings (the common case): unique already
+        return (_index_first(entries) if digits else entries), 0
+    named: dict[str, Any] = {}
+    for k, item in entries:
+        try:
+            name = js_key(k)
+        except Exception as err:  # a hostile key __str__
+            failures += 1
+            name = error_marker(err)
+        named[name] = item  # a dict keeps the first key's place and takes the last value, as JS
+    return _index_first(list(named.items())), failures
+
+
+def _is_index(name: str) -> bool:
+    return (
+        name.isdigit()
+        and name.isascii()
+        and len(name) <= 10
+        and (name[0] != "0" or name == "0")
+        and int(name) < 4294967295
+    )
+
+
+def _index_first(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    indices = [p for p in pairs if _is_index(p[0])]
+    if not indices:
+        return pairs
+    indices.sort(key=lambda p: int(p[0]))
+    return indices + [p for p in pairs if not _is_index(p[0])]
+
+
 def safe_str(value: object, fallback: str) -> str:
     """``str(value)``, or ``fallback`` when that raises (a hostile ``__str__``)."""
     if type(value) is str:

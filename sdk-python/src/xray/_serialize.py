@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from xray._jsjson import js_string, stringify
+from xray._utf16 import from_units, utf16_len, utf16_slice, utf16_units
 from xray.conventions import TRUNCATED_KEY
 
 ARRAY_CHUNK_LENGTH = 64
@@ -46,16 +47,23 @@ def truncated(text: str, max_bytes: int, original_bytes: int | None = None, reas
     def wrap(preview: str) -> str:
         return head + ',"preview":' + js_string(preview) + "}"
 
-    n = min(len(text), max_bytes)
+    # Lengths and cuts in UTF-16 units, as TypeScript's .length and .slice: identical previews.
+    units = None if text.isascii() else utf16_units(text, max_bytes)
+    n = min(len(text) if units is None else len(units) >> 1, max_bytes)
     for _ in range(20):
         if n <= 0:
             break
-        out = wrap(text[:n])
+        if units is None:
+            cut, preview = n, text[:n]
+        else:  # never split a surrogate pair: the preview would hold a lone surrogate
+            cut = n - 1 if 0xD8 <= units[2 * n - 1] <= 0xDB else n
+            preview = from_units(units[: 2 * cut])
+        out = wrap(preview)
         size = utf8_len(out)
         if size <= max_bytes:
             return out
         # Escapes and multi-byte characters make output grow faster than the prefix; shrink proportionally.
-        n = min(n - 1, (n * max_bytes) // size - 8)
+        n = min(cut - 1, (cut * max_bytes) // size - 8)
     return wrap("")
 
 
@@ -92,7 +100,7 @@ class BoundedJsonArray:
             return True
         if all(type(x) is str for x in items):  # the common case (item ids): no walk
             parts = [js_string(x) for x in items]
-            length = self._length + sum(map(len, parts)) + len(parts) - (0 if self._parts else 1)
+            length = self._length + sum(map(utf16_len, parts)) + len(parts) - (0 if self._parts else 1)
             if length <= self._max:
                 self._parts.extend(parts)
                 self._length = length
@@ -112,10 +120,10 @@ class BoundedJsonArray:
     def append_json(self, part: str) -> bool:
         if self._prefix is not None:
             return False
-        self._length += len(part) + (1 if self._parts else 0)
+        self._length += utf16_len(part) + (1 if self._parts else 0)
         self._parts.append(part)
         if self._length > self._max:
-            self._prefix = ("[" + ",".join(self._parts))[: self._keep]
+            self._prefix = utf16_slice("[" + ",".join(self._parts), self._keep)
             self._parts = []
         return self._prefix is None
 
@@ -180,8 +188,8 @@ def serialize(value: Any, max_bytes: int, preview_bytes: int, counters: Serializ
         if failures:
             # JSON.stringify would have failed and the safe path stopped at the budget: no full size.
             counters.serialization_failures += 1
-            if out is not None and len(out) > max_bytes:
-                return bounded_json(out[: max_bytes + 1], False, max_bytes, preview_bytes, counters)
+            if out is not None and utf16_len(out) > max_bytes:
+                return bounded_json(utf16_slice(out, max_bytes + 1), False, max_bytes, preview_bytes, counters)
         if out is None:
             return None
         text = out
