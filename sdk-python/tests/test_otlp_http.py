@@ -21,7 +21,7 @@ from xray._otlp_http import XRayOtlpExporter
 
 
 class Receiver:
-    """Records every request; answers from ``replies`` (status, headers) in turn, then 200."""
+    """Records every request (POST and PUT); answers from ``replies`` (status, headers) in turn, then 200."""
 
     def __init__(self, replies: list[tuple[int, dict[str, str]]] | None = None) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
@@ -38,6 +38,9 @@ class Receiver:
                     self.send_header(k, v)
                 self.send_header("content-length", "0")
                 self.end_headers()
+
+            # Payload uploads (PUT /v1/payloads/...) are answered like span exports, as the receiver does.
+            do_PUT = do_POST
 
             def log_message(self, *args: Any) -> None:
                 pass
