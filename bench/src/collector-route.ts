@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { KEPT, XRay, XRStepType } from '@xray/sdk';
-import { freePort } from '@xray/stack';
+import { startCollector } from '@xray/stack';
 import { wholePath } from './path.js';
 import { type BenchStack, log, median, percentile, printTable, startBenchStack } from './util.js';
 
@@ -14,55 +12,16 @@ import { type BenchStack, log, median, percentile, printTable, startBenchStack }
 // the last row in ClickHouse. Sizes scale with XRAY_BENCH_SCALE (default 1).
 const scale = Number(process.env.XRAY_BENCH_SCALE ?? 1);
 const reps = 3;
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Route {
   name: string;
   endpoint: string;
 }
 
-/** otelcol-xray (built or cached by otel/collector/build.mjs) with the repository's config. */
-async function startCollector(stack: BenchStack) {
-  log('otelcol-xray: node otel/collector/build.mjs (minutes on a first build) ...');
-  const binary = execFileSync(process.execPath, [`${root}otel/collector/build.mjs`], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-    .trim()
-    .split('\n')
-    .at(-1)!;
-  const [http, grpc, metrics] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(binary, ['--config', `${root}otel/collector/xray-collector.yaml`], {
-    env: {
-      PATH: process.env.PATH,
-      XRAY_RECEIVER_ENDPOINT: stack.services.receiverUrl,
-      XRAY_INGEST_KEY: stack.services.keys.ingestKey,
-      XRAY_COLLECTOR_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-      XRAY_COLLECTOR_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-      XRAY_COLLECTOR_METRICS_PORT: String(metrics),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  const deadline = Date.now() + 30_000;
-  while (!stderr.includes('Everything is ready')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`otelcol-xray did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `http://127.0.0.1:${http}`,
-    /** CPU seconds the collector has used (user + system, from /proc). */
-    cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
-    version: binary,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+/** CPU seconds a process has used (user + system, from /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function client(stack: BenchStack, route: Route): XRay {
@@ -117,10 +76,14 @@ async function freshnessSample(stack: BenchStack, xray: XRay, tag: string): Prom
 
 process.stdout.write(`X-Ray collector route vs direct — node ${process.version}, scale ${scale}\n`);
 const stack = await startBenchStack('collector');
-const collector = await startCollector(stack);
+log('otelcol-xray: node otel/collector/build.mjs (minutes on a first build) ...');
+const collector = await startCollector({
+  receiverUrl: stack.services.receiverUrl,
+  ingestKey: stack.services.keys.ingestKey,
+});
 const routes: Route[] = [
   { name: 'direct', endpoint: stack.services.receiverUrl },
-  { name: 'collector', endpoint: collector.url },
+  { name: 'collector', endpoint: collector.otlpHttpUrl },
 ];
 try {
   log('warm-up ...');
@@ -133,10 +96,10 @@ try {
   let collectorDecisions = 0;
   for (let i = 0; i < reps; i++) {
     for (const route of routes) {
-      const cpu0 = collector.cpuSeconds();
+      const cpu0 = cpuSeconds(collector.pid);
       const r = await throughput(stack, route, 5 * scale, 10_000);
       if (route.name === 'collector') {
-        collectorCpu += collector.cpuSeconds() - cpu0;
+        collectorCpu += cpuSeconds(collector.pid) - cpu0;
         collectorDecisions += r.decisions;
       }
       rates[route.name]!.push(r.rate);
@@ -190,7 +153,7 @@ try {
     `\nthroughput: ${reps} x ${5 * scale} runs x 10,000 decisions (capture full) per route, interleaved, median; ` +
       `SDK in this process, services and collector as processes on the same cores\n` +
       `freshness: ${20 * scale} sequential runs of 100 decisions per route, interleaved, from endRun to the last decision returned, polled every 5 ms (p99 of 20: the slowest)\n` +
-      `collector: otelcol-xray 0.161.0 (${collector.version}) running otel/collector/xray-collector.yaml (batch/xray: 200 ms, 16-32 spans; gzip)\n`
+      `collector: otelcol-xray 0.161.0 (${collector.binary}) running otel/collector/xray-collector.yaml (batch/xray: 200 ms, 16-32 spans; gzip)\n`
   );
 } finally {
   await collector.stop();

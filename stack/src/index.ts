@@ -1,4 +1,5 @@
 export { ClickHouseHttpServer, type ClickHouseHttpServerOptions } from './clickhouse/server.js';
+export { COLLECTOR_CONFIG, collectorBinary, startCollector, type Collector } from './collector.js';
 export { freePort } from './ports.js';
 export { script, spawnService, waitForHttp, type ServiceProcess, type SpawnOptions } from './process.js';
 export { ensureRedis, redisAnswers, stopRedis } from './redis.js';
